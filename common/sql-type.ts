@@ -1,0 +1,155 @@
+// Malamute's SQL types, named as PostgreSQL's pg_type.typname spells them, with the
+// facts every layer needs: the type OID (stable: clients cache them), the array type's
+// OID, typlen, the type category used by PostgreSQL's operator resolution
+// (https://www.postgresql.org/docs/15/catalog-pg-type.html#CATALOG-TYPCATEGORY-TABLE),
+// and the Arrow type a segment stores the column as.
+//
+// In memory (executor vectors), every number-like type (int2/int4/int8/float4/float8/
+// timestamptz/date) is a Float64Array: integers are exact within ±2^53, which covers
+// microsecond timestamps until year 2255; ingest rejects bigint values beyond that.
+
+export const SqlTypeNames = [
+  'bool',
+  'int2',
+  'int4',
+  'int8',
+  'float4',
+  'float8',
+  'numeric',
+  'text',
+  'varchar',
+  'bpchar',
+  'name',
+  'timestamptz',
+  'timestamp',
+  'date',
+  'interval',
+  'jsonb',
+  'json',
+  'bytea',
+  'oid',
+  'unknown',
+] as const
+
+export type SqlType = (typeof SqlTypeNames)[number]
+
+export type TypeCategory = 'B' | 'N' | 'S' | 'D' | 'T' | 'U' | 'A' | 'X'
+
+export type ArrowTypeName = 'Bool' | 'Int16' | 'Int32' | 'Int64' | 'Float32' | 'Float64' | 'Utf8' | 'Binary' | 'TimestampMicrosecondUTC' | 'TimestampMicrosecond' | 'DateDay' | 'Decimal' | 'Null'
+
+export interface SqlTypeInfo {
+  readonly name: SqlType
+  readonly oid: number
+  readonly arrayOid: number
+  /** pg_type.typlen: bytes for fixed-width types, -1 for varlena, -2 for cstring. */
+  readonly typlen: number
+  readonly category: TypeCategory
+  /** pg_type.typispreferred: the type implicit casts prefer within its category. */
+  readonly preferred: boolean
+  readonly arrow: ArrowTypeName
+  /** How format_type() and RowDescription-driven tools display the type. */
+  readonly displayName: string
+}
+
+const info = (
+  name: SqlType,
+  oid: number,
+  arrayOid: number,
+  typlen: number,
+  category: TypeCategory,
+  preferred: boolean,
+  arrow: ArrowTypeName,
+  displayName: string,
+): SqlTypeInfo => ({ name, oid, arrayOid, typlen, category, preferred, arrow, displayName })
+
+/** OIDs and facts as in PostgreSQL 15's pg_type.dat. */
+export const SqlTypes: Readonly<Record<SqlType, SqlTypeInfo>> = {
+  bool: info('bool', 16, 1000, 1, 'B', true, 'Bool', 'boolean'),
+  int2: info('int2', 21, 1005, 2, 'N', false, 'Int16', 'smallint'),
+  int4: info('int4', 23, 1007, 4, 'N', false, 'Int32', 'integer'),
+  int8: info('int8', 20, 1016, 8, 'N', false, 'Int64', 'bigint'),
+  float4: info('float4', 700, 1021, 4, 'N', false, 'Float32', 'real'),
+  float8: info('float8', 701, 1022, 8, 'N', true, 'Float64', 'double precision'),
+  numeric: info('numeric', 1700, 1231, -1, 'N', false, 'Decimal', 'numeric'),
+  text: info('text', 25, 1009, -1, 'S', true, 'Utf8', 'text'),
+  varchar: info('varchar', 1043, 1015, -1, 'S', false, 'Utf8', 'character varying'),
+  bpchar: info('bpchar', 1042, 1014, -1, 'S', false, 'Utf8', 'character'),
+  name: info('name', 19, 1003, 64, 'S', false, 'Utf8', 'name'),
+  timestamptz: info('timestamptz', 1184, 1185, 8, 'D', true, 'TimestampMicrosecondUTC', 'timestamp with time zone'),
+  timestamp: info('timestamp', 1114, 1115, 8, 'D', false, 'TimestampMicrosecond', 'timestamp without time zone'),
+  date: info('date', 1082, 1182, 4, 'D', false, 'DateDay', 'date'),
+  interval: info('interval', 1186, 1187, 16, 'T', true, 'Utf8', 'interval'),
+  jsonb: info('jsonb', 3802, 3807, -1, 'U', false, 'Utf8', 'jsonb'),
+  json: info('json', 114, 199, -1, 'U', false, 'Utf8', 'json'),
+  bytea: info('bytea', 17, 1001, -1, 'U', false, 'Binary', 'bytea'),
+  oid: info('oid', 26, 1028, 4, 'N', false, 'Int32', 'oid'),
+  unknown: info('unknown', 705, 0, -2, 'X', false, 'Utf8', 'unknown'),
+}
+
+const byOid = new Map<number, SqlType>(Object.values(SqlTypes).map((t) => [t.oid, t.name]))
+
+/** Returns the type with this OID, or undefined for OIDs Malamute does not know. */
+export function sqlTypeByOid(oid: number): SqlType | undefined {
+  return byOid.get(oid)
+}
+
+const aliases: Readonly<Record<string, SqlType>> = {
+  boolean: 'bool',
+  smallint: 'int2',
+  integer: 'int4',
+  int: 'int4',
+  bigint: 'int8',
+  real: 'float4',
+  'double precision': 'float8',
+  double: 'float8',
+  float: 'float8',
+  decimal: 'numeric',
+  'character varying': 'varchar',
+  character: 'bpchar',
+  char: 'bpchar',
+  string: 'text',
+  'timestamp with time zone': 'timestamptz',
+  'timestamp without time zone': 'timestamp',
+}
+
+/** Resolves a type name as SQL spells it (`integer`, `double precision`, `int8`) to a SqlType. */
+export function sqlTypeByName(name: string): SqlType | undefined {
+  const lower = name.trim().toLowerCase()
+  if (lower in aliases) return aliases[lower]
+  return (SqlTypeNames as readonly string[]).includes(lower) ? (lower as SqlType) : undefined
+}
+
+/** True for types held in memory as a Float64Array. */
+export function isNumberLike(type: SqlType): boolean {
+  switch (type) {
+    case 'int2':
+    case 'int4':
+    case 'int8':
+    case 'float4':
+    case 'float8':
+    case 'timestamptz':
+    case 'timestamp':
+    case 'date':
+    case 'oid':
+      return true
+    default:
+      return false
+  }
+}
+
+/** True for types held in memory as UTF-8 text (Arrow Utf8 layout). */
+export function isTextLike(type: SqlType): boolean {
+  switch (type) {
+    case 'text':
+    case 'varchar':
+    case 'bpchar':
+    case 'name':
+    case 'unknown':
+    case 'jsonb':
+    case 'json':
+    case 'interval':
+      return true
+    default:
+      return false
+  }
+}

@@ -1,0 +1,101 @@
+// The in-memory columnar layout every layer shares: a Batch is a few thousand rows held
+// as one Vector per column. Layouts follow Arrow where it is cheap to do so in JS:
+//
+//   bool            values: Uint8Array, one byte per row (0 or 1)
+//   number-like     values: Float64Array (int2/int4/int8/float4/float8/oid; timestamptz and
+//                   timestamp as microseconds since 1970-01-01 UTC; date as days since then)
+//   text-like       Arrow Utf8: offsets Int32Array (length + 1 entries) into data Uint8Array
+//   numeric         exact decimals: unscaled bigint[] and scales Uint16Array
+//                   (value = unscaled / 10^scale); numeric is rare in scans, exact in results
+//
+// validity is one byte per row (1 = present, 0 = NULL), or null when no row is NULL.
+// Segments store Arrow bitmaps; readers expand them once per batch so kernels can test a
+// byte instead of a bit. Values under a NULL are unspecified but must be safe to read.
+//
+// Vectors are plain data (no classes) so they cross worker boundaries by structured clone
+// or as transferred buffers.
+import type { SqlType } from './sql-type.js'
+
+export interface BoolVector {
+  readonly kind: 'bool'
+  readonly type: SqlType
+  readonly length: number
+  readonly validity: Uint8Array | null
+  readonly values: Uint8Array
+}
+
+export interface NumberVector {
+  readonly kind: 'number'
+  readonly type: SqlType
+  readonly length: number
+  readonly validity: Uint8Array | null
+  readonly values: Float64Array
+}
+
+export interface TextVector {
+  readonly kind: 'text'
+  readonly type: SqlType
+  readonly length: number
+  readonly validity: Uint8Array | null
+  readonly offsets: Int32Array
+  readonly data: Uint8Array
+}
+
+export interface NumericVector {
+  readonly kind: 'numeric'
+  readonly type: SqlType
+  readonly length: number
+  readonly validity: Uint8Array | null
+  readonly unscaled: readonly bigint[]
+  readonly scales: Uint16Array
+}
+
+export type Vector = BoolVector | NumberVector | TextVector | NumericVector
+
+export interface Field {
+  readonly name: string
+  readonly type: SqlType
+}
+
+export interface Batch {
+  readonly length: number
+  readonly columns: readonly Vector[]
+}
+
+/** Rows per batch the writers cut and the scans produce; Husky uses 8-16k row groups. */
+export const BatchRowsTarget = 8192
+
+/** Returns the vector layout that holds values of `type`. */
+export function vectorKindOf(type: SqlType): Vector['kind'] {
+  switch (type) {
+    case 'bool':
+      return 'bool'
+    case 'int2':
+    case 'int4':
+    case 'int8':
+    case 'float4':
+    case 'float8':
+    case 'timestamptz':
+    case 'timestamp':
+    case 'date':
+    case 'oid':
+      return 'number'
+    case 'numeric':
+      return 'numeric'
+    case 'text':
+    case 'varchar':
+    case 'bpchar':
+    case 'name':
+    case 'interval':
+    case 'jsonb':
+    case 'json':
+    case 'bytea':
+    case 'unknown':
+      return 'text'
+  }
+}
+
+/** True when row `index` of `vector` is NULL. For row-at-a-time paths only (output, tests). */
+export function isNullAt(vector: Vector, index: number): boolean {
+  return vector.validity !== null && vector.validity[index] === 0
+}

@@ -1,0 +1,223 @@
+// The physical plan: what the executor can run. The planner builds these trees; the
+// executor turns them into operators (classes holding state) on the coordinator and, for
+// the part below a Scan, inside piscina workers, one fragment per segment.
+//
+// Plans are plain data (no classes, no functions) with a literal `kind`, so they cross the
+// worker boundary by structured clone. Nodes are never mutated; a rewrite returns a new tree.
+//
+//            coordinator                                    worker (one per segment)
+//   Limit ◄─ Sort ◄─ Project ◄─ Aggregate(final) ◄── Scan ──►  read columns → filter →
+//                                                             partial aggregate | project → limit
+import type { Field, SqlType } from '../common/index.js'
+
+/** A constant as plans carry it. numeric as its decimal text; timestamptz/timestamp as epoch
+ * microseconds, date as epoch days; bytea as hex text without the \x. */
+export type ScalarValue = null | boolean | number | string
+
+// ---------------------------------------------------------------------------------------
+// Expressions: evaluated a batch at a time; `type` is the resolved SQL result type.
+
+export interface ColumnExpr {
+  readonly kind: 'column'
+  /** Index into the input batch's columns. */
+  readonly index: number
+  readonly type: SqlType
+}
+
+export interface LiteralExpr {
+  readonly kind: 'literal'
+  readonly value: ScalarValue
+  readonly type: SqlType
+}
+
+/**
+ * A scalar function or operator, named by the executor's function registry
+ * (executor/functions: `add`, `eq`, `and`, `like`, `lower`, `date_trunc`, ...). The planner
+ * resolves overloads against the registry's signatures and inserts casts, so the kernel
+ * receives exactly the argument types of one signature.
+ */
+export interface CallExpr {
+  readonly kind: 'call'
+  readonly fn: string
+  readonly args: readonly Expr[]
+  readonly type: SqlType
+}
+
+/** Searched CASE; the planner rewrites `CASE x WHEN v ...` into `x = v` conditions. */
+export interface CaseExpr {
+  readonly kind: 'case'
+  readonly whens: readonly { readonly when: Expr; readonly then: Expr }[]
+  readonly otherwise: Expr | null
+  readonly type: SqlType
+}
+
+export interface CastExpr {
+  readonly kind: 'cast'
+  readonly arg: Expr
+  readonly type: SqlType
+}
+
+/** `arg [NOT] IN (v1, v2, ...)` over constants: one hash probe per row instead of an OR chain. */
+export interface InListExpr {
+  readonly kind: 'in-list'
+  readonly arg: Expr
+  readonly values: readonly ScalarValue[]
+  readonly negated: boolean
+  readonly type: 'bool'
+}
+
+export type Expr = ColumnExpr | LiteralExpr | CallExpr | CaseExpr | CastExpr | InListExpr
+
+// ---------------------------------------------------------------------------------------
+// Aggregates follow the accumulator contract (update, state, merge, evaluate): a worker
+// runs update and ships state; the coordinator merges states and evaluates.
+
+export interface AggregateCall {
+  /** Named by the executor's aggregate registry: count_star, count, sum, avg, min, max, ... */
+  readonly fn: string
+  readonly args: readonly Expr[]
+  readonly distinct: boolean
+  /** FILTER (WHERE ...): rows where it is not true are skipped. */
+  readonly filter: Expr | null
+  readonly type: SqlType
+}
+
+export interface SortKey {
+  readonly expr: Expr
+  readonly descending: boolean
+  readonly nullsFirst: boolean
+}
+
+// ---------------------------------------------------------------------------------------
+// Operators.
+
+/** One committed segment, pinned by the planner when the query starts. */
+export interface SegmentRef {
+  readonly segmentId: string
+  /** Blob key of the segment file. */
+  readonly blobKey: string
+  readonly rows: number
+  readonly minTs: number
+  readonly maxTs: number
+}
+
+/**
+ * The work a worker does on one segment. Output, by shape:
+ * - partialAggregate set: one row per group: the group keys, then each aggregate's state
+ *   columns (see executor/aggregates), for an Aggregate(mode 'final') above to merge;
+ * - else project set: the projected rows;
+ * - else the scan columns themselves.
+ */
+export interface ScanPipeline {
+  readonly filter: Expr | null
+  readonly partialAggregate: { readonly groupBy: readonly Expr[]; readonly aggregates: readonly AggregateCall[] } | null
+  readonly project: readonly Expr[] | null
+  /** Rows a fragment may stop after (no ORDER BY above, or a top-k below). */
+  readonly limit: number | null
+}
+
+export interface ScanPlan {
+  readonly kind: 'scan'
+  readonly tenant: string
+  readonly table: string
+  /** Columns read from each segment, in this order; a column a segment lacks reads as NULL. */
+  readonly columns: readonly Field[]
+  readonly segments: readonly SegmentRef[]
+  readonly pipeline: ScanPipeline
+}
+
+export interface ValuesPlan {
+  readonly kind: 'values'
+  readonly fields: readonly Field[]
+  /** Each row's expressions; evaluated with an empty input (constants, casts, functions). */
+  readonly rows: readonly (readonly Expr[])[]
+}
+
+export interface FilterPlan {
+  readonly kind: 'filter'
+  readonly input: PhysicalPlan
+  readonly predicate: Expr
+}
+
+export interface ProjectPlan {
+  readonly kind: 'project'
+  readonly input: PhysicalPlan
+  readonly exprs: readonly Expr[]
+}
+
+/**
+ * mode 'single': input is rows; groups by `groupBy` and runs the aggregates in one pass.
+ * mode 'final': input is a Scan with a partialAggregate of the same groupBy/aggregates;
+ * merges the partial states. Output either way: group keys, then aggregate results.
+ */
+export interface AggregatePlan {
+  readonly kind: 'aggregate'
+  readonly mode: 'single' | 'final'
+  readonly input: PhysicalPlan
+  readonly groupBy: readonly Expr[]
+  readonly aggregates: readonly AggregateCall[]
+}
+
+export interface SortPlan {
+  readonly kind: 'sort'
+  readonly input: PhysicalPlan
+  readonly keys: readonly SortKey[]
+  /** When set, only the first `limit` rows are needed: a top-k heap instead of a full sort. */
+  readonly limit: number | null
+}
+
+export interface LimitPlan {
+  readonly kind: 'limit'
+  readonly input: PhysicalPlan
+  readonly limit: number | null
+  readonly offset: number
+}
+
+/** SELECT DISTINCT over all input columns. */
+export interface DistinctPlan {
+  readonly kind: 'distinct'
+  readonly input: PhysicalPlan
+}
+
+export type PhysicalPlan =
+  | ScanPlan
+  | ValuesPlan
+  | FilterPlan
+  | ProjectPlan
+  | AggregatePlan
+  | SortPlan
+  | LimitPlan
+  | DistinctPlan
+
+// ---------------------------------------------------------------------------------------
+// Statements: what one SQL statement does once planned. `query` streams rows; the others
+// are run by the executor against storage and answer with a command tag.
+
+export interface OutputField extends Field {
+  /** RowDescription's table OID and column number; 0 when the column is not a table column. */
+  readonly tableOid: number
+  readonly columnNumber: number
+}
+
+export type ExecutableStatement =
+  | { readonly kind: 'query'; readonly plan: PhysicalPlan; readonly fields: readonly OutputField[] }
+  | {
+      readonly kind: 'insert'
+      readonly tenant: string
+      readonly table: string
+      /** Rows to insert, one column per `columns` entry, already cast to those types. */
+      readonly source: PhysicalPlan
+      readonly columns: readonly Field[]
+    }
+  | {
+      readonly kind: 'create-table'
+      readonly tenant: string
+      readonly table: string
+      readonly columns: readonly Field[]
+      readonly ifNotExists: boolean
+    }
+  | { readonly kind: 'drop-table'; readonly tenant: string; readonly tables: readonly string[]; readonly ifExists: boolean }
+  | { readonly kind: 'transaction'; readonly action: 'begin' | 'commit' | 'rollback' }
+  | { readonly kind: 'set'; readonly name: string; readonly value: string | null; readonly local: boolean }
+  | { readonly kind: 'show'; readonly name: string }
+  | { readonly kind: 'empty' }

@@ -1,0 +1,44 @@
+// What the wire protocol needs from the SQL engine, and nothing more: the connection state
+// machine speaks bytes and hands statements here; rows come back as columnar batches.
+import type { Batch, SqlType } from '../common/index.js'
+import type { OutputField, ScalarValue } from '../executor/plan.js'
+
+/** One statement cut from a query string, with its place in the original text. */
+export interface ParsedStatement {
+  readonly text: string
+  /** 0-based offset of `text` in the string the client sent: error positions add it. */
+  readonly offset: number
+}
+
+export interface SessionState {
+  /** The tenant: the database named in the startup packet. */
+  readonly database: string
+  readonly user: string
+  /** Settings as SET/SHOW see them, lower-case names; startup parameters are applied here. */
+  readonly settings: Map<string, string>
+}
+
+export interface Description {
+  /** One type per $n; unknown ones inferred from context, text when nothing constrains them. */
+  readonly paramTypes: readonly SqlType[]
+  /** The row shape, or null for statements that return no rows (INSERT, CREATE, SET ...). */
+  readonly fields: readonly OutputField[] | null
+}
+
+export interface ResultStream {
+  readonly fields: readonly OutputField[] | null
+  readonly batches: AsyncIterable<Batch>
+  /** The CommandComplete tag, known once the batches are drained: `SELECT 3`, `INSERT 0 5`. */
+  commandTag(): string
+}
+
+export interface Engine {
+  /** Splits a query string into statements; throws PgError 42601 with a position on bad syntax. */
+  parse(sql: string): ParsedStatement[]
+  describe(statement: ParsedStatement, paramTypes: readonly (SqlType | undefined)[], session: SessionState): Promise<Description>
+  /**
+   * Runs a statement. Parameters come decoded: binary ones as typed values, text ones as
+   * their text, to be read by the parameter type's input function.
+   */
+  execute(statement: ParsedStatement, params: readonly ScalarValue[], session: SessionState, signal: AbortSignal): Promise<ResultStream>
+}

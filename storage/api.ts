@@ -1,0 +1,94 @@
+// What storage offers the layers above it. Implementations live beside this file; the
+// planner and executor import only these interfaces and `openStorage`.
+import type { Batch, Field, SqlType } from '../common/index.js'
+
+export interface ColumnInfo {
+  readonly name: string
+  readonly type: SqlType
+  /** 1-based, stable for the table's life: RowDescription and pg_attribute report it. */
+  readonly attnum: number
+  /** Declared by CREATE TABLE, as opposed to discovered by ingestion. */
+  readonly declared: boolean
+}
+
+export interface TableInfo {
+  /** Stable, unique across tenants: pg_class.oid and RowDescription's table OID. */
+  readonly oid: number
+  readonly tenant: string
+  readonly name: string
+  readonly columns: readonly ColumnInfo[]
+  /** The column segments are sorted and pruned by, or null when the table has none. */
+  readonly timeColumn: string | null
+  readonly createdAtMs: number
+}
+
+export interface ColumnStats {
+  readonly name: string
+  readonly type: SqlType
+  readonly nullCount: number
+  /** Min/max as numbers for number-like columns and as strings for text; null when all NULL. */
+  readonly min: number | string | boolean | null
+  readonly max: number | string | boolean | null
+}
+
+/** A committed segment as the metadata store records it: enough to prune it unread. */
+export interface SegmentMeta {
+  readonly segmentId: string
+  readonly tenant: string
+  readonly table: string
+  readonly blobKey: string
+  readonly rows: number
+  readonly bytes: number
+  /** Time range of the table's time column, epoch microseconds; the arrival time when the table has none. */
+  readonly minTs: number
+  readonly maxTs: number
+  /** 0 for writer output; compaction raises it. */
+  readonly level: number
+  readonly createdAtMs: number
+  readonly columns: readonly ColumnStats[]
+}
+
+export interface Catalog {
+  listTables(tenant: string): Promise<TableInfo[]>
+  getTable(tenant: string, name: string): Promise<TableInfo | undefined>
+  /** Creates the table; answers undefined when it exists and ifNotExists is set, throws 42P07 otherwise. */
+  createTable(tenant: string, name: string, columns: readonly Field[], ifNotExists: boolean): Promise<TableInfo | undefined>
+  /** Drops the table and its segments; answers false when it did not exist. */
+  dropTable(tenant: string, name: string): Promise<boolean>
+  /** The segments visible now: a consistent snapshot that a query pins for its whole run. */
+  listSegments(tenant: string, table: string): Promise<SegmentMeta[]>
+}
+
+export interface IngestWriter {
+  /**
+   * Appends rows to a table, adding columns it has not seen (schemaless). Resolves once the
+   * rows are in a committed, fsynced segment: then, and only then, may the caller acknowledge.
+   * Concurrent appends to one table are group-committed into one segment.
+   */
+  append(tenant: string, table: string, fields: readonly Field[], batch: Batch): Promise<number>
+}
+
+/** Reads one segment file: a footer first, then only the batches and columns asked for. */
+export interface SegmentReader {
+  readonly rows: number
+  readonly batchCount: number
+  batchRows(batchIndex: number): number
+  /** Per-batch statistics for `column`, or undefined when the segment lacks the column. */
+  batchStats(batchIndex: number, column: string): ColumnStats | undefined
+  /** Reads a column of a batch as `type`; a column the segment lacks reads as all NULL. */
+  readColumn(batchIndex: number, column: string, type: SqlType): Promise<import('../common/index.js').Vector>
+}
+
+export interface StorageConfig {
+  readonly dataDir: string
+  /** How long a writer waits for more rows before cutting a segment. */
+  readonly flushIntervalMs?: number
+}
+
+export interface Storage {
+  readonly config: StorageConfig
+  readonly catalog: Catalog
+  readonly writer: IngestWriter
+  openSegment(blobKey: string): Promise<SegmentReader>
+  close(): Promise<void>
+}
