@@ -30,6 +30,8 @@ export interface ResultStream {
   readonly batches: AsyncIterable<Batch>
   /** The CommandComplete tag, known once the batches are drained: `SELECT 3`, `INSERT 0 5`. */
   commandTag(): string
+  /** Set when the statement was BEGIN, COMMIT or ROLLBACK: ReadyForQuery's status follows it. */
+  readonly transaction: 'begin' | 'commit' | 'rollback' | null
 }
 
 export interface Engine {
