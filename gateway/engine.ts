@@ -1,6 +1,6 @@
 // What the wire protocol needs from the SQL engine, and nothing more: the connection state
 // machine speaks bytes and hands statements here; rows come back as columnar batches.
-import type { Batch, SqlType } from '../common/index.js'
+import type { Batch, SqlType, Vector } from '../common/index.js'
 import type { OutputField, ScalarValue } from '../executor/plan.js'
 
 /** One statement cut from a query string, with its place in the original text. */
@@ -43,4 +43,6 @@ export interface Engine {
    * their text, to be read by the parameter type's input function.
    */
   execute(statement: ParsedStatement, params: readonly ScalarValue[], session: SessionState, signal: AbortSignal): Promise<ResultStream>
+  /** PostgreSQL's text output of one value (DataRow text format), or null for NULL. */
+  formatText(vector: Vector, row: number, session: SessionState): string | null
 }
