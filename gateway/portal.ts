@@ -1,0 +1,94 @@
+// A portal: a statement with its parameters bound, and where its rows stopped. Execute with
+// a row limit suspends it mid-batch; the next Execute resumes from the same batch offset.
+import type { Batch } from '../common/index.js'
+import { PgError, SqlState } from '../common/index.js'
+import type { ScalarValue } from '../executor/plan.js'
+import type { ParsedStatement, ResultStream } from './engine.js'
+import type { FormatCode } from './protocol/frontend-messages.js'
+import type { ColumnWriter } from './types/data-rows.js'
+
+export interface Portal {
+  /** Null for an empty query string: Execute answers EmptyQueryResponse. */
+  readonly statement: ParsedStatement | null
+  readonly params: readonly ScalarValue[]
+  readonly resultFormats: readonly FormatCode[]
+  /** Aborted by CancelRequest, statement_timeout, or closing the portal. */
+  readonly controller: AbortController
+  result: ResultStream | null
+  iterator: AsyncIterator<Batch> | null
+  writers: ColumnWriter[] | null
+  batch: Batch | null
+  /** First row of `batch` not yet sent. */
+  rowOffset: number
+  /** The CommandComplete tag once the rows are drained. */
+  tag: string | null
+  /** Set when the gateway answers the statement itself (transaction end in a failed block). */
+  localTransaction: 'rollback' | null
+}
+
+export function createPortal(
+  statement: ParsedStatement | null,
+  params: readonly ScalarValue[],
+  resultFormats: readonly FormatCode[],
+): Portal {
+  return {
+    statement,
+    params,
+    resultFormats,
+    controller: new AbortController(),
+    result: null,
+    iterator: null,
+    writers: null,
+    batch: null,
+    rowOffset: 0,
+    tag: null,
+    localTransaction: null,
+  }
+}
+
+/** Stops a portal's work: aborts the engine's signal and lets its iterator clean up. */
+export function closePortal(portal: Portal): void {
+  if (!portal.controller.signal.aborted) portal.controller.abort(portalClosed)
+  const iterator = portal.iterator
+  portal.iterator = null
+  if (iterator?.return !== undefined) iterator.return().catch(() => undefined)
+}
+
+const portalClosed = new PgError({ code: SqlState.queryCanceled, message: 'portal closed' })
+
+export const canceledByUser = (): PgError =>
+  new PgError({ code: SqlState.queryCanceled, message: 'canceling statement due to user request' })
+
+export const canceledByTimeout = (): PgError =>
+  new PgError({ code: SqlState.queryCanceled, message: 'canceling statement due to statement timeout' })
+
+/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined)
+    return Promise.reject(signal.reason as Error)
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error instanceof Error ? error : new Error(String(error)))
+      },
+    )
+  })
+}
+
+/** True for statements that end a transaction block: accepted even in a failed one. */
+export function endsTransaction(text: string): 'commit' | 'rollback' | null {
+  const match = /^\s*(commit|end|rollback|abort)\b/i.exec(text)
+  if (match === null) return null
+  if (/^\s*rollback\s+(work\s+|transaction\s+)?to\b/i.test(text)) return null
+  const word = (match[1] ?? '').toLowerCase()
+  return word === 'commit' || word === 'end' ? 'commit' : 'rollback'
+}

@@ -1,0 +1,384 @@
+// The simple and extended query protocols of one session
+// (https://www.postgresql.org/docs/15/protocol-flow.html#id-1.10.6.7.4):
+//
+//   simple:    Query ─► per statement: [RowDescription, DataRow*] CommandComplete ─► ReadyForQuery
+//   extended:  Parse ─► Bind ─► Describe ─► Execute(maxRows) ─► … ─► Sync ─► ReadyForQuery
+//                                              └ PortalSuspended: the next Execute resumes
+//
+// After an error the extended protocol discards messages until Sync. ReadyForQuery's status
+// follows ResultStream.transaction: BEGIN makes it T, an error inside a block makes it E,
+// and in E only COMMIT/ROLLBACK pass (COMMIT then rolls back, with the tag ROLLBACK).
+import type { Logger } from 'pino'
+import type { SqlType } from '../common/index.js'
+import { PgError, SqlState, asPgError, sqlTypeByOid, SqlTypes } from '../common/index.js'
+import type { Description, Engine, ParsedStatement, SessionState } from './engine.js'
+import type { Portal } from './portal.js'
+import { canceledByTimeout, canceledByUser, closePortal, createPortal, endsTransaction, raceAbort } from './portal.js'
+import type { BackendWriter, TransactionStatus } from './protocol/backend-writer.js'
+import { formatAt } from './protocol/backend-writer.js'
+import type { FrontendMessage } from './protocol/frontend-messages.js'
+import { columnWriters, writeDataRows } from './types/data-rows.js'
+import { decodeParameter } from './types/parameters.js'
+import { reportedParameters, statementTimeoutMs } from './session-settings.js'
+
+interface PreparedStatement {
+  readonly statement: ParsedStatement | null
+  /** Types the client declared in Parse (undefined: infer); `oids` keeps what it sent. */
+  readonly declaredTypes: readonly (SqlType | undefined)[]
+  readonly declaredOids: readonly number[]
+  description: Description | null
+}
+
+/** What the session needs from its connection: the output buffer and a way to drain it. */
+export interface Wire {
+  readonly out: BackendWriter
+  /** Writes buffered output to the socket, waiting for drain when the socket pushes back. */
+  flush(): Promise<void>
+  readonly logger: Logger
+}
+
+/** Output past this many bytes is written out mid-result, so memory stays bounded. */
+const flushBytesThreshold = 256 * 1024
+
+export class QuerySession {
+  transactionStatus: TransactionStatus = 'I'
+  private ignoreUntilSync = false
+  private readonly statements = new Map<string, PreparedStatement>()
+  private readonly portals = new Map<string, Portal>()
+  private running: Portal | null = null
+  private readonly reported = new Map<string, string>()
+
+  constructor(
+    private readonly engine: Engine,
+    readonly session: SessionState,
+    private readonly wire: Wire,
+  ) {}
+
+  /** Sends every reported parameter whose value changed since it was last sent. */
+  reportParameters(): void {
+    for (const [wireName, key] of reportedParameters) {
+      const value = this.session.settings.get(key) ?? ''
+      if (this.reported.get(key) === value) continue
+      this.reported.set(key, value)
+      this.wire.out.parameterStatus(wireName, value)
+    }
+  }
+
+  /** Aborts the statement running now, if any (CancelRequest). */
+  cancel(): void {
+    const portal = this.running
+    if (portal !== null && !portal.controller.signal.aborted) portal.controller.abort(canceledByUser())
+  }
+
+  /** Ends every portal: the connection is going away. */
+  close(): void {
+    for (const portal of this.portals.values()) closePortal(portal)
+    this.portals.clear()
+    if (this.running !== null) closePortal(this.running)
+  }
+
+  /** Handles one query-phase message. */
+  async handle(message: FrontendMessage): Promise<void> {
+    if (message.kind === 'query') return this.simpleQuery(message.sql)
+    if (message.kind === 'sync') return this.sync()
+    if (this.ignoreUntilSync) return
+    try {
+      await this.extended(message)
+    } catch (error) {
+      this.fail(error)
+      this.ignoreUntilSync = true
+    }
+  }
+
+  private async extended(message: FrontendMessage): Promise<void> {
+    const out = this.wire.out
+    switch (message.kind) {
+      case 'parse':
+        return this.parse(message.statementName, message.sql, message.paramTypeOids)
+      case 'bind':
+        return this.bind(message)
+      case 'describe':
+        if (message.target === 'statement') return this.describeStatement(this.statementNamed(message.name))
+        return this.describePortal(this.portalNamed(message.name))
+      case 'execute':
+        return this.execute(this.portalNamed(message.portalName), message.maxRows)
+      case 'close':
+        if (message.target === 'statement') this.statements.delete(message.name)
+        else this.closePortalNamed(message.name)
+        out.closeComplete()
+        return
+      case 'flush':
+        return this.wire.flush()
+      case 'copyData':
+      case 'copyDone':
+      case 'copyFail':
+        return // PostgreSQL ignores COPY messages outside COPY.
+      default:
+        throw new PgError({ code: SqlState.protocolViolation, message: `unexpected message type ${message.kind}` })
+    }
+  }
+
+  private async simpleQuery(sql: string): Promise<void> {
+    this.ignoreUntilSync = false
+    this.closePortalNamed('')
+    let statements: ParsedStatement[]
+    try {
+      statements = this.engine.parse(sql)
+    } catch (error) {
+      this.fail(error)
+      this.readyForQuery()
+      return
+    }
+    if (statements.length === 0) this.wire.out.emptyQueryResponse()
+    for (const statement of statements) {
+      const portal = createPortal(statement, [], [])
+      try {
+        this.checkNotFailed(statement)
+        await this.scoped(portal, async () => {
+          await this.start(portal)
+          if (portal.result?.fields != null) this.wire.out.rowDescription(portal.result.fields, [])
+          await this.run(portal, 0)
+        })
+      } catch (error) {
+        closePortal(portal)
+        this.fail(error)
+        break
+      }
+    }
+    this.readyForQuery()
+  }
+
+  private sync(): void {
+    this.ignoreUntilSync = false
+    if (this.transactionStatus === 'I') {
+      for (const portal of this.portals.values()) closePortal(portal)
+      this.portals.clear()
+    }
+    this.readyForQuery()
+  }
+
+  private readyForQuery(): void {
+    this.reportParameters()
+    this.wire.out.readyForQuery(this.transactionStatus)
+  }
+
+  /** Sends an ErrorResponse; an error inside a transaction block fails the block. */
+  private fail(error: unknown): void {
+    if (!(error instanceof PgError)) this.wire.logger.error({ err: error }, 'internal error')
+    this.wire.out.errorResponse(asPgError(error).fields)
+    if (this.transactionStatus === 'T') this.transactionStatus = 'E'
+  }
+
+  private checkNotFailed(statement: ParsedStatement): void {
+    if (this.transactionStatus !== 'E' || endsTransaction(statement.text) !== null) return
+    throw new PgError({
+      code: SqlState.inFailedSqlTransaction,
+      message: 'current transaction is aborted, commands ignored until end of transaction block',
+    })
+  }
+
+  private parse(name: string, sql: string, oids: readonly number[]): void {
+    if (name !== '' && this.statements.has(name)) {
+      throw new PgError({ code: SqlState.duplicatePreparedStatement, message: `prepared statement "${name}" already exists` })
+    }
+    const parsed = this.engine.parse(sql)
+    if (parsed.length > 1) {
+      throw new PgError({
+        code: SqlState.syntaxError,
+        message: 'cannot insert multiple commands into a prepared statement',
+      })
+    }
+    const declaredTypes = oids.map((oid) => (oid === 0 ? undefined : sqlTypeByOid(oid)))
+    this.statements.set(name, { statement: parsed[0] ?? null, declaredTypes, declaredOids: oids, description: null })
+    this.wire.out.parseComplete()
+  }
+
+  private async described(prepared: PreparedStatement): Promise<Description> {
+    if (prepared.description !== null) return prepared.description
+    if (prepared.statement === null) return { paramTypes: [], fields: null }
+    try {
+      prepared.description = await this.engine.describe(prepared.statement, prepared.declaredTypes, this.session)
+    } catch (error) {
+      throw shiftPosition(error, prepared.statement.offset)
+    }
+    return prepared.description
+  }
+
+  private async describeStatement(prepared: PreparedStatement): Promise<void> {
+    const description = await this.described(prepared)
+    const count = Math.max(description.paramTypes.length, prepared.declaredOids.length)
+    const oids: number[] = []
+    for (let i = 0; i < count; i++) {
+      const declared = prepared.declaredOids[i] ?? 0
+      const inferred = description.paramTypes[i]
+      oids.push(declared !== 0 ? declared : inferred === undefined ? SqlTypes.text.oid : SqlTypes[inferred].oid)
+    }
+    this.wire.out.parameterDescription(oids)
+    if (description.fields === null) this.wire.out.noData()
+    else this.wire.out.rowDescription(description.fields, [])
+  }
+
+  private async bind(message: Extract<FrontendMessage, { kind: 'bind' }>): Promise<void> {
+    const prepared = this.statementNamed(message.statementName)
+    if (message.portalName !== '' && this.portals.has(message.portalName)) {
+      throw new PgError({ code: SqlState.duplicateCursor, message: `cursor "${message.portalName}" already exists` })
+    }
+    if (prepared.statement !== null) this.checkNotFailed(prepared.statement)
+    const needsTypes = message.params.some((_, i) => formatAt(message.paramFormats, i) === 1 && prepared.declaredTypes[i] === undefined)
+    const inferred = needsTypes ? (await this.described(prepared)).paramTypes : []
+    const expected = prepared.description?.paramTypes.length ?? prepared.declaredOids.length
+    if (message.params.length < expected) {
+      throw new PgError({
+        code: SqlState.protocolViolation,
+        message: `bind message supplies ${message.params.length} parameters, but prepared statement "${message.statementName}" requires ${expected}`,
+      })
+    }
+    const params = message.params.map((bytes, i) => {
+      const type = prepared.declaredTypes[i] ?? inferred[i] ?? 'text'
+      return decodeParameter(type, formatAt(message.paramFormats, i), bytes)
+    })
+    this.closePortalNamed(message.portalName)
+    this.portals.set(message.portalName, createPortal(prepared.statement, params, message.resultFormats))
+    this.wire.out.bindComplete()
+  }
+
+  private async describePortal(portal: Portal): Promise<void> {
+    await this.scoped(portal, () => this.start(portal))
+    const fields = portal.result?.fields
+    if (fields == null) this.wire.out.noData()
+    else this.wire.out.rowDescription(fields, portal.resultFormats)
+  }
+
+  private async execute(portal: Portal, maxRows: number): Promise<void> {
+    if (portal.statement === null) {
+      this.wire.out.emptyQueryResponse()
+      return
+    }
+    try {
+      await this.scoped(portal, async () => {
+        await this.start(portal)
+        await this.run(portal, maxRows)
+      })
+    } catch (error) {
+      closePortal(portal)
+      throw error
+    }
+  }
+
+  /** Starts the statement behind a portal (once): engine.execute, or the gateway's own answer. */
+  private async start(portal: Portal): Promise<void> {
+    if (portal.result !== null || portal.localTransaction !== null || portal.statement === null) return
+    if (this.transactionStatus === 'E' && endsTransaction(portal.statement.text) !== null) {
+      portal.localTransaction = 'rollback'
+      return
+    }
+    const signal = portal.controller.signal
+    const result = await raceAbort(this.engine.execute(portal.statement, portal.params, this.session, signal), signal)
+    portal.result = result
+    portal.iterator = result.batches[Symbol.asyncIterator]()
+    if (result.fields !== null) {
+      portal.writers = columnWriters(result.fields, portal.resultFormats, (vector, row) =>
+        this.engine.formatText(vector, row, this.session),
+      )
+    }
+  }
+
+  /** Sends up to `maxRows` rows (0: all), then CommandComplete, or PortalSuspended when rows may remain. */
+  private async run(portal: Portal, maxRows: number): Promise<void> {
+    const out = this.wire.out
+    if (portal.localTransaction !== null || portal.tag !== null) {
+      portal.tag ??= 'ROLLBACK'
+      if (portal.localTransaction !== null) this.endTransactionBlock()
+      out.commandComplete(portal.tag)
+      return
+    }
+    const result = portal.result
+    if (result === null) throw new PgError({ code: SqlState.internalError, message: 'portal was not started' })
+    let remaining = maxRows > 0 ? maxRows : Infinity
+    for (;;) {
+      if (remaining === 0) {
+        out.portalSuspended()
+        return
+      }
+      const batch = portal.batch
+      if (batch !== null && portal.rowOffset < batch.length) {
+        const end = Math.min(batch.length, portal.rowOffset + remaining)
+        if (portal.writers !== null) writeDataRows(out, batch, portal.rowOffset, end, portal.writers)
+        remaining -= end - portal.rowOffset
+        portal.rowOffset = end
+        if (out.length >= flushBytesThreshold) await this.wire.flush()
+        continue
+      }
+      const iterator = portal.iterator
+      if (iterator === null) break
+      const next = await raceAbort(iterator.next(), portal.controller.signal)
+      if (next.done === true) break
+      portal.batch = next.value
+      portal.rowOffset = 0
+    }
+    portal.iterator = null
+    portal.batch = null
+    portal.tag = result.commandTag()
+    out.commandComplete(portal.tag)
+    if (result.transaction === 'begin') this.transactionStatus = 'T'
+    else if (result.transaction !== null) this.endTransactionBlock()
+    this.reportParameters()
+  }
+
+  private endTransactionBlock(): void {
+    this.transactionStatus = 'I'
+    for (const [name, portal] of this.portals) {
+      if (portal.tag === null && portal !== this.running) {
+        closePortal(portal)
+        this.portals.delete(name)
+      }
+    }
+  }
+
+  /**
+   * Runs a portal's work with statement_timeout armed and the portal registered as the one
+   * CancelRequest aborts. An error raised after the signal aborted is reported as the abort's
+   * reason (57014); error positions are shifted by the statement's offset in its query string.
+   */
+  private async scoped<T>(portal: Portal, body: () => Promise<T>): Promise<T> {
+    const controller = portal.controller
+    const timeoutMs = statementTimeoutMs(this.session.settings.get('statement_timeout'))
+    const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(canceledByTimeout()), timeoutMs) : null
+    this.running = portal
+    try {
+      return await body()
+    } catch (error) {
+      if (controller.signal.aborted && controller.signal.reason instanceof PgError) throw controller.signal.reason
+      throw shiftPosition(error, portal.statement?.offset ?? 0)
+    } finally {
+      if (timer !== null) clearTimeout(timer)
+      this.running = null
+    }
+  }
+
+  private statementNamed(name: string): PreparedStatement {
+    const prepared = this.statements.get(name)
+    if (prepared !== undefined) return prepared
+    throw new PgError({ code: SqlState.invalidSqlStatementName, message: `prepared statement "${name}" does not exist` })
+  }
+
+  private portalNamed(name: string): Portal {
+    const portal = this.portals.get(name)
+    if (portal !== undefined) return portal
+    throw new PgError({ code: SqlState.invalidCursorName, message: `portal "${name}" does not exist` })
+  }
+
+  private closePortalNamed(name: string): void {
+    const portal = this.portals.get(name)
+    if (portal === undefined) return
+    closePortal(portal)
+    this.portals.delete(name)
+  }
+}
+
+/** Makes an error's position count from the start of the client's query string. */
+function shiftPosition(error: unknown, offset: number): unknown {
+  if (!(error instanceof PgError) || offset === 0) return error
+  const position = error.fields.position
+  return position === undefined ? error : new PgError({ ...error.fields, position: position + offset })
+}
