@@ -21,6 +21,7 @@ export const SqlState = {
   invalidTimeZoneDisplacementValue: '22009',
   invalidParameterValue: '22023',
   invalidEscapeCharacter: '22019',
+  invalidEscapeSequence: '22025',
   invalidRegularExpression: '2201B',
   invalidRowCountInLimitClause: '2201W',
   invalidRowCountInResultOffsetClause: '2201X',

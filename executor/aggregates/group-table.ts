@@ -1,0 +1,113 @@
+// The hash table behind GROUP BY, DISTINCT and aggregate DISTINCT sets: it maps each row's
+// key (one value per key column) to a dense group id, 0, 1, 2, ... in order of first
+// appearance. Keys are hashed column by column into a Uint32 per row; the table is open
+// addressing over an Int32Array of group ids, and the keys themselves live columnar in
+// KeyColumns, so a batch is grouped without one JS object per row.
+import { assert, type SqlType, type Vector } from '../../common/index.js'
+import { growTo, hashVectorInto, KeyColumn } from './key-column.js'
+
+const emptySlot = -1
+
+export class GroupTable {
+  readonly keys: readonly KeyColumn[]
+  /** Slot → group id, or -1 when empty; the length is a power of two. */
+  private slots = new Int32Array(64).fill(emptySlot)
+  private groupHashes = new Uint32Array(64)
+  private rowHashes = new Uint32Array(0)
+  private count = 0
+
+  constructor(keyTypes: readonly SqlType[]) {
+    this.keys = keyTypes.map((type) => new KeyColumn(type))
+  }
+
+  /** Distinct keys seen so far. */
+  get groupCount(): number {
+    return this.count
+  }
+
+  /**
+   * Returns the group id of each of the `length` rows of `keyVectors`, adding new keys.
+   * Rows where `include` is 0 are not looked up and get -1.
+   */
+  findOrInsert(
+    keyVectors: readonly Vector[],
+    length: number,
+    include: Uint8Array | null = null,
+  ): Int32Array {
+    assert(keyVectors.length === this.keys.length, 'one vector per key column')
+    const groupIds = new Int32Array(length)
+    if (this.keys.length === 0) {
+      if (this.count === 0 && length > 0) this.count = 1
+      if (include === null) return groupIds
+      for (let row = 0; row < length; row++) if (include[row] === 0) groupIds[row] = -1
+      return groupIds
+    }
+    if (this.rowHashes.length < length) this.rowHashes = new Uint32Array(length)
+    const hashes = this.rowHashes
+    for (let column = 0; column < keyVectors.length; column++) {
+      hashVectorInto(keyVectors[column]!, hashes, column === 0)
+    }
+    for (let row = 0; row < length; row++) {
+      if (include !== null && include[row] === 0) {
+        groupIds[row] = -1
+        continue
+      }
+      groupIds[row] = this.probe(keyVectors, row, hashes[row]!)
+    }
+    return groupIds
+  }
+
+  private probe(keyVectors: readonly Vector[], row: number, hash: number): number {
+    const mask = this.slots.length - 1
+    let slot = hash & mask
+    for (;;) {
+      const group = this.slots[slot]!
+      if (group === emptySlot) return this.insert(keyVectors, row, hash, slot)
+      if (this.groupHashes[group] === hash && this.keysEqual(group, keyVectors, row)) return group
+      slot = (slot + 1) & mask
+    }
+  }
+
+  private keysEqual(group: number, keyVectors: readonly Vector[], row: number): boolean {
+    for (let column = 0; column < this.keys.length; column++) {
+      if (!this.keys[column]!.equals(group, keyVectors[column]!, row)) return false
+    }
+    return true
+  }
+
+  private insert(keyVectors: readonly Vector[], row: number, hash: number, slot: number): number {
+    const group = this.count++
+    for (let column = 0; column < this.keys.length; column++) {
+      this.keys[column]!.append(keyVectors[column]!, row)
+    }
+    if (group >= this.groupHashes.length) {
+      this.groupHashes = growTo(this.groupHashes, this.groupHashes.length * 2)
+    }
+    this.groupHashes[group] = hash
+    this.slots[slot] = group
+    if (this.count * 2 > this.slots.length) this.rehash()
+    return group
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(emptySlot)
+    const mask = slots.length - 1
+    for (let group = 0; group < this.count; group++) {
+      let slot = this.groupHashes[group]! & mask
+      while (slots[slot] !== emptySlot) slot = (slot + 1) & mask
+      slots[slot] = group
+    }
+    this.slots = slots
+  }
+
+  /** Ensures group 0 exists; a keyless aggregate has exactly one group even over no rows. */
+  ensureSingleGroup(): void {
+    assert(this.keys.length === 0, 'only a keyless table has one implicit group')
+    if (this.count === 0) this.count = 1
+  }
+
+  /** The distinct keys as vectors, in group id order. */
+  keyVectors(): Vector[] {
+    return this.keys.map((key) => key.toVector())
+  }
+}

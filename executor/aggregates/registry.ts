@@ -1,0 +1,60 @@
+// The aggregate registry: one accumulator per AggregateSignatures entry (executor/signatures.ts).
+import { assert, PgError, SqlState } from '../../common/index.js'
+import type { AggregateCall } from '../plan.js'
+import { CountAccumulator, type GroupsAccumulator } from './accumulator.js'
+import { DistinctAccumulator } from './distinct.js'
+import { MinMaxAccumulator } from './min-max.js'
+import {
+  AvgAccumulator,
+  FloatSumAccumulator,
+  IntegerSumAccumulator,
+  NumericSumAccumulator,
+} from './sum.js'
+
+/** Builds the accumulator that runs `call`, DISTINCT included. */
+export function createAccumulator(call: AggregateCall): GroupsAccumulator {
+  if (call.fn === 'count_star') return new CountAccumulator(true)
+  const argument = call.args[0]
+  assert(argument !== undefined, `aggregate ${call.fn} has an argument`)
+  const inner = createPlainAccumulator(call.fn, argument.type, call)
+  return call.distinct ? new DistinctAccumulator(inner, argument.type) : inner
+}
+
+function createPlainAccumulator(
+  fn: string,
+  argumentType: AggregateCall['type'],
+  call: AggregateCall,
+): GroupsAccumulator {
+  switch (fn) {
+    case 'count':
+      return new CountAccumulator(false)
+    case 'sum':
+      switch (argumentType) {
+        case 'int2':
+        case 'int4':
+        case 'int8':
+          return new IntegerSumAccumulator(call.type)
+        case 'numeric':
+          return new NumericSumAccumulator()
+        case 'float4':
+        case 'float8':
+          return new FloatSumAccumulator(call.type)
+        default:
+          throw undefinedAggregate(fn, argumentType)
+      }
+    case 'avg':
+      return new AvgAccumulator(argumentType)
+    case 'min':
+    case 'max':
+      return new MinMaxAccumulator(argumentType, fn === 'max')
+    default:
+      throw undefinedAggregate(fn, argumentType)
+  }
+}
+
+function undefinedAggregate(fn: string, argumentType: string): PgError {
+  return new PgError({
+    code: SqlState.undefinedFunction,
+    message: `function ${fn}(${argumentType}) does not exist`,
+  })
+}

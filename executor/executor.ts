@@ -1,0 +1,188 @@
+// The executor's entry point: runs one planned statement. Queries stream batches from an
+// operator tree; INSERT drains its source and commits the rows in one append; DDL goes to
+// the catalog; SET/SHOW/BEGIN/COMMIT/ROLLBACK answer from the session.
+import { availableParallelism } from 'node:os'
+import { PgError, SqlState, assertNever, notSupported, type Batch } from '../common/index.js'
+import type { Storage } from '../storage/api.js'
+import { concatBatches } from './expr/batch-ops.js'
+import { makeTextVector } from './expr/vector-builders.js'
+import { buildOperator } from './operators/build.js'
+import { checkCanceled, type OperatorContext } from './operators/operator.js'
+import type { ExecutableStatement, OutputField, PhysicalPlan } from './plan.js'
+import type { FragmentRunner } from './pool/fragment-runner.js'
+import { InlineRunner } from './pool/inline-runner.js'
+import { WorkerPoolRunner } from './pool/worker-pool.js'
+import { applySetting, showSetting } from './settings.js'
+
+/** Rows one INSERT may add: they are held in memory to commit atomically. */
+export const InsertRowsMax = 1_000_000
+
+export interface ExecutorOptions {
+  readonly storage: Storage
+  readonly dataDir: string
+  /** Worker threads for scan fragments; 0 runs fragments inline. Defaults to the core count. */
+  readonly workerThreads?: number
+}
+
+export interface ExecutionSession {
+  readonly timeZone: string
+  /** SET writes here under lower-case names; the caller derives timeZone etc. from it. */
+  readonly settings: Map<string, string>
+}
+
+export interface ExecutionResult {
+  readonly fields: readonly OutputField[] | null
+  readonly batches: AsyncIterable<Batch>
+  /** The CommandComplete tag, final once `batches` is drained. */
+  commandTag(): string
+  readonly transaction: 'begin' | 'commit' | 'rollback' | null
+}
+
+const noBatches: AsyncIterable<Batch> = { [Symbol.asyncIterator]: async function* () {} }
+
+function done(tag: string, transaction: ExecutionResult['transaction'] = null): ExecutionResult {
+  return { fields: null, batches: noBatches, commandTag: () => tag, transaction }
+}
+
+export class Executor {
+  private readonly storage: Storage
+  private readonly dataDir: string
+  private readonly workerThreads: number
+  private runner: FragmentRunner | null = null
+
+  constructor(options: ExecutorOptions) {
+    this.storage = options.storage
+    this.dataDir = options.dataDir
+    this.workerThreads = options.workerThreads ?? availableParallelism()
+  }
+
+  /** The pool starts with the first scan, so sessions that never scan start no threads. */
+  private fragments(): FragmentRunner {
+    this.runner ??=
+      this.workerThreads <= 0
+        ? new InlineRunner(this.storage)
+        : new WorkerPoolRunner({ maxThreads: this.workerThreads })
+    return this.runner
+  }
+
+  /** Runs one statement; row-returning statements stream their batches lazily. */
+  async run(
+    statement: ExecutableStatement,
+    session: ExecutionSession,
+    signal: AbortSignal,
+  ): Promise<ExecutionResult> {
+    checkCanceled(signal)
+    switch (statement.kind) {
+      case 'query':
+        return this.runQuery(statement.plan, statement.fields, session, signal)
+      case 'insert':
+        return done(`INSERT 0 ${await this.runInsert(statement, session, signal)}`)
+      case 'create-table': {
+        const { tenant, table, columns, ifNotExists } = statement
+        await this.storage.catalog.createTable(tenant, table, columns, ifNotExists)
+        return done('CREATE TABLE')
+      }
+      case 'drop-table':
+        await this.dropTables(statement.tenant, statement.tables, statement.ifExists)
+        return done('DROP TABLE')
+      case 'transaction':
+        return done(statement.action.toUpperCase(), statement.action)
+      case 'set':
+        applySetting(statement.name, statement.value, session.settings)
+        return done('SET')
+      case 'show':
+        return this.runShow(statement.name, session)
+      case 'empty':
+        return done('')
+      default:
+        return assertNever(statement, 'statement kind')
+    }
+  }
+
+  private context(session: ExecutionSession, signal: AbortSignal): OperatorContext {
+    return {
+      evalContext: { timeZone: session.timeZone, nowMicros: Date.now() * 1000 },
+      signal,
+      fragments: this.fragments(),
+      dataDir: this.dataDir,
+    }
+  }
+
+  private runQuery(
+    plan: PhysicalPlan,
+    fields: readonly OutputField[],
+    session: ExecutionSession,
+    signal: AbortSignal,
+  ): ExecutionResult {
+    const operator = buildOperator(plan, this.context(session, signal))
+    let rows = 0
+    const batches = async function* (): AsyncGenerator<Batch> {
+      for await (const batch of operator) {
+        rows += batch.length
+        yield batch
+      }
+    }
+    return { fields, batches: batches(), commandTag: () => `SELECT ${rows}`, transaction: null }
+  }
+
+  private async runInsert(
+    statement: ExecutableStatement & { kind: 'insert' },
+    session: ExecutionSession,
+    signal: AbortSignal,
+  ): Promise<number> {
+    const collected: Batch[] = []
+    let rows = 0
+    for await (const batch of buildOperator(statement.source, this.context(session, signal))) {
+      rows += batch.length
+      if (rows > InsertRowsMax) {
+        throw new PgError({
+          code: SqlState.programLimitExceeded,
+          message: 'too many rows in one INSERT statement',
+          detail: `One INSERT may add at most ${InsertRowsMax} rows.`,
+          hint: 'Split the rows over several INSERT statements, or use COPY.',
+        })
+      }
+      if (batch.length > 0) collected.push(batch)
+    }
+    checkCanceled(signal)
+    if (rows === 0) return 0
+    const { tenant, table, columns } = statement
+    await this.storage.writer.append(tenant, table, columns, concatBatches(collected))
+    return rows
+  }
+
+  private async dropTables(
+    tenant: string,
+    tables: readonly string[],
+    ifExists: boolean,
+  ): Promise<void> {
+    // Like PostgreSQL, check every name before dropping any.
+    const existing: string[] = []
+    for (const table of tables) {
+      if ((await this.storage.catalog.getTable(tenant, table)) !== undefined) existing.push(table)
+      else if (!ifExists) {
+        const message = `table "${table}" does not exist`
+        throw new PgError({ code: SqlState.undefinedTable, message })
+      }
+    }
+    for (const table of existing) await this.storage.catalog.dropTable(tenant, table)
+  }
+
+  private runShow(name: string, session: ExecutionSession): ExecutionResult {
+    if (name.toLowerCase() === 'all') throw notSupported('SHOW ALL')
+    const setting = showSetting(name, session.settings)
+    const batch: Batch = { length: 1, columns: [makeTextVector('text', [setting.value])] }
+    const field: OutputField = { name: setting.name, type: 'text', tableOid: 0, columnNumber: 0 }
+    const batches = async function* (): AsyncGenerator<Batch> {
+      yield batch
+    }
+    return { fields: [field], batches: batches(), commandTag: () => 'SHOW', transaction: null }
+  }
+
+  /** Stops the worker pool; running statements fail. */
+  async close(): Promise<void> {
+    const runner = this.runner
+    this.runner = null
+    if (runner !== null) await runner.close()
+  }
+}

@@ -1,0 +1,51 @@
+// PostgreSQL 15's text output functions (the DataRow text format), byte-identical for the
+// types Malamute holds. Row-at-a-time by nature: the gateway calls it per DataRow field.
+import { assertNever, type SqlType, type Vector } from '../../common/index.js'
+import { decimalToString } from '../decimal.js'
+import { decimalAt, textAt, vectorFromValues } from '../expr/vector-builders.js'
+import type { ScalarValue } from '../plan.js'
+import { formatDateText, formatTimestampText, formatTimestamptzText } from './datetime-text.js'
+import { formatFloatText } from './float-text.js'
+
+export interface TextOutputOptions {
+  readonly timeZone: string
+}
+
+function formatNumber(value: number, type: SqlType, options: TextOutputOptions): string {
+  switch (type) {
+    case 'float8':
+      return formatFloatText(value, false)
+    case 'float4':
+      return formatFloatText(value, true)
+    case 'timestamptz':
+      return formatTimestamptzText(value, options.timeZone)
+    case 'timestamp':
+      return formatTimestampText(value)
+    case 'date':
+      return formatDateText(value)
+    default:
+      return Object.is(value, -0) ? '0' : String(value)
+  }
+}
+
+/** The text PostgreSQL sends for row `row` of `vector`, or null for NULL. */
+export function formatValueText(vector: Vector, row: number, options: TextOutputOptions): string | null {
+  if (vector.validity !== null && vector.validity[row] === 0) return null
+  switch (vector.kind) {
+    case 'bool':
+      return vector.values[row] === 1 ? 't' : 'f'
+    case 'number':
+      return formatNumber(vector.values[row] ?? 0, vector.type, options)
+    case 'numeric':
+      return decimalToString(decimalAt(vector, row))
+    case 'text':
+      return vector.type === 'bytea' ? `\\x${textAt(vector, row)}` : textAt(vector, row)
+    default:
+      return assertNever(vector, 'vector kind')
+  }
+}
+
+/** The text PostgreSQL sends for one scalar of `type`, or null for NULL. */
+export function formatScalarText(value: ScalarValue, type: SqlType, options: TextOutputOptions): string | null {
+  return formatValueText(vectorFromValues(type, [value]), 0, options)
+}

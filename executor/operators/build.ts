@@ -1,0 +1,35 @@
+import { assertNever } from '../../common/index.js'
+import type { PhysicalPlan } from '../plan.js'
+import { AggregateOp } from './aggregate.js'
+import { DistinctOp } from './distinct.js'
+import { FilterOp } from './filter.js'
+import { LimitOp } from './limit.js'
+import type { Operator, OperatorContext } from './operator.js'
+import { ProjectOp } from './project.js'
+import { ScanOp } from './scan.js'
+import { SortOp } from './sort.js'
+import { ValuesOp } from './values.js'
+
+/** Builds the operator tree that runs `plan` on the coordinator. */
+export function buildOperator(plan: PhysicalPlan, context: OperatorContext): Operator {
+  switch (plan.kind) {
+    case 'scan':
+      return new ScanOp(plan, context)
+    case 'values':
+      return new ValuesOp(plan, context)
+    case 'filter':
+      return new FilterOp(buildOperator(plan.input, context), plan.predicate, context)
+    case 'project':
+      return new ProjectOp(buildOperator(plan.input, context), plan.exprs, context)
+    case 'aggregate':
+      return new AggregateOp(plan, buildOperator(plan.input, context), context)
+    case 'sort':
+      return new SortOp(plan, buildOperator(plan.input, context), context)
+    case 'limit':
+      return new LimitOp(buildOperator(plan.input, context), plan.limit, plan.offset, context)
+    case 'distinct':
+      return new DistinctOp(buildOperator(plan.input, context), context)
+    default:
+      return assertNever(plan, 'plan kind')
+  }
+}

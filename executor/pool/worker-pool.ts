@@ -1,0 +1,45 @@
+// Runs scan fragments on a piscina pool of worker threads. The worker file is the compiled
+// worker.js next to this module, so the pool works from dist/ with no path configuration.
+import { availableParallelism } from 'node:os'
+import { Piscina } from 'piscina'
+import { fromPlainError, type Batch } from '../../common/index.js'
+import { queryCanceledError } from '../operators/operator.js'
+import type { FragmentReply, FragmentRunner, FragmentTask } from './fragment-runner.js'
+
+export interface WorkerPoolOptions {
+  /** Threads in the pool; defaults to the number of cores. */
+  readonly maxThreads?: number
+  readonly minThreads?: number
+}
+
+export class WorkerPoolRunner implements FragmentRunner {
+  readonly concurrency: number
+  private readonly pool: Piscina<FragmentTask, FragmentReply>
+
+  constructor(options: WorkerPoolOptions = {}) {
+    const maxThreads = Math.max(1, options.maxThreads ?? availableParallelism())
+    this.pool = new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      maxThreads,
+      minThreads: Math.min(options.minThreads ?? 1, maxThreads),
+    })
+    this.concurrency = maxThreads * 2
+  }
+
+  /**
+   * Runs one fragment. A fragment is bounded work over one segment, so a running one is
+   * never aborted: piscina would terminate its thread, and the reply would race the exit.
+   * Once `signal` fires, no new fragment starts and a finished one's rows are dropped.
+   */
+  async run(task: FragmentTask, signal: AbortSignal): Promise<Batch[]> {
+    if (signal.aborted) throw queryCanceledError()
+    const reply = await this.pool.run(task)
+    if (signal.aborted) throw queryCanceledError()
+    if (!reply.ok) throw fromPlainError(reply.error)
+    return reply.batches
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy()
+  }
+}

@@ -1,0 +1,66 @@
+// Run-time settings as SET and SHOW see them. Sessions keep only what they changed, under
+// lower-case names; everything else reads PostgreSQL 15's defaults from this table, spelled
+// as PostgreSQL's GUC table spells them (SHOW names its column that way: `TimeZone`).
+import { PgError, SqlState } from '../common/index.js'
+
+const defaults: readonly (readonly [string, string])[] = [
+  ['application_name', ''],
+  ['block_size', '8192'],
+  ['bytea_output', 'hex'],
+  ['client_encoding', 'UTF8'],
+  ['client_min_messages', 'notice'],
+  ['DateStyle', 'ISO, MDY'],
+  ['default_transaction_isolation', 'read committed'],
+  ['default_transaction_read_only', 'off'],
+  ['extra_float_digits', '1'],
+  ['idle_in_transaction_session_timeout', '0'],
+  ['integer_datetimes', 'on'],
+  ['IntervalStyle', 'postgres'],
+  ['is_superuser', 'off'],
+  ['lc_collate', 'C'],
+  ['lc_ctype', 'C'],
+  ['lc_messages', 'C'],
+  ['lc_monetary', 'C'],
+  ['lc_numeric', 'C'],
+  ['lc_time', 'C'],
+  ['lock_timeout', '0'],
+  ['max_identifier_length', '63'],
+  ['max_index_keys', '32'],
+  ['search_path', '"$user", public'],
+  ['server_encoding', 'UTF8'],
+  ['server_version', '15.0'],
+  ['server_version_num', '150000'],
+  ['standard_conforming_strings', 'on'],
+  ['statement_timeout', '0'],
+  ['TimeZone', 'UTC'],
+  ['transaction_isolation', 'read committed'],
+  ['transaction_read_only', 'off'],
+]
+
+const byLowerName = new Map(defaults.map(([name, value]) => [name.toLowerCase(), { name, value }]))
+
+/** Returns the setting's display name and current value; unknown names raise 42704. */
+export function showSetting(
+  name: string,
+  settings: ReadonlyMap<string, string>,
+): { name: string; value: string } {
+  const lower = name.toLowerCase()
+  const known = byLowerName.get(lower)
+  const value = settings.get(lower) ?? known?.value
+  if (value === undefined) {
+    const message = `unrecognized configuration parameter "${name}"`
+    throw new PgError({ code: SqlState.undefinedObject, message })
+  }
+  return { name: known?.name ?? lower, value }
+}
+
+/** Applies SET name TO value (null: back to the default) to a session's settings. */
+export function applySetting(
+  name: string,
+  value: string | null,
+  settings: Map<string, string>,
+): void {
+  const lower = name.toLowerCase()
+  if (value === null) settings.delete(lower)
+  else settings.set(lower, value)
+}
