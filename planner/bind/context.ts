@@ -1,0 +1,107 @@
+// What binding one statement shares: the parameters (their types are inferred as binding
+// goes, as PostgreSQL's parse analysis does), the session time zone for reading constants,
+// and the source positions of bound expressions, so errors found later (an ungrouped
+// column, a bad constant) still point at the text.
+import { PgError, SqlState, asPgError, type SqlType } from '../../common/index.js'
+import type { CastExpr, Expr, LiteralExpr, ScalarValue } from '../../executor/plan.js'
+import { isNumericType, readConstant } from './types.js'
+
+export class BindContext {
+  readonly timeZone: string
+  /** Each $n's type: given by the client or inferred; undefined while still unknown. */
+  private readonly paramTypes: (SqlType | undefined)[]
+  /** Parameter values when planning; null when only describing. */
+  private readonly paramValues: readonly ScalarValue[] | null
+  /** Unknown-typed parameter literals, by identity, to the 0-based parameter they stand for. */
+  private readonly pendingParams = new Map<Expr, number>()
+  private readonly positions = new WeakMap<Expr, number>()
+
+  constructor(paramTypes: readonly (SqlType | undefined)[], paramValues: readonly ScalarValue[] | null, timeZone: string) {
+    this.paramTypes = paramTypes.map((t) => (t === 'unknown' ? undefined : t))
+    this.paramValues = paramValues
+    this.timeZone = timeZone
+  }
+
+  /** Remembers where `expr` was written (0-based offset); returns it for chaining. */
+  at<E extends Expr>(expr: E, position: number): E {
+    if (!this.positions.has(expr)) this.positions.set(expr, position)
+    return expr
+  }
+
+  positionOf(expr: Expr): number | undefined {
+    return this.positions.get(expr)
+  }
+
+  /** Binds $n (1-based) to its value, typed when the type is known, else as an unknown literal. */
+  param(number: number, position: number): Expr {
+    if (this.paramValues !== null && number > this.paramValues.length) {
+      throw new PgError({ code: SqlState.undefinedParameter, message: `there is no parameter $${number}`, position: position + 1 })
+    }
+    while (this.paramTypes.length < number) this.paramTypes.push(undefined)
+    const value = this.paramValues?.[number - 1] ?? null
+    const type = this.paramTypes[number - 1]
+    if (type === undefined) {
+      const literal: LiteralExpr = { kind: 'literal', value, type: 'unknown' }
+      this.pendingParams.set(literal, number - 1)
+      return this.at(literal, position)
+    }
+    const typed: LiteralExpr = { kind: 'literal', value, type: 'unknown' }
+    return this.coerce(this.at(typed, position), type)
+  }
+
+  /** The parameter types once binding is done: still-unknown ones are text, as in PostgreSQL. */
+  finalParamTypes(): SqlType[] {
+    return this.paramTypes.map((t) => t ?? 'text')
+  }
+
+  /**
+   * Converts `expr` to `type`; the caller has checked that the cast is allowed. Constants are
+   * converted now (an unknown literal is read by the type's input function), anything else
+   * gets a CastExpr for the executor.
+   */
+  coerce(expr: Expr, type: SqlType): Expr {
+    if (expr.type === type) return expr
+    const pending = this.pendingParams.get(expr)
+    if (pending !== undefined && this.paramTypes[pending] === undefined) this.paramTypes[pending] = type
+    if (expr.kind !== 'literal') return this.at({ kind: 'cast', arg: expr, type }, this.positionOf(expr) ?? 0)
+    try {
+      return this.at(this.convertLiteral(expr, type), this.positionOf(expr) ?? 0)
+    } catch (error) {
+      const position = this.positionOf(expr)
+      throw asPgError(error).withPosition(position === undefined ? undefined : position + 1)
+    }
+  }
+
+  private convertLiteral(expr: LiteralExpr, type: SqlType): LiteralExpr | CastExpr {
+    const value = expr.value
+    if (value === null) return { kind: 'literal', value: null, type }
+    const fromText = expr.type === 'unknown' || (typeof value === 'string' && !isNumericType(expr.type))
+    if (fromText && typeof value === 'string') {
+      const read = readConstant(value, type, this.timeZone)
+      if (read === undefined) return { kind: 'cast', arg: { ...expr, type: 'unknown' }, type }
+      return { kind: 'literal', value: read, type }
+    }
+    if (isNumericType(expr.type) && isNumericType(type)) return convertNumber(expr, type)
+    if (typeof value !== 'string' && expr.type === 'unknown') return { kind: 'literal', value, type }
+    return { kind: 'cast', arg: expr, type }
+  }
+}
+
+/** int/float/numeric constants between number types; integers round as PostgreSQL's casts do. */
+function convertNumber(expr: LiteralExpr, type: SqlType): LiteralExpr | CastExpr {
+  const value = expr.value
+  if (type === 'numeric') return { kind: 'literal', value: String(value), type }
+  const number = typeof value === 'string' ? Number(value) : typeof value === 'number' ? value : Number.NaN
+  if (Number.isNaN(number)) return { kind: 'cast', arg: expr, type }
+  const isInteger = type === 'int2' || type === 'int4' || type === 'int8'
+  if (!isInteger) return { kind: 'literal', value: number, type }
+  const rounded = Math.sign(number) * Math.round(Math.abs(number))
+  const max = type === 'int2' ? 32767 : type === 'int4' ? 2147483647 : 9223372036854775807
+  if (Math.abs(rounded) > max) {
+    throw new PgError({
+      code: SqlState.numericValueOutOfRange,
+      message: type === 'int2' ? 'smallint out of range' : type === 'int4' ? 'integer out of range' : 'bigint out of range',
+    })
+  }
+  return { kind: 'literal', value: rounded, type }
+}

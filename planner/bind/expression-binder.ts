@@ -1,0 +1,310 @@
+// Binds syntax expressions to executor expressions: names to columns of the one FROM table,
+// operators and functions to registry entries with resolved types, constants read by their
+// type's input function. Aggregate calls are collected on the side; where one was written
+// the bound tree holds an AggregateRef column (negative index), which the select binder
+// later turns into the aggregate's output column.
+import { PgError, SqlState, sqlTypeByName, type SqlType } from '../../common/index.js'
+import type { TableInfo } from '../../storage/api.js'
+import type { AggregateCall, ColumnExpr, Expr } from '../../executor/plan.js'
+import type { BinaryOp, CaseNode, FuncNode, InListNode, SyntaxExpr, TypeNameNode } from '../sql/ast.js'
+import type { BindContext } from './context.js'
+import {
+  aggregateFunctionNames,
+  aggregateSignatures,
+  resolveCall,
+  scalarFunctionNames,
+  scalarSignatures,
+  undefinedFunction,
+  undefinedOperator,
+} from './functions.js'
+import { canCastExplicitly, commonType, displayType, integerLiteralType, isNumericType, isStringType } from './types.js'
+
+/** The one table a SELECT reads, under the name its columns may be qualified with. */
+export interface Scope {
+  readonly table: TableInfo | null
+  readonly name: string | null
+}
+
+/** Where aggregates may appear; the clause name goes into 42803's message when they may not. */
+export type AggregatePolicy = { readonly allowed: true } | { readonly allowed: false; readonly clause: string }
+
+/** Aggregate j is referenced as column -(j + 1) until the select binder lifts it. */
+export const aggregateRefIndex = (j: number): number => -(j + 1)
+
+const operatorFunctions: Readonly<Record<BinaryOp, string>> = {
+  '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '%': 'modulo',
+  '=': 'eq', '<>': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge',
+  and: 'and', or: 'or', '||': 'concat_op',
+  like: 'like', 'not like': 'not_like', ilike: 'ilike', 'not ilike': 'not_ilike',
+  'is distinct from': 'is_distinct_from', 'is not distinct from': 'is_not_distinct_from',
+}
+
+export class ExpressionBinder {
+  readonly context: BindContext
+  readonly scope: Scope
+  readonly aggregates: AggregateCall[] = []
+  /** Inside an aggregate's arguments: aggregates may not nest. */
+  private insideAggregate = false
+
+  constructor(context: BindContext, scope: Scope) {
+    this.context = context
+    this.scope = scope
+  }
+
+  bind(node: SyntaxExpr, policy: AggregatePolicy): Expr {
+    return this.context.at(this.bindNode(node, policy), node.position)
+  }
+
+  /** Binds a condition (WHERE, HAVING, FILTER): its type must be boolean. */
+  bindCondition(node: SyntaxExpr, policy: AggregatePolicy, clause: string): Expr {
+    return this.requireBoolean(this.bind(node, policy), `argument of ${clause}`, node.position)
+  }
+
+  private bindNode(node: SyntaxExpr, policy: AggregatePolicy): Expr {
+    switch (node.kind) {
+      case 'column-ref':
+        return this.bindColumn(node.table, node.name, node.position)
+      case 'star':
+        throw new PgError({ code: SqlState.syntaxError, message: 'syntax error at or near "*"', position: node.position + 1 })
+      case 'literal':
+        return this.bindLiteral(node.literal, node.text)
+      case 'param':
+        return this.context.param(node.number, node.position)
+      case 'cast':
+        return this.bindCast(this.bind(node.arg, policy), node.typeName)
+      case 'unary':
+        return this.bindUnary(node.op, node.arg, policy, node.position)
+      case 'binary':
+        return this.bindBinary(node.op, this.bind(node.left, policy), this.bind(node.right, policy), node.position)
+      case 'is':
+        return this.bindIs(node.test, node.negated, this.bind(node.arg, policy), node.position)
+      case 'between':
+        return this.bindBetween(node.arg, node.low, node.high, node.negated, policy, node.position)
+      case 'in-list':
+        return this.bindInList(node, policy)
+      case 'case':
+        return this.bindCase(node, policy)
+      case 'func':
+        return this.bindFunction(node, policy)
+    }
+  }
+
+  /** Resolves a column name: exact match on the folded name, as PostgreSQL compares them. */
+  bindColumn(table: string | null, name: string, position: number): ColumnExpr {
+    if (table !== null && table !== this.scope.name) {
+      throw new PgError({ code: SqlState.undefinedTable, message: `missing FROM-clause entry for table "${table}"`, position: position + 1 })
+    }
+    const columns = this.scope.table?.columns ?? []
+    const index = columns.findIndex((c) => c.name === name)
+    const column = columns[index]
+    if (column === undefined) {
+      const message = table === null ? `column "${name}" does not exist` : `column ${table}.${name} does not exist`
+      throw new PgError({ code: SqlState.undefinedColumn, message, position: position + 1 })
+    }
+    return this.context.at({ kind: 'column', index, type: column.type }, position)
+  }
+
+  private bindLiteral(literal: 'integer' | 'decimal' | 'string' | 'null' | 'bool', text: string): Expr {
+    switch (literal) {
+      case 'integer': {
+        const type = integerLiteralType(text)
+        return { kind: 'literal', value: type === 'numeric' ? text : Number(text), type }
+      }
+      case 'decimal':
+        return { kind: 'literal', value: text, type: 'numeric' }
+      case 'string':
+        return { kind: 'literal', value: text, type: 'unknown' }
+      case 'null':
+        return { kind: 'literal', value: null, type: 'unknown' }
+      case 'bool':
+        return { kind: 'literal', value: text === 'true', type: 'bool' }
+    }
+  }
+
+  bindCast(arg: Expr, typeName: TypeNameNode): Expr {
+    const type = resolveTypeName(typeName)
+    if (!canCastExplicitly(arg.type, type)) {
+      throw new PgError({
+        code: SqlState.cannotCoerce,
+        message: `cannot cast type ${displayType(arg.type)} to ${displayType(type)}`,
+        position: (this.context.positionOf(arg) ?? typeName.position) + 1,
+      })
+    }
+    return this.context.coerce(arg, type)
+  }
+
+  private bindUnary(op: '-' | '+' | 'not', argNode: SyntaxExpr, policy: AggregatePolicy, position: number): Expr {
+    if (op === 'not') {
+      const arg = this.requireBoolean(this.bind(argNode, policy), 'argument of NOT', argNode.position)
+      return { kind: 'call', fn: 'not', args: [arg], type: 'bool' }
+    }
+    if (argNode.kind === 'literal' && (argNode.literal === 'integer' || argNode.literal === 'decimal')) {
+      const text = op === '-' ? `-${argNode.text}` : argNode.text
+      return this.bindLiteral(argNode.literal, text)
+    }
+    const arg = this.bind(argNode, policy)
+    if (!isNumericType(arg.type)) throw undefinedOperator(op, [arg], position)
+    return op === '+' ? arg : { kind: 'call', fn: 'negate', args: [arg], type: arg.type }
+  }
+
+  /** Resolves a binary operator: unknowns take the other side's type, numbers widen. */
+  bindBinary(op: BinaryOp, left: Expr, right: Expr, position: number): Expr {
+    const fn = operatorFunctions[op]
+    if (op === 'and' || op === 'or') {
+      const clause = `argument of ${op.toUpperCase()}`
+      const args = [this.requireBoolean(left, clause, position), this.requireBoolean(right, clause, position)]
+      return { kind: 'call', fn, args, type: 'bool' }
+    }
+    const target = operandType(op, left.type, right.type)
+    const signature = target === undefined ? undefined : scalarSignatures(fn).find((s) => s.args[0] === target)
+    if (target === undefined || signature === undefined) throw undefinedOperator(op, [left, right], position)
+    const args = [this.context.coerce(left, target), this.context.coerce(right, target)]
+    const type = signature.returns === 'same' ? target : signature.returns
+    return { kind: 'call', fn, args, type }
+  }
+
+  private bindIs(test: 'null' | 'true' | 'false', negated: boolean, arg: Expr, position: number): Expr {
+    if (test === 'null') {
+      const typed = arg.type === 'unknown' ? this.context.coerce(arg, 'text') : arg
+      return { kind: 'call', fn: negated ? 'is_not_null' : 'is_null', args: [typed], type: 'bool' }
+    }
+    const clause = `argument of IS ${negated ? 'NOT ' : ''}${test.toUpperCase()}`
+    const fn = `is_${negated ? 'not_' : ''}${test}`
+    return { kind: 'call', fn, args: [this.requireBoolean(arg, clause, position)], type: 'bool' }
+  }
+
+  private bindBetween(
+    argNode: SyntaxExpr,
+    lowNode: SyntaxExpr,
+    highNode: SyntaxExpr,
+    negated: boolean,
+    policy: AggregatePolicy,
+    position: number,
+  ): Expr {
+    const arg = this.bind(argNode, policy)
+    const low = this.bindBinary(negated ? '<' : '>=', arg, this.bind(lowNode, policy), position)
+    const high = this.bindBinary(negated ? '>' : '<=', arg, this.bind(highNode, policy), position)
+    return { kind: 'call', fn: negated ? 'or' : 'and', args: [low, high], type: 'bool' }
+  }
+
+  private bindInList(node: InListNode, policy: AggregatePolicy): Expr {
+    const arg = this.bind(node.arg, policy)
+    const values = node.values.map((v) => this.bind(v, policy))
+    const type = commonType([arg, ...values].map((e) => e.type))
+    const coerced = type === undefined ? [] : values.map((v) => this.context.coerce(v, type))
+    const constants = coerced.every((v) => v.kind === 'literal')
+    if (type !== undefined && constants && arg.type !== 'unknown') {
+      const literals = coerced.map((v) => (v.kind === 'literal' ? v.value : null))
+      return { kind: 'in-list', arg: this.context.coerce(arg, type), values: literals, negated: node.negated, type: 'bool' }
+    }
+    const op = node.negated ? '<>' : '='
+    const tests = values.map((v) => this.bindBinary(op, arg, v, node.position))
+    return tests.reduce((all, test) => ({ kind: 'call', fn: node.negated ? 'and' : 'or', args: [all, test], type: 'bool' }))
+  }
+
+  private bindCase(node: CaseNode, policy: AggregatePolicy): Expr {
+    const operand = node.operand === null ? null : this.bind(node.operand, policy)
+    const conditions = node.whens.map(({ when }) => {
+      const bound = this.bind(when, policy)
+      if (operand !== null) return this.bindBinary('=', operand, bound, when.position)
+      return this.requireBoolean(bound, 'argument of CASE/WHEN', when.position)
+    })
+    const results = node.whens.map(({ then }) => this.bind(then, policy))
+    const otherwise = node.otherwise === null ? null : this.bind(node.otherwise, policy)
+    const all = otherwise === null ? results : [...results, otherwise]
+    const type = commonType(all.map((r) => r.type))
+    if (type === undefined) {
+      const distinct = [...new Set(all.map((r) => r.type).filter((t) => t !== 'unknown'))]
+      throw new PgError({
+        code: SqlState.datatypeMismatch,
+        message: `CASE types ${distinct.map(displayType).join(' and ')} cannot be matched`,
+        position: node.position + 1,
+      })
+    }
+    const whens = conditions.map((when, i) => ({ when, then: this.context.coerce(results[i] ?? nullOf(type), type) }))
+    return { kind: 'case', whens, otherwise: otherwise === null ? null : this.context.coerce(otherwise, type), type }
+  }
+
+  private bindFunction(node: FuncNode, policy: AggregatePolicy): Expr {
+    if (aggregateFunctionNames.has(node.name)) return this.bindAggregate(node, policy)
+    if (node.star || node.distinct || node.filter !== null) {
+      const what = node.star ? `${node.name}(*) specified` : node.distinct ? 'DISTINCT specified' : 'FILTER specified'
+      throw new PgError({
+        code: SqlState.wrongObjectType,
+        message: `${what}, but ${node.name} is not an aggregate function`,
+        position: node.position + 1,
+      })
+    }
+    const args = node.args.map((a) => this.bind(a, policy))
+    const fn = scalarFunctionNames[node.name]
+    const resolved = fn === undefined ? undefined : resolveCall(scalarSignatures(fn), args, this.context)
+    if (fn === undefined || resolved === undefined) throw undefinedFunction(node.name, args, node.position)
+    return { kind: 'call', fn, args: resolved.args, type: resolved.type }
+  }
+
+  private bindAggregate(node: FuncNode, policy: AggregatePolicy): Expr {
+    const position = node.position + 1
+    if (!policy.allowed) {
+      throw new PgError({ code: SqlState.groupingError, message: `aggregate functions are not allowed in ${policy.clause}`, position })
+    }
+    if (this.insideAggregate) {
+      throw new PgError({ code: SqlState.groupingError, message: 'aggregate function calls cannot be nested', position })
+    }
+    this.insideAggregate = true
+    try {
+      const args = node.args.map((a) => this.bind(a, policy))
+      const filter = node.filter === null ? null : this.bindCondition(node.filter, policy, 'FILTER')
+      const fn = node.star ? 'count_star' : node.name
+      if (node.star && node.name !== 'count') throw undefinedFunction(`${node.name}(*)`, [], node.position)
+      const resolved = resolveCall(aggregateSignatures(fn), args, this.context)
+      if (resolved === undefined) throw undefinedFunction(node.name, args, node.position)
+      const call: AggregateCall = { fn, args: resolved.args, distinct: node.distinct, filter, type: resolved.type }
+      return { kind: 'column', index: aggregateRefIndex(this.addAggregate(call)), type: call.type }
+    } finally {
+      this.insideAggregate = false
+    }
+  }
+
+  /** Adds the call, or finds the identical one already collected: both refer to one result. */
+  private addAggregate(call: AggregateCall): number {
+    const key = JSON.stringify(call)
+    const existing = this.aggregates.findIndex((a) => JSON.stringify(a) === key)
+    if (existing !== -1) return existing
+    this.aggregates.push(call)
+    return this.aggregates.length - 1
+  }
+
+  private requireBoolean(expr: Expr, what: string, position: number): Expr {
+    if (expr.type === 'bool') return expr
+    if (expr.type === 'unknown') return this.context.coerce(expr, 'bool')
+    throw new PgError({
+      code: SqlState.datatypeMismatch,
+      message: `${what} must be type boolean, not type ${displayType(expr.type)}`,
+      position: (this.context.positionOf(expr) ?? position) + 1,
+    })
+  }
+}
+
+/** The type both operands of `op` are converted to, or undefined when there is none. */
+function operandType(op: BinaryOp, left: SqlType, right: SqlType): SqlType | undefined {
+  if (op === '||' || op === 'like' || op === 'not like' || op === 'ilike' || op === 'not ilike') {
+    const texty = (t: SqlType): boolean => isStringType(t) || t === 'unknown'
+    if (op === '||' ? texty(left) || texty(right) : texty(left) && texty(right)) return 'text'
+    return undefined
+  }
+  if (left === 'unknown' && right === 'unknown') return 'text'
+  return commonType([left, right])
+}
+
+function nullOf(type: SqlType): Expr {
+  return { kind: 'literal', value: null, type }
+}
+
+/** Resolves a type name as written (`integer`, `double precision`); 42704 when it does not exist. */
+export function resolveTypeName(typeName: TypeNameNode): SqlType {
+  const type = sqlTypeByName(typeName.name)
+  if (type === undefined || type === 'unknown') {
+    throw new PgError({ code: SqlState.undefinedObject, message: `type "${typeName.name}" does not exist`, position: typeName.position + 1 })
+  }
+  return type
+}

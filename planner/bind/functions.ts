@@ -1,0 +1,113 @@
+// Overload resolution against executor/signatures.ts, after PostgreSQL's rules
+// (https://www.postgresql.org/docs/15/typeconv-func.html), simplified: an exact match wins;
+// else the candidates every argument reaches by implicit casts, preferring those whose
+// parameters are preferred types (float8, text, timestamptz), then the fewest widening steps.
+import { PgError, SqlState, SqlTypes, type SqlType } from '../../common/index.js'
+import type { Expr } from '../../executor/plan.js'
+import { AggregateSignatures, ScalarSignatures, type Signature } from '../../executor/signatures.js'
+import type { BindContext } from './context.js'
+import { canCastImplicitly, commonType, displayType } from './types.js'
+
+export interface ResolvedCall {
+  readonly args: readonly Expr[]
+  readonly type: SqlType
+}
+
+/** Resolves `fn` (a registry name) over `args`; undefined when no signature accepts them. */
+export function resolveCall(
+  signatures: readonly Signature[],
+  args: readonly Expr[],
+  context: BindContext,
+): ResolvedCall | undefined {
+  const argTypes = args.map((a) => a.type)
+  const candidates = signatures.filter((s) => arity(s, args.length))
+  if (candidates.some((s) => s.args.includes('any') && s.returns === 'same')) return resolveSameTyped(args, context)
+  const exact = candidates.find((s) => argTypes.every((t, i) => paramType(s, i) === t || paramType(s, i) === 'any'))
+  const reachable = candidates.filter((s) => argTypes.every((t, i) => reaches(t, paramType(s, i))))
+  const chosen = exact ?? pickBest(reachable, argTypes)
+  if (chosen === undefined) return undefined
+  const coerced = args.map((a, i) => {
+    const target = paramType(chosen, i)
+    return target === 'any' ? (a.type === 'unknown' ? context.coerce(a, 'text') : a) : context.coerce(a, target)
+  })
+  const type = chosen.returns === 'same' ? (coerced[0]?.type ?? 'text') : chosen.returns
+  return { args: coerced, type }
+}
+
+/** coalesce, greatest, least, nullif: every argument takes the arguments' common type. */
+function resolveSameTyped(args: readonly Expr[], context: BindContext): ResolvedCall | undefined {
+  const type = commonType(args.map((a) => a.type))
+  if (type === undefined) return undefined
+  return { args: args.map((a) => context.coerce(a, type)), type }
+}
+
+function arity(signature: Signature, count: number): boolean {
+  return signature.variadic === true ? count >= signature.args.length : count === signature.args.length
+}
+
+function paramType(signature: Signature, index: number): SqlType | 'any' {
+  const last = signature.args[signature.args.length - 1] ?? 'any'
+  return signature.args[index] ?? last
+}
+
+function reaches(from: SqlType, to: SqlType | 'any'): boolean {
+  return to === 'any' || canCastImplicitly(from, to)
+}
+
+function pickBest(candidates: readonly Signature[], argTypes: readonly SqlType[]): Signature | undefined {
+  if (candidates.length <= 1) return candidates[0]
+  const score = (s: Signature): number =>
+    argTypes.reduce((sum, t, i) => {
+      const p = paramType(s, i)
+      if (p === 'any' || p === t) return sum
+      return sum + (SqlTypes[p].preferred ? 1 : 100) + numericDistance(t, p)
+    }, 0)
+  return [...candidates].sort((a, b) => score(a) - score(b))[0]
+}
+
+const widening: readonly SqlType[] = ['int2', 'int4', 'int8', 'numeric', 'float4', 'float8']
+
+function numericDistance(from: SqlType, to: SqlType): number {
+  const a = widening.indexOf(from)
+  const b = widening.indexOf(to)
+  return a === -1 || b === -1 ? 0 : Math.abs(b - a)
+}
+
+/** 42883 `function nope(integer) does not exist`, with PostgreSQL's hint. */
+export function undefinedFunction(name: string, args: readonly Expr[], position: number): PgError {
+  return new PgError({
+    code: SqlState.undefinedFunction,
+    message: `function ${name}(${args.map((a) => displayType(a.type)).join(', ')}) does not exist`,
+    hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+    position: position + 1,
+  })
+}
+
+/** 42883 `operator does not exist: text + integer`, with PostgreSQL's hint. */
+export function undefinedOperator(op: string, args: readonly Expr[], position: number): PgError {
+  const [left, right] = args.map((a) => displayType(a.type))
+  const shape = right === undefined ? `${op} ${left ?? ''}` : `${left ?? ''} ${op} ${right}`
+  return new PgError({
+    code: SqlState.undefinedFunction,
+    message: `operator does not exist: ${shape}`,
+    hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.',
+    position: position + 1,
+  })
+}
+
+export function scalarSignatures(fn: string): readonly Signature[] {
+  return ScalarSignatures[fn] ?? []
+}
+
+export function aggregateSignatures(fn: string): readonly Signature[] {
+  return AggregateSignatures[fn] ?? []
+}
+
+/** The user-facing scalar functions and their registry names. */
+export const scalarFunctionNames: Readonly<Record<string, string>> = {
+  coalesce: 'coalesce', nullif: 'nullif', greatest: 'greatest', least: 'least', abs: 'abs',
+  round: 'round', lower: 'lower', upper: 'upper', length: 'length', date_trunc: 'date_trunc',
+  now: 'now', current_timestamp: 'now',
+}
+
+export const aggregateFunctionNames = new Set(['count', 'sum', 'avg', 'min', 'max'])

@@ -1,0 +1,236 @@
+// Binds a SELECT into a BoundSelect: the logical query the physical planner cuts into a
+// scan fragment and a coordinator plan. Two expression spaces meet here:
+//
+//   input space      columns of the FROM table (index = position in TableInfo.columns):
+//                    WHERE, GROUP BY keys and aggregate arguments live here
+//   aggregate space  the aggregate's output: group keys, then aggregate results:
+//                    select list, HAVING and ORDER BY of a grouped query are lifted here
+//
+// Lifting is PostgreSQL's check_ungrouped_columns: a subtree equal to a group key becomes
+// that key's column; a column left over is 42803.
+import { PgError, SqlState, assert } from '../../common/index.js'
+import type { AggregateCall, Expr, OutputField, SortKey } from '../../executor/plan.js'
+import type { TableInfo } from '../../storage/api.js'
+import type { SelectNode, SyntaxExpr } from '../sql/ast.js'
+import type { BindContext } from './context.js'
+import { ExpressionBinder, aggregateRefIndex, type AggregatePolicy } from './expression-binder.js'
+import { outputName } from './output-name.js'
+
+export interface BoundSelect {
+  readonly table: TableInfo | null
+  /** Input space. */
+  readonly where: Expr | null
+  /** Input space; null when the query does not aggregate. */
+  readonly aggregation: { readonly groupBy: readonly Expr[]; readonly aggregates: readonly AggregateCall[] } | null
+  /** Aggregate space. */
+  readonly having: Expr | null
+  /** The select list, then ORDER BY expressions not in it (dropped after the sort). */
+  readonly outputs: readonly Expr[]
+  readonly fields: readonly OutputField[]
+  readonly distinct: boolean
+  /** Over `outputs`: each key is a column of the projected row. */
+  readonly orderBy: readonly SortKey[]
+  readonly limit: number | null
+  readonly offset: number
+}
+
+const allowAggregates: AggregatePolicy = { allowed: true }
+
+interface Target {
+  readonly expr: Expr
+  readonly field: OutputField
+  readonly node: SyntaxExpr | null
+}
+
+/** Binds `node` against `table` (null without FROM); `scopeName` qualifies its columns. */
+export function bindSelect(node: SelectNode, table: TableInfo | null, context: BindContext): BoundSelect {
+  const scopeName = node.from === null ? null : (node.from.alias ?? node.from.table.name)
+  const binder = new ExpressionBinder(context, { table, name: scopeName })
+  const where = node.where === null ? null : binder.bindCondition(node.where, { allowed: false, clause: 'WHERE' }, 'WHERE')
+  const targets = bindTargets(node, binder)
+  const groupBy = node.groupBy.map((item) => bindGroupItem(item, targets, binder))
+  const having = node.having === null ? null : binder.bindCondition(node.having, allowAggregates, 'HAVING')
+  const outputs = targets.map((t) => t.expr)
+  const orderBy = node.orderBy.map((item) => {
+    const index = bindOrderItem(item.expr, targets, outputs, node.distinct, binder)
+    const expr = outputs[index]
+    assert(expr !== undefined, 'order item resolves to an output')
+    const nullsFirst = item.nullsFirst ?? item.descending
+    return { expr: { kind: 'column', index, type: expr.type } as const, descending: item.descending, nullsFirst }
+  })
+  const aggregated = groupBy.length > 0 || binder.aggregates.length > 0 || having !== null
+  const lift = (e: Expr): Expr => liftToAggregateSpace(e, groupBy, binder, context)
+  return {
+    table,
+    where,
+    aggregation: aggregated ? { groupBy, aggregates: binder.aggregates } : null,
+    having: having === null || !aggregated ? having : lift(having),
+    outputs: aggregated ? outputs.map(lift) : outputs,
+    fields: targets.map((t) => t.field),
+    distinct: node.distinct,
+    orderBy,
+    limit: bindLimit(node.limit, 'LIMIT', binder),
+    offset: bindLimit(node.offset, 'OFFSET', binder) ?? 0,
+  }
+}
+
+function bindTargets(node: SelectNode, binder: ExpressionBinder): Target[] {
+  const targets: Target[] = []
+  for (const target of node.targets) {
+    if (target.expr.kind === 'star') {
+      targets.push(...expandStar(target.expr.table, target.expr.position, binder))
+      continue
+    }
+    let expr = binder.bind(target.expr, allowAggregates)
+    if (expr.type === 'unknown') expr = binder.context.coerce(expr, 'text')
+    const name = target.alias ?? outputName(target.expr)
+    targets.push({ expr, field: fieldOf(name, expr, target.expr, binder), node: target.expr })
+  }
+  return targets
+}
+
+function expandStar(qualifier: string | null, position: number, binder: ExpressionBinder): Target[] {
+  const table = binder.scope.table
+  if (table === null) {
+    throw new PgError({ code: SqlState.syntaxError, message: 'SELECT * with no tables specified is not valid', position: position + 1 })
+  }
+  if (qualifier !== null && qualifier !== binder.scope.name) {
+    throw new PgError({ code: SqlState.undefinedTable, message: `missing FROM-clause entry for table "${qualifier}"`, position: position + 1 })
+  }
+  const columns = [...table.columns].sort((a, b) => a.attnum - b.attnum)
+  return columns.map((column) => {
+    const expr = binder.bindColumn(null, column.name, position)
+    return { expr, field: { name: column.name, type: column.type, tableOid: table.oid, columnNumber: column.attnum }, node: null }
+  })
+}
+
+function fieldOf(name: string, expr: Expr, node: SyntaxExpr, binder: ExpressionBinder): OutputField {
+  const table = binder.scope.table
+  const column = expr.kind === 'column' && expr.index >= 0 && node.kind === 'column-ref' ? table?.columns[expr.index] : undefined
+  if (table === null || column === undefined) return { name, type: expr.type, tableOid: 0, columnNumber: 0 }
+  return { name, type: expr.type, tableOid: table.oid, columnNumber: column.attnum }
+}
+
+/** GROUP BY item: an ordinal, an input column, an output column name, or an expression. */
+function bindGroupItem(item: SyntaxExpr, targets: readonly Target[], binder: ExpressionBinder): Expr {
+  const noAggregates: AggregatePolicy = { allowed: false, clause: 'GROUP BY' }
+  const ordinal = ordinalOf(item)
+  if (ordinal !== undefined) {
+    const target = targets[ordinal - 1]
+    if (target === undefined) throw positionNotInList('GROUP BY', ordinal, item.position)
+    if (target.node !== null) return binder.bind(target.node, noAggregates)
+    return target.expr
+  }
+  if (item.kind === 'column-ref' && item.table === null) {
+    const isInputColumn = binder.scope.table?.columns.some((c) => c.name === item.name) ?? false
+    const target = targets.find((t) => t.field.name === item.name)
+    if (!isInputColumn && target?.node !== undefined && target.node !== null) return binder.bind(target.node, noAggregates)
+  }
+  return binder.bind(item, noAggregates)
+}
+
+/** ORDER BY item: an ordinal, an output column name, or an expression (added as a hidden output). */
+function bindOrderItem(
+  item: SyntaxExpr,
+  targets: readonly Target[],
+  outputs: Expr[],
+  distinct: boolean,
+  binder: ExpressionBinder,
+): number {
+  const ordinal = ordinalOf(item)
+  if (ordinal !== undefined) {
+    if (targets[ordinal - 1] === undefined) throw positionNotInList('ORDER BY', ordinal, item.position)
+    return ordinal - 1
+  }
+  if (item.kind === 'column-ref' && item.table === null) {
+    const matches = targets.flatMap((t, i) => (t.field.name === item.name ? [i] : []))
+    if (matches.length > 1) {
+      throw new PgError({ code: SqlState.ambiguousColumn, message: `ORDER BY "${item.name}" is ambiguous`, position: item.position + 1 })
+    }
+    if (matches[0] !== undefined) return matches[0]
+  }
+  const expr = binder.bind(item, allowAggregates)
+  const key = JSON.stringify(expr)
+  const existing = outputs.findIndex((o) => JSON.stringify(o) === key)
+  if (existing !== -1) return existing
+  if (distinct) {
+    throw new PgError({
+      code: SqlState.invalidColumnReference,
+      message: 'for SELECT DISTINCT, ORDER BY expressions must appear in select list',
+      position: item.position + 1,
+    })
+  }
+  outputs.push(expr)
+  return outputs.length - 1
+}
+
+function ordinalOf(item: SyntaxExpr): number | undefined {
+  return item.kind === 'literal' && item.literal === 'integer' ? Number(item.text) : undefined
+}
+
+function positionNotInList(clause: string, ordinal: number, position: number): PgError {
+  return new PgError({
+    code: SqlState.invalidColumnReference,
+    message: `${clause} position ${ordinal} is not in select list`,
+    position: position + 1,
+  })
+}
+
+/** Rewrites an input-space expression into aggregate space; 42803 for an ungrouped column. */
+function liftToAggregateSpace(expr: Expr, groupBy: readonly Expr[], binder: ExpressionBinder, context: BindContext): Expr {
+  const key = JSON.stringify(expr)
+  const group = groupBy.findIndex((g) => JSON.stringify(g) === key)
+  if (group !== -1) return { kind: 'column', index: group, type: expr.type }
+  const lift = (e: Expr): Expr => liftToAggregateSpace(e, groupBy, binder, context)
+  switch (expr.kind) {
+    case 'column': {
+      if (expr.index < 0) return { kind: 'column', index: groupBy.length + aggregateRefIndex(expr.index), type: expr.type }
+      throw ungroupedColumn(expr.index, binder, context.positionOf(expr))
+    }
+    case 'literal':
+      return expr
+    case 'call':
+      return { ...expr, args: expr.args.map(lift) }
+    case 'case':
+      return {
+        ...expr,
+        whens: expr.whens.map((w) => ({ when: lift(w.when), then: lift(w.then) })),
+        otherwise: expr.otherwise === null ? null : lift(expr.otherwise),
+      }
+    case 'cast':
+      return { ...expr, arg: lift(expr.arg) }
+    case 'in-list':
+      return { ...expr, arg: lift(expr.arg) }
+  }
+}
+
+function ungroupedColumn(index: number, binder: ExpressionBinder, position: number | undefined): PgError {
+  const name = binder.scope.table?.columns[index]?.name ?? '?'
+  return new PgError({
+    code: SqlState.groupingError,
+    message: `column "${binder.scope.name ?? ''}.${name}" must appear in the GROUP BY clause or be used in an aggregate function`,
+    ...(position === undefined ? {} : { position: position + 1 }),
+  })
+}
+
+/** LIMIT/OFFSET: a constant or parameter, read as int8 now; null for LIMIT ALL or NULL. */
+function bindLimit(node: SyntaxExpr | null, clause: 'LIMIT' | 'OFFSET', binder: ExpressionBinder): number | null {
+  if (node === null) return null
+  const expr = binder.context.coerce(binder.bind(node, { allowed: false, clause }), 'int8')
+  if (expr.kind !== 'literal') {
+    throw new PgError({
+      code: SqlState.invalidColumnReference,
+      message: `argument of ${clause} must not contain variables`,
+      position: node.position + 1,
+    })
+  }
+  if (expr.value === null) return null
+  const value = Number(expr.value)
+  if (value < 0) {
+    throw new PgError({
+      code: clause === 'LIMIT' ? SqlState.invalidRowCountInLimitClause : SqlState.invalidRowCountInResultOffsetClause,
+      message: `${clause} must not be negative`,
+    })
+  }
+  return value
+}

@@ -1,0 +1,167 @@
+// Binds whole statements against the catalog: SELECT (see select-binder), INSERT with
+// PostgreSQL's assignment casts, CREATE/DROP TABLE, and the utility statements that pass
+// through. Binding never reads segments: describe (Parse/Describe) stops here.
+import { PgError, SqlState, assert, type Field, type SqlType } from '../../common/index.js'
+import type { ExecutableStatement, Expr } from '../../executor/plan.js'
+import type { Catalog, ColumnInfo, TableInfo } from '../../storage/api.js'
+import { leftmostPosition, type InsertNode, type NameNode, type StatementNode, type SyntaxExpr } from '../sql/ast.js'
+import type { BindContext } from './context.js'
+import { ExpressionBinder, resolveTypeName } from './expression-binder.js'
+import { bindSelect, type BoundSelect } from './select-binder.js'
+import { canCastByAssignment, displayType } from './types.js'
+
+export type BoundStatement =
+  | { readonly kind: 'query'; readonly select: BoundSelect }
+  | {
+      readonly kind: 'insert'
+      readonly table: TableInfo
+      readonly columns: readonly Field[]
+      readonly source:
+        | { readonly kind: 'values'; readonly rows: readonly (readonly Expr[])[] }
+        | { readonly kind: 'select'; readonly select: BoundSelect; readonly casts: readonly Expr[] }
+    }
+  | Exclude<ExecutableStatement, { kind: 'query' } | { kind: 'insert' }>
+
+export interface CatalogScope {
+  readonly tenant: string
+  readonly catalog: Catalog
+}
+
+export async function bindStatement(node: StatementNode, context: BindContext, scope: CatalogScope): Promise<BoundStatement> {
+  switch (node.kind) {
+    case 'select': {
+      const table = node.from === null ? null : await lookupTable(node.from.table, scope)
+      return { kind: 'query', select: bindSelect(node, table, context) }
+    }
+    case 'insert':
+      return bindInsert(node, context, scope)
+    case 'create-table':
+      return {
+        kind: 'create-table',
+        tenant: scope.tenant,
+        table: node.table.name,
+        columns: bindColumnDefinitions(node.columns),
+        ifNotExists: node.ifNotExists,
+      }
+    case 'drop-table':
+      if (!node.ifExists) {
+        for (const table of node.tables) {
+          if ((await scope.catalog.getTable(scope.tenant, table.name)) === undefined) {
+            throw new PgError({ code: SqlState.undefinedTable, message: `table "${table.name}" does not exist` })
+          }
+        }
+      }
+      return { kind: 'drop-table', tenant: scope.tenant, tables: node.tables.map((t) => t.name), ifExists: node.ifExists }
+    case 'transaction':
+      return { kind: 'transaction', action: node.action }
+    case 'set':
+      return { kind: 'set', name: node.name, value: node.value, local: node.local }
+    case 'show':
+      return { kind: 'show', name: node.name }
+    case 'empty':
+      return { kind: 'empty' }
+  }
+}
+
+async function lookupTable(name: NameNode, scope: CatalogScope): Promise<TableInfo> {
+  const table = await scope.catalog.getTable(scope.tenant, name.name)
+  if (table === undefined) {
+    throw new PgError({ code: SqlState.undefinedTable, message: `relation "${name.name}" does not exist`, position: name.position + 1 })
+  }
+  return table
+}
+
+function bindColumnDefinitions(columns: readonly { readonly name: NameNode; readonly typeName: { name: string; position: number } }[]): Field[] {
+  const seen = new Set<string>()
+  return columns.map(({ name, typeName }) => {
+    if (seen.has(name.name)) {
+      throw new PgError({ code: SqlState.duplicateColumn, message: `column "${name.name}" specified more than once`, position: name.position + 1 })
+    }
+    seen.add(name.name)
+    return { name: name.name, type: resolveTypeName(typeName) }
+  })
+}
+
+async function bindInsert(node: InsertNode, context: BindContext, scope: CatalogScope): Promise<BoundStatement> {
+  const table = await lookupTable(node.table, scope)
+  const targets = node.columns === null ? [...table.columns].sort((a, b) => a.attnum - b.attnum) : namedTargets(node.columns, table)
+  if (node.source.kind === 'values') {
+    const rows = node.source.rows
+    const width = checkValuesWidth(rows)
+    const used = checkTargetCount(width, targets, node, (i) => rows[0]?.[i]?.position ?? 0)
+    const binder = new ExpressionBinder(context, { table: null, name: null })
+    const bound = rows.map((row) =>
+      row.map((value, i) => assign(binder.bind(value, { allowed: false, clause: 'VALUES' }), used[i], value, context)),
+    )
+    return { kind: 'insert', table, columns: used.map(fieldOf), source: { kind: 'values', rows: bound } }
+  }
+  const sourceTable = node.source.from === null ? null : await lookupTable(node.source.from.table, scope)
+  const select = bindSelect(node.source, sourceTable, context)
+  const sourceTargets = node.source.targets
+  const used = checkTargetCount(select.fields.length, targets, node, (i) => sourceTargets[i]?.expr.position ?? 0)
+  const casts = select.fields.map((field, index) => {
+    const column: Expr = { kind: 'column', index, type: field.type }
+    return assign(column, used[index], sourceTargets[index]?.expr ?? null, context)
+  })
+  return { kind: 'insert', table, columns: used.map(fieldOf), source: { kind: 'select', select, casts } }
+}
+
+function fieldOf(column: ColumnInfo): Field {
+  return { name: column.name, type: column.type }
+}
+
+function namedTargets(columns: readonly NameNode[], table: TableInfo): ColumnInfo[] {
+  const seen = new Set<string>()
+  return columns.map((name) => {
+    const column = table.columns.find((c) => c.name === name.name)
+    if (column === undefined) {
+      throw new PgError({
+        code: SqlState.undefinedColumn,
+        message: `column "${name.name}" of relation "${table.name}" does not exist`,
+        position: name.position + 1,
+      })
+    }
+    if (seen.has(name.name)) {
+      throw new PgError({ code: SqlState.duplicateColumn, message: `column "${name.name}" specified more than once`, position: name.position + 1 })
+    }
+    seen.add(name.name)
+    return column
+  })
+}
+
+function checkValuesWidth(rows: readonly (readonly SyntaxExpr[])[]): number {
+  const width = rows[0]?.length ?? 0
+  for (const row of rows) {
+    if (row.length !== width) {
+      const position = (row[0]?.position ?? 0) + 1
+      throw new PgError({ code: SqlState.syntaxError, message: 'VALUES lists must all be the same length', position })
+    }
+  }
+  return width
+}
+
+/** The target columns the `width` source columns go to; missing ones stay NULL. */
+function checkTargetCount(width: number, targets: readonly ColumnInfo[], node: InsertNode, positionOf: (i: number) => number): ColumnInfo[] {
+  if (width > targets.length) {
+    const position = positionOf(targets.length) + 1
+    throw new PgError({ code: SqlState.syntaxError, message: 'INSERT has more expressions than target columns', position })
+  }
+  if (width < targets.length && node.columns !== null) {
+    const position = (node.columns[width]?.position ?? 0) + 1
+    throw new PgError({ code: SqlState.syntaxError, message: 'INSERT has more target columns than expressions', position })
+  }
+  return targets.slice(0, width)
+}
+
+/** Converts a value for storing in `column` by PostgreSQL's assignment-cast rules; 42804 otherwise. */
+function assign(expr: Expr, column: ColumnInfo | undefined, node: SyntaxExpr | null, context: BindContext): Expr {
+  assert(column !== undefined, 'every source column has a target column')
+  const type: SqlType = column.type
+  if (canCastByAssignment(expr.type, type)) return context.coerce(expr, type)
+  throw new PgError({
+    code: SqlState.datatypeMismatch,
+    message: `column "${column.name}" is of type ${displayType(type)} but expression is of type ${displayType(expr.type)}`,
+    hint: 'You will need to rewrite or cast the expression.',
+    ...(node === null ? {} : { position: leftmostPosition(node) + 1 }),
+  })
+}

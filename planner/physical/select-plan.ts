@@ -1,0 +1,91 @@
+// Cuts a bound SELECT into the physical plan: a scan fragment per segment (filter, partial
+// aggregate or projection, limit) and the coordinator operators above it.
+//
+//   worker, per segment                     coordinator
+//   read referenced columns → filter →      Aggregate(final) → Filter(HAVING) → Project
+//     partial aggregate                       → Distinct → Sort(top-k) → Limit → Project(drop
+//   | read → filter → project → limit           hidden ORDER BY columns)
+//
+// DISTINCT aggregates run in mode 'single' over the scanned rows: their partial states would
+// have to carry the value sets.
+import { assert, type Field } from '../../common/index.js'
+import type { Expr, PhysicalPlan, ScanPlan, SegmentRef } from '../../executor/plan.js'
+import type { BoundSelect } from '../bind/select-binder.js'
+import { collectColumns, pruneByTime, remapAggregate, remapColumns } from './rules.js'
+
+/** Builds the physical plan of `bound`; `segments` are the table's pinned segments. */
+export function planSelect(bound: BoundSelect, tenant: string, segments: readonly SegmentRef[]): PhysicalPlan {
+  const source = bound.table === null ? planWithoutTable(bound) : planTable(bound, tenant, segments)
+  return planTail(bound, source)
+}
+
+/** SELECT without FROM: one row of constants, or an empty row for WHERE and aggregates to run over. */
+function planWithoutTable(bound: BoundSelect): PhysicalPlan {
+  const fields = outputFields(bound)
+  if (bound.where === null && bound.aggregation === null) return { kind: 'values', fields, rows: [bound.outputs] }
+  let plan: PhysicalPlan = { kind: 'values', fields: [], rows: [[]] }
+  if (bound.where !== null) plan = { kind: 'filter', input: plan, predicate: bound.where }
+  if (bound.aggregation !== null) {
+    const { groupBy, aggregates } = bound.aggregation
+    plan = { kind: 'aggregate', mode: 'single', input: plan, groupBy, aggregates }
+    if (bound.having !== null) plan = { kind: 'filter', input: plan, predicate: bound.having }
+  }
+  return { kind: 'project', input: plan, exprs: bound.outputs }
+}
+
+function planTable(bound: BoundSelect, tenant: string, segments: readonly SegmentRef[]): PhysicalPlan {
+  const table = bound.table
+  assert(table !== null, 'planTable runs for queries with FROM')
+  const used = new Set<number>()
+  collectColumns(bound.where, used)
+  if (bound.aggregation === null) {
+    for (const output of bound.outputs) collectColumns(output, used)
+  } else {
+    for (const key of bound.aggregation.groupBy) collectColumns(key, used)
+    for (const call of bound.aggregation.aggregates) {
+      for (const arg of call.args) collectColumns(arg, used)
+      collectColumns(call.filter, used)
+    }
+  }
+  const read = [...used].sort((a, b) => a - b)
+  const mapping = new Map(read.map((index, position) => [index, position]))
+  const columns: Field[] = read.flatMap((index) => {
+    const column = table.columns[index]
+    return column === undefined ? [] : [{ name: column.name, type: column.type }]
+  })
+  const timeIndex = table.timeColumn === null ? -1 : table.columns.findIndex((c) => c.name === table.timeColumn)
+  const pinned = pruneByTime(segments, bound.where, timeIndex === -1 ? null : timeIndex)
+  const filter = bound.where === null ? null : remapColumns(bound.where, mapping)
+  const scan = (pipeline: ScanPlan['pipeline']): ScanPlan => ({ kind: 'scan', tenant, table: table.name, columns, segments: pinned, pipeline })
+  if (bound.aggregation === null) {
+    const project = bound.outputs.map((e) => remapColumns(e, mapping))
+    const pushLimit = bound.orderBy.length === 0 && !bound.distinct && bound.limit !== null
+    const limit = pushLimit && bound.limit !== null ? bound.limit + bound.offset : null
+    return scan({ filter, partialAggregate: null, project, limit })
+  }
+  const groupBy = bound.aggregation.groupBy.map((e) => remapColumns(e, mapping))
+  const aggregates = bound.aggregation.aggregates.map((a) => remapAggregate(a, mapping))
+  const splittable = aggregates.every((a) => !a.distinct)
+  const input = scan({ filter, partialAggregate: splittable ? { groupBy, aggregates } : null, project: null, limit: null })
+  let plan: PhysicalPlan = { kind: 'aggregate', mode: splittable ? 'final' : 'single', input, groupBy, aggregates }
+  if (bound.having !== null) plan = { kind: 'filter', input: plan, predicate: bound.having }
+  return { kind: 'project', input: plan, exprs: bound.outputs }
+}
+
+/** DISTINCT, ORDER BY (top-k when limited), LIMIT/OFFSET, then dropping hidden sort columns. */
+function planTail(bound: BoundSelect, source: PhysicalPlan): PhysicalPlan {
+  let plan = source
+  if (bound.distinct) plan = { kind: 'distinct', input: plan }
+  const rowsNeeded = bound.limit === null ? null : bound.limit + bound.offset
+  if (bound.orderBy.length > 0) plan = { kind: 'sort', input: plan, keys: bound.orderBy, limit: rowsNeeded }
+  if (bound.limit !== null || bound.offset > 0) plan = { kind: 'limit', input: plan, limit: bound.limit, offset: bound.offset }
+  if (bound.outputs.length > bound.fields.length) {
+    const exprs: Expr[] = bound.fields.map((field, index) => ({ kind: 'column', index, type: field.type }))
+    plan = { kind: 'project', input: plan, exprs }
+  }
+  return plan
+}
+
+function outputFields(bound: BoundSelect): Field[] {
+  return bound.outputs.map((expr, index) => ({ name: bound.fields[index]?.name ?? '?column?', type: expr.type }))
+}

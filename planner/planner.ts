@@ -1,0 +1,82 @@
+// The planner's two entry points: describe (Parse/Describe: parameter and row types, no
+// segments touched) and plan (bind with the parameter values, pin the table's segments once,
+// cut the physical plan).
+import type { SqlType } from '../common/index.js'
+import type { ExecutableStatement, OutputField, PhysicalPlan, ScalarValue, SegmentRef } from '../executor/plan.js'
+import type { Catalog } from '../storage/api.js'
+import { BindContext } from './bind/context.js'
+import type { BoundSelect } from './bind/select-binder.js'
+import { bindStatement, type BoundStatement } from './bind/statement-binder.js'
+import { planSelect } from './physical/select-plan.js'
+import { parseStatement } from './sql/parser.js'
+
+export interface PlannerContext {
+  readonly tenant: string
+  readonly catalog: Catalog
+  /** Session settings as SET/SHOW see them, lower-case names. */
+  readonly settings: Map<string, string>
+  /** The session's TimeZone: reads timestamptz constants written without an offset. */
+  readonly timeZone: string
+}
+
+export interface StatementDescription {
+  readonly paramTypes: SqlType[]
+  readonly fields: OutputField[] | null
+}
+
+/** Returns the parameter types (inferred where the client left them unknown) and the row shape. */
+export async function describeStatement(
+  text: string,
+  paramTypes: readonly (SqlType | undefined)[],
+  ctx: PlannerContext,
+): Promise<StatementDescription> {
+  const context = new BindContext(paramTypes, null, ctx.timeZone)
+  const bound = await bindStatement(parseStatement(text), context, ctx)
+  return { paramTypes: context.finalParamTypes(), fields: fieldsOf(bound) }
+}
+
+/** Binds `text` with its parameter values and returns what the executor runs. */
+export async function planStatement(
+  text: string,
+  params: readonly ScalarValue[],
+  paramTypes: readonly (SqlType | undefined)[],
+  ctx: PlannerContext,
+): Promise<ExecutableStatement> {
+  const context = new BindContext(paramTypes, params, ctx.timeZone)
+  const bound = await bindStatement(parseStatement(text), context, ctx)
+  switch (bound.kind) {
+    case 'query':
+      return { kind: 'query', plan: await planQuery(bound.select, ctx), fields: bound.select.fields }
+    case 'insert': {
+      const source: PhysicalPlan =
+        bound.source.kind === 'values'
+          ? { kind: 'values', fields: bound.columns, rows: bound.source.rows }
+          : { kind: 'project', input: await planQuery(bound.source.select, ctx), exprs: bound.source.casts }
+      return { kind: 'insert', tenant: ctx.tenant, table: bound.table.name, source, columns: bound.columns }
+    }
+    default:
+      return bound
+  }
+}
+
+async function planQuery(select: BoundSelect, ctx: PlannerContext): Promise<PhysicalPlan> {
+  const segments = select.table === null ? [] : await pinSegments(select.table.name, ctx)
+  return planSelect(select, ctx.tenant, segments)
+}
+
+/** Takes the table's visible segments once: the snapshot the whole statement reads. */
+async function pinSegments(table: string, ctx: PlannerContext): Promise<SegmentRef[]> {
+  const segments = await ctx.catalog.listSegments(ctx.tenant, table)
+  return segments.map((s) => ({ segmentId: s.segmentId, blobKey: s.blobKey, rows: s.rows, minTs: s.minTs, maxTs: s.maxTs }))
+}
+
+function fieldsOf(bound: BoundStatement): OutputField[] | null {
+  switch (bound.kind) {
+    case 'query':
+      return [...bound.select.fields]
+    case 'show':
+      return bound.name === 'all' ? null : [{ name: bound.name, type: 'text', tableOid: 0, columnNumber: 0 }]
+    default:
+      return null
+  }
+}

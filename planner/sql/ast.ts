@@ -1,0 +1,232 @@
+// Syntax nodes: what the parser produces, before names and types are bound. Every node
+// carries `position`, the 0-based offset where PostgreSQL would point an error at it (the
+// operator for binary expressions, the function name for calls, the first token otherwise).
+// Identifiers are already folded: unquoted ones to lower case, quoted ones kept as written.
+
+export interface ColumnRefNode {
+  readonly kind: 'column-ref'
+  readonly table: string | null
+  readonly name: string
+  readonly position: number
+}
+
+export interface StarNode {
+  readonly kind: 'star'
+  readonly table: string | null
+  readonly position: number
+}
+
+export interface LiteralNode {
+  readonly kind: 'literal'
+  readonly literal: 'integer' | 'decimal' | 'string' | 'null' | 'bool'
+  /** Numbers as written, strings decoded, 'true'/'false' for booleans, '' for NULL. */
+  readonly text: string
+  readonly position: number
+}
+
+export interface ParamNode {
+  readonly kind: 'param'
+  /** 1-based, as written: $1 is 1. */
+  readonly number: number
+  readonly position: number
+}
+
+export interface TypeNameNode {
+  readonly name: string
+  readonly position: number
+}
+
+export interface CastNode {
+  readonly kind: 'cast'
+  readonly arg: SyntaxExpr
+  readonly typeName: TypeNameNode
+  readonly position: number
+}
+
+export interface UnaryNode {
+  readonly kind: 'unary'
+  readonly op: '-' | '+' | 'not'
+  readonly arg: SyntaxExpr
+  readonly position: number
+}
+
+export type BinaryOp =
+  | '+' | '-' | '*' | '/' | '%'
+  | '=' | '<>' | '<' | '<=' | '>' | '>='
+  | 'and' | 'or' | '||'
+  | 'like' | 'not like' | 'ilike' | 'not ilike'
+  | 'is distinct from' | 'is not distinct from'
+
+export interface BinaryNode {
+  readonly kind: 'binary'
+  readonly op: BinaryOp
+  readonly left: SyntaxExpr
+  readonly right: SyntaxExpr
+  readonly position: number
+}
+
+export interface IsNode {
+  readonly kind: 'is'
+  readonly test: 'null' | 'true' | 'false'
+  readonly negated: boolean
+  readonly arg: SyntaxExpr
+  readonly position: number
+}
+
+export interface BetweenNode {
+  readonly kind: 'between'
+  readonly arg: SyntaxExpr
+  readonly low: SyntaxExpr
+  readonly high: SyntaxExpr
+  readonly negated: boolean
+  readonly position: number
+}
+
+export interface InListNode {
+  readonly kind: 'in-list'
+  readonly arg: SyntaxExpr
+  readonly values: readonly SyntaxExpr[]
+  readonly negated: boolean
+  readonly position: number
+}
+
+export interface CaseNode {
+  readonly kind: 'case'
+  readonly operand: SyntaxExpr | null
+  readonly whens: readonly { readonly when: SyntaxExpr; readonly then: SyntaxExpr }[]
+  readonly otherwise: SyntaxExpr | null
+  readonly position: number
+}
+
+export interface FuncNode {
+  readonly kind: 'func'
+  readonly name: string
+  readonly args: readonly SyntaxExpr[]
+  /** count(*) */
+  readonly star: boolean
+  readonly distinct: boolean
+  readonly filter: SyntaxExpr | null
+  readonly position: number
+}
+
+export type SyntaxExpr =
+  | ColumnRefNode
+  | StarNode
+  | LiteralNode
+  | ParamNode
+  | CastNode
+  | UnaryNode
+  | BinaryNode
+  | IsNode
+  | BetweenNode
+  | InListNode
+  | CaseNode
+  | FuncNode
+
+/** Returns the offset of the node's leftmost token (PostgreSQL's exprLocation for most nodes). */
+export function leftmostPosition(node: SyntaxExpr): number {
+  switch (node.kind) {
+    case 'binary':
+      return Math.min(node.position, leftmostPosition(node.left))
+    case 'cast':
+    case 'is':
+    case 'between':
+    case 'in-list':
+      return Math.min(node.position, leftmostPosition(node.arg))
+    case 'column-ref':
+    case 'star':
+    case 'literal':
+    case 'param':
+    case 'unary':
+    case 'case':
+    case 'func':
+      return node.position
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Statements.
+
+export interface NameNode {
+  readonly name: string
+  readonly position: number
+}
+
+export interface SelectTarget {
+  readonly expr: SyntaxExpr
+  readonly alias: string | null
+}
+
+export interface OrderItem {
+  readonly expr: SyntaxExpr
+  readonly descending: boolean
+  /** null when not written: NULLS FIRST for DESC, NULLS LAST for ASC. */
+  readonly nullsFirst: boolean | null
+}
+
+export interface SelectNode {
+  readonly kind: 'select'
+  readonly distinct: boolean
+  readonly targets: readonly SelectTarget[]
+  readonly from: { readonly table: NameNode; readonly alias: string | null } | null
+  readonly where: SyntaxExpr | null
+  readonly groupBy: readonly SyntaxExpr[]
+  readonly having: SyntaxExpr | null
+  readonly orderBy: readonly OrderItem[]
+  readonly limit: SyntaxExpr | null
+  readonly offset: SyntaxExpr | null
+}
+
+export interface InsertNode {
+  readonly kind: 'insert'
+  readonly table: NameNode
+  readonly columns: readonly NameNode[] | null
+  readonly source:
+    | { readonly kind: 'values'; readonly rows: readonly (readonly SyntaxExpr[])[] }
+    | SelectNode
+}
+
+export interface CreateTableNode {
+  readonly kind: 'create-table'
+  readonly table: NameNode
+  readonly columns: readonly { readonly name: NameNode; readonly typeName: TypeNameNode }[]
+  readonly ifNotExists: boolean
+}
+
+export interface DropTableNode {
+  readonly kind: 'drop-table'
+  readonly tables: readonly NameNode[]
+  readonly ifExists: boolean
+}
+
+export interface TransactionNode {
+  readonly kind: 'transaction'
+  readonly action: 'begin' | 'commit' | 'rollback'
+}
+
+export interface SetNode {
+  readonly kind: 'set'
+  readonly name: string
+  /** null for SET x TO DEFAULT / RESET x. */
+  readonly value: string | null
+  readonly local: boolean
+}
+
+export interface ShowNode {
+  readonly kind: 'show'
+  readonly name: string
+}
+
+export interface EmptyNode {
+  readonly kind: 'empty'
+}
+
+export type StatementNode =
+  | SelectNode
+  | InsertNode
+  | CreateTableNode
+  | DropTableNode
+  | TransactionNode
+  | SetNode
+  | ShowNode
+  | EmptyNode

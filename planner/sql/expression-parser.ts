@@ -1,0 +1,335 @@
+// Expressions by recursive descent, one function per level of PostgreSQL's precedence table
+// (https://www.postgresql.org/docs/15/sql-syntax-lexical.html#SQL-PRECEDENCE), lowest first:
+//   OR, AND, NOT, IS, comparison, LIKE/ILIKE/BETWEEN/IN, other operators (||), + -, * / %,
+//   unary minus, ::, primary.
+import type { BinaryOp, FuncNode, SyntaxExpr, TypeNameNode } from './ast.js'
+import type { TokenCursor } from './cursor.js'
+
+export function parseExpr(cursor: TokenCursor): SyntaxExpr {
+  return parseOr(cursor)
+}
+
+function parseOr(cursor: TokenCursor): SyntaxExpr {
+  let left = parseAnd(cursor)
+  while (cursor.isKeyword('or')) {
+    const position = cursor.next().start
+    left = { kind: 'binary', op: 'or', left, right: parseAnd(cursor), position }
+  }
+  return left
+}
+
+function parseAnd(cursor: TokenCursor): SyntaxExpr {
+  let left = parseNot(cursor)
+  while (cursor.isKeyword('and')) {
+    const position = cursor.next().start
+    left = { kind: 'binary', op: 'and', left, right: parseNot(cursor), position }
+  }
+  return left
+}
+
+function parseNot(cursor: TokenCursor): SyntaxExpr {
+  if (cursor.isKeyword('not')) {
+    const position = cursor.next().start
+    return { kind: 'unary', op: 'not', arg: parseNot(cursor), position }
+  }
+  return parseIs(cursor)
+}
+
+function parseIs(cursor: TokenCursor): SyntaxExpr {
+  let arg = parseComparison(cursor)
+  for (;;) {
+    const token = cursor.peek()
+    if (cursor.acceptKeyword('isnull') || cursor.acceptKeyword('notnull')) {
+      arg = { kind: 'is', test: 'null', negated: token.value === 'notnull', arg, position: token.start }
+      continue
+    }
+    if (!cursor.acceptKeyword('is')) return arg
+    const negated = cursor.acceptKeyword('not')
+    if (cursor.acceptKeyword('distinct')) {
+      cursor.expectKeyword('from')
+      const op = negated ? 'is not distinct from' : 'is distinct from'
+      arg = { kind: 'binary', op, left: arg, right: parseComparison(cursor), position: token.start }
+      continue
+    }
+    const test = cursor.peek()
+    if (test.kind !== 'ident' || test.quoted || !['null', 'true', 'false'].includes(test.value)) {
+      throw cursor.syntaxErrorAt(test)
+    }
+    cursor.next()
+    const kind = test.value as 'null' | 'true' | 'false'
+    arg = { kind: 'is', test: kind, negated, arg, position: token.start }
+  }
+}
+
+const comparisonOps: Readonly<Record<string, BinaryOp>> = {
+  '=': '=', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
+}
+
+function parseComparison(cursor: TokenCursor): SyntaxExpr {
+  const left = parseLikeLevel(cursor)
+  const token = cursor.peek()
+  const op = token.kind === 'op' ? comparisonOps[token.value] : undefined
+  if (op === undefined) return left
+  cursor.next()
+  return { kind: 'binary', op, left, right: parseLikeLevel(cursor), position: token.start }
+}
+
+function parseLikeLevel(cursor: TokenCursor): SyntaxExpr {
+  let arg = parseOther(cursor)
+  for (;;) {
+    const negated = cursor.isKeyword('not') && ['like', 'ilike', 'between', 'in'].some((w) => cursor.isKeyword(w, 1))
+    if (negated) cursor.next()
+    const token = cursor.peek()
+    if (cursor.acceptKeyword('like') || cursor.acceptKeyword('ilike')) {
+      const base = token.value as 'like' | 'ilike'
+      const op: BinaryOp = negated ? (base === 'like' ? 'not like' : 'not ilike') : base
+      arg = { kind: 'binary', op, left: arg, right: parseOther(cursor), position: token.start }
+      if (cursor.isKeyword('escape')) throw cursor.notSupportedAt('LIKE ... ESCAPE', cursor.peek())
+    } else if (cursor.acceptKeyword('between')) {
+      if (cursor.isKeyword('symmetric')) throw cursor.notSupportedAt('BETWEEN SYMMETRIC', cursor.peek())
+      cursor.acceptKeyword('asymmetric')
+      const low = parseOther(cursor)
+      cursor.expectKeyword('and')
+      const high = parseOther(cursor)
+      arg = { kind: 'between', arg, low, high, negated, position: token.start }
+    } else if (cursor.acceptKeyword('in')) {
+      arg = { kind: 'in-list', arg, values: parseInList(cursor), negated, position: token.start }
+    } else if (cursor.isKeyword('similar')) {
+      throw cursor.notSupportedAt('SIMILAR TO', token)
+    } else {
+      return arg
+    }
+  }
+}
+
+function parseInList(cursor: TokenCursor): SyntaxExpr[] {
+  cursor.expectOp('(')
+  if (cursor.isKeyword('select')) throw cursor.notSupportedAt('IN (subquery)', cursor.peek())
+  const values = [parseExpr(cursor)]
+  while (cursor.acceptOp(',')) values.push(parseExpr(cursor))
+  cursor.expectOp(')')
+  return values
+}
+
+/** Operators the lexer knows that we do not run: reject them plainly rather than as syntax. */
+const punctuation = new Set(['(', ')', ',', ';', '.', '[', ']', ':', '=', '<>', '!=', '<', '<=', '>', '>='])
+
+function parseOther(cursor: TokenCursor): SyntaxExpr {
+  let left = parseAdditive(cursor)
+  for (;;) {
+    const token = cursor.peek()
+    if (token.kind !== 'op' || punctuation.has(token.value)) return left
+    if (token.value !== '||') throw cursor.notSupportedAt(`operator ${token.value}`, token)
+    cursor.next()
+    left = { kind: 'binary', op: '||', left, right: parseAdditive(cursor), position: token.start }
+  }
+}
+
+function parseAdditive(cursor: TokenCursor): SyntaxExpr {
+  let left = parseMultiplicative(cursor)
+  while (cursor.isOp('+') || cursor.isOp('-')) {
+    const token = cursor.next()
+    const op = token.value as '+' | '-'
+    left = { kind: 'binary', op, left, right: parseMultiplicative(cursor), position: token.start }
+  }
+  return left
+}
+
+function parseMultiplicative(cursor: TokenCursor): SyntaxExpr {
+  let left = parseUnary(cursor)
+  while (cursor.isOp('*') || cursor.isOp('/') || cursor.isOp('%')) {
+    const token = cursor.next()
+    const op = token.value as '*' | '/' | '%'
+    left = { kind: 'binary', op, left, right: parseUnary(cursor), position: token.start }
+  }
+  return left
+}
+
+function parseUnary(cursor: TokenCursor): SyntaxExpr {
+  if (cursor.isOp('-') || cursor.isOp('+')) {
+    const token = cursor.next()
+    return { kind: 'unary', op: token.value as '-' | '+', arg: parseUnary(cursor), position: token.start }
+  }
+  return parsePostfix(cursor)
+}
+
+function parsePostfix(cursor: TokenCursor): SyntaxExpr {
+  let arg = parsePrimary(cursor)
+  for (;;) {
+    const token = cursor.peek()
+    if (cursor.acceptOp('::')) {
+      arg = { kind: 'cast', arg, typeName: parseTypeName(cursor), position: token.start }
+    } else if (cursor.isOp('[')) {
+      throw cursor.notSupportedAt('array subscripts', token)
+    } else {
+      return arg
+    }
+  }
+}
+
+function parsePrimary(cursor: TokenCursor): SyntaxExpr {
+  const token = cursor.peek()
+  switch (token.kind) {
+    case 'number':
+      cursor.next()
+      return { kind: 'literal', literal: /^\d+$/.test(token.value) ? 'integer' : 'decimal', text: token.value, position: token.start }
+    case 'string':
+      cursor.next()
+      return { kind: 'literal', literal: 'string', text: token.value, position: token.start }
+    case 'param':
+      cursor.next()
+      return { kind: 'param', number: Number(token.value), position: token.start }
+    case 'op':
+      if (token.value !== '(') throw cursor.syntaxErrorAt(token)
+      cursor.next()
+      if (cursor.isKeyword('select')) throw cursor.notSupportedAt('subqueries', cursor.peek())
+      return parseParenthesized(cursor)
+    case 'ident':
+      return token.quoted ? parseName(cursor) : parseKeywordOrName(cursor)
+    case 'eof':
+      throw cursor.syntaxErrorAt(token)
+  }
+}
+
+function parseParenthesized(cursor: TokenCursor): SyntaxExpr {
+  const inner = parseExpr(cursor)
+  if (cursor.isOp(',')) throw cursor.notSupportedAt('row constructors', cursor.peek())
+  cursor.expectOp(')')
+  return inner
+}
+
+/** Type names a string literal may follow (`timestamptz '2024-01-01'`). */
+const typedLiteralWords = new Set([
+  'bool', 'boolean', 'int2', 'int4', 'int8', 'smallint', 'integer', 'int', 'bigint', 'float4',
+  'float8', 'real', 'double', 'numeric', 'decimal', 'text', 'varchar', 'char', 'character',
+  'timestamptz', 'timestamp', 'date', 'interval', 'jsonb', 'json', 'bytea', 'name', 'oid',
+])
+
+function parseKeywordOrName(cursor: TokenCursor): SyntaxExpr {
+  const token = cursor.peek()
+  const position = token.start
+  switch (token.value) {
+    case 'null':
+      cursor.next()
+      return { kind: 'literal', literal: 'null', text: '', position }
+    case 'true':
+    case 'false':
+      cursor.next()
+      return { kind: 'literal', literal: 'bool', text: token.value, position }
+    case 'case':
+      return parseCase(cursor)
+    case 'cast':
+      return parseCastCall(cursor)
+    case 'current_timestamp':
+      cursor.next()
+      return { kind: 'func', name: 'current_timestamp', args: [], star: false, distinct: false, filter: null, position }
+    case 'exists':
+      throw cursor.notSupportedAt('EXISTS', token)
+    case 'array':
+      throw cursor.notSupportedAt('arrays', token)
+    default:
+      break
+  }
+  if (typedLiteralWords.has(token.value) && isTypedLiteralAhead(cursor)) {
+    const typeName = parseTypeName(cursor)
+    const literal = cursor.next()
+    const arg: SyntaxExpr = { kind: 'literal', literal: 'string', text: literal.value, position: literal.start }
+    return { kind: 'cast', arg, typeName, position }
+  }
+  return parseName(cursor)
+}
+
+/** True when the type name starting here is followed by a string literal. */
+function isTypedLiteralAhead(cursor: TokenCursor): boolean {
+  for (let ahead = 1; ahead <= 4; ahead += 1) {
+    const token = cursor.peek(ahead)
+    if (token.kind === 'string') return true
+    if (token.kind !== 'ident' || token.quoted) return false
+    if (!['precision', 'with', 'without', 'time', 'zone', 'varying'].includes(token.value)) return false
+  }
+  return false
+}
+
+function parseName(cursor: TokenCursor): SyntaxExpr {
+  const first = cursor.next()
+  if (cursor.isOp('(')) return parseFunctionCall(cursor, first.value, first.start)
+  if (!cursor.acceptOp('.')) return { kind: 'column-ref', table: null, name: first.value, position: first.start }
+  if (cursor.acceptOp('*')) return { kind: 'star', table: first.value, position: first.start }
+  const second = cursor.expectIdentifier()
+  if (cursor.isOp('.') || cursor.isOp('(')) throw cursor.notSupportedAt('qualified names', cursor.peek())
+  return { kind: 'column-ref', table: first.value, name: second.value, position: first.start }
+}
+
+function parseFunctionCall(cursor: TokenCursor, name: string, position: number): FuncNode {
+  cursor.expectOp('(')
+  let star = false
+  let distinct = false
+  const args: SyntaxExpr[] = []
+  if (cursor.acceptOp('*')) {
+    star = true
+  } else if (!cursor.isOp(')')) {
+    distinct = cursor.acceptKeyword('distinct')
+    if (!distinct) cursor.acceptKeyword('all')
+    args.push(parseExpr(cursor))
+    while (cursor.acceptOp(',')) args.push(parseExpr(cursor))
+  }
+  if (cursor.isKeyword('order')) throw cursor.notSupportedAt('ORDER BY in aggregate calls', cursor.peek())
+  cursor.expectOp(')')
+  let filter: SyntaxExpr | null = null
+  if (cursor.acceptKeyword('filter')) {
+    cursor.expectOp('(')
+    cursor.expectKeyword('where')
+    filter = parseExpr(cursor)
+    cursor.expectOp(')')
+  }
+  if (cursor.isKeyword('over')) throw cursor.notSupportedAt('window functions', cursor.peek())
+  return { kind: 'func', name, args, star, distinct, filter, position }
+}
+
+function parseCase(cursor: TokenCursor): SyntaxExpr {
+  const position = cursor.expectKeyword('case').start
+  const operand = cursor.isKeyword('when') ? null : parseExpr(cursor)
+  const whens: { when: SyntaxExpr; then: SyntaxExpr }[] = []
+  while (cursor.acceptKeyword('when')) {
+    const when = parseExpr(cursor)
+    cursor.expectKeyword('then')
+    whens.push({ when, then: parseExpr(cursor) })
+  }
+  if (whens.length === 0) throw cursor.syntaxErrorAt(cursor.peek())
+  const otherwise = cursor.acceptKeyword('else') ? parseExpr(cursor) : null
+  cursor.expectKeyword('end')
+  return { kind: 'case', operand, whens, otherwise, position }
+}
+
+function parseCastCall(cursor: TokenCursor): SyntaxExpr {
+  const position = cursor.expectKeyword('cast').start
+  cursor.expectOp('(')
+  const arg = parseExpr(cursor)
+  cursor.expectKeyword('as')
+  const typeName = parseTypeName(cursor)
+  cursor.expectOp(')')
+  return { kind: 'cast', arg, typeName, position }
+}
+
+/** Reads a type name: one word, or PostgreSQL's multi-word ones; modifiers like (10,2) are dropped. */
+export function parseTypeName(cursor: TokenCursor): TypeNameNode {
+  const first = cursor.peek()
+  if (first.kind !== 'ident') throw cursor.syntaxErrorAt(first)
+  cursor.next()
+  const words = [first.value]
+  if (first.value === 'double' && cursor.acceptKeyword('precision')) words.push('precision')
+  if (first.value === 'character' && cursor.acceptKeyword('varying')) words.push('varying')
+  if (cursor.acceptOp('(')) {
+    cursor.next()
+    while (cursor.acceptOp(',')) cursor.next()
+    cursor.expectOp(')')
+  }
+  if ((first.value === 'timestamp' || first.value === 'time') && (cursor.isKeyword('with') || cursor.isKeyword('without'))) {
+    words.push(cursor.next().value)
+    cursor.expectKeyword('time')
+    cursor.expectKeyword('zone')
+    words.push('time', 'zone')
+  }
+  if (cursor.isOp('[')) throw cursor.notSupportedAt('array types', cursor.peek())
+  return { name: words.join(' '), position: first.start }
+}

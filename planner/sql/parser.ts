@@ -1,0 +1,322 @@
+// Statements by recursive descent over the lexer's tokens. We parse the SQL subset Malamute
+// runs ourselves instead of through node-sql-parser: its PostgreSQL grammar drops the
+// positions PostgreSQL's errors need (column references carry none), loses identifier
+// quoting on table names, reads `a IS DISTINCT FROM b` as a string and rejects typed
+// literals (`timestamptz '2024-01-01'`). Anything PostgreSQL accepts that we do not run yet
+// is a 0A000 error, never a crash.
+import type {
+  CreateTableNode,
+  DropTableNode,
+  InsertNode,
+  NameNode,
+  OrderItem,
+  SelectNode,
+  SelectTarget,
+  SetNode,
+  StatementNode,
+  SyntaxExpr,
+} from './ast.js'
+import { TokenCursor } from './cursor.js'
+import { parseExpr, parseTypeName } from './expression-parser.js'
+
+/** Statements PostgreSQL has that we recognize only to say they are not supported yet. */
+const unsupportedStatements = new Set([
+  'with', 'values', 'update', 'delete', 'explain', 'copy', 'alter', 'truncate', 'analyze',
+  'vacuum', 'prepare', 'execute', 'deallocate', 'declare', 'fetch', 'close', 'listen', 'notify',
+  'grant', 'revoke', 'lock', 'discard', 'savepoint', 'release', 'table', 'merge', 'call', 'do',
+  'comment', 'checkpoint', 'reindex', 'cluster', 'unlisten', 'load', 'security', 'refresh',
+])
+
+/** Parses one statement's text; throws PgError 42601 (syntax) or 0A000 (not supported yet). */
+export function parseStatement(text: string): StatementNode {
+  const cursor = new TokenCursor(text)
+  const statement = parseStatementAt(cursor)
+  cursor.acceptOp(';')
+  cursor.expectEnd()
+  return statement
+}
+
+function parseStatementAt(cursor: TokenCursor): StatementNode {
+  const first = cursor.peek()
+  if (first.kind === 'eof') return { kind: 'empty' }
+  if (first.kind === 'op' && first.value === '(') throw cursor.notSupportedAt('parenthesized queries', first)
+  if (first.kind !== 'ident' || first.quoted) throw cursor.syntaxErrorAt(first)
+  switch (first.value) {
+    case 'select':
+      return parseSelect(cursor)
+    case 'insert':
+      return parseInsert(cursor)
+    case 'create':
+      return parseCreateTable(cursor)
+    case 'drop':
+      return parseDropTable(cursor)
+    case 'begin':
+    case 'start':
+    case 'commit':
+    case 'end':
+    case 'rollback':
+    case 'abort':
+      return parseTransaction(cursor)
+    case 'set':
+    case 'reset':
+      return parseSet(cursor)
+    case 'show':
+      return parseShow(cursor)
+    default:
+      if (unsupportedStatements.has(first.value)) throw cursor.notSupportedAt(first.value.toUpperCase(), first)
+      throw cursor.syntaxErrorAt(first)
+  }
+}
+
+function parseSelect(cursor: TokenCursor): SelectNode {
+  cursor.expectKeyword('select')
+  let distinct = false
+  if (cursor.acceptKeyword('distinct')) {
+    if (cursor.isKeyword('on')) throw cursor.notSupportedAt('DISTINCT ON', cursor.peek())
+    distinct = true
+  } else {
+    cursor.acceptKeyword('all')
+  }
+  const targets = parseTargets(cursor)
+  const from = cursor.acceptKeyword('from') ? parseFrom(cursor) : null
+  const where = cursor.acceptKeyword('where') ? parseExpr(cursor) : null
+  const groupBy: SyntaxExpr[] = []
+  if (cursor.acceptKeyword('group')) {
+    cursor.expectKeyword('by')
+    groupBy.push(...parseExprList(cursor))
+  }
+  const having = cursor.acceptKeyword('having') ? parseExpr(cursor) : null
+  if (cursor.isKeyword('union') || cursor.isKeyword('intersect') || cursor.isKeyword('except')) {
+    throw cursor.notSupportedAt(cursor.peek().value.toUpperCase(), cursor.peek())
+  }
+  const orderBy = cursor.isKeyword('order') ? parseOrderBy(cursor) : []
+  const { limit, offset } = parseLimitOffset(cursor)
+  return { kind: 'select', distinct, targets, from, where, groupBy, having, orderBy, limit, offset }
+}
+
+function parseTargets(cursor: TokenCursor): SelectTarget[] {
+  const targets: SelectTarget[] = []
+  do {
+    const token = cursor.peek()
+    if (cursor.acceptOp('*')) {
+      targets.push({ expr: { kind: 'star', table: null, position: token.start }, alias: null })
+      continue
+    }
+    const expr = parseExpr(cursor)
+    let alias: string | null = null
+    if (cursor.acceptKeyword('as')) {
+      const aliasToken = cursor.peek()
+      if (aliasToken.kind !== 'ident') throw cursor.syntaxErrorAt(aliasToken)
+      alias = cursor.next().value
+    } else if (cursor.isAliasCandidate()) {
+      alias = cursor.next().value
+    }
+    targets.push({ expr, alias })
+  } while (cursor.acceptOp(','))
+  return targets
+}
+
+function parseFrom(cursor: TokenCursor): NonNullable<SelectNode['from']> {
+  const token = cursor.peek()
+  if (token.kind === 'op' && token.value === '(') throw cursor.notSupportedAt('subqueries in FROM', token)
+  const table = parseTableName(cursor)
+  let alias: string | null = null
+  if (cursor.acceptKeyword('as')) alias = cursor.expectIdentifier().value
+  else if (cursor.isAliasCandidate() && !isJoinWord(cursor)) alias = cursor.next().value
+  if (cursor.isOp(',') || isJoinWord(cursor) || cursor.isKeyword('join')) {
+    throw cursor.notSupportedAt('joins', cursor.peek())
+  }
+  return { table, alias }
+}
+
+function isJoinWord(cursor: TokenCursor): boolean {
+  return ['join', 'inner', 'left', 'right', 'full', 'cross', 'natural'].some((w) => cursor.isKeyword(w))
+}
+
+/** Reads `name` or `schema.name`; the public schema is the tenant's only one. */
+function parseTableName(cursor: TokenCursor): NameNode {
+  const first = cursor.expectIdentifier()
+  if (!cursor.acceptOp('.')) return { name: first.value, position: first.start }
+  const second = cursor.expectIdentifier()
+  const name = first.value === 'public' ? second.value : `${first.value}.${second.value}`
+  return { name, position: first.start }
+}
+
+function parseExprList(cursor: TokenCursor): SyntaxExpr[] {
+  const exprs = [parseExpr(cursor)]
+  while (cursor.acceptOp(',')) exprs.push(parseExpr(cursor))
+  return exprs
+}
+
+function parseOrderBy(cursor: TokenCursor): OrderItem[] {
+  cursor.expectKeyword('order')
+  cursor.expectKeyword('by')
+  const items: OrderItem[] = []
+  do {
+    const expr = parseExpr(cursor)
+    const descending = cursor.acceptKeyword('desc') ? true : (cursor.acceptKeyword('asc'), false)
+    if (cursor.isKeyword('using')) throw cursor.notSupportedAt('ORDER BY ... USING', cursor.peek())
+    let nullsFirst: boolean | null = null
+    if (cursor.acceptKeyword('nulls')) {
+      if (cursor.acceptKeyword('first')) nullsFirst = true
+      else if (cursor.acceptKeyword('last')) nullsFirst = false
+      else throw cursor.syntaxErrorAt(cursor.peek())
+    }
+    items.push({ expr, descending, nullsFirst })
+  } while (cursor.acceptOp(','))
+  return items
+}
+
+function parseLimitOffset(cursor: TokenCursor): { limit: SyntaxExpr | null; offset: SyntaxExpr | null } {
+  let limit: SyntaxExpr | null = null
+  let offset: SyntaxExpr | null = null
+  for (;;) {
+    if (limit === null && cursor.acceptKeyword('limit')) {
+      limit = cursor.acceptKeyword('all') ? { kind: 'literal', literal: 'null', text: '', position: 0 } : parseExpr(cursor)
+    } else if (offset === null && cursor.acceptKeyword('offset')) {
+      offset = parseExpr(cursor)
+      if (!cursor.acceptKeyword('rows')) cursor.acceptKeyword('row')
+    } else if (cursor.isKeyword('fetch') || cursor.isKeyword('for')) {
+      throw cursor.notSupportedAt(cursor.peek().value.toUpperCase(), cursor.peek())
+    } else {
+      return { limit, offset }
+    }
+  }
+}
+
+function parseInsert(cursor: TokenCursor): InsertNode {
+  cursor.expectKeyword('insert')
+  cursor.expectKeyword('into')
+  const table = parseTableName(cursor)
+  if (cursor.isKeyword('as')) throw cursor.notSupportedAt('INSERT ... AS', cursor.peek())
+  let columns: NameNode[] | null = null
+  if (cursor.acceptOp('(')) {
+    columns = []
+    do {
+      const token = cursor.expectIdentifier()
+      columns.push({ name: token.value, position: token.start })
+    } while (cursor.acceptOp(','))
+    cursor.expectOp(')')
+  }
+  const source = parseInsertSource(cursor)
+  if (cursor.isKeyword('on') || cursor.isKeyword('returning')) {
+    throw cursor.notSupportedAt(`INSERT ... ${cursor.peek().value.toUpperCase()}`, cursor.peek())
+  }
+  return { kind: 'insert', table, columns, source }
+}
+
+function parseInsertSource(cursor: TokenCursor): InsertNode['source'] {
+  if (cursor.isKeyword('select')) return parseSelect(cursor)
+  if (cursor.isKeyword('default')) throw cursor.notSupportedAt('DEFAULT VALUES', cursor.peek())
+  cursor.expectKeyword('values')
+  const rows: SyntaxExpr[][] = []
+  do {
+    cursor.expectOp('(')
+    if (cursor.isKeyword('default')) throw cursor.notSupportedAt('DEFAULT in VALUES', cursor.peek())
+    rows.push(parseExprList(cursor))
+    cursor.expectOp(')')
+  } while (cursor.acceptOp(','))
+  return { kind: 'values', rows }
+}
+
+function parseCreateTable(cursor: TokenCursor): CreateTableNode {
+  const create = cursor.expectKeyword('create')
+  if (!cursor.acceptKeyword('table')) throw cursor.notSupportedAt(`CREATE ${cursor.peek().value.toUpperCase()}`, create)
+  let ifNotExists = false
+  if (cursor.acceptKeyword('if')) {
+    cursor.expectKeyword('not')
+    cursor.expectKeyword('exists')
+    ifNotExists = true
+  }
+  const table = parseTableName(cursor)
+  cursor.expectOp('(')
+  const columns: CreateTableNode['columns'][number][] = []
+  if (!cursor.isOp(')')) {
+    do {
+      if (cursor.isKeyword('primary') || cursor.isKeyword('constraint') || cursor.isKeyword('unique')) {
+        throw cursor.notSupportedAt('table constraints', cursor.peek())
+      }
+      const name = cursor.expectIdentifier()
+      const typeName = parseTypeName(cursor)
+      if (!cursor.isOp(',') && !cursor.isOp(')')) throw cursor.notSupportedAt('column constraints', cursor.peek())
+      columns.push({ name: { name: name.value, position: name.start }, typeName })
+    } while (cursor.acceptOp(','))
+  }
+  cursor.expectOp(')')
+  return { kind: 'create-table', table, columns, ifNotExists }
+}
+
+function parseDropTable(cursor: TokenCursor): DropTableNode {
+  const drop = cursor.expectKeyword('drop')
+  if (!cursor.acceptKeyword('table')) throw cursor.notSupportedAt(`DROP ${cursor.peek().value.toUpperCase()}`, drop)
+  let ifExists = false
+  if (cursor.acceptKeyword('if')) {
+    cursor.expectKeyword('exists')
+    ifExists = true
+  }
+  const tables = [parseTableName(cursor)]
+  while (cursor.acceptOp(',')) tables.push(parseTableName(cursor))
+  if (!cursor.acceptKeyword('restrict') && cursor.isKeyword('cascade')) cursor.next()
+  return { kind: 'drop-table', tables, ifExists }
+}
+
+/** BEGIN/START TRANSACTION/COMMIT/END/ROLLBACK/ABORT; transaction modes are accepted and ignored. */
+function parseTransaction(cursor: TokenCursor): StatementNode {
+  const word = cursor.next().value
+  if (word === 'start') cursor.expectKeyword('transaction')
+  else if (!cursor.acceptKeyword('work')) cursor.acceptKeyword('transaction')
+  if (word === 'rollback' || word === 'commit') {
+    if (cursor.isKeyword('to') || cursor.isKeyword('prepared')) throw cursor.notSupportedAt(`${word.toUpperCase()} ${cursor.peek().value.toUpperCase()}`, cursor.peek())
+  }
+  while (!cursor.atEnd() && !cursor.isOp(';')) cursor.next()
+  const action = word === 'begin' || word === 'start' ? 'begin' : word === 'commit' || word === 'end' ? 'commit' : 'rollback'
+  return { kind: 'transaction', action }
+}
+
+function parseSet(cursor: TokenCursor): SetNode {
+  if (cursor.acceptKeyword('reset')) {
+    const name = cursor.acceptKeyword('all') ? 'all' : parseSettingName(cursor)
+    return { kind: 'set', name, value: null, local: false }
+  }
+  cursor.expectKeyword('set')
+  const local = cursor.acceptKeyword('local')
+  if (!local) cursor.acceptKeyword('session')
+  if (cursor.isKeyword('transaction') || cursor.isKeyword('characteristics')) {
+    while (!cursor.atEnd() && !cursor.isOp(';')) cursor.next()
+    return { kind: 'set', name: 'transaction', value: '', local }
+  }
+  if (cursor.acceptKeyword('names')) return { kind: 'set', name: 'client_encoding', value: parseSettingValue(cursor), local }
+  const timeZone = cursor.isKeyword('time') && cursor.isKeyword('zone', 1)
+  const name = parseSettingName(cursor)
+  if (!timeZone && !cursor.acceptKeyword('to')) cursor.expectOp('=')
+  if (cursor.acceptKeyword('default')) return { kind: 'set', name, value: null, local }
+  const values = [parseSettingValue(cursor)]
+  while (cursor.acceptOp(',')) values.push(parseSettingValue(cursor))
+  return { kind: 'set', name, value: values.join(', '), local }
+}
+
+function parseSettingName(cursor: TokenCursor): string {
+  if (cursor.acceptKeyword('time')) {
+    cursor.expectKeyword('zone')
+    return 'timezone'
+  }
+  let name = cursor.expectIdentifier().value
+  while (cursor.acceptOp('.')) name += `.${cursor.expectIdentifier().value}`
+  return name
+}
+
+function parseSettingValue(cursor: TokenCursor): string {
+  const token = cursor.peek()
+  if (token.kind === 'op' && token.value === '-' && cursor.peek(1).kind === 'number') {
+    cursor.next()
+    return `-${cursor.next().value}`
+  }
+  if (token.kind === 'string' || token.kind === 'number' || token.kind === 'ident') return cursor.next().value
+  throw cursor.syntaxErrorAt(token)
+}
+
+function parseShow(cursor: TokenCursor): StatementNode {
+  cursor.expectKeyword('show')
+  const name = cursor.acceptKeyword('all') ? 'all' : parseSettingName(cursor)
+  return { kind: 'show', name }
+}
