@@ -1,0 +1,152 @@
+// The catalog: tables, columns and committed segments, kept in the metadata store under
+// key-layout.ts's keys. Tenants are database names. Table oids come from one counter key
+// (starting at 16384, PostgreSQL's FirstNormalObjectId), so they are unique across tenants.
+import { PgError, SqlState, type Field } from '../common/index.js'
+import type { Catalog, ColumnInfo, SegmentMeta, TableInfo } from './api.js'
+import type { BlobStore } from './blob-store.js'
+import { Keys, decodeRecord, decodeTuple, encodeRecord } from './key-layout.js'
+import type { MetadataReader, MetadataStore, MetadataTransaction } from './metadata-store.js'
+
+/** PostgreSQL's FirstNormalObjectId: oids below it belong to the system catalogs. */
+export const FirstTableOid = 16384
+
+const TimeColumnNames = new Set(['ts', 'timestamp', 'time'])
+
+interface TableRecord {
+  readonly oid: number
+  readonly tenant: string
+  readonly name: string
+  readonly createdAtMs: number
+}
+
+/** The time column: the first column named ts, timestamp or time of a timestamp type. */
+export function timeColumnOf(columns: readonly ColumnInfo[]): string | null {
+  const found = columns.find(
+    (column) => TimeColumnNames.has(column.name) && (column.type === 'timestamptz' || column.type === 'timestamp'),
+  )
+  return found?.name ?? null
+}
+
+export function undefinedTable(name: string): PgError {
+  return new PgError({ code: SqlState.undefinedTable, message: `relation "${name}" does not exist` })
+}
+
+/** Reads a table with its columns (ordered by attnum) through `reader`. */
+export async function readTable(reader: MetadataReader, tenant: string, name: string): Promise<TableInfo | undefined> {
+  const bytes = await reader.get(Keys.table(tenant, name))
+  if (bytes === undefined) return undefined
+  const record = decodeRecord<TableRecord>(bytes)
+  const range = Keys.columnsOf(tenant, name)
+  const columns = (await reader.getRange(range.start, range.end)).map((entry) => decodeRecord<ColumnInfo>(entry.value))
+  return { ...record, columns, timeColumn: timeColumnOf(columns) }
+}
+
+/** Adds a column record with the next attnum; the caller has checked the name is new. */
+export function addColumn(tx: MetadataTransaction, table: TableInfo, field: Field, declared: boolean, attnum: number): ColumnInfo {
+  const column: ColumnInfo = { name: field.name, type: field.type, attnum, declared }
+  tx.set(Keys.column(table.tenant, table.name, attnum), encodeRecord(column))
+  return column
+}
+
+/** Records a committed segment. */
+export function addSegment(tx: MetadataTransaction, segment: SegmentMeta): void {
+  tx.set(Keys.segment(segment.tenant, segment.table, segment.segmentId), encodeRecord(segment))
+}
+
+function duplicateColumn(name: string): PgError {
+  return new PgError({ code: SqlState.duplicateColumn, message: `column "${name}" specified more than once` })
+}
+
+async function allocateOid(tx: MetadataTransaction): Promise<number> {
+  const current = await tx.get(Keys.oidCounter())
+  const oid = current === undefined ? FirstTableOid : decodeRecord<number>(current)
+  tx.set(Keys.oidCounter(), encodeRecord(oid + 1))
+  return oid
+}
+
+export class MetadataCatalog implements Catalog {
+  constructor(
+    private readonly metadata: MetadataStore,
+    private readonly blobs: BlobStore,
+  ) {}
+
+  async listTables(tenant: string): Promise<TableInfo[]> {
+    return this.metadata.read(async (reader) => {
+      const range = Keys.tablesOf(tenant)
+      const records = (await reader.getRange(range.start, range.end)).map((entry) => decodeRecord<TableRecord>(entry.value))
+      const tables: TableInfo[] = []
+      for (const record of records) {
+        const table = await readTable(reader, tenant, record.name)
+        if (table !== undefined) tables.push(table)
+      }
+      return tables
+    })
+  }
+
+  async getTable(tenant: string, name: string): Promise<TableInfo | undefined> {
+    return this.metadata.read((reader) => readTable(reader, tenant, name))
+  }
+
+  async createTable(tenant: string, name: string, columns: readonly Field[], ifNotExists: boolean): Promise<TableInfo | undefined> {
+    const seen = new Set<string>()
+    for (const column of columns) {
+      if (seen.has(column.name)) throw duplicateColumn(column.name)
+      seen.add(column.name)
+    }
+    return this.metadata.transact(async (tx) => {
+      if ((await tx.get(Keys.table(tenant, name))) !== undefined) {
+        if (ifNotExists) return undefined
+        throw new PgError({ code: SqlState.duplicateTable, message: `relation "${name}" already exists` })
+      }
+      const record: TableRecord = { oid: await allocateOid(tx), tenant, name, createdAtMs: Date.now() }
+      tx.set(Keys.table(tenant, name), encodeRecord(record))
+      const table: TableInfo = { ...record, columns: [], timeColumn: null }
+      const infos = columns.map((field, index) => addColumn(tx, table, field, true, index + 1))
+      return { ...record, columns: infos, timeColumn: timeColumnOf(infos) }
+    })
+  }
+
+  async dropTable(tenant: string, name: string): Promise<boolean> {
+    const blobKeys = await this.metadata.transact(async (tx) => {
+      if ((await tx.get(Keys.table(tenant, name))) === undefined) return undefined
+      const segments = Keys.segmentsOf(tenant, name)
+      const keys = (await tx.getRange(segments.start, segments.end)).map((entry) => decodeRecord<SegmentMeta>(entry.value).blobKey)
+      tx.clear(Keys.table(tenant, name))
+      const columns = Keys.columnsOf(tenant, name)
+      tx.clearRange(columns.start, columns.end)
+      tx.clearRange(segments.start, segments.end)
+      // Garbage records make the blob deletion below survive a crash right after the commit.
+      for (const key of keys) tx.set(Keys.garbage(key), new Uint8Array(0))
+      return keys
+    })
+    if (blobKeys === undefined) return false
+    await this.deleteGarbage(blobKeys)
+    return true
+  }
+
+  async listSegments(tenant: string, table: string): Promise<SegmentMeta[]> {
+    return this.metadata.read(async (reader) => {
+      const range = Keys.segmentsOf(tenant, table)
+      return (await reader.getRange(range.start, range.end)).map((entry) => decodeRecord<SegmentMeta>(entry.value))
+    })
+  }
+
+  /** Deletes blobs that committed drops left for deletion (after a crash, at open). */
+  async collectGarbage(): Promise<number> {
+    const keys = await this.metadata.read(async (reader) => {
+      const range = Keys.allGarbage()
+      return (await reader.getRange(range.start, range.end)).map((entry) => entry.key)
+    })
+    const blobKeys = keys.map((key) => String(decodeTuple(key).items[0]))
+    await this.deleteGarbage(blobKeys)
+    return blobKeys.length
+  }
+
+  private async deleteGarbage(blobKeys: readonly string[]): Promise<void> {
+    for (const key of blobKeys) await this.blobs.delete(key)
+    if (blobKeys.length === 0) return
+    await this.metadata.transact(async (tx) => {
+      for (const key of blobKeys) tx.clear(Keys.garbage(key))
+    })
+  }
+}

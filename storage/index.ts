@@ -1,0 +1,99 @@
+// storage/: where events live. It owns the segment format (immutable, Arrow-layout column
+// chunks sorted by the time column, with a footer of per-batch statistics), the blob stores
+// that hold segment files, the metadata store (an ordered, transactional KV: lmdb embedded,
+// FoundationDB later) with its one key layout, the catalog kept in it, and the group-commit
+// ingest writer. Its one promise: a segment is visible exactly when its metadata transaction
+// committed, and that commit happens only after the segment file is durable; an append is
+// acknowledged only after that commit. It must never expose a segment that is not committed,
+// never acknowledge rows before they are durable, never modify a segment file after writing it,
+// and never import from the executor, planner or gateway.
+//
+// Data directory layout: <dataDir>/meta holds the lmdb environment, <dataDir>/segments the
+// segment files (blob keys are paths below it).
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { SegmentReader, Storage, StorageConfig } from './api.js'
+import type { BlobStore } from './blob-store.js'
+import { MetadataCatalog } from './catalog.js'
+import { DirectoryBlobStore } from './directory-blob-store.js'
+import { GroupCommitIngestWriter } from './ingest-writer.js'
+import { LmdbMetadataStore } from './lmdb-metadata-store.js'
+import type { MetadataStore } from './metadata-store.js'
+import { openSegmentReader, SegmentFooterCache } from './segment/segment-reader.js'
+
+export type * from './api.js'
+export type { BlobStore } from './blob-store.js'
+export type { KeyValue, MetadataReader, MetadataStore, MetadataTransaction, RangeReadOptions } from './metadata-store.js'
+export { compareKeys, prefixEnd } from './metadata-store.js'
+export { DirectoryBlobStore } from './directory-blob-store.js'
+export { LmdbMetadataStore } from './lmdb-metadata-store.js'
+export { FirstTableOid, MetadataCatalog, timeColumnOf } from './catalog.js'
+export { GroupCommitIngestWriter, type IngestWriterOptions } from './ingest-writer.js'
+export { encodeSegment, segmentColumnStats } from './segment/segment-writer.js'
+export { openSegmentReader, readSegmentFooter, SegmentFooterCache } from './segment/segment-reader.js'
+export type { SegmentFooter } from './segment/footer.js'
+
+/** Footers a process keeps parsed; each is a few KB. */
+const FooterCacheEntriesMax = 4096
+
+/** Where a data directory keeps its metadata and its segment files. */
+export function storagePaths(dataDir: string): { metaDir: string; segmentsDir: string } {
+  return { metaDir: join(dataDir, 'meta'), segmentsDir: join(dataDir, 'segments') }
+}
+
+/** Storage with the embedded parts exposed, for tests and for the lead's wiring. */
+export interface EmbeddedStorage extends Storage {
+  readonly metadata: MetadataStore
+  readonly blobs: BlobStore
+  readonly catalog: MetadataCatalog
+  readonly writer: GroupCommitIngestWriter
+}
+
+/** StorageConfig plus knobs only the embedded storage has. */
+export interface EmbeddedStorageConfig extends StorageConfig {
+  /** Buffered rows per table that cut a flush before flushIntervalMs. */
+  readonly flushRowsThreshold?: number
+}
+
+/** Opens (creating when missing) the storage in `config.dataDir`. */
+export async function openStorage(config: EmbeddedStorageConfig): Promise<EmbeddedStorage> {
+  const { metaDir, segmentsDir } = storagePaths(config.dataDir)
+  await mkdir(metaDir, { recursive: true })
+  await mkdir(segmentsDir, { recursive: true })
+  const metadata = LmdbMetadataStore.open(metaDir)
+  const blobs = new DirectoryBlobStore(segmentsDir)
+  const catalog = new MetadataCatalog(metadata, blobs)
+  await catalog.collectGarbage()
+  const writer = new GroupCommitIngestWriter(catalog, metadata, blobs, {
+    ...(config.flushIntervalMs === undefined ? {} : { flushIntervalMs: config.flushIntervalMs }),
+    ...(config.flushRowsThreshold === undefined ? {} : { flushRowsThreshold: config.flushRowsThreshold }),
+  })
+  const footers = new SegmentFooterCache(FooterCacheEntriesMax)
+  let closed = false
+  return {
+    config,
+    metadata,
+    blobs,
+    catalog,
+    writer,
+    openSegment: (blobKey: string): Promise<SegmentReader> => openSegmentReader(blobs, blobKey, footers),
+    close: async (): Promise<void> => {
+      if (closed) return
+      closed = true
+      await writer.close()
+      await metadata.close()
+    },
+  }
+}
+
+/** What an executor worker thread needs: segments by blob key, footers cached (bounded). */
+export interface WorkerSegments {
+  openSegment(blobKey: string): Promise<SegmentReader>
+}
+
+/** Opens segments for a worker thread that knows only the data directory (no metadata store). */
+export function openSegmentsForWorker(dataDir: string, footerCacheEntriesMax = FooterCacheEntriesMax): WorkerSegments {
+  const blobs = new DirectoryBlobStore(storagePaths(dataDir).segmentsDir)
+  const footers = new SegmentFooterCache(footerCacheEntriesMax)
+  return { openSegment: (blobKey) => openSegmentReader(blobs, blobKey, footers) }
+}

@@ -1,0 +1,254 @@
+// Group-committing ingest: appends to one (tenant, table) buffer until a flush is cut, when
+// the buffered rows reach flushRowsThreshold or flushIntervalMs after the first buffered
+// append. One flush per table is in flight at a time; rows arriving meanwhile wait for the
+// next. A flush:
+//
+//   buffered appends ──► union schema, concat, sort by time column ──► encode segment
+//        ──► BlobStore.put (fsynced) ──► ONE metadata transaction: new columns + segment record
+//        ──► resolve every append in the group
+//
+// If any step fails, every append in the group is rejected and nothing is committed (the
+// written blob is deleted; if the process dies first, it is an unreferenced file that no
+// listSegments ever returns). Acknowledged rows are therefore exactly the committed ones.
+import { randomBytes } from 'node:crypto'
+import { PgError, SqlState, SqlTypes, assert, type Batch, type Field, type SqlType, type Vector } from '../common/index.js'
+import type { ColumnInfo, IngestWriter, SegmentMeta, TableInfo } from './api.js'
+import type { BlobStore } from './blob-store.js'
+import { addColumn, addSegment, readTable, timeColumnOf, undefinedTable } from './catalog.js'
+import type { Catalog } from './api.js'
+import type { MetadataStore } from './metadata-store.js'
+import { checkValuesFit } from './segment/column-codec.js'
+import { encodeSegment, segmentColumnStats } from './segment/segment-writer.js'
+import { concatVectors, nullVector, takeRows, timeSortPermutation } from './segment/vector-ops.js'
+
+export interface IngestWriterOptions {
+  /** How long the first buffered append waits for company before a flush is cut. */
+  readonly flushIntervalMs?: number
+  /** Buffered rows that cut a flush at once. */
+  readonly flushRowsThreshold?: number
+}
+
+interface PendingAppend {
+  readonly fields: readonly Field[]
+  readonly batch: Batch
+  readonly resolve: (rows: number) => void
+  readonly reject: (error: unknown) => void
+}
+
+interface TableBuffer {
+  readonly key: string
+  readonly tenant: string
+  readonly table: string
+  readonly oid: number
+  pending: PendingAppend[]
+  rows: number
+  /** Types of buffered fields, so two appends cannot introduce one new column with two types. */
+  pendingTypes: Map<string, SqlType>
+  timer: NodeJS.Timeout | null
+  flushing: Promise<void> | null
+  dueWhileFlushing: boolean
+}
+
+function typeMismatch(column: string, columnType: SqlType, valueType: SqlType): PgError {
+  return new PgError({
+    code: SqlState.datatypeMismatch,
+    message: `column "${column}" is of type ${SqlTypes[columnType].displayName} but expression is of type ${SqlTypes[valueType].displayName}`,
+    hint: 'You will need to rewrite or cast the expression.',
+  })
+}
+
+function newSegmentId(): string {
+  return `${Date.now().toString(36).padStart(9, '0')}-${randomBytes(8).toString('hex')}`
+}
+
+export class GroupCommitIngestWriter implements IngestWriter {
+  private readonly buffers = new Map<string, TableBuffer>()
+  private readonly flushIntervalMs: number
+  private readonly flushRowsThreshold: number
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly metadata: MetadataStore,
+    private readonly blobs: BlobStore,
+    options: IngestWriterOptions = {},
+  ) {
+    this.flushIntervalMs = options.flushIntervalMs ?? 10
+    this.flushRowsThreshold = options.flushRowsThreshold ?? 100_000
+    assert(this.flushIntervalMs >= 0, 'flush interval is not negative')
+    assert(this.flushRowsThreshold > 0, 'flush threshold is positive')
+  }
+
+  async append(tenant: string, table: string, fields: readonly Field[], batch: Batch): Promise<number> {
+    assert(fields.length === batch.columns.length, 'one column per field')
+    const names = new Set<string>()
+    fields.forEach((field, index) => {
+      const column = batch.columns[index]
+      assert(column !== undefined && column.length === batch.length, 'columns have the batch length')
+      assert(column.type === field.type, 'column vectors have their field type')
+      if (names.has(field.name)) {
+        throw new PgError({ code: SqlState.duplicateColumn, message: `column "${field.name}" specified more than once` })
+      }
+      names.add(field.name)
+      checkValuesFit(column)
+    })
+    const info = await this.catalog.getTable(tenant, table)
+    if (info === undefined) throw undefinedTable(table)
+    const buffer = this.bufferFor(info)
+    this.checkTypes(info, buffer, fields)
+    if (batch.length === 0) return 0
+    return new Promise<number>((resolve, reject) => {
+      buffer.pending.push({ fields, batch, resolve, reject })
+      buffer.rows += batch.length
+      for (const field of fields) buffer.pendingTypes.set(field.name, field.type)
+      this.schedule(buffer)
+    })
+  }
+
+  /** Flushes every buffered row and waits for in-flight flushes. */
+  async close(): Promise<void> {
+    while (this.buffers.size > 0) {
+      for (const buffer of [...this.buffers.values()]) {
+        if (buffer.flushing === null && buffer.pending.length > 0) this.startFlush(buffer)
+        if (buffer.flushing !== null) await buffer.flushing
+        else if (buffer.pending.length === 0) this.buffers.delete(buffer.key)
+      }
+    }
+  }
+
+  private bufferFor(info: TableInfo): TableBuffer {
+    const key = `${info.tenant}\u0000${info.name}\u0000${info.oid}`
+    let buffer = this.buffers.get(key)
+    if (buffer === undefined) {
+      buffer = {
+        key, tenant: info.tenant, table: info.name, oid: info.oid, pending: [], rows: 0,
+        pendingTypes: new Map(), timer: null, flushing: null, dueWhileFlushing: false,
+      }
+      this.buffers.set(key, buffer)
+    }
+    return buffer
+  }
+
+  private checkTypes(info: TableInfo, buffer: TableBuffer, fields: readonly Field[]): void {
+    const columns = new Map(info.columns.map((column) => [column.name, column.type]))
+    for (const field of fields) {
+      const known = columns.get(field.name) ?? buffer.pendingTypes.get(field.name)
+      if (known !== undefined && known !== field.type) throw typeMismatch(field.name, known, field.type)
+    }
+  }
+
+  private schedule(buffer: TableBuffer): void {
+    if (buffer.flushing !== null) {
+      if (buffer.rows >= this.flushRowsThreshold) buffer.dueWhileFlushing = true
+      else if (buffer.timer === null && !buffer.dueWhileFlushing) this.startTimer(buffer)
+      return
+    }
+    if (buffer.rows >= this.flushRowsThreshold) this.startFlush(buffer)
+    else if (buffer.timer === null) this.startTimer(buffer)
+  }
+
+  private startTimer(buffer: TableBuffer): void {
+    buffer.timer = setTimeout(() => {
+      buffer.timer = null
+      if (buffer.flushing !== null) buffer.dueWhileFlushing = true
+      else if (buffer.pending.length > 0) this.startFlush(buffer)
+    }, this.flushIntervalMs)
+  }
+
+  private startFlush(buffer: TableBuffer): void {
+    assert(buffer.flushing === null, 'at most one flush per table is in flight')
+    if (buffer.timer !== null) clearTimeout(buffer.timer)
+    const group = buffer.pending
+    buffer.timer = null
+    buffer.pending = []
+    buffer.rows = 0
+    buffer.pendingTypes = new Map()
+    buffer.dueWhileFlushing = false
+    buffer.flushing = this.flushGroup(buffer, group).finally(() => {
+      buffer.flushing = null
+      if (buffer.pending.length === 0) {
+        if (buffer.timer === null && this.buffers.get(buffer.key) === buffer) this.buffers.delete(buffer.key)
+      } else if (buffer.dueWhileFlushing || buffer.rows >= this.flushRowsThreshold) {
+        this.startFlush(buffer)
+      } else if (buffer.timer === null) {
+        this.startTimer(buffer)
+      }
+    })
+  }
+
+  private async flushGroup(buffer: TableBuffer, group: readonly PendingAppend[]): Promise<void> {
+    let blobKey: string | undefined
+    try {
+      const info = await this.catalog.getTable(buffer.tenant, buffer.table)
+      if (info === undefined || info.oid !== buffer.oid) throw undefinedTable(buffer.table)
+      const { fields, columns } = unionColumns(group)
+      const sorted = sortByTime(info, fields, columns)
+      const { bytes, footer } = encodeSegment(fields, sorted.columns)
+      const segmentId = newSegmentId()
+      blobKey = `t${buffer.oid}/${segmentId}.seg`
+      await this.blobs.put(blobKey, bytes)
+      const stats = segmentColumnStats(footer)
+      const arrivalUs = Date.now() * 1000
+      const timeStats = stats.find((column) => column.name === sorted.timeColumn)
+      const segment: SegmentMeta = {
+        segmentId, tenant: buffer.tenant, table: buffer.table, blobKey,
+        rows: footer.rows, bytes: bytes.length,
+        minTs: typeof timeStats?.min === 'number' ? timeStats.min : arrivalUs,
+        maxTs: typeof timeStats?.max === 'number' ? timeStats.max : arrivalUs,
+        level: 0, createdAtMs: Date.now(), columns: stats,
+      }
+      await this.commit(buffer, fields, segment)
+    } catch (error) {
+      if (blobKey !== undefined) await this.blobs.delete(blobKey).catch(() => undefined)
+      for (const append of group) append.reject(error)
+      return
+    }
+    for (const append of group) append.resolve(append.batch.length)
+  }
+
+  /** Adds new columns and the segment record in one metadata transaction. */
+  private async commit(buffer: TableBuffer, fields: readonly Field[], segment: SegmentMeta): Promise<void> {
+    await this.metadata.transact(async (tx) => {
+      const table = await readTable(tx, buffer.tenant, buffer.table)
+      if (table === undefined || table.oid !== buffer.oid) throw undefinedTable(buffer.table)
+      const existing = new Map(table.columns.map((column) => [column.name, column]))
+      let attnum = table.columns.reduce((max, column) => Math.max(max, column.attnum), 0)
+      for (const field of fields) {
+        const column = existing.get(field.name)
+        if (column === undefined) addColumn(tx, table, field, false, ++attnum)
+        else if (column.type !== field.type) throw typeMismatch(field.name, column.type, field.type)
+      }
+      addSegment(tx, segment)
+    })
+  }
+}
+
+/** Concatenates a group's batches under the union of their fields; a missing field is NULL. */
+function unionColumns(group: readonly PendingAppend[]): { fields: Field[]; columns: Vector[] } {
+  const types = new Map<string, SqlType>()
+  for (const append of group) {
+    for (const field of append.fields) if (!types.has(field.name)) types.set(field.name, field.type)
+  }
+  const fields = [...types].map(([name, type]) => ({ name, type }))
+  const columns = fields.map((field) => {
+    const parts = group.map((append) => {
+      const index = append.fields.findIndex((candidate) => candidate.name === field.name)
+      return index < 0 ? nullVector(field.type, append.batch.length) : append.batch.columns[index]!
+    })
+    return parts.length === 1 ? parts[0]! : concatVectors(field.type, parts)
+  })
+  return { fields, columns }
+}
+
+/** Sorts rows by the table's time column (as it will be after this commit), if it has one. */
+function sortByTime(info: TableInfo, fields: readonly Field[], columns: readonly Vector[]): { columns: Vector[]; timeColumn: string | null } {
+  const known = new Set(info.columns.map((column) => column.name))
+  const added: ColumnInfo[] = fields
+    .filter((field) => !known.has(field.name))
+    .map((field, index) => ({ ...field, attnum: info.columns.length + index + 1, declared: false }))
+  const timeColumn = timeColumnOf([...info.columns, ...added])
+  const timeIndex = fields.findIndex((field) => field.name === timeColumn)
+  const times = columns[timeIndex]
+  if (times === undefined) return { columns: [...columns], timeColumn: null }
+  const order = timeSortPermutation(times)
+  return { columns: columns.map((column) => takeRows(column, order)), timeColumn }
+}

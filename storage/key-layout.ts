@@ -1,0 +1,125 @@
+// The one module that knows how metadata keys are encoded. Both backends (lmdb now,
+// FoundationDB later) share it, so a key written by one reads the same on the other.
+//
+// Keys are tuples encoded so that bytewise order equals tuple order, after FoundationDB's
+// tuple layer: a string is 0x02, its UTF-8 bytes with 0x00 escaped as 0x00 0xff, then 0x00;
+// a non-negative integer is 0x15 then 8 bytes big-endian. Layout:
+//
+//   (0x01 'format')                                  -> layout version, JSON number
+//   (0x01 'oid-counter')                             -> next table oid, JSON number
+//   (0x10 tenant name)                               -> TableRecord JSON
+//   (0x11 tenant name attnum)                        -> ColumnRecord JSON
+//   (0x12 tenant name segmentId)                     -> SegmentMeta JSON
+//   (0x13 blobKey)                                   -> blob to delete once no query needs it
+//
+// Records are JSON: metadata is small and read rarely compared with segment bytes.
+import { assert } from '../common/index.js'
+import { prefixEnd } from './metadata-store.js'
+
+export const KeyLayoutVersion = 1
+
+const Space = {
+  system: 0x01,
+  table: 0x10,
+  column: 0x11,
+  segment: 0x12,
+  garbage: 0x13,
+} as const
+
+const StringCode = 0x02
+const IntegerCode = 0x15
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+type TupleItem = string | number
+
+function encodeTuple(space: number, items: readonly TupleItem[]): Uint8Array {
+  const parts: number[] = [space]
+  for (const item of items) {
+    if (typeof item === 'string') {
+      parts.push(StringCode)
+      for (const byte of encoder.encode(item)) {
+        parts.push(byte)
+        if (byte === 0x00) parts.push(0xff)
+      }
+      parts.push(0x00)
+    } else {
+      assert(Number.isSafeInteger(item), 'tuple integers are safe integers')
+      assert(item >= 0, 'tuple integers are non-negative')
+      parts.push(IntegerCode)
+      const high = Math.floor(item / 2 ** 32)
+      const low = item >>> 0
+      parts.push(high >>> 24, (high >>> 16) & 0xff, (high >>> 8) & 0xff, high & 0xff)
+      parts.push(low >>> 24, (low >>> 16) & 0xff, (low >>> 8) & 0xff, low & 0xff)
+    }
+  }
+  return Uint8Array.from(parts)
+}
+
+/** Decodes a tuple key written by this module (for tests and for listing keys). */
+export function decodeTuple(key: Uint8Array): { space: number; items: TupleItem[] } {
+  const items: TupleItem[] = []
+  let index = 1
+  while (index < key.length) {
+    const code = key[index++]
+    if (code === StringCode) {
+      const bytes: number[] = []
+      for (;;) {
+        const byte = key[index++]
+        assert(byte !== undefined, 'tuple string is terminated')
+        if (byte === 0x00) {
+          if (key[index] === 0xff) {
+            bytes.push(0x00)
+            index++
+            continue
+          }
+          break
+        }
+        bytes.push(byte)
+      }
+      items.push(decoder.decode(Uint8Array.from(bytes)))
+    } else {
+      assert(code === IntegerCode, 'tuple item code is known')
+      let value = 0
+      for (let byteIndex = 0; byteIndex < 8; byteIndex++) value = value * 256 + (key[index++] ?? 0)
+      items.push(value)
+    }
+  }
+  return { space: key[0] ?? 0, items }
+}
+
+export interface KeyRange {
+  readonly start: Uint8Array
+  readonly end: Uint8Array
+}
+
+function rangeOf(prefix: Uint8Array): KeyRange {
+  return { start: prefix, end: prefixEnd(prefix) }
+}
+
+export const Keys = {
+  formatVersion: (): Uint8Array => encodeTuple(Space.system, ['format']),
+  oidCounter: (): Uint8Array => encodeTuple(Space.system, ['oid-counter']),
+  table: (tenant: string, name: string): Uint8Array => encodeTuple(Space.table, [tenant, name]),
+  tablesOf: (tenant: string): KeyRange => rangeOf(encodeTuple(Space.table, [tenant])),
+  column: (tenant: string, table: string, attnum: number): Uint8Array =>
+    encodeTuple(Space.column, [tenant, table, attnum]),
+  columnsOf: (tenant: string, table: string): KeyRange =>
+    rangeOf(encodeTuple(Space.column, [tenant, table])),
+  segment: (tenant: string, table: string, segmentId: string): Uint8Array =>
+    encodeTuple(Space.segment, [tenant, table, segmentId]),
+  segmentsOf: (tenant: string, table: string): KeyRange =>
+    rangeOf(encodeTuple(Space.segment, [tenant, table])),
+  garbage: (blobKey: string): Uint8Array => encodeTuple(Space.garbage, [blobKey]),
+  allGarbage: (): KeyRange => rangeOf(Uint8Array.of(Space.garbage)),
+} as const
+
+/** Encodes a record value as JSON bytes. */
+export function encodeRecord(record: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(record))
+}
+
+/** Decodes a record value written by encodeRecord. */
+export function decodeRecord<T>(bytes: Uint8Array): T {
+  return JSON.parse(decoder.decode(bytes)) as T
+}

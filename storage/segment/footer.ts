@@ -1,0 +1,157 @@
+// The segment file layout and its footer: the only thing a reader fetches before data.
+//
+//   [magic 8 bytes][column chunk]...[column chunk][footer JSON][footer length u32 LE][magic 8 bytes]
+//
+// A column chunk holds one column of one batch: its Arrow-layout buffers laid end to end, each
+// starting at a multiple of 8, compressed as a whole with lz4 when that makes it smaller. The
+// footer records, per batch, the row count and per column the chunk's byte range, its buffers'
+// ranges inside the uncompressed chunk, null count, min and max. Invariants are asserted when
+// the footer is written and again when it is read (assertFooterValid).
+import { BatchRowsTarget, SqlTypeNames, assert, isNumberLike, type Field, type SqlType } from '../../common/index.js'
+
+export const SegmentMagic = new TextEncoder().encode('MLMSEG\u0000\u0001')
+export const SegmentFormatVersion = 1
+/** Bytes after the footer JSON: its length (u32) and the magic. */
+export const SegmentTrailerBytes = 4 + SegmentMagic.length
+
+/** A min or max as the footer stores it: non-finite numbers are the strings 'Infinity', '-Infinity', 'NaN'. */
+export type StoredStat = number | string | boolean | null
+
+export interface BufferRange {
+  readonly offset: number
+  readonly length: number
+}
+
+export interface ChunkFooter {
+  /** Byte range of the stored (maybe compressed) chunk in the file. */
+  readonly offset: number
+  readonly storedLength: number
+  readonly rawLength: number
+  readonly compression: 'none' | 'lz4'
+  /** [validity, values] or [validity, offsets, data]; validity is empty when no row is NULL. */
+  readonly buffers: readonly BufferRange[]
+  readonly nullCount: number
+  readonly min: StoredStat
+  readonly max: StoredStat
+}
+
+export interface BatchFooter {
+  readonly rows: number
+  /** One per segment column, in the footer's column order. */
+  readonly columns: readonly ChunkFooter[]
+}
+
+export interface SegmentFooter {
+  readonly formatVersion: number
+  readonly rows: number
+  readonly columns: readonly Field[]
+  readonly batches: readonly BatchFooter[]
+}
+
+/** The physical layout a column of `type` is stored in. */
+export type StoredLayout = 'bitmap' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'utf8'
+
+export function storedLayoutOf(type: SqlType): StoredLayout {
+  switch (type) {
+    case 'bool':
+      return 'bitmap'
+    case 'int2':
+      return 'int16'
+    case 'int4':
+    case 'date':
+    case 'oid':
+      return 'int32'
+    case 'int8':
+    case 'timestamptz':
+    case 'timestamp':
+      return 'int64'
+    case 'float4':
+      return 'float32'
+    case 'float8':
+      return 'float64'
+    default:
+      return 'utf8'
+  }
+}
+
+/** Bytes per value for fixed-width layouts, 0 for utf8 and bitmap. */
+export function valueWidthOf(layout: StoredLayout): number {
+  switch (layout) {
+    case 'int16':
+      return 2
+    case 'int32':
+    case 'float32':
+      return 4
+    case 'int64':
+    case 'float64':
+      return 8
+    case 'bitmap':
+    case 'utf8':
+      return 0
+  }
+}
+
+/** True for types whose chunks carry min/max (ordered by number, by bytes, or false < true). */
+export function hasMinMax(type: SqlType): boolean {
+  return isNumberLike(type) || type === 'bool' || type === 'numeric' || type === 'text' ||
+    type === 'varchar' || type === 'bpchar' || type === 'name'
+}
+
+/** Turns a stored min/max back into the value ColumnStats reports. */
+export function decodeStat(type: SqlType, stored: StoredStat): number | string | boolean | null {
+  if (typeof stored === 'string' && (isNumberLike(type) || type === 'numeric')) return Number(stored)
+  return stored
+}
+
+/** Turns a min/max into JSON-safe form. */
+export function encodeStat(value: number | string | boolean | null): StoredStat {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
+  return value
+}
+
+function assertChunkValid(chunk: ChunkFooter, field: Field, rows: number, dataEnd: number, previousEnd: number): number {
+  assert(chunk.offset >= previousEnd, 'column chunks are in file order and do not overlap')
+  assert(chunk.offset + chunk.storedLength <= dataEnd, 'column chunk ends before the footer')
+  assert(chunk.compression === 'lz4' || chunk.storedLength === chunk.rawLength, 'an uncompressed chunk stores its raw length')
+  assert(chunk.nullCount >= 0 && chunk.nullCount <= rows, 'null count is within the batch rows')
+  const layout = storedLayoutOf(field.type)
+  assert(chunk.buffers.length === (layout === 'utf8' ? 3 : 2), 'chunk has its layout buffer count')
+  for (const buffer of chunk.buffers) {
+    assert(buffer.offset % 8 === 0, 'chunk buffers are 8-byte aligned')
+    assert(buffer.offset + buffer.length <= chunk.rawLength, 'chunk buffer lies inside the chunk')
+  }
+  const validity = chunk.buffers[0]
+  const bitmapBytes = Math.ceil(rows / 8)
+  assert(validity !== undefined && validity.length === (chunk.nullCount === 0 ? 0 : bitmapBytes), 'validity bitmap has one bit per row')
+  const values = chunk.buffers[1]
+  assert(values !== undefined, 'chunk has a values buffer')
+  if (layout === 'bitmap') assert(values.length === bitmapBytes, 'bool values are one bit per row')
+  else if (layout === 'utf8') assert(values.length === (rows + 1) * 4, 'utf8 offsets have rows + 1 entries')
+  else assert(values.length === rows * valueWidthOf(layout), 'fixed-width values have one slot per row')
+  if (chunk.nullCount === rows) assert(chunk.min === null && chunk.max === null, 'an all-NULL chunk has no min/max')
+  else if (hasMinMax(field.type)) assert(chunk.min !== null && chunk.max !== null, 'a chunk with values has min/max')
+  return chunk.offset + chunk.storedLength
+}
+
+/** Asserts every footer invariant; `dataEnd` is where the footer JSON starts in the file. */
+export function assertFooterValid(footer: SegmentFooter, dataEnd: number): void {
+  assert(footer.formatVersion === SegmentFormatVersion, 'segment format version is known')
+  const names = new Set(footer.columns.map((column) => column.name))
+  assert(names.size === footer.columns.length, 'segment column names are unique')
+  for (const column of footer.columns) {
+    assert((SqlTypeNames as readonly string[]).includes(column.type), 'segment column type is known')
+  }
+  let rows = 0
+  let previousEnd = SegmentMagic.length
+  for (const batch of footer.batches) {
+    assert(batch.rows > 0 && batch.rows <= BatchRowsTarget, 'batch rows are within (0, BatchRowsTarget]')
+    assert(batch.columns.length === footer.columns.length, 'each batch has a chunk per column')
+    batch.columns.forEach((chunk, index) => {
+      const field = footer.columns[index]
+      assert(field !== undefined, 'chunk index names a column')
+      previousEnd = assertChunkValid(chunk, field, batch.rows, dataEnd, previousEnd)
+    })
+    rows += batch.rows
+  }
+  assert(rows === footer.rows, 'segment rows equal the sum of batch rows')
+}

@@ -1,0 +1,123 @@
+// Writes one immutable segment file from columns already in their final row order.
+import { compressSync } from 'lz4-napi'
+import { BatchRowsTarget, assert, type Field, type Vector } from '../../common/index.js'
+import type { ColumnStats } from '../api.js'
+import { encodeChunk } from './column-codec.js'
+import {
+  SegmentFormatVersion,
+  SegmentMagic,
+  assertFooterValid,
+  decodeStat,
+  encodeStat,
+  type BatchFooter,
+  type ChunkFooter,
+  type SegmentFooter,
+} from './footer.js'
+
+export interface EncodedSegment {
+  readonly bytes: Uint8Array
+  readonly footer: SegmentFooter
+}
+
+function compressIfSmaller(raw: Uint8Array): { stored: Uint8Array; compression: 'none' | 'lz4' } {
+  if (raw.length < 64) return { stored: raw, compression: 'none' }
+  const compressed = compressSync(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength))
+  return compressed.length < raw.length
+    ? { stored: new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength), compression: 'lz4' }
+    : { stored: raw, compression: 'none' }
+}
+
+/** Encodes `columns` (one per field, equal lengths, at least one row) as a segment file. */
+export function encodeSegment(fields: readonly Field[], columns: readonly Vector[]): EncodedSegment {
+  assert(fields.length === columns.length, 'one column per field')
+  const rows = columns[0]?.length ?? 0
+  assert(rows > 0, 'a segment has rows')
+  columns.forEach((column, index) => {
+    assert(column.length === rows, 'columns have equal lengths')
+    assert(column.type === fields[index]?.type, 'column types match their fields')
+  })
+  const parts: Uint8Array[] = [SegmentMagic]
+  let offset = SegmentMagic.length
+  const batches: BatchFooter[] = []
+  for (let start = 0; start < rows; start += BatchRowsTarget) {
+    const end = Math.min(rows, start + BatchRowsTarget)
+    const chunks: ChunkFooter[] = columns.map((column) => {
+      const chunk = encodeChunk(column, start, end)
+      const { stored, compression } = compressIfSmaller(chunk.raw)
+      parts.push(stored)
+      const footer: ChunkFooter = {
+        offset,
+        storedLength: stored.length,
+        rawLength: chunk.raw.length,
+        compression,
+        buffers: chunk.buffers,
+        nullCount: chunk.nullCount,
+        min: encodeStat(chunk.min),
+        max: encodeStat(chunk.max),
+      }
+      offset += stored.length
+      return footer
+    })
+    batches.push({ rows: end - start, columns: chunks })
+  }
+  const footer: SegmentFooter = {
+    formatVersion: SegmentFormatVersion,
+    rows,
+    columns: fields.map((field) => ({ name: field.name, type: field.type })),
+    batches,
+  }
+  assertFooterValid(footer, offset)
+  const footerBytes = new TextEncoder().encode(JSON.stringify(footer))
+  const trailer = new Uint8Array(4)
+  new DataView(trailer.buffer).setUint32(0, footerBytes.length, true)
+  parts.push(footerBytes, trailer, SegmentMagic)
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
+  let at = 0
+  for (const part of parts) {
+    bytes.set(part, at)
+    at += part.length
+  }
+  return { bytes, footer }
+}
+
+function widen(
+  current: number | string | boolean | null,
+  candidate: number | string | boolean | null,
+  pickMax: boolean,
+): number | string | boolean | null {
+  if (candidate === null) return current
+  if (current === null) return candidate
+  if (typeof current === 'number' && typeof candidate === 'number') {
+    if (Number.isNaN(current) || Number.isNaN(candidate)) {
+      // NaN sorts above every number (PostgreSQL float order).
+      if (pickMax) return NaN
+      return Number.isNaN(current) ? candidate : current
+    }
+    return pickMax ? Math.max(current, candidate) : Math.min(current, candidate)
+  }
+  if (typeof current === 'string' && typeof candidate === 'string') {
+    const order = Buffer.compare(Buffer.from(candidate), Buffer.from(current))
+    return (pickMax ? order > 0 : order < 0) ? candidate : current
+  }
+  if (typeof current === 'boolean' && typeof candidate === 'boolean') {
+    return pickMax ? current || candidate : current && candidate
+  }
+  return current
+}
+
+/** Merges per-batch statistics into per-column statistics for the whole segment. */
+export function segmentColumnStats(footer: SegmentFooter): ColumnStats[] {
+  return footer.columns.map((field, index) => {
+    let nullCount = 0
+    let min: number | string | boolean | null = null
+    let max: number | string | boolean | null = null
+    for (const batch of footer.batches) {
+      const chunk = batch.columns[index]
+      assert(chunk !== undefined, 'each batch has a chunk per column')
+      nullCount += chunk.nullCount
+      min = widen(min, decodeStat(field.type, chunk.min), false)
+      max = widen(max, decodeStat(field.type, chunk.max), true)
+    }
+    return { name: field.name, type: field.type, nullCount, min, max }
+  })
+}
