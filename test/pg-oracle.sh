@@ -7,7 +7,7 @@
 #   bash test/pg-oracle.sh stop PORT      stops that cluster and deletes its directory
 #
 # The cluster runs as the `postgres` OS user in a temporary directory with trust auth, fsync off,
-# locale C (bytewise text order, which is what Malamute promises) and TimeZone UTC. Superuser:
+# locale C.UTF-8 (codepoint text order and Unicode case mapping, which is what Malamute promises) and TimeZone UTC. Superuser:
 # `postgres`, database `postgres`. Progress goes to stderr so stdout carries only the port.
 set -euo pipefail
 
@@ -51,7 +51,7 @@ start() {
     chown postgres: "$dir"
   fi
   as_postgres "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 \
-    --locale=C --no-sync >"$dir/initdb.log" 2>&1 || {
+    --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 || {
     cat "$dir/initdb.log" >&2
     exit 1
   }

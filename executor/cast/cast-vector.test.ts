@@ -112,8 +112,8 @@ test('text to timestamps and dates', () => {
   ])
   assert.deepEqual(cast('text', ['2024-01-01T12:00:00.000Z'], 'timestamp'), [micros('2024-01-01T12:00:00Z')])
   assert.deepEqual(cast('text', ['2024-02-29', '  2024-1-1  ', '20240101', '2024-01-01 12:00:00+02'], 'date'), [19782, 19723, 19723, 19723])
-  fails('text', 'abc', 'date', '22P02', 'invalid input syntax for type date: "abc"')
-  fails('text', 'foo', 'timestamptz', '22P02', 'invalid input syntax for type timestamp with time zone: "foo"')
+  fails('text', 'abc', 'date', '22007', 'invalid input syntax for type date: "abc"')
+  fails('text', 'foo', 'timestamptz', '22007', 'invalid input syntax for type timestamp with time zone: "foo"')
   fails('text', '2024-13-01', 'date', '22008', 'date/time field value out of range: "2024-13-01"')
   fails('text', '2024-02-30', 'date', '22008', 'date/time field value out of range: "2024-02-30"')
   fails('text', '2024-01-01 25:00', 'timestamp', '22008', 'date/time field value out of range: "2024-01-01 25:00"')
@@ -131,4 +131,8 @@ test('between date, timestamp and timestamptz', () => {
 
 test('impossible casts raise 42846', () => {
   fails('bool', true, 'date', '42846', 'cannot cast type boolean to date')
+})
+
+test('numeric too large for a float overflows as PostgreSQL 15 reports it', () => {
+  fails('numeric', '1e39', 'float4', '22003', 'value out of range: overflow')
 })

@@ -79,7 +79,7 @@ function numberToFloat(vector: NumberVector, to: SqlType): NumberVector {
   for (let row = 0; row < vector.length; row++) {
     const value = Math.fround(vector.values[row]!)
     if (!Number.isFinite(value) && Number.isFinite(vector.values[row]!) && isPresent(vector.validity, row)) {
-      throw new PgError({ code: SqlState.numericValueOutOfRange, message: 'value out of range: overflow' })
+      throw floatOverflow()
     }
     out[row] = value
   }
@@ -100,6 +100,11 @@ function numberToNumeric(vector: NumberVector, to: SqlType): NumericVector {
   return makeNumericVector(to, unscaled, scales, vector.validity)
 }
 
+/** PostgreSQL's float4/float8 overflow error. */
+function floatOverflow(): PgError {
+  return new PgError({ code: SqlState.numericValueOutOfRange, message: 'value out of range: overflow' })
+}
+
 function numericToNumber(vector: NumericVector, to: SqlType): NumberVector {
   const out = new Float64Array(vector.length)
   const { min, max } = integerBounds(to)
@@ -111,7 +116,9 @@ function numericToNumber(vector: NumericVector, to: SqlType): NumberVector {
       if (integer < BigInt(min) || integer > BigInt(max)) throw integerOutOfRange(to)
       out[row] = Number(integer)
     } else {
-      out[row] = to === 'float4' ? Math.fround(decimalToNumber(decimal)) : decimalToNumber(decimal)
+      const value = to === 'float4' ? Math.fround(decimalToNumber(decimal)) : decimalToNumber(decimal)
+      if (!Number.isFinite(value)) throw floatOverflow()
+      out[row] = value
     }
   }
   return makeNumberVector(to, out, vector.validity)

@@ -15,8 +15,10 @@ import {
 export const integerMagnitudeMax = Number.MAX_SAFE_INTEGER
 
 export function invalidInput(type: SqlType, text: string): PgError {
+  // PostgreSQL's datetime input functions report bad syntax as 22007, the others as 22P02.
+  const isDateTime = type === 'timestamptz' || type === 'timestamp' || type === 'date'
   return new PgError({
-    code: SqlState.invalidTextRepresentation,
+    code: isDateTime ? SqlState.invalidDatetimeFormat : SqlState.invalidTextRepresentation,
     message: `invalid input syntax for type ${SqlTypes[type].displayName}: "${text}"`,
   })
 }

@@ -4,7 +4,8 @@
 // column, a bad constant) still point at the text.
 import { PgError, SqlState, asPgError, type SqlType } from '../../common/index.js'
 import type { CastExpr, Expr, LiteralExpr, ScalarValue } from '../../executor/plan.js'
-import { isNumericType, readConstant } from './types.js'
+import { castVector } from '../../executor/cast/cast-vector.js'
+import { makeConstantVector, scalarAt } from '../../executor/expr/vector-builders.js'
 
 export class BindContext {
   readonly timeZone: string
@@ -73,35 +74,21 @@ export class BindContext {
   }
 
   private convertLiteral(expr: LiteralExpr, type: SqlType): LiteralExpr | CastExpr {
-    const value = expr.value
-    if (value === null) return { kind: 'literal', value: null, type }
-    const fromText = expr.type === 'unknown' || (typeof value === 'string' && !isNumericType(expr.type))
-    if (fromText && typeof value === 'string') {
-      const read = readConstant(value, type, this.timeZone)
-      if (read === undefined) return { kind: 'cast', arg: { ...expr, type: 'unknown' }, type }
-      return { kind: 'literal', value: read, type }
-    }
-    if (isNumericType(expr.type) && isNumericType(type)) return convertNumber(expr, type)
-    if (typeof value !== 'string' && expr.type === 'unknown') return { kind: 'literal', value, type }
-    return { kind: 'cast', arg: expr, type }
+    if (expr.value === null) return { kind: 'literal', value: null, type }
+    const folded = foldCast(expr, type, this.timeZone)
+    return folded === undefined ? { kind: 'cast', arg: expr, type } : { kind: 'literal', value: folded, type }
   }
 }
 
-/** int/float/numeric constants between number types; integers round as PostgreSQL's casts do. */
-function convertNumber(expr: LiteralExpr, type: SqlType): LiteralExpr | CastExpr {
-  const value = expr.value
-  if (type === 'numeric') return { kind: 'literal', value: String(value), type }
-  const number = typeof value === 'string' ? Number(value) : typeof value === 'number' ? value : Number.NaN
-  if (Number.isNaN(number)) return { kind: 'cast', arg: expr, type }
-  const isInteger = type === 'int2' || type === 'int4' || type === 'int8'
-  if (!isInteger) return { kind: 'literal', value: number, type }
-  const rounded = Math.sign(number) * Math.round(Math.abs(number))
-  const max = type === 'int2' ? 32767 : type === 'int4' ? 2147483647 : 9223372036854775807
-  if (Math.abs(rounded) > max) {
-    throw new PgError({
-      code: SqlState.numericValueOutOfRange,
-      message: type === 'int2' ? 'smallint out of range' : type === 'int4' ? 'integer out of range' : 'bigint out of range',
-    })
-  }
-  return { kind: 'literal', value: rounded, type }
+/** Types whose constants keep a CastExpr: their ScalarValue form is not what the cast yields. */
+const unfoldedTypes: ReadonlySet<SqlType> = new Set(['interval', 'bytea', 'json', 'jsonb'])
+
+/**
+ * Casts a constant at plan time with the executor's own cast kernels, so a constant and a
+ * column cast the same way (one input function per type) and bad input fails at planning.
+ */
+function foldCast(expr: LiteralExpr, type: SqlType, timeZone: string): ScalarValue | undefined {
+  if (unfoldedTypes.has(type) || unfoldedTypes.has(expr.type)) return undefined
+  const constant = makeConstantVector(expr.value, expr.type, 1)
+  return scalarAt(castVector(constant, type, { timeZone }), 0)
 }

@@ -52,11 +52,12 @@ function parseIs(cursor: TokenCursor): SyntaxExpr {
       continue
     }
     const test = cursor.peek()
-    if (test.kind !== 'ident' || test.quoted || !['null', 'true', 'false'].includes(test.value)) {
+    if (test.kind !== 'ident' || test.quoted || !['null', 'true', 'false', 'unknown'].includes(test.value)) {
       throw cursor.syntaxErrorAt(test)
     }
     cursor.next()
-    const kind = test.value as 'null' | 'true' | 'false'
+    // IS UNKNOWN is IS NULL on a boolean.
+    const kind = test.value === 'unknown' ? 'null' : (test.value as 'null' | 'true' | 'false')
     arg = { kind: 'is', test: kind, negated, arg, position: token.start }
   }
 }
