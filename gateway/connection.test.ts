@@ -65,7 +65,7 @@ class FixedStatementsEngine implements Engine {
     return { paramTypes: paramTypes.map((type) => type ?? 'text'), fields: null }
   }
 
-  async execute(statement: ParsedStatement, params: readonly ScalarValue[], session: SessionState, signal: AbortSignal): Promise<ResultStream> {
+  async execute(statement: ParsedStatement, params: readonly ScalarValue[], _paramTypes: readonly unknown[], session: SessionState, signal: AbortSignal): Promise<ResultStream> {
     this.executions++
     const text = statement.text
     const series = /^select n from generate_series\(1, (\d+)\)$/.exec(text)

@@ -42,7 +42,14 @@ export interface Engine {
    * Runs a statement. Parameters come decoded: binary ones as typed values, text ones as
    * their text, to be read by the parameter type's input function.
    */
-  execute(statement: ParsedStatement, params: readonly ScalarValue[], session: SessionState, signal: AbortSignal): Promise<ResultStream>
+  execute(
+    statement: ParsedStatement,
+    params: readonly ScalarValue[],
+    /** The types the client declared in Parse (undefined where it left the type to the server). */
+    paramTypes: readonly (SqlType | undefined)[],
+    session: SessionState,
+    signal: AbortSignal,
+  ): Promise<ResultStream>
   /** PostgreSQL's text output of one value (DataRow text format), or null for NULL. */
   formatText(vector: Vector, row: number, session: SessionState): string | null
 }

@@ -8,5 +8,7 @@
 // string: every error leaves as an ErrorResponse built from a PgError.
 export type { Description, Engine, ParsedStatement, ResultStream, SessionState } from './engine.js'
 export { startServer } from './server.js'
+export { SqlEngine } from './sql-engine.js'
+export type { SqlEngineOptions } from './sql-engine.js'
 export type { RunningServer, ServerOptions } from './server.js'
 export { serverVersion } from './session-settings.js'

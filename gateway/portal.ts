@@ -1,6 +1,6 @@
 // A portal: a statement with its parameters bound, and where its rows stopped. Execute with
 // a row limit suspends it mid-batch; the next Execute resumes from the same batch offset.
-import type { Batch } from '../common/index.js'
+import type { Batch, SqlType } from '../common/index.js'
 import { PgError, SqlState } from '../common/index.js'
 import type { ScalarValue } from '../executor/plan.js'
 import type { ParsedStatement, ResultStream } from './engine.js'
@@ -11,6 +11,8 @@ export interface Portal {
   /** Null for an empty query string: Execute answers EmptyQueryResponse. */
   readonly statement: ParsedStatement | null
   readonly params: readonly ScalarValue[]
+  /** Parameter types the client declared in Parse; undefined ones the planner infers. */
+  readonly paramTypes: readonly (SqlType | undefined)[]
   readonly resultFormats: readonly FormatCode[]
   /** Aborted by CancelRequest, statement_timeout, or closing the portal. */
   readonly controller: AbortController
@@ -29,11 +31,13 @@ export interface Portal {
 export function createPortal(
   statement: ParsedStatement | null,
   params: readonly ScalarValue[],
+  paramTypes: readonly (SqlType | undefined)[],
   resultFormats: readonly FormatCode[],
 ): Portal {
   return {
     statement,
     params,
+    paramTypes,
     resultFormats,
     controller: new AbortController(),
     result: null,

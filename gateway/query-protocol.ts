@@ -131,7 +131,7 @@ export class QuerySession {
     }
     if (statements.length === 0) this.wire.out.emptyQueryResponse()
     for (const statement of statements) {
-      const portal = createPortal(statement, [], [])
+      const portal = createPortal(statement, [], [], [])
       try {
         this.checkNotFailed(statement)
         await this.scoped(portal, async () => {
@@ -238,7 +238,7 @@ export class QuerySession {
       return decodeParameter(type, formatAt(message.paramFormats, i), bytes)
     })
     this.closePortalNamed(message.portalName)
-    this.portals.set(message.portalName, createPortal(prepared.statement, params, message.resultFormats))
+    this.portals.set(message.portalName, createPortal(prepared.statement, params, prepared.declaredTypes, message.resultFormats))
     this.wire.out.bindComplete()
   }
 
@@ -273,7 +273,7 @@ export class QuerySession {
       return
     }
     const signal = portal.controller.signal
-    const result = await raceAbort(this.engine.execute(portal.statement, portal.params, this.session, signal), signal)
+    const result = await raceAbort(this.engine.execute(portal.statement, portal.params, portal.paramTypes, this.session, signal), signal)
     portal.result = result
     portal.iterator = result.batches[Symbol.asyncIterator]()
     if (result.fields !== null) {
