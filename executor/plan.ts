@@ -8,7 +8,7 @@
 //            coordinator                                    worker (one per segment)
 //   Limit ◄─ Sort ◄─ Project ◄─ Aggregate(final) ◄── Scan ──►  read columns → filter →
 //                                                             partial aggregate | project → limit
-import type { Field, SqlType } from '../common/index.js'
+import type { Batch, Field, SqlType } from '../common/index.js'
 
 /** A constant as plans carry it. numeric as its decimal text; timestamptz/timestamp as epoch
  * microseconds, date as epoch days; bytea as hex text without the \x. */
@@ -133,6 +133,13 @@ export interface ValuesPlan {
   readonly rows: readonly (readonly Expr[])[]
 }
 
+/** Rows the planner already holds in columnar form, e.g. a literal-only INSERT ... VALUES. */
+export interface BatchesPlan {
+  readonly kind: 'batches'
+  readonly fields: readonly Field[]
+  readonly batches: readonly Batch[]
+}
+
 export interface FilterPlan {
   readonly kind: 'filter'
   readonly input: PhysicalPlan
@@ -182,6 +189,7 @@ export interface DistinctPlan {
 export type PhysicalPlan =
   | ScanPlan
   | ValuesPlan
+  | BatchesPlan
   | FilterPlan
   | ProjectPlan
   | AggregatePlan

@@ -21,6 +21,7 @@ function shape(node: PhysicalPlan): string[] {
   switch (node.kind) {
     case 'scan':
     case 'values':
+    case 'batches':
       return [node.kind]
     case 'filter':
     case 'project':
@@ -34,7 +35,7 @@ function shape(node: PhysicalPlan): string[] {
 
 function scanOf(node: PhysicalPlan): ScanPlan {
   if (node.kind === 'scan') return node
-  if (node.kind === 'values') return assert.fail('no scan')
+  if (node.kind === 'values' || node.kind === 'batches') return assert.fail('no scan')
   return scanOf(node.input)
 }
 

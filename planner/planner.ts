@@ -5,6 +5,7 @@ import type { SqlType } from '../common/index.js'
 import type { ExecutableStatement, OutputField, PhysicalPlan, ScalarValue, SegmentRef } from '../executor/plan.js'
 import type { Catalog } from '../storage/api.js'
 import { BindContext } from './bind/context.js'
+import { planInsertValuesFast } from './insert-fast-path.js'
 import type { BoundSelect } from './bind/select-binder.js'
 import { bindStatement, type BoundStatement } from './bind/statement-binder.js'
 import { planSelect } from './physical/select-plan.js'
@@ -37,6 +38,20 @@ export async function describeStatement(
 
 /** Binds `text` with its parameter values and returns what the executor runs. */
 export async function planStatement(
+  text: string,
+  params: readonly ScalarValue[],
+  paramTypes: readonly (SqlType | undefined)[],
+  ctx: PlannerContext,
+): Promise<ExecutableStatement> {
+  if (params.length === 0) {
+    const fast = await planInsertValuesFast(text, ctx)
+    if (fast !== null) return fast
+  }
+  return planStatementGeneral(text, params, paramTypes, ctx)
+}
+
+/** Plans any statement through the parser and binder (the fast paths' reference). */
+export async function planStatementGeneral(
   text: string,
   params: readonly ScalarValue[],
   paramTypes: readonly (SqlType | undefined)[],

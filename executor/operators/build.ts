@@ -8,7 +8,7 @@ import type { Operator, OperatorContext } from './operator.js'
 import { ProjectOp } from './project.js'
 import { ScanOp } from './scan.js'
 import { SortOp } from './sort.js'
-import { ValuesOp } from './values.js'
+import { BatchesOp, ValuesOp } from './values.js'
 
 /** Builds the operator tree that runs `plan` on the coordinator. */
 export function buildOperator(plan: PhysicalPlan, context: OperatorContext): Operator {
@@ -17,6 +17,8 @@ export function buildOperator(plan: PhysicalPlan, context: OperatorContext): Ope
       return new ScanOp(plan, context)
     case 'values':
       return new ValuesOp(plan, context)
+    case 'batches':
+      return new BatchesOp(plan, context)
     case 'filter':
       return new FilterOp(buildOperator(plan.input, context), plan.predicate, context)
     case 'project':
