@@ -5,6 +5,7 @@ import { PgError, SqlState, type Field } from '../common/index.js'
 import type { Catalog, ColumnInfo, SegmentMeta, TableInfo } from './api.js'
 import type { BlobStore } from './blob-store.js'
 import { Keys, decodeRecord, decodeTuple, encodeRecord } from './key-layout.js'
+import { decodeStat, encodeStat } from './segment/footer.js'
 import type { MetadataReader, MetadataStore, MetadataTransaction } from './metadata-store.js'
 
 /** PostgreSQL's FirstNormalObjectId: oids below it belong to the system catalogs. */
@@ -32,7 +33,11 @@ export function undefinedTable(name: string): PgError {
 }
 
 /** Reads a table with its columns (ordered by attnum) through `reader`. */
-export async function readTable(reader: MetadataReader, tenant: string, name: string): Promise<TableInfo | undefined> {
+export async function readTable(
+  reader: MetadataReader,
+  tenant: string,
+  name: string,
+): Promise<TableInfo | undefined> {
   const bytes = await reader.get(Keys.table(tenant, name))
   if (bytes === undefined) return undefined
   const record = decodeRecord<TableRecord>(bytes)
@@ -42,7 +47,13 @@ export async function readTable(reader: MetadataReader, tenant: string, name: st
 }
 
 /** Adds a column record with the next attnum; the caller has checked the name is new. */
-export function addColumn(tx: MetadataTransaction, table: TableInfo, field: Field, declared: boolean, attnum: number): ColumnInfo {
+export function addColumn(
+  tx: MetadataTransaction,
+  table: TableInfo,
+  field: Field,
+  declared: boolean,
+  attnum: number,
+): ColumnInfo {
   const column: ColumnInfo = { name: field.name, type: field.type, attnum, declared }
   tx.set(Keys.column(table.tenant, table.name, attnum), encodeRecord(column))
   return column
@@ -50,7 +61,24 @@ export function addColumn(tx: MetadataTransaction, table: TableInfo, field: Fiel
 
 /** Records a committed segment. */
 export function addSegment(tx: MetadataTransaction, segment: SegmentMeta): void {
-  tx.set(Keys.segment(segment.tenant, segment.table, segment.segmentId), encodeRecord(segment))
+  // JSON has no NaN or Infinity: column bounds are stored as the segment footer stores them.
+  const columns = segment.columns.map((column) => ({
+    ...column,
+    min: encodeStat(column.min),
+    max: encodeStat(column.max),
+  }))
+  const key = Keys.segment(segment.tenant, segment.table, segment.segmentId)
+  tx.set(key, encodeRecord({ ...segment, columns }))
+}
+
+function decodeSegment(bytes: Uint8Array): SegmentMeta {
+  const stored = decodeRecord<SegmentMeta>(bytes)
+  const columns = stored.columns.map((column) => ({
+    ...column,
+    min: decodeStat(column.type, column.min),
+    max: decodeStat(column.type, column.max),
+  }))
+  return { ...stored, columns }
 }
 
 function duplicateColumn(name: string): PgError {
@@ -87,7 +115,12 @@ export class MetadataCatalog implements Catalog {
     return this.metadata.read((reader) => readTable(reader, tenant, name))
   }
 
-  async createTable(tenant: string, name: string, columns: readonly Field[], ifNotExists: boolean): Promise<TableInfo | undefined> {
+  async createTable(
+    tenant: string,
+    name: string,
+    columns: readonly Field[],
+    ifNotExists: boolean,
+  ): Promise<TableInfo | undefined> {
     const seen = new Set<string>()
     for (const column of columns) {
       if (seen.has(column.name)) throw duplicateColumn(column.name)
@@ -110,7 +143,7 @@ export class MetadataCatalog implements Catalog {
     const blobKeys = await this.metadata.transact(async (tx) => {
       if ((await tx.get(Keys.table(tenant, name))) === undefined) return undefined
       const segments = Keys.segmentsOf(tenant, name)
-      const keys = (await tx.getRange(segments.start, segments.end)).map((entry) => decodeRecord<SegmentMeta>(entry.value).blobKey)
+      const keys = (await tx.getRange(segments.start, segments.end)).map((entry) => decodeSegment(entry.value).blobKey)
       tx.clear(Keys.table(tenant, name))
       const columns = Keys.columnsOf(tenant, name)
       tx.clearRange(columns.start, columns.end)
@@ -127,7 +160,7 @@ export class MetadataCatalog implements Catalog {
   async listSegments(tenant: string, table: string): Promise<SegmentMeta[]> {
     return this.metadata.read(async (reader) => {
       const range = Keys.segmentsOf(tenant, table)
-      return (await reader.getRange(range.start, range.end)).map((entry) => decodeRecord<SegmentMeta>(entry.value))
+      return (await reader.getRange(range.start, range.end)).map((entry) => decodeSegment(entry.value))
     })
   }
 

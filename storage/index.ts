@@ -23,14 +23,24 @@ import { openSegmentReader, SegmentFooterCache } from './segment/segment-reader.
 
 export type * from './api.js'
 export type { BlobStore } from './blob-store.js'
-export type { KeyValue, MetadataReader, MetadataStore, MetadataTransaction, RangeReadOptions } from './metadata-store.js'
+export type {
+  KeyValue,
+  MetadataReader,
+  MetadataStore,
+  MetadataTransaction,
+  RangeReadOptions,
+} from './metadata-store.js'
 export { compareKeys, prefixEnd } from './metadata-store.js'
 export { DirectoryBlobStore } from './directory-blob-store.js'
 export { LmdbMetadataStore } from './lmdb-metadata-store.js'
 export { FirstTableOid, MetadataCatalog, timeColumnOf } from './catalog.js'
 export { GroupCommitIngestWriter, type IngestWriterOptions } from './ingest-writer.js'
 export { encodeSegment, segmentColumnStats } from './segment/segment-writer.js'
-export { openSegmentReader, readSegmentFooter, SegmentFooterCache } from './segment/segment-reader.js'
+export {
+  openSegmentReader,
+  readSegmentFooter,
+  SegmentFooterCache,
+} from './segment/segment-reader.js'
 export type { SegmentFooter } from './segment/footer.js'
 
 /** Footers a process keeps parsed; each is a few KB. */
@@ -92,7 +102,10 @@ export interface WorkerSegments {
 }
 
 /** Opens segments for a worker thread that knows only the data directory (no metadata store). */
-export function openSegmentsForWorker(dataDir: string, footerCacheEntriesMax = FooterCacheEntriesMax): WorkerSegments {
+export function openSegmentsForWorker(
+  dataDir: string,
+  footerCacheEntriesMax = FooterCacheEntriesMax,
+): WorkerSegments {
   const blobs = new DirectoryBlobStore(storagePaths(dataDir).segmentsDir)
   const footers = new SegmentFooterCache(footerCacheEntriesMax)
   return { openSegment: (blobKey) => openSegmentReader(blobs, blobKey, footers) }

@@ -172,3 +172,16 @@ test('ingest: the row threshold cuts flushes; big appends split into 8192-row ba
     await storage.close()
   }
 })
+
+test('ingest: segment records keep non-finite float bounds (JSON has no NaN)', async () => {
+  const storage = await openStorage({ dataDir: newDataDir(), flushIntervalMs: 1 })
+  try {
+    await storage.catalog.createTable('t', 'f', [{ name: 'v', type: 'float8' }], false)
+    const values = numbers('float8', [1, -Infinity, NaN, 2])
+    await storage.writer.append('t', 'f', [{ name: 'v', type: 'float8' }], { length: 4, columns: [values] })
+    const [segment] = await storage.catalog.listSegments('t', 'f')
+    assert.deepEqual(segment?.columns, [{ name: 'v', type: 'float8', nullCount: 0, min: -Infinity, max: NaN }])
+  } finally {
+    await storage.close()
+  }
+})

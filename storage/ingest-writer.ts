@@ -11,7 +11,16 @@
 // written blob is deleted; if the process dies first, it is an unreferenced file that no
 // listSegments ever returns). Acknowledged rows are therefore exactly the committed ones.
 import { randomBytes } from 'node:crypto'
-import { PgError, SqlState, SqlTypes, assert, type Batch, type Field, type SqlType, type Vector } from '../common/index.js'
+import {
+  PgError,
+  SqlState,
+  SqlTypes,
+  assert,
+  type Batch,
+  type Field,
+  type SqlType,
+  type Vector,
+} from '../common/index.js'
 import type { ColumnInfo, IngestWriter, SegmentMeta, TableInfo } from './api.js'
 import type { BlobStore } from './blob-store.js'
 import { addColumn, addSegment, readTable, timeColumnOf, undefinedTable } from './catalog.js'
@@ -78,12 +87,20 @@ export class GroupCommitIngestWriter implements IngestWriter {
     assert(this.flushRowsThreshold > 0, 'flush threshold is positive')
   }
 
-  async append(tenant: string, table: string, fields: readonly Field[], batch: Batch): Promise<number> {
+  async append(
+    tenant: string,
+    table: string,
+    fields: readonly Field[],
+    batch: Batch,
+  ): Promise<number> {
     assert(fields.length === batch.columns.length, 'one column per field')
     const names = new Set<string>()
     fields.forEach((field, index) => {
       const column = batch.columns[index]
-      assert(column !== undefined && column.length === batch.length, 'columns have the batch length')
+      assert(
+        column !== undefined && column.length === batch.length,
+        'columns have the batch length',
+      )
       assert(column.type === field.type, 'column vectors have their field type')
       if (names.has(field.name)) {
         throw new PgError({ code: SqlState.duplicateColumn, message: `column "${field.name}" specified more than once` })
@@ -206,7 +223,11 @@ export class GroupCommitIngestWriter implements IngestWriter {
   }
 
   /** Adds new columns and the segment record in one metadata transaction. */
-  private async commit(buffer: TableBuffer, fields: readonly Field[], segment: SegmentMeta): Promise<void> {
+  private async commit(
+    buffer: TableBuffer,
+    fields: readonly Field[],
+    segment: SegmentMeta,
+  ): Promise<void> {
     await this.metadata.transact(async (tx) => {
       const table = await readTable(tx, buffer.tenant, buffer.table)
       if (table === undefined || table.oid !== buffer.oid) throw undefinedTable(buffer.table)
@@ -240,7 +261,11 @@ function unionColumns(group: readonly PendingAppend[]): { fields: Field[]; colum
 }
 
 /** Sorts rows by the table's time column (as it will be after this commit), if it has one. */
-function sortByTime(info: TableInfo, fields: readonly Field[], columns: readonly Vector[]): { columns: Vector[]; timeColumn: string | null } {
+function sortByTime(
+  info: TableInfo,
+  fields: readonly Field[],
+  columns: readonly Vector[],
+): { columns: Vector[]; timeColumn: string | null } {
   const known = new Set(info.columns.map((column) => column.name))
   const added: ColumnInfo[] = fields
     .filter((field) => !known.has(field.name))

@@ -52,7 +52,14 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
   return compareKeys(a, b) === 0
 }
 
-function readRange(db: Db, start: Uint8Array, end: Uint8Array, limit: number | undefined, reverse: boolean, transaction?: Transaction): KeyValue[] {
+function readRange(
+  db: Db,
+  start: Uint8Array,
+  end: Uint8Array,
+  limit: number | undefined,
+  reverse: boolean,
+  transaction?: Transaction,
+): KeyValue[] {
   // lmdb's reverse ranges go from `start` down to `end`, so swap the bounds.
   const options = reverse
     ? { start: toBuffer(end), end: toBuffer(start), reverse: true, exclusiveStart: true, inclusiveEnd: true }
@@ -99,7 +106,11 @@ class LmdbTransaction implements MetadataTransaction {
     return value?.slice()
   }
 
-  async getRange(start: Uint8Array, end: Uint8Array, options: RangeReadOptions = {}): Promise<KeyValue[]> {
+  async getRange(
+    start: Uint8Array,
+    end: Uint8Array,
+    options: RangeReadOptions = {},
+  ): Promise<KeyValue[]> {
     const reverse = options.reverse ?? false
     const touched = this.writes.some((write) =>
       write.kind === 'clearRange'
@@ -114,7 +125,12 @@ class LmdbTransaction implements MetadataTransaction {
     return this.applyWrites(entries, start, end, options)
   }
 
-  private applyWrites(entries: readonly KeyValue[], start: Uint8Array, end: Uint8Array, options: RangeReadOptions): KeyValue[] {
+  private applyWrites(
+    entries: readonly KeyValue[],
+    start: Uint8Array,
+    end: Uint8Array,
+    options: RangeReadOptions,
+  ): KeyValue[] {
     const byKey = new Map<string, KeyValue>()
     const hex = (key: Uint8Array): string => Buffer.from(key).toString('hex')
     for (const entry of entries) byKey.set(hex(entry.key), entry)
@@ -228,7 +244,9 @@ export class LmdbMetadataStore implements MetadataStore {
     })
   }
 
-  private async attempt<T>(fn: (tx: MetadataTransaction) => Promise<T>): Promise<{ committed: boolean; result: T }> {
+  private async attempt<T>(
+    fn: (tx: MetadataTransaction) => Promise<T>,
+  ): Promise<{ committed: boolean; result: T }> {
     this.assertOpen()
     const snapshot = this.root.useReadTransaction()
     const tx = new LmdbTransaction(this.root, snapshot, true)

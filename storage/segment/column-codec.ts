@@ -39,7 +39,11 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
 }
 
-function encodeValidity(validity: Uint8Array | null, start: number, end: number): { bitmap: Uint8Array; nullCount: number } {
+function encodeValidity(
+  validity: Uint8Array | null,
+  start: number,
+  end: number,
+): { bitmap: Uint8Array; nullCount: number } {
   if (validity === null) return { bitmap: new Uint8Array(0), nullCount: 0 }
   const rows = end - start
   const bitmap = new Uint8Array(Math.ceil(rows / 8))
@@ -114,7 +118,11 @@ export function parseDecimal(text: string): { unscaled: bigint; scale: number } 
   return { unscaled: BigInt(text.slice(0, point) + text.slice(point + 1)), scale: text.length - point - 1 }
 }
 
-function encodeUtf8(vector: Vector, start: number, end: number): { offsets: Uint8Array; data: Uint8Array } {
+function encodeUtf8(
+  vector: Vector,
+  start: number,
+  end: number,
+): { offsets: Uint8Array; data: Uint8Array } {
   const rows = end - start
   if (vector.kind === 'text') {
     const base = vector.offsets[start] ?? 0
@@ -153,7 +161,13 @@ export function encodeChunk(vector: Vector, start: number, end: number): Encoded
   return { ...layOut([bitmap, values]), nullCount, min, max }
 }
 
-function compareBytes(data: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+function compareBytes(
+  data: Uint8Array,
+  aStart: number,
+  aEnd: number,
+  bStart: number,
+  bEnd: number,
+): number {
   const length = Math.min(aEnd - aStart, bEnd - bStart)
   for (let index = 0; index < length; index++) {
     const difference = (data[aStart + index] ?? 0) - (data[bStart + index] ?? 0)
@@ -204,6 +218,8 @@ function chunkMinMax(vector: Vector, start: number, end: number): MinMax {
   if (min === Infinity && Number.isNaN(max)) min = NaN
   if (vector.kind === 'bool') return { min: min !== 0, max: max !== 0 }
   if (vector.kind === 'numeric') return { min: min - Math.abs(min) * 1e-15, max: max + Math.abs(max) * 1e-15 }
+  // float4 stores rounded values; fround is monotonic, so rounded bounds still bound them.
+  if (vector.type === 'float4') return { min: Math.fround(min), max: Math.fround(max) }
   return { min, max }
 }
 
@@ -218,7 +234,12 @@ function decodeValidity(raw: Uint8Array, range: BufferRange, rows: number): Uint
   return validity
 }
 
-function decodeNumbers(raw: Uint8Array, range: BufferRange, type: SqlType, rows: number): Float64Array {
+function decodeNumbers(
+  raw: Uint8Array,
+  range: BufferRange,
+  type: SqlType,
+  rows: number,
+): Float64Array {
   const layout = storedLayoutOf(type)
   assert(range.length === rows * valueWidthOf(layout), 'values buffer has one slot per row')
   const buffer = copyOut(raw, range)
@@ -236,9 +257,17 @@ function decodeNumbers(raw: Uint8Array, range: BufferRange, type: SqlType, rows:
 }
 
 /** Decodes one uncompressed chunk of `rows` rows stored as `type` into a Vector. */
-export function decodeChunk(raw: Uint8Array, buffers: readonly BufferRange[], type: SqlType, rows: number): Vector {
+export function decodeChunk(
+  raw: Uint8Array,
+  buffers: readonly BufferRange[],
+  type: SqlType,
+  rows: number,
+): Vector {
   const [validityRange, second, third] = buffers
-  assert(validityRange !== undefined && second !== undefined, 'chunk has validity and values buffers')
+  assert(
+    validityRange !== undefined && second !== undefined,
+    'chunk has validity and values buffers',
+  )
   const validity = decodeValidity(raw, validityRange, rows)
   const layout = storedLayoutOf(type)
   if (layout === 'bitmap') {
@@ -281,4 +310,13 @@ export function checkValuesFit(vector: Vector): void {
     const value = values[row]!
     if (!Number.isInteger(value) || value < low || value > high) throw outOfRange(vector.type, value)
   }
+}
+
+/** Renders a float8 as plain decimal text (no exponent), for reading it as numeric. */
+export function numberToDecimalText(value: number): string {
+  if (!Number.isFinite(value)) return '0'
+  if (Number.isInteger(value)) return BigInt(value).toString()
+  const text = String(value)
+  if (!text.includes('e')) return text
+  return value.toFixed(100).replace(/0+$/, '')
 }

@@ -7,7 +7,14 @@
 // footer records, per batch, the row count and per column the chunk's byte range, its buffers'
 // ranges inside the uncompressed chunk, null count, min and max. Invariants are asserted when
 // the footer is written and again when it is read (assertFooterValid).
-import { BatchRowsTarget, SqlTypeNames, assert, isNumberLike, type Field, type SqlType } from '../../common/index.js'
+import {
+  BatchRowsTarget,
+  SqlTypeNames,
+  assert,
+  isNumberLike,
+  type Field,
+  type SqlType,
+} from '../../common/index.js'
 
 export const SegmentMagic = new TextEncoder().encode('MLMSEG\u0000\u0001')
 export const SegmentFormatVersion = 1
@@ -109,10 +116,19 @@ export function encodeStat(value: number | string | boolean | null): StoredStat 
   return value
 }
 
-function assertChunkValid(chunk: ChunkFooter, field: Field, rows: number, dataEnd: number, previousEnd: number): number {
+function assertChunkValid(
+  chunk: ChunkFooter,
+  field: Field,
+  rows: number,
+  dataEnd: number,
+  previousEnd: number,
+): number {
   assert(chunk.offset >= previousEnd, 'column chunks are in file order and do not overlap')
   assert(chunk.offset + chunk.storedLength <= dataEnd, 'column chunk ends before the footer')
-  assert(chunk.compression === 'lz4' || chunk.storedLength === chunk.rawLength, 'an uncompressed chunk stores its raw length')
+  assert(
+    chunk.compression === 'lz4' || chunk.storedLength === chunk.rawLength,
+    'an uncompressed chunk stores its raw length',
+  )
   assert(chunk.nullCount >= 0 && chunk.nullCount <= rows, 'null count is within the batch rows')
   const layout = storedLayoutOf(field.type)
   assert(chunk.buffers.length === (layout === 'utf8' ? 3 : 2), 'chunk has its layout buffer count')
@@ -122,7 +138,10 @@ function assertChunkValid(chunk: ChunkFooter, field: Field, rows: number, dataEn
   }
   const validity = chunk.buffers[0]
   const bitmapBytes = Math.ceil(rows / 8)
-  assert(validity !== undefined && validity.length === (chunk.nullCount === 0 ? 0 : bitmapBytes), 'validity bitmap has one bit per row')
+  assert(
+    validity !== undefined && validity.length === (chunk.nullCount === 0 ? 0 : bitmapBytes),
+    'validity bitmap has one bit per row',
+  )
   const values = chunk.buffers[1]
   assert(values !== undefined, 'chunk has a values buffer')
   if (layout === 'bitmap') assert(values.length === bitmapBytes, 'bool values are one bit per row')
@@ -139,12 +158,18 @@ export function assertFooterValid(footer: SegmentFooter, dataEnd: number): void 
   const names = new Set(footer.columns.map((column) => column.name))
   assert(names.size === footer.columns.length, 'segment column names are unique')
   for (const column of footer.columns) {
-    assert((SqlTypeNames as readonly string[]).includes(column.type), 'segment column type is known')
+    assert(
+      (SqlTypeNames as readonly string[]).includes(column.type),
+      'segment column type is known',
+    )
   }
   let rows = 0
   let previousEnd = SegmentMagic.length
   for (const batch of footer.batches) {
-    assert(batch.rows > 0 && batch.rows <= BatchRowsTarget, 'batch rows are within (0, BatchRowsTarget]')
+    assert(
+      batch.rows > 0 && batch.rows <= BatchRowsTarget,
+      'batch rows are within (0, BatchRowsTarget]',
+    )
     assert(batch.columns.length === footer.columns.length, 'each batch has a chunk per column')
     batch.columns.forEach((chunk, index) => {
       const field = footer.columns[index]

@@ -1,10 +1,17 @@
 // Reads a segment through a BlobStore: one ranged read of the tail for the footer, then one
 // ranged read per column chunk asked for. Footers are immutable, so a bounded cache keeps them.
 import { uncompressSync } from 'lz4-napi'
-import { PgError, SqlState, assert, vectorKindOf, type SqlType, type Vector } from '../../common/index.js'
+import {
+  PgError,
+  SqlState,
+  assert,
+  vectorKindOf,
+  type SqlType,
+  type Vector,
+} from '../../common/index.js'
 import type { ColumnStats, SegmentReader } from '../api.js'
 import { blobMissing, type BlobStore } from '../blob-store.js'
-import { decodeChunk, formatDecimal, parseDecimal } from './column-codec.js'
+import { decodeChunk, formatDecimal, numberToDecimalText, parseDecimal } from './column-codec.js'
 import {
   SegmentMagic,
   SegmentTrailerBytes,
@@ -54,14 +61,23 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Reads and validates the footer of segment `blobKey`. */
-export async function readSegmentFooter(blobStore: BlobStore, blobKey: string): Promise<SegmentFooter> {
+export async function readSegmentFooter(
+  blobStore: BlobStore,
+  blobKey: string,
+): Promise<SegmentFooter> {
   const size = await blobStore.size(blobKey)
   if (size === undefined) throw blobMissing(blobKey)
-  assert(size >= SegmentMagic.length + SegmentTrailerBytes, 'segment is longer than its magic and trailer')
+  assert(
+    size >= SegmentMagic.length + SegmentTrailerBytes,
+    'segment is longer than its magic and trailer',
+  )
   const tailLength = Math.min(size, FooterTailGuessBytes)
   const tail = await blobStore.getRange(blobKey, size - tailLength, tailLength)
   assert(tail.length === tailLength, 'segment tail read is whole')
-  assert(sameBytes(tail.subarray(tailLength - SegmentMagic.length), SegmentMagic), 'segment ends with the magic')
+  assert(
+    sameBytes(tail.subarray(tailLength - SegmentMagic.length), SegmentMagic),
+    'segment ends with the magic',
+  )
   const footerLength = new DataView(tail.buffer, tail.byteOffset + tailLength - SegmentTrailerBytes, 4).getUint32(0, true)
   const footerStart = size - SegmentTrailerBytes - footerLength
   assert(footerStart >= SegmentMagic.length, 'footer starts after the leading magic')
@@ -82,7 +98,7 @@ function convertVector(vector: Vector, type: SqlType): Vector {
     const unscaled = new Array<bigint>(vector.length)
     const scales = new Uint16Array(vector.length)
     for (let row = 0; row < vector.length; row++) {
-      const parsed = parseDecimal(String(Number.isFinite(vector.values[row]) ? vector.values[row] : 0))
+      const parsed = parseDecimal(numberToDecimalText(vector.values[row] ?? 0))
       unscaled[row] = parsed.unscaled
       scales[row] = parsed.scale
     }
@@ -120,7 +136,10 @@ class BlobSegmentReader implements SegmentReader {
     return batch.rows
   }
 
-  private chunk(batchIndex: number, column: string): { chunk: ChunkFooter; type: SqlType } | undefined {
+  private chunk(
+    batchIndex: number,
+    column: string,
+  ): { chunk: ChunkFooter; type: SqlType } | undefined {
     const batch = this.footer.batches[batchIndex]
     assert(batch !== undefined, 'batch index is in range')
     const index = this.columnIndex.get(column)

@@ -28,7 +28,10 @@ function compressIfSmaller(raw: Uint8Array): { stored: Uint8Array; compression: 
 }
 
 /** Encodes `columns` (one per field, equal lengths, at least one row) as a segment file. */
-export function encodeSegment(fields: readonly Field[], columns: readonly Vector[]): EncodedSegment {
+export function encodeSegment(
+  fields: readonly Field[],
+  columns: readonly Vector[],
+): EncodedSegment {
   assert(fields.length === columns.length, 'one column per field')
   const rows = columns[0]?.length ?? 0
   assert(rows > 0, 'a segment has rows')

@@ -209,3 +209,10 @@ test('time sort: stable, ascending, NULLs last', () => {
   const sorted = takeRows(times, order)
   assert.deepEqual([...(sorted as { values: Float64Array }).values].slice(0, 4), [1, 3, 5, 5])
 })
+
+test('numberToDecimalText: no exponents, exact integers', async () => {
+  const { numberToDecimalText } = await import('./column-codec.js')
+  assert.equal(numberToDecimalText(1e21), '1000000000000000000000')
+  assert.equal(numberToDecimalText(-2.5), '-2.5')
+  assert.ok(!numberToDecimalText(1e-7).includes('e'))
+})
