@@ -17,10 +17,14 @@ import pg from 'pg'
 import { DuckDBInstance } from '@duckdb/node-api'
 
 const args = Object.fromEntries(
-  process.argv.slice(2).flatMap((arg, i, all) => (arg.startsWith('--') ? [[arg.slice(2), all[i + 1]]] : [])),
+  process.argv
+    .slice(2)
+    .flatMap((arg, i, all) => (arg.startsWith('--') ? [[arg.slice(2), all[i + 1]]] : [])),
 )
 if (!args.csv) {
-  console.error('usage: node bench/spine.mjs --csv FILE [--rows N] [--connections 2] [--batch 1000] [--runs 5]')
+  console.error(
+    'usage: node bench/spine.mjs --csv FILE [--rows N] [--connections 2] [--batch 1000] [--runs 5]',
+  )
   process.exit(2)
 }
 const rowsWanted = Number(args.rows ?? Infinity)
@@ -28,14 +32,27 @@ const connections = Number(args.connections ?? 2)
 const batchRows = Number(args.batch ?? 1000)
 const runs = Number(args.runs ?? 5)
 const threads = Number(args.threads ?? 2)
-const columns = ['ts', 'service', 'host', 'env', 'status', 'http_status', 'duration_ms', 'trace_id', 'user_id']
+const columns = [
+  'ts',
+  'service',
+  'host',
+  'env',
+  'status',
+  'http_status',
+  'duration_ms',
+  'trace_id',
+  'user_id',
+]
 const queries = [
   ['count(*)', 'SELECT count(*) FROM logs'],
   ['sum', 'SELECT sum(duration_ms), sum(http_status) FROM logs'],
-  ['GROUP BY', 'SELECT service, count(*), avg(duration_ms), max(http_status) FROM logs GROUP BY service ORDER BY service'],
+  [
+    'GROUP BY',
+    'SELECT service, count(*), avg(duration_ms), max(http_status) FROM logs GROUP BY service ORDER BY service',
+  ],
   [
     'GROUP BY + FILTER',
-    "SELECT status, count(*), count(*) FILTER (WHERE http_status >= 500) FROM logs GROUP BY status ORDER BY status",
+    'SELECT status, count(*), count(*) FILTER (WHERE http_status >= 500) FROM logs GROUP BY status ORDER BY status',
   ],
 ]
 
@@ -43,9 +60,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const dataDir = mkdtempSync(path.join(tmpdir(), 'malamute-bench-'))
 
 async function startMalamute() {
-  const child = spawn(process.execPath, [path.join(root, 'dist/bin/malamute.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'dist/bin/malamute.js'), 'serve', '--port', '0', '--data-dir', dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   const port = await new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout })
     lines.on('line', (line) => {
@@ -97,7 +118,12 @@ function sqlRow(fields) {
 async function loadMalamute(port) {
   const clients = await Promise.all(
     Array.from({ length: connections }, async () => {
-      const client = new pg.Client({ host: '127.0.0.1', port, user: 'malamute', database: 'malamute' })
+      const client = new pg.Client({
+        host: '127.0.0.1',
+        port,
+        user: 'malamute',
+        database: 'malamute',
+      })
       await client.connect()
       return client
     }),
@@ -116,7 +142,9 @@ async function loadMalamute(port) {
   let lastReport = started
   const send = async (values) => {
     const client = clients[next++ % clients.length]
-    const promise = client.query(`INSERT INTO logs (${columns.join(',')}) VALUES ${values.join(',')}`)
+    const promise = client.query(
+      `INSERT INTO logs (${columns.join(',')}) VALUES ${values.join(',')}`,
+    )
     inFlight.add(promise)
     promise.finally(() => inFlight.delete(promise))
     if (inFlight.size >= connections * 2) await Promise.race(inFlight)
@@ -135,7 +163,9 @@ async function loadMalamute(port) {
       const now = performance.now()
       if (now - lastReport > 5000) {
         lastReport = now
-        process.stderr.write(`loaded ${rows} rows, ${Math.round(rows / ((now - started) / 1000))} rows/s\n`)
+        process.stderr.write(
+          `loaded ${rows} rows, ${Math.round(rows / ((now - started) / 1000))} rows/s\n`,
+        )
       }
     }
   }
@@ -175,7 +205,12 @@ function normalise(rows) {
   return JSON.stringify(
     rows.map((row) =>
       row.map((value) => {
-        const number = typeof value === 'bigint' ? Number(value) : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value
+        const number =
+          typeof value === 'bigint'
+            ? Number(value)
+            : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)
+              ? Number(value)
+              : value
         return typeof number === 'number' ? Number(number.toPrecision(6)) : value
       }),
     ),
@@ -187,16 +222,24 @@ try {
   const load = await loadMalamute(port)
   const duck = await loadDuckDb(load.rows)
   console.log(`rows: ${load.rows}`)
-  console.log(`Malamute INSERT (multi-row, ${batchRows} rows/statement, ${connections} connections): ${Math.round(load.rows / load.seconds)} rows/s`)
-  console.log(`DuckDB read_csv load (for reference): ${Math.round(load.rows / duck.seconds)} rows/s`)
-  console.log('\n| query | Malamute (wire) ms | DuckDB (in-process) ms | Malamute / DuckDB | answers agree |')
+  console.log(
+    `Malamute INSERT (multi-row, ${batchRows} rows/statement, ${connections} connections): ${Math.round(load.rows / load.seconds)} rows/s`,
+  )
+  console.log(
+    `DuckDB read_csv load (for reference): ${Math.round(load.rows / duck.seconds)} rows/s`,
+  )
+  console.log(
+    '\n| query | Malamute (wire) ms | DuckDB (in-process) ms | Malamute / DuckDB | answers agree |',
+  )
   console.log('|---|---:|---:|---:|---|')
   const client = load.clients[0]
   for (const [name, sql] of queries) {
     const ours = await time(async () => (await client.query({ text: sql, rowMode: 'array' })).rows)
     const theirs = await time(async () => (await duck.connection.runAndReadAll(sql)).getRows())
     const agree = normalise(ours.answer) === normalise(theirs.answer)
-    console.log(`| ${name} | ${ours.ms.toFixed(1)} | ${theirs.ms.toFixed(1)} | ${(ours.ms / theirs.ms).toFixed(2)} | ${agree ? 'yes' : `NO: ${normalise(ours.answer)} vs ${normalise(theirs.answer)}`} |`)
+    console.log(
+      `| ${name} | ${ours.ms.toFixed(1)} | ${theirs.ms.toFixed(1)} | ${(ours.ms / theirs.ms).toFixed(2)} | ${agree ? 'yes' : `NO: ${normalise(ours.answer)} vs ${normalise(theirs.answer)}`} |`,
+    )
   }
   await Promise.all(load.clients.map((c) => c.end()))
 } finally {

@@ -8,7 +8,9 @@ import { startMalamute } from './serve.js'
 
 const program = new Command()
   .name('malamute')
-  .description('An event store: schemaless columnar segments, queried with SQL over the PostgreSQL wire protocol')
+  .description(
+    'An event store: schemaless columnar segments, queried with SQL over the PostgreSQL wire protocol',
+  )
   .version('0.1.0')
 
 function parsePort(value: string): number {
@@ -27,14 +29,34 @@ function parseCount(value: string): number {
 
 program
   .command('serve', { isDefault: true })
-  .description('run every role in one process: gateway, query workers and writers, on the embedded default')
+  .description(
+    'run every role in one process: gateway, query workers and writers, on the embedded default',
+  )
   .option('--host <host>', 'address to listen on', process.env['MALAMUTE_HOST'] ?? '127.0.0.1')
-  .option('--port <port>', 'PostgreSQL wire port', parsePort, Number(process.env['MALAMUTE_PORT'] ?? 5433))
-  .option('--data-dir <dir>', 'where segments and metadata live', process.env['MALAMUTE_DATA_DIR'] ?? './malamute-data')
+  .option(
+    '--port <port>',
+    'PostgreSQL wire port',
+    parsePort,
+    Number(process.env['MALAMUTE_PORT'] ?? 5433),
+  )
+  .option(
+    '--data-dir <dir>',
+    'where segments and metadata live',
+    process.env['MALAMUTE_DATA_DIR'] ?? './malamute-data',
+  )
   .option('--tls-cert <file>', 'PEM certificate: answer SSLRequest with TLS')
   .option('--tls-key <file>', 'PEM private key for --tls-cert')
-  .option('--worker-threads <n>', 'query worker threads (0 runs fragments on the main thread)', parseCount)
-  .option('--flush-interval-ms <ms>', 'how long writers gather rows before cutting a segment', parseCount, 10)
+  .option(
+    '--worker-threads <n>',
+    'query worker threads (0 runs fragments on the main thread)',
+    parseCount,
+  )
+  .option(
+    '--flush-interval-ms <ms>',
+    'how long writers gather rows before cutting a segment',
+    parseCount,
+    10,
+  )
   .action(async (options: ServeOptions) => {
     const logger = pino({ level: process.env['MALAMUTE_LOG_LEVEL'] ?? 'info' }, pino.destination(2))
     const password = process.env['MALAMUTE_PASSWORD']
@@ -53,7 +75,9 @@ program
       logger.warn('MALAMUTE_PASSWORD is not set: trusting connections from loopback addresses only')
     }
     // Tests and scripts wait for this line on stdout.
-    process.stdout.write(`malamute listening on ${options.host}:${server.port} (data dir ${options.dataDir})\n`)
+    process.stdout.write(
+      `malamute listening on ${options.host}:${server.port} (data dir ${options.dataDir})\n`,
+    )
     const stop = (): void => {
       server.close().then(
         () => process.exit(0),

@@ -82,5 +82,8 @@ export function syntaxError(message: string, position?: number): PgError {
 }
 
 export function notSupported(what: string): PgError {
-  return new PgError({ code: SqlState.featureNotSupported, message: `${what} is not supported yet` })
+  return new PgError({
+    code: SqlState.featureNotSupported,
+    message: `${what} is not supported yet`,
+  })
 }

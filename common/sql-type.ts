@@ -35,7 +35,20 @@ export type SqlType = (typeof SqlTypeNames)[number]
 
 export type TypeCategory = 'B' | 'N' | 'S' | 'D' | 'T' | 'U' | 'A' | 'X'
 
-export type ArrowTypeName = 'Bool' | 'Int16' | 'Int32' | 'Int64' | 'Float32' | 'Float64' | 'Utf8' | 'Binary' | 'TimestampMicrosecondUTC' | 'TimestampMicrosecond' | 'DateDay' | 'Decimal' | 'Null'
+export type ArrowTypeName =
+  | 'Bool'
+  | 'Int16'
+  | 'Int32'
+  | 'Int64'
+  | 'Float32'
+  | 'Float64'
+  | 'Utf8'
+  | 'Binary'
+  | 'TimestampMicrosecondUTC'
+  | 'TimestampMicrosecond'
+  | 'DateDay'
+  | 'Decimal'
+  | 'Null'
 
 export interface SqlTypeInfo {
   readonly name: SqlType
@@ -75,8 +88,26 @@ export const SqlTypes: Readonly<Record<SqlType, SqlTypeInfo>> = {
   varchar: info('varchar', 1043, 1015, -1, 'S', false, 'Utf8', 'character varying'),
   bpchar: info('bpchar', 1042, 1014, -1, 'S', false, 'Utf8', 'character'),
   name: info('name', 19, 1003, 64, 'S', false, 'Utf8', 'name'),
-  timestamptz: info('timestamptz', 1184, 1185, 8, 'D', true, 'TimestampMicrosecondUTC', 'timestamp with time zone'),
-  timestamp: info('timestamp', 1114, 1115, 8, 'D', false, 'TimestampMicrosecond', 'timestamp without time zone'),
+  timestamptz: info(
+    'timestamptz',
+    1184,
+    1185,
+    8,
+    'D',
+    true,
+    'TimestampMicrosecondUTC',
+    'timestamp with time zone',
+  ),
+  timestamp: info(
+    'timestamp',
+    1114,
+    1115,
+    8,
+    'D',
+    false,
+    'TimestampMicrosecond',
+    'timestamp without time zone',
+  ),
   date: info('date', 1082, 1182, 4, 'D', false, 'DateDay', 'date'),
   interval: info('interval', 1186, 1187, 16, 'T', true, 'Utf8', 'interval'),
   jsonb: info('jsonb', 3802, 3807, -1, 'U', false, 'Utf8', 'jsonb'),

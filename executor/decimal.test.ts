@@ -27,7 +27,13 @@ test('parse and print keep the written scale', () => {
   assert.equal(text(d(' +.5 ')), '0.5')
   assert.equal(text(d('1e3')), '1000')
   assert.equal(text(d('1.5e-3')), '0.0015')
-  assert.throws(() => d('x'), (e: unknown) => e instanceof PgError && e.code === '22P02' && e.message === 'invalid input syntax for type numeric: "x"')
+  assert.throws(
+    () => d('x'),
+    (e: unknown) =>
+      e instanceof PgError &&
+      e.code === '22P02' &&
+      e.message === 'invalid input syntax for type numeric: "x"',
+  )
   assert.throws(() => d(''), PgError)
   assert.throws(() => d('1.2.3'), PgError)
 })
@@ -47,8 +53,12 @@ test('division scale follows select_div_scale', () => {
     ['1', '1000000', '0.000001000000000000000000'],
     ['-5', '3', '-1.6666666666666667'],
   ]
-  for (const [a, b, expected] of cases) assert.equal(text(decimalDivide(d(a), d(b))), expected, `${a}/${b}`)
-  assert.throws(() => decimalDivide(d('1'), d('0.00')), (e: unknown) => e instanceof PgError && e.code === '22012' && e.message === 'division by zero')
+  for (const [a, b, expected] of cases)
+    assert.equal(text(decimalDivide(d(a), d(b))), expected, `${a}/${b}`)
+  assert.throws(
+    () => decimalDivide(d('1'), d('0.00')),
+    (e: unknown) => e instanceof PgError && e.code === '22012' && e.message === 'division by zero',
+  )
 })
 
 test('add, subtract, multiply, modulo, compare', () => {

@@ -44,12 +44,15 @@ export function decimalParse(text: string): Decimal {
   const integerDigits = match[2] ?? ''
   const fractionDigits = match[3] ?? ''
   if (integerDigits.length === 0 && fractionDigits.length === 0) throw invalidNumeric(text)
-  let unscaled = BigInt((integerDigits + fractionDigits) || '0')
+  let unscaled = BigInt(integerDigits + fractionDigits || '0')
   let scale = fractionDigits.length
   if (match[4] !== undefined) {
     const exponent = Number(match[4])
     if (Math.abs(exponent) > maxDisplayScale) {
-      throw new PgError({ code: SqlState.numericValueOutOfRange, message: 'value overflows numeric format' })
+      throw new PgError({
+        code: SqlState.numericValueOutOfRange,
+        message: 'value overflows numeric format',
+      })
     }
     scale -= exponent
     if (scale < 0) {

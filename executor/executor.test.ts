@@ -15,7 +15,8 @@ const column = (index: number, type: SqlType): Expr => ({ kind: 'column', index,
 async function drain(result: ExecutionResult): Promise<ScalarValue[][]> {
   const rows: ScalarValue[][] = []
   for await (const batch of result.batches) {
-    for (let row = 0; row < batch.length; row++) rows.push(batch.columns.map((v) => scalarAt(v, row)))
+    for (let row = 0; row < batch.length; row++)
+      rows.push(batch.columns.map((v) => scalarAt(v, row)))
   }
   return rows
 }
@@ -44,7 +45,11 @@ describe('Executor', () => {
   })
 
   it('creates a table, inserts rows and reads them back', async () => {
-    const created = await executor.run({ kind: 'create-table', tenant: 't', table: 'items', columns: fields, ifNotExists: false }, session, signal)
+    const created = await executor.run(
+      { kind: 'create-table', tenant: 't', table: 'items', columns: fields, ifNotExists: false },
+      session,
+      signal,
+    )
     assert.equal(created.commandTag(), 'CREATE TABLE')
     const source = {
       kind: 'values' as const,
@@ -55,7 +60,11 @@ describe('Executor', () => {
         [literal(null, 'text'), literal(3, 'int4')],
       ],
     }
-    const inserted = await executor.run({ kind: 'insert', tenant: 't', table: 'items', source, columns: fields }, session, signal)
+    const inserted = await executor.run(
+      { kind: 'insert', tenant: 't', table: 'items', source, columns: fields },
+      session,
+      signal,
+    )
     assert.equal(inserted.commandTag(), 'INSERT 0 3')
     const segments = (await storage.catalog.listSegments('t', 'items')).map((m) => ({
       segmentId: m.segmentId,
@@ -64,7 +73,9 @@ describe('Executor', () => {
       minTs: m.minTs,
       maxTs: m.maxTs,
     }))
-    const outputFields: OutputField[] = [{ name: 'total', type: 'int8', tableOid: 0, columnNumber: 0 }]
+    const outputFields: OutputField[] = [
+      { name: 'total', type: 'int8', tableOid: 0, columnNumber: 0 },
+    ]
     const result = await executor.run(
       {
         kind: 'query',
@@ -73,7 +84,9 @@ describe('Executor', () => {
           kind: 'aggregate',
           mode: 'single',
           groupBy: [],
-          aggregates: [{ fn: 'sum', args: [column(1, 'int4')], distinct: false, filter: null, type: 'int8' }],
+          aggregates: [
+            { fn: 'sum', args: [column(1, 'int4')], distinct: false, filter: null, type: 'int8' },
+          ],
           input: {
             kind: 'scan',
             tenant: 't',
@@ -94,11 +107,25 @@ describe('Executor', () => {
 
   it('drops tables, answering 42P01 for a missing one unless IF EXISTS', async () => {
     await assert.rejects(
-      executor.run({ kind: 'drop-table', tenant: 't', tables: ['items', 'nope'], ifExists: false }, session, signal),
-      (error: unknown) => error instanceof PgError && error.code === '42P01' && error.message === 'table "nope" does not exist',
+      executor.run(
+        { kind: 'drop-table', tenant: 't', tables: ['items', 'nope'], ifExists: false },
+        session,
+        signal,
+      ),
+      (error: unknown) =>
+        error instanceof PgError &&
+        error.code === '42P01' &&
+        error.message === 'table "nope" does not exist',
     )
-    assert.ok((await storage.catalog.getTable('t', 'items')) !== undefined, 'nothing dropped on error')
-    const dropped = await executor.run({ kind: 'drop-table', tenant: 't', tables: ['items', 'nope'], ifExists: true }, session, signal)
+    assert.ok(
+      (await storage.catalog.getTable('t', 'items')) !== undefined,
+      'nothing dropped on error',
+    )
+    const dropped = await executor.run(
+      { kind: 'drop-table', tenant: 't', tables: ['items', 'nope'], ifExists: true },
+      session,
+      signal,
+    )
     assert.equal(dropped.commandTag(), 'DROP TABLE')
     assert.equal(await storage.catalog.getTable('t', 'items'), undefined)
   })
@@ -108,11 +135,28 @@ describe('Executor', () => {
     assert.equal(shown.fields?.[0]?.name, 'TimeZone')
     assert.deepEqual(await drain(shown), [['UTC']])
     assert.equal(shown.commandTag(), 'SHOW')
-    await executor.run({ kind: 'set', name: 'TimeZone', value: 'Europe/Paris', local: false }, session, signal)
-    assert.deepEqual(await drain(await executor.run({ kind: 'show', name: 'TIMEZONE' }, session, signal)), [['Europe/Paris']])
-    await executor.run({ kind: 'set', name: 'timezone', value: null, local: false }, session, signal)
-    assert.deepEqual(await drain(await executor.run({ kind: 'show', name: 'server_version' }, session, signal)), [['15.0']])
-    await assert.rejects(executor.run({ kind: 'show', name: 'no_such' }, session, signal), (error: unknown) => error instanceof PgError && error.code === '42704')
+    await executor.run(
+      { kind: 'set', name: 'TimeZone', value: 'Europe/Paris', local: false },
+      session,
+      signal,
+    )
+    assert.deepEqual(
+      await drain(await executor.run({ kind: 'show', name: 'TIMEZONE' }, session, signal)),
+      [['Europe/Paris']],
+    )
+    await executor.run(
+      { kind: 'set', name: 'timezone', value: null, local: false },
+      session,
+      signal,
+    )
+    assert.deepEqual(
+      await drain(await executor.run({ kind: 'show', name: 'server_version' }, session, signal)),
+      [['15.0']],
+    )
+    await assert.rejects(
+      executor.run({ kind: 'show', name: 'no_such' }, session, signal),
+      (error: unknown) => error instanceof PgError && error.code === '42704',
+    )
     const begin = await executor.run({ kind: 'transaction', action: 'begin' }, session, signal)
     assert.equal(begin.commandTag(), 'BEGIN')
     assert.equal(begin.transaction, 'begin')

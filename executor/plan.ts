@@ -110,7 +110,10 @@ export interface SegmentRef {
  */
 export interface ScanPipeline {
   readonly filter: Expr | null
-  readonly partialAggregate: { readonly groupBy: readonly Expr[]; readonly aggregates: readonly AggregateCall[] } | null
+  readonly partialAggregate: {
+    readonly groupBy: readonly Expr[]
+    readonly aggregates: readonly AggregateCall[]
+  } | null
   readonly project: readonly Expr[] | null
   /** Rows a fragment may stop after (no ORDER BY above, or a top-k below). */
   readonly limit: number | null
@@ -224,8 +227,18 @@ export type ExecutableStatement =
       readonly columns: readonly Field[]
       readonly ifNotExists: boolean
     }
-  | { readonly kind: 'drop-table'; readonly tenant: string; readonly tables: readonly string[]; readonly ifExists: boolean }
+  | {
+      readonly kind: 'drop-table'
+      readonly tenant: string
+      readonly tables: readonly string[]
+      readonly ifExists: boolean
+    }
   | { readonly kind: 'transaction'; readonly action: 'begin' | 'commit' | 'rollback' }
-  | { readonly kind: 'set'; readonly name: string; readonly value: string | null; readonly local: boolean }
+  | {
+      readonly kind: 'set'
+      readonly name: string
+      readonly value: string | null
+      readonly local: boolean
+    }
   | { readonly kind: 'show'; readonly name: string }
   | { readonly kind: 'empty' }

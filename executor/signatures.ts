@@ -18,7 +18,15 @@ export interface Signature {
 }
 
 const numberTypes = ['int2', 'int4', 'int8', 'numeric', 'float4', 'float8'] as const
-const comparable = [...numberTypes, 'text', 'bool', 'timestamptz', 'timestamp', 'date', 'oid'] as const
+const comparable = [
+  ...numberTypes,
+  'text',
+  'bool',
+  'timestamptz',
+  'timestamp',
+  'date',
+  'oid',
+] as const
 const sameTypePairs = (types: readonly SqlType[], returns?: SqlType): Signature[] =>
   types.map((t) => ({ args: [t, t], returns: returns ?? t }))
 

@@ -16,7 +16,12 @@ import { isLoopback } from './connection.js'
 import type { Description, Engine, ParsedStatement, ResultStream, SessionState } from './engine.js'
 import { startServer, type RunningServer } from './server.js'
 
-const field = (name: string, type: SqlType): OutputField => ({ name, type, tableOid: 0, columnNumber: 0 })
+const field = (name: string, type: SqlType): OutputField => ({
+  name,
+  type,
+  tableOid: 0,
+  columnNumber: 0,
+})
 
 const numbers = (type: SqlType, values: number[]): Vector => ({
   kind: 'number',
@@ -30,14 +35,26 @@ function texts(values: string[]): Vector {
   const encoded = values.map((value) => Buffer.from(value))
   const offsets = new Int32Array(values.length + 1)
   encoded.forEach((bytes, i) => (offsets[i + 1] = (offsets[i] ?? 0) + bytes.length))
-  return { kind: 'text', type: 'text', length: values.length, validity: null, offsets, data: Buffer.concat(encoded) }
+  return {
+    kind: 'text',
+    type: 'text',
+    length: values.length,
+    validity: null,
+    offsets,
+    data: Buffer.concat(encoded),
+  }
 }
 
 async function* batchesOf(batches: Batch[]): AsyncGenerator<Batch> {
   for (const batch of batches) yield batch
 }
 
-function rows(fields: OutputField[] | null, batches: Batch[], tag: string, transaction: ResultStream['transaction'] = null): ResultStream {
+function rows(
+  fields: OutputField[] | null,
+  batches: Batch[],
+  tag: string,
+  transaction: ResultStream['transaction'] = null,
+): ResultStream {
   return { fields, batches: batchesOf(batches), commandTag: () => tag, transaction }
 }
 
@@ -58,14 +75,23 @@ class FixedStatementsEngine implements Engine {
     return statements
   }
 
-  async describe(statement: ParsedStatement, paramTypes: readonly (SqlType | undefined)[]): Promise<Description> {
+  async describe(
+    statement: ParsedStatement,
+    paramTypes: readonly (SqlType | undefined)[],
+  ): Promise<Description> {
     if (statement.text.startsWith('select $1::text as t, $2::int4 as n')) {
       return { paramTypes: ['text', 'int4'], fields: [field('t', 'text'), field('n', 'int4')] }
     }
     return { paramTypes: paramTypes.map((type) => type ?? 'text'), fields: null }
   }
 
-  async execute(statement: ParsedStatement, params: readonly ScalarValue[], _paramTypes: readonly unknown[], session: SessionState, signal: AbortSignal): Promise<ResultStream> {
+  async execute(
+    statement: ParsedStatement,
+    params: readonly ScalarValue[],
+    _paramTypes: readonly unknown[],
+    session: SessionState,
+    signal: AbortSignal,
+  ): Promise<ResultStream> {
     this.executions++
     const text = statement.text
     const series = /^select n from generate_series\(1, (\d+)\)$/.exec(text)
@@ -73,13 +99,19 @@ class FixedStatementsEngine implements Engine {
       const count = Number(series[1])
       const batches: Batch[] = []
       for (let first = 1; first <= count; first += 1000) {
-        const values = Array.from({ length: Math.min(1000, count - first + 1) }, (_, i) => first + i)
+        const values = Array.from(
+          { length: Math.min(1000, count - first + 1) },
+          (_, i) => first + i,
+        )
         batches.push({ length: values.length, columns: [numbers('int4', values)] })
       }
       return rows([field('n', 'int4')], batches, `SELECT ${count}`)
     }
     if (text === 'select $1::text as t, $2::int4 as n') {
-      const batch = { length: 1, columns: [texts([String(params[0])]), numbers('int4', [Number(params[1])])] }
+      const batch = {
+        length: 1,
+        columns: [texts([String(params[0])]), numbers('int4', [Number(params[1])])],
+      }
       return rows([field('t', 'text'), field('n', 'int4')], [batch], 'SELECT 1')
     }
     if (text === 'select types') {
@@ -91,7 +123,9 @@ class FixedStatementsEngine implements Engine {
         numbers('timestamptz', [Date.UTC(2024, 1, 29, 12, 30) * 1000]),
         texts(['héllo']),
       ]
-      const fields = ['bool', 'int2', 'int8', 'float8', 'timestamptz', 'text'].map((type) => field(type, type as SqlType))
+      const fields = ['bool', 'int2', 'int8', 'float8', 'timestamptz', 'text'].map((type) =>
+        field(type, type as SqlType),
+      )
       return rows(fields, [{ length: 1, columns }], 'SELECT 1')
     }
     if (text === 'begin') return rows(null, [], 'BEGIN', 'begin')
@@ -103,7 +137,9 @@ class FixedStatementsEngine implements Engine {
       return rows(null, [], 'SET')
     }
     if (text === 'select pg_sleep(10)') {
-      await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('sleep interrupted'))))
+      await new Promise((_, reject) =>
+        signal.addEventListener('abort', () => reject(new Error('sleep interrupted'))),
+      )
     }
     const missing = text.indexOf('missing')
     throw new PgError({
@@ -128,7 +164,13 @@ let guarded: RunningServer
 
 before(async () => {
   trusting = await startServer({ host: '127.0.0.1', port: 0, engine, logger })
-  guarded = await startServer({ host: '127.0.0.1', port: 0, engine, logger, password: 'correct horse' })
+  guarded = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    engine,
+    logger,
+    password: 'correct horse',
+  })
 })
 
 after(async () => {
@@ -138,8 +180,17 @@ after(async () => {
 
 const parameters = new WeakMap<pg.Client, Map<string, string>>()
 
-async function withClient<T>(body: (client: pg.Client) => Promise<T>, config: pg.ClientConfig = {}): Promise<T> {
-  const client = new pg.Client({ host: '127.0.0.1', port: trusting.port, user: 'malamute', database: 'acme', ...config })
+async function withClient<T>(
+  body: (client: pg.Client) => Promise<T>,
+  config: pg.ClientConfig = {},
+): Promise<T> {
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port: trusting.port,
+    user: 'malamute',
+    database: 'acme',
+    ...config,
+  })
   const reported = new Map<string, string>()
   parameters.set(client, reported)
   const connection = (client as unknown as { connection: NodeJS.EventEmitter }).connection
@@ -155,19 +206,27 @@ async function withClient<T>(body: (client: pg.Client) => Promise<T>, config: pg
 }
 
 test('simple query: many batches, several statements, empty query, reported parameters', async () => {
-  await withClient(async (client) => {
-    const result = await client.query('select n from generate_series(1, 2500)')
-    assert.equal(result.rowCount, 2500)
-    assert.equal(result.rows[2499].n, 2500)
-    const results = (await client.query('select n from generate_series(1, 2); select n from generate_series(1, 3)')) as unknown as pg.QueryResult[]
-    assert.deepEqual(results.map((each) => each.rowCount), [2, 3])
-    await client.query('')
-    const reported = parameters.get(client)
-    assert.equal(reported?.get('server_version'), '15.0 (Malamute 0.1.0)')
-    assert.equal(reported?.get('application_name'), 'gateway-test')
-    assert.equal(reported?.get('TimeZone'), 'UTC')
-    assert.equal(reported?.get('integer_datetimes'), 'on')
-  }, { application_name: 'gateway-test' })
+  await withClient(
+    async (client) => {
+      const result = await client.query('select n from generate_series(1, 2500)')
+      assert.equal(result.rowCount, 2500)
+      assert.equal(result.rows[2499].n, 2500)
+      const results = (await client.query(
+        'select n from generate_series(1, 2); select n from generate_series(1, 3)',
+      )) as unknown as pg.QueryResult[]
+      assert.deepEqual(
+        results.map((each) => each.rowCount),
+        [2, 3],
+      )
+      await client.query('')
+      const reported = parameters.get(client)
+      assert.equal(reported?.get('server_version'), '15.0 (Malamute 0.1.0)')
+      assert.equal(reported?.get('application_name'), 'gateway-test')
+      assert.equal(reported?.get('TimeZone'), 'UTC')
+      assert.equal(reported?.get('integer_datetimes'), 'on')
+    },
+    { application_name: 'gateway-test' },
+  )
 })
 
 test('extended query: text parameters, a binary int4 parameter, binary results', async () => {
@@ -179,7 +238,9 @@ test('extended query: text parameters, a binary int4 parameter, binary results',
     assert.deepEqual((await client.query(sql, ['bin', int4])).rows, [{ t: 'bin', n: -42 }])
     const prepared = await client.query({ name: 'echo', text: sql, values: ['named', 1] })
     assert.deepEqual(prepared.rows, [{ t: 'named', n: 1 }])
-    assert.deepEqual((await client.query({ name: 'echo', text: sql, values: ['again', 2] })).rows, [{ t: 'again', n: 2 }])
+    assert.deepEqual((await client.query({ name: 'echo', text: sql, values: ['again', 2] })).rows, [
+      { t: 'again', n: 2 },
+    ])
     // node-postgres decodes DataRow bytes as UTF-8 before its binary parsers run, so only
     // values whose bytes survive that are checked here; binary-formats.test.ts covers the rest.
     const binary = { text: 'select types', binary: true, queryMode: 'extended' } as pg.QueryConfig
@@ -201,7 +262,9 @@ test('Execute with a row limit suspends the named portal and resumes mid-batch',
     const connection = (client as unknown as { connection: NodeJS.EventEmitter }).connection
     connection.on('portalSuspended', () => suspended++)
     const before = engine.executions
-    const stream = client.query(new QueryStream('select n from generate_series(1, 2500)', [], { batchSize: 300 }))
+    const stream = client.query(
+      new QueryStream('select n from generate_series(1, 2500)', [], { batchSize: 300 }),
+    )
     const seen: number[] = []
     for await (const row of stream) seen.push((row as { n: number }).n)
     assert.equal(seen.length, 2500)
@@ -214,12 +277,18 @@ test('Execute with a row limit suspends the named portal and resumes mid-batch',
 test('errors carry code and position, shifted in multi-statement queries; the session carries on', async () => {
   await withClient(async (client) => {
     await assert.rejects(client.query('select * from missing'), { code: '42P01', position: '15' })
-    await assert.rejects(client.query('select n from generate_series(1, 1);  select * from missing'), {
-      code: '42P01',
-      position: '53',
-    })
+    await assert.rejects(
+      client.query('select n from generate_series(1, 1);  select * from missing'),
+      {
+        code: '42P01',
+        position: '53',
+      },
+    )
     await assert.rejects(client.query('selec 1'), { code: '42601', position: '1' })
-    await assert.rejects(client.query('select * from missing where x = $1', [1]), { code: '42P01', position: '15' })
+    await assert.rejects(client.query('select * from missing where x = $1', [1]), {
+      code: '42P01',
+      position: '15',
+    })
     assert.equal((await client.query('select n from generate_series(1, 2)')).rowCount, 2)
   })
 })
@@ -258,7 +327,10 @@ test('CancelRequest aborts the running statement with 57014; statement_timeout t
     await new Promise((resolve) => setTimeout(resolve, 50))
     const cancel = connect(trusting.port, '127.0.0.1')
     cancel.end(serialize.cancel(keys.processID, keys.secretKey))
-    await assert.rejects(sleeping, { code: '57014', message: 'canceling statement due to user request' })
+    await assert.rejects(sleeping, {
+      code: '57014',
+      message: 'canceling statement due to user request',
+    })
     assert.equal((await client.query('select n from generate_series(1, 1)')).rowCount, 1)
     await client.query('set statement_timeout = 30')
     await assert.rejects(client.query('select pg_sleep(10)'), {

@@ -16,7 +16,11 @@ import { ScramExchange, scramMechanism, type ScramVerifier } from './auth/scram.
 import type { Engine } from './engine.js'
 import { BackendWriter } from './protocol/backend-writer.js'
 import { FrameReader, type Frame } from './protocol/frame-reader.js'
-import { decodeFrontendMessage, type FrontendMessage, type PasswordKind } from './protocol/frontend-messages.js'
+import {
+  decodeFrontendMessage,
+  type FrontendMessage,
+  type PasswordKind,
+} from './protocol/frontend-messages.js'
 import { AuthenticationCode } from './protocol/message-codes.js'
 import { QuerySession } from './query-protocol.js'
 import { startupSettings, statementTimeoutMs } from './session-settings.js'
@@ -46,7 +50,11 @@ export class Connection {
   private readonly frames: Frame[] = []
   private wake: (() => void) | null = null
   private closed = false
-  private startup: { user: string; database: string; parameters: ReadonlyMap<string, string> } | null = null
+  private startup: {
+    user: string
+    database: string
+    parameters: ReadonlyMap<string, string>
+  } | null = null
   private passwordKind: PasswordKind | null = null
   private scram: ScramExchange | null = null
   private query: QuerySession | null = null
@@ -120,13 +128,15 @@ export class Connection {
 
   private async handleFrame(frame: Frame): Promise<void> {
     if (frame.code === 0) return this.handleStartupPhase(decodeFrontendMessage(frame))
-    if (this.passwordKind !== null) return this.authenticate(decodeFrontendMessage(frame, this.passwordKind))
+    if (this.passwordKind !== null)
+      return this.authenticate(decodeFrontendMessage(frame, this.passwordKind))
     const message = decodeFrontendMessage(frame)
     if (message.kind === 'terminate') {
       await this.flush()
       return this.close()
     }
-    if (this.query === null) throw violation(`unexpected message type ${message.kind} during startup`)
+    if (this.query === null)
+      throw violation(`unexpected message type ${message.kind} during startup`)
     return this.query.handle(message)
   }
 
@@ -217,7 +227,9 @@ export class Connection {
     throw violation(`expected SASL response, got message type ${message.kind}`)
   }
 
-  private scramFailure(failure: { kind: 'malformed'; why: string } | { kind: 'rejected' }): PgError {
+  private scramFailure(
+    failure: { kind: 'malformed'; why: string } | { kind: 'rejected' },
+  ): PgError {
     if (failure.kind === 'malformed') return violation(failure.why)
     return new PgError({
       code: SqlState.invalidPassword,

@@ -37,7 +37,11 @@ export interface ResultStream {
 export interface Engine {
   /** Splits a query string into statements; throws PgError 42601 with a position on bad syntax. */
   parse(sql: string): ParsedStatement[]
-  describe(statement: ParsedStatement, paramTypes: readonly (SqlType | undefined)[], session: SessionState): Promise<Description>
+  describe(
+    statement: ParsedStatement,
+    paramTypes: readonly (SqlType | undefined)[],
+    session: SessionState,
+  ): Promise<Description>
   /**
    * Runs a statement. Parameters come decoded: binary ones as typed values, text ones as
    * their text, to be read by the parameter type's input function.

@@ -64,7 +64,10 @@ export const canceledByUser = (): PgError =>
   new PgError({ code: SqlState.queryCanceled, message: 'canceling statement due to user request' })
 
 export const canceledByTimeout = (): PgError =>
-  new PgError({ code: SqlState.queryCanceled, message: 'canceling statement due to statement timeout' })
+  new PgError({
+    code: SqlState.queryCanceled,
+    message: 'canceling statement due to statement timeout',
+  })
 
 /** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

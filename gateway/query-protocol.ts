@@ -13,7 +13,14 @@ import type { SqlType } from '../common/index.js'
 import { PgError, SqlState, asPgError, sqlTypeByOid, SqlTypes } from '../common/index.js'
 import type { Description, Engine, ParsedStatement, SessionState } from './engine.js'
 import type { Portal } from './portal.js'
-import { canceledByTimeout, canceledByUser, closePortal, createPortal, endsTransaction, raceAbort } from './portal.js'
+import {
+  canceledByTimeout,
+  canceledByUser,
+  closePortal,
+  createPortal,
+  endsTransaction,
+  raceAbort,
+} from './portal.js'
 import type { BackendWriter, TransactionStatus } from './protocol/backend-writer.js'
 import { formatAt } from './protocol/backend-writer.js'
 import type { FrontendMessage } from './protocol/frontend-messages.js'
@@ -67,7 +74,8 @@ export class QuerySession {
   /** Aborts the statement running now, if any (CancelRequest). */
   cancel(): void {
     const portal = this.running
-    if (portal !== null && !portal.controller.signal.aborted) portal.controller.abort(canceledByUser())
+    if (portal !== null && !portal.controller.signal.aborted)
+      portal.controller.abort(canceledByUser())
   }
 
   /** Ends every portal: the connection is going away. */
@@ -98,7 +106,8 @@ export class QuerySession {
       case 'bind':
         return this.bind(message)
       case 'describe':
-        if (message.target === 'statement') return this.describeStatement(this.statementNamed(message.name))
+        if (message.target === 'statement')
+          return this.describeStatement(this.statementNamed(message.name))
         return this.describePortal(this.portalNamed(message.name))
       case 'execute':
         return this.execute(this.portalNamed(message.portalName), message.maxRows)
@@ -114,7 +123,10 @@ export class QuerySession {
       case 'copyFail':
         return // PostgreSQL ignores COPY messages outside COPY.
       default:
-        throw new PgError({ code: SqlState.protocolViolation, message: `unexpected message type ${message.kind}` })
+        throw new PgError({
+          code: SqlState.protocolViolation,
+          message: `unexpected message type ${message.kind}`,
+        })
     }
   }
 
@@ -179,7 +191,10 @@ export class QuerySession {
 
   private parse(name: string, sql: string, oids: readonly number[]): void {
     if (name !== '' && this.statements.has(name)) {
-      throw new PgError({ code: SqlState.duplicatePreparedStatement, message: `prepared statement "${name}" already exists` })
+      throw new PgError({
+        code: SqlState.duplicatePreparedStatement,
+        message: `prepared statement "${name}" already exists`,
+      })
     }
     const parsed = this.engine.parse(sql)
     if (parsed.length > 1) {
@@ -189,7 +204,12 @@ export class QuerySession {
       })
     }
     const declaredTypes = oids.map((oid) => (oid === 0 ? undefined : sqlTypeByOid(oid)))
-    this.statements.set(name, { statement: parsed[0] ?? null, declaredTypes, declaredOids: oids, description: null })
+    this.statements.set(name, {
+      statement: parsed[0] ?? null,
+      declaredTypes,
+      declaredOids: oids,
+      description: null,
+    })
     this.wire.out.parseComplete()
   }
 
@@ -197,7 +217,11 @@ export class QuerySession {
     if (prepared.description !== null) return prepared.description
     if (prepared.statement === null) return { paramTypes: [], fields: null }
     try {
-      prepared.description = await this.engine.describe(prepared.statement, prepared.declaredTypes, this.session)
+      prepared.description = await this.engine.describe(
+        prepared.statement,
+        prepared.declaredTypes,
+        this.session,
+      )
     } catch (error) {
       throw shiftPosition(error, prepared.statement.offset)
     }
@@ -211,7 +235,13 @@ export class QuerySession {
     for (let i = 0; i < count; i++) {
       const declared = prepared.declaredOids[i] ?? 0
       const inferred = description.paramTypes[i]
-      oids.push(declared !== 0 ? declared : inferred === undefined ? SqlTypes.text.oid : SqlTypes[inferred].oid)
+      oids.push(
+        declared !== 0
+          ? declared
+          : inferred === undefined
+            ? SqlTypes.text.oid
+            : SqlTypes[inferred].oid,
+      )
     }
     this.wire.out.parameterDescription(oids)
     if (description.fields === null) this.wire.out.noData()
@@ -221,10 +251,15 @@ export class QuerySession {
   private async bind(message: Extract<FrontendMessage, { kind: 'bind' }>): Promise<void> {
     const prepared = this.statementNamed(message.statementName)
     if (message.portalName !== '' && this.portals.has(message.portalName)) {
-      throw new PgError({ code: SqlState.duplicateCursor, message: `cursor "${message.portalName}" already exists` })
+      throw new PgError({
+        code: SqlState.duplicateCursor,
+        message: `cursor "${message.portalName}" already exists`,
+      })
     }
     if (prepared.statement !== null) this.checkNotFailed(prepared.statement)
-    const needsTypes = message.params.some((_, i) => formatAt(message.paramFormats, i) === 1 && prepared.declaredTypes[i] === undefined)
+    const needsTypes = message.params.some(
+      (_, i) => formatAt(message.paramFormats, i) === 1 && prepared.declaredTypes[i] === undefined,
+    )
     const inferred = needsTypes ? (await this.described(prepared)).paramTypes : []
     const expected = prepared.description?.paramTypes.length ?? prepared.declaredOids.length
     if (message.params.length < expected) {
@@ -238,7 +273,10 @@ export class QuerySession {
       return decodeParameter(type, formatAt(message.paramFormats, i), bytes)
     })
     this.closePortalNamed(message.portalName)
-    this.portals.set(message.portalName, createPortal(prepared.statement, params, prepared.declaredTypes, message.resultFormats))
+    this.portals.set(
+      message.portalName,
+      createPortal(prepared.statement, params, prepared.declaredTypes, message.resultFormats),
+    )
     this.wire.out.bindComplete()
   }
 
@@ -267,13 +305,17 @@ export class QuerySession {
 
   /** Starts the statement behind a portal (once): engine.execute, or the gateway's own answer. */
   private async start(portal: Portal): Promise<void> {
-    if (portal.result !== null || portal.localTransaction !== null || portal.statement === null) return
+    if (portal.result !== null || portal.localTransaction !== null || portal.statement === null)
+      return
     if (this.transactionStatus === 'E' && endsTransaction(portal.statement.text) !== null) {
       portal.localTransaction = 'rollback'
       return
     }
     const signal = portal.controller.signal
-    const result = await raceAbort(this.engine.execute(portal.statement, portal.params, portal.paramTypes, this.session, signal), signal)
+    const result = await raceAbort(
+      this.engine.execute(portal.statement, portal.params, portal.paramTypes, this.session, signal),
+      signal,
+    )
     portal.result = result
     portal.iterator = result.batches[Symbol.asyncIterator]()
     if (result.fields !== null) {
@@ -293,7 +335,8 @@ export class QuerySession {
       return
     }
     const result = portal.result
-    if (result === null) throw new PgError({ code: SqlState.internalError, message: 'portal was not started' })
+    if (result === null)
+      throw new PgError({ code: SqlState.internalError, message: 'portal was not started' })
     let remaining = maxRows > 0 ? maxRows : Infinity
     for (;;) {
       if (remaining === 0) {
@@ -303,7 +346,8 @@ export class QuerySession {
       const batch = portal.batch
       if (batch !== null && portal.rowOffset < batch.length) {
         const end = Math.min(batch.length, portal.rowOffset + remaining)
-        if (portal.writers !== null) writeDataRows(out, batch, portal.rowOffset, end, portal.writers)
+        if (portal.writers !== null)
+          writeDataRows(out, batch, portal.rowOffset, end, portal.writers)
         remaining -= end - portal.rowOffset
         portal.rowOffset = end
         if (out.length >= flushBytesThreshold) await this.wire.flush()
@@ -343,12 +387,14 @@ export class QuerySession {
   private async scoped<T>(portal: Portal, body: () => Promise<T>): Promise<T> {
     const controller = portal.controller
     const timeoutMs = statementTimeoutMs(this.session.settings.get('statement_timeout'))
-    const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(canceledByTimeout()), timeoutMs) : null
+    const timer =
+      timeoutMs > 0 ? setTimeout(() => controller.abort(canceledByTimeout()), timeoutMs) : null
     this.running = portal
     try {
       return await body()
     } catch (error) {
-      if (controller.signal.aborted && controller.signal.reason instanceof PgError) throw controller.signal.reason
+      if (controller.signal.aborted && controller.signal.reason instanceof PgError)
+        throw controller.signal.reason
       throw shiftPosition(error, portal.statement?.offset ?? 0)
     } finally {
       if (timer !== null) clearTimeout(timer)
@@ -359,13 +405,19 @@ export class QuerySession {
   private statementNamed(name: string): PreparedStatement {
     const prepared = this.statements.get(name)
     if (prepared !== undefined) return prepared
-    throw new PgError({ code: SqlState.invalidSqlStatementName, message: `prepared statement "${name}" does not exist` })
+    throw new PgError({
+      code: SqlState.invalidSqlStatementName,
+      message: `prepared statement "${name}" does not exist`,
+    })
   }
 
   private portalNamed(name: string): Portal {
     const portal = this.portals.get(name)
     if (portal !== undefined) return portal
-    throw new PgError({ code: SqlState.invalidCursorName, message: `portal "${name}" does not exist` })
+    throw new PgError({
+      code: SqlState.invalidCursorName,
+      message: `portal "${name}" does not exist`,
+    })
   }
 
   private closePortalNamed(name: string): void {
@@ -380,5 +432,7 @@ export class QuerySession {
 function shiftPosition(error: unknown, offset: number): unknown {
   if (!(error instanceof PgError) || offset === 0) return error
   const position = error.fields.position
-  return position === undefined ? error : new PgError({ ...error.fields, position: position + offset })
+  return position === undefined
+    ? error
+    : new PgError({ ...error.fields, position: position + offset })
 }

@@ -28,7 +28,10 @@ export interface RunningServer {
 /** Starts a PostgreSQL protocol server; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const verifier = options.password === undefined ? null : scramVerifier(options.password)
-  const secureContext = options.tls === undefined ? null : createSecureContext({ cert: options.tls.cert, key: options.tls.key })
+  const secureContext =
+    options.tls === undefined
+      ? null
+      : createSecureContext({ cert: options.tls.cert, key: options.tls.key })
   const connections = new Map<number, { connection: Connection; secretKey: number }>()
   let nextProcessId = 1000 + randomInt(1000)
 

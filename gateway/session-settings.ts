@@ -31,7 +31,10 @@ const connectionKeys = new Set(['user', 'database', 'options', 'replication'])
  * `options` (`-c name=value` and `--name=value`), keys lower-cased. client_encoding stays
  * UTF8 whatever the client asks: the server neither converts nor needs to.
  */
-export function startupSettings(parameters: ReadonlyMap<string, string>, user: string): Map<string, string> {
+export function startupSettings(
+  parameters: ReadonlyMap<string, string>,
+  user: string,
+): Map<string, string> {
   const settings = new Map<string, string>([
     ['application_name', ''],
     ['client_encoding', 'UTF8'],
@@ -55,7 +58,8 @@ export function startupSettings(parameters: ReadonlyMap<string, string>, user: s
     if (connectionKeys.has(name) || name.startsWith('_pq_.')) continue
     settings.set(name.toLowerCase(), value)
   }
-  for (const [name, value] of parseOptions(parameters.get('options') ?? '')) settings.set(name, value)
+  for (const [name, value] of parseOptions(parameters.get('options') ?? ''))
+    settings.set(name, value)
   settings.set('client_encoding', 'UTF8')
   return settings
 }
@@ -82,12 +86,21 @@ export function parseOptions(options: string): [string, string][] {
     else continue
     const equals = assignment.indexOf('=')
     if (equals <= 0) continue
-    pairs.push([assignment.slice(0, equals).toLowerCase().replaceAll('-', '_'), assignment.slice(equals + 1)])
+    pairs.push([
+      assignment.slice(0, equals).toLowerCase().replaceAll('-', '_'),
+      assignment.slice(equals + 1),
+    ])
   }
   return pairs
 }
 
-const timeUnitsMs: Readonly<Record<string, number>> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 }
+const timeUnitsMs: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+}
 
 /** Reads statement_timeout (milliseconds unless a unit says otherwise); 0 disables it. */
 export function statementTimeoutMs(value: string | undefined): number {

@@ -4,7 +4,12 @@ import type { SqlType, Vector } from '../common/index.js'
 import type { Executor } from '../executor/index.js'
 import { formatValueText } from '../executor/format/text-output.js'
 import type { ScalarValue } from '../executor/plan.js'
-import { describeStatement, planStatement, splitStatements, type PlannerContext } from '../planner/index.js'
+import {
+  describeStatement,
+  planStatement,
+  splitStatements,
+  type PlannerContext,
+} from '../planner/index.js'
 import type { Storage } from '../storage/index.js'
 import type { Description, Engine, ParsedStatement, ResultStream, SessionState } from './engine.js'
 
@@ -42,8 +47,17 @@ export class SqlEngine implements Engine {
     session: SessionState,
     signal: AbortSignal,
   ): Promise<ResultStream> {
-    const planned = await planStatement(statement.text, params, paramTypes, this.#plannerContext(session))
-    return this.#executor.run(planned, { timeZone: timeZoneOf(session), settings: session.settings }, signal)
+    const planned = await planStatement(
+      statement.text,
+      params,
+      paramTypes,
+      this.#plannerContext(session),
+    )
+    return this.#executor.run(
+      planned,
+      { timeZone: timeZoneOf(session), settings: session.settings },
+      signal,
+    )
   }
 
   formatText(vector: Vector, row: number, session: SessionState): string | null {

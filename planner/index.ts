@@ -7,4 +7,9 @@
 // executor's; and every error a user can cause leaves as a PgError with PostgreSQL's code,
 // message and 1-based position.
 export { splitStatements, type ParsedStatement } from './sql/split.js'
-export { describeStatement, planStatement, type PlannerContext, type StatementDescription } from './planner.js'
+export {
+  describeStatement,
+  planStatement,
+  type PlannerContext,
+  type StatementDescription,
+} from './planner.js'

@@ -17,13 +17,16 @@ function insertedRows(statement: ExecutableStatement): ScalarValue[][] {
   const source = statement.source
   const empty: Batch = { length: 1, columns: [] }
   if (source.kind === 'values') {
-    return source.rows.map((row) => row.map((expr) => scalarAt(evaluate(expr, empty, evalContext), 0)))
+    return source.rows.map((row) =>
+      row.map((expr) => scalarAt(evaluate(expr, empty, evalContext), 0)),
+    )
   }
   assert.equal(source.kind, 'batches')
   if (source.kind !== 'batches') return []
   const rows: ScalarValue[][] = []
   for (const batch of source.batches) {
-    for (let row = 0; row < batch.length; row++) rows.push(batch.columns.map((column: Vector) => scalarAt(column, row)))
+    for (let row = 0; row < batch.length; row++)
+      rows.push(batch.columns.map((column: Vector) => scalarAt(column, row)))
   }
   return rows
 }
@@ -41,7 +44,11 @@ test('the INSERT fast path stores exactly what the general path stores', async (
     const fast = await planInsertValuesFast(sql, ctx)
     assert.ok(fast !== null, `fast path takes: ${sql}`)
     const general = await planStatementGeneral(sql, [], [], ctx)
-    assert.deepEqual(fast.kind === 'insert' ? fast.columns : null, general.kind === 'insert' ? general.columns : null, sql)
+    assert.deepEqual(
+      fast.kind === 'insert' ? fast.columns : null,
+      general.kind === 'insert' ? general.columns : null,
+      sql,
+    )
     assert.deepEqual(insertedRows(fast), insertedRows(general), sql)
   }
 })
@@ -55,7 +62,7 @@ test('the fast path leaves mixed kinds, rounding and errors to the general path'
     "INSERT INTO events (status) VALUES ('x')", // bad input: likewise
     'INSERT INTO events (nope) VALUES (1)', // unknown column
     'INSERT INTO nope VALUES (1)', // unknown table
-    "INSERT INTO events (service) VALUES (true)", // boolean into text
+    'INSERT INTO events (service) VALUES (true)', // boolean into text
     'INSERT INTO events (duration) VALUES (1e400)', // float overflow
   ]) {
     assert.equal(await planInsertValuesFast(sql, ctx), null, sql)

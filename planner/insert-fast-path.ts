@@ -9,16 +9,27 @@
 // statement and reports the error with its position.
 import { isNumberLike, PgError, type Field, type SqlType, type Vector } from '../common/index.js'
 import { castVector } from '../executor/cast/cast-vector.js'
-import { makeBoolVector, makeNumberVector, makeTextVector } from '../executor/expr/vector-builders.js'
+import {
+  makeBoolVector,
+  makeNumberVector,
+  makeTextVector,
+} from '../executor/expr/vector-builders.js'
 import type { ExecutableStatement } from '../executor/plan.js'
 import type { ColumnInfo, TableInfo } from '../storage/api.js'
 import type { PlannerContext } from './planner.js'
-import { LiteralKind, scanInsertValues, type InsertValuesColumns } from './sql/insert-values-fast-path.js'
+import {
+  LiteralKind,
+  scanInsertValues,
+  type InsertValuesColumns,
+} from './sql/insert-values-fast-path.js'
 
 const plainInteger = /^[-+]?\d+$/
 
 /** Plans `text` when it is a literal-only INSERT ... VALUES the fast path takes; null otherwise. */
-export async function planInsertValuesFast(text: string, ctx: PlannerContext): Promise<ExecutableStatement | null> {
+export async function planInsertValuesFast(
+  text: string,
+  ctx: PlannerContext,
+): Promise<ExecutableStatement | null> {
   const scanned = scanInsertValues(text)
   if (scanned === null) return null
   const table = await ctx.catalog.getTable(ctx.tenant, scanned.table)
@@ -65,25 +76,45 @@ function targetColumns(scanned: InsertValuesColumns, table: TableInfo): ColumnIn
 }
 
 /** Converts one position's literals to `type`, or null when they are not all of one plain kind. */
-function convertColumn(scanned: InsertValuesColumns, position: number, type: SqlType, timeZone: string): Vector | null {
+function convertColumn(
+  scanned: InsertValuesColumns,
+  position: number,
+  type: SqlType,
+  timeZone: string,
+): Vector | null {
   const texts = scanned.texts[position]
   const kinds = scanned.kinds[position]
   if (texts === undefined || kinds === undefined) return null
   const kind = soleKind(kinds)
-  const validity = kinds.includes(LiteralKind.Null) ? kinds.map((k) => (k === LiteralKind.Null ? 0 : 1)) : null
+  const validity = kinds.includes(LiteralKind.Null)
+    ? kinds.map((k) => (k === LiteralKind.Null ? 0 : 1))
+    : null
   switch (kind) {
     case LiteralKind.Null:
     case LiteralKind.String: {
       // A quoted literal is of type unknown: the column type's input function reads it.
-      const unknown = makeTextVector('unknown', texts.map((t, row) => (validity?.[row] === 0 ? null : t)))
+      const unknown = makeTextVector(
+        'unknown',
+        texts.map((t, row) => (validity?.[row] === 0 ? null : t)),
+      )
       return castVector(unknown, type, { timeZone })
     }
     case LiteralKind.Number:
-      return isNumberLike(type) && type !== 'timestamptz' && type !== 'timestamp' && type !== 'date' && type !== 'oid'
+      return isNumberLike(type) &&
+        type !== 'timestamptz' &&
+        type !== 'timestamp' &&
+        type !== 'date' &&
+        type !== 'oid'
         ? convertNumbers(texts, validity, type, timeZone)
         : null
     case LiteralKind.Boolean:
-      return type === 'bool' ? makeBoolVector('bool', Uint8Array.from(texts, (t) => (t === 'true' ? 1 : 0)), validity) : null
+      return type === 'bool'
+        ? makeBoolVector(
+            'bool',
+            Uint8Array.from(texts, (t) => (t === 'true' ? 1 : 0)),
+            validity,
+          )
+        : null
     case null:
       return null
   }
@@ -106,7 +137,12 @@ function soleKind(kinds: Uint8Array): LiteralKind | null {
  * integer columns half away from zero, so those stay on the general path unless the column is
  * a float (numeric to float reads the decimal text, as Number() does).
  */
-function convertNumbers(texts: readonly string[], validity: Uint8Array | null, type: SqlType, timeZone: string): Vector | null {
+function convertNumbers(
+  texts: readonly string[],
+  validity: Uint8Array | null,
+  type: SqlType,
+  timeZone: string,
+): Vector | null {
   const values = new Float64Array(texts.length)
   const isFloatColumn = type === 'float8' || type === 'float4'
   for (let row = 0; row < texts.length; row++) {

@@ -2,7 +2,13 @@
 // segments touched) and plan (bind with the parameter values, pin the table's segments once,
 // cut the physical plan).
 import type { SqlType } from '../common/index.js'
-import type { ExecutableStatement, OutputField, PhysicalPlan, ScalarValue, SegmentRef } from '../executor/plan.js'
+import type {
+  ExecutableStatement,
+  OutputField,
+  PhysicalPlan,
+  ScalarValue,
+  SegmentRef,
+} from '../executor/plan.js'
 import type { Catalog } from '../storage/api.js'
 import { BindContext } from './bind/context.js'
 import { planInsertValuesFast } from './insert-fast-path.js'
@@ -61,13 +67,27 @@ export async function planStatementGeneral(
   const bound = await bindStatement(parseStatement(text), context, ctx)
   switch (bound.kind) {
     case 'query':
-      return { kind: 'query', plan: await planQuery(bound.select, ctx), fields: bound.select.fields }
+      return {
+        kind: 'query',
+        plan: await planQuery(bound.select, ctx),
+        fields: bound.select.fields,
+      }
     case 'insert': {
       const source: PhysicalPlan =
         bound.source.kind === 'values'
           ? { kind: 'values', fields: bound.columns, rows: bound.source.rows }
-          : { kind: 'project', input: await planQuery(bound.source.select, ctx), exprs: bound.source.casts }
-      return { kind: 'insert', tenant: ctx.tenant, table: bound.table.name, source, columns: bound.columns }
+          : {
+              kind: 'project',
+              input: await planQuery(bound.source.select, ctx),
+              exprs: bound.source.casts,
+            }
+      return {
+        kind: 'insert',
+        tenant: ctx.tenant,
+        table: bound.table.name,
+        source,
+        columns: bound.columns,
+      }
     }
     default:
       return bound
@@ -82,7 +102,13 @@ async function planQuery(select: BoundSelect, ctx: PlannerContext): Promise<Phys
 /** Takes the table's visible segments once: the snapshot the whole statement reads. */
 async function pinSegments(table: string, ctx: PlannerContext): Promise<SegmentRef[]> {
   const segments = await ctx.catalog.listSegments(ctx.tenant, table)
-  return segments.map((s) => ({ segmentId: s.segmentId, blobKey: s.blobKey, rows: s.rows, minTs: s.minTs, maxTs: s.maxTs }))
+  return segments.map((s) => ({
+    segmentId: s.segmentId,
+    blobKey: s.blobKey,
+    rows: s.rows,
+    minTs: s.minTs,
+    maxTs: s.maxTs,
+  }))
 }
 
 function fieldsOf(bound: BoundStatement): OutputField[] | null {
@@ -90,7 +116,9 @@ function fieldsOf(bound: BoundStatement): OutputField[] | null {
     case 'query':
       return [...bound.select.fields]
     case 'show':
-      return bound.name === 'all' ? null : [{ name: bound.name, type: 'text', tableOid: 0, columnNumber: 0 }]
+      return bound.name === 'all'
+        ? null
+        : [{ name: bound.name, type: 'text', tableOid: 0, columnNumber: 0 }]
     default:
       return null
   }

@@ -12,12 +12,24 @@ test('splits on semicolons and keeps offsets into the original string', () => {
 })
 
 test('ignores semicolons inside quotes, identifiers, dollar quotes and comments', () => {
-  assert.deepEqual(texts(`SELECT 'a;b'; SELECT "x;y" FROM t`), [`SELECT 'a;b'`, 'SELECT "x;y" FROM t'])
+  assert.deepEqual(texts(`SELECT 'a;b'; SELECT "x;y" FROM t`), [
+    `SELECT 'a;b'`,
+    'SELECT "x;y" FROM t',
+  ])
   assert.deepEqual(texts(`SELECT 'it''s;'; SELECT 2`), [`SELECT 'it''s;'`, 'SELECT 2'])
   assert.deepEqual(texts(`SELECT E'a\\';b'; SELECT 2`), [`SELECT E'a\\';b'`, 'SELECT 2'])
-  assert.deepEqual(texts('SELECT $$a;b$$; SELECT $q$ $$; $q$'), ['SELECT $$a;b$$', 'SELECT $q$ $$; $q$'])
-  assert.deepEqual(texts('SELECT 1 -- no; split\n; SELECT 2'), ['SELECT 1 -- no; split\n', 'SELECT 2'])
-  assert.deepEqual(texts('SELECT /* a /* nested; */ still; */ 1; SELECT 2'), ['SELECT /* a /* nested; */ still; */ 1', 'SELECT 2'])
+  assert.deepEqual(texts('SELECT $$a;b$$; SELECT $q$ $$; $q$'), [
+    'SELECT $$a;b$$',
+    'SELECT $q$ $$; $q$',
+  ])
+  assert.deepEqual(texts('SELECT 1 -- no; split\n; SELECT 2'), [
+    'SELECT 1 -- no; split\n',
+    'SELECT 2',
+  ])
+  assert.deepEqual(texts('SELECT /* a /* nested; */ still; */ 1; SELECT 2'), [
+    'SELECT /* a /* nested; */ still; */ 1',
+    'SELECT 2',
+  ])
 })
 
 test('a backslash does not escape in a standard string', () => {

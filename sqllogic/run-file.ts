@@ -211,8 +211,7 @@ async function runQuery(
   let result: QueryArrayResult | undefined
   try {
     const answer = (await client.query({ text: record.sql, rowMode: 'array' })) as
-      | QueryArrayResult
-      | QueryArrayResult[]
+      QueryArrayResult | QueryArrayResult[]
     result = lastResult(answer)
   } catch (error) {
     const caught = asServerError(error)

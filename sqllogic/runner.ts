@@ -186,7 +186,11 @@ function indent(lines: readonly string[] | undefined): string {
 
 function printFailure(file: string, failure: Failure): void {
   let text = `\nFAIL ${file}:${failure.line}: ${failure.message}\n`
-  if (failure.sql !== '') text += failure.sql.split('\n').map((l) => `  | ${l}\n`).join('')
+  if (failure.sql !== '')
+    text += failure.sql
+      .split('\n')
+      .map((l) => `  | ${l}\n`)
+      .join('')
   if (failure.actual !== undefined) {
     text += `  expected:\n${indent(failure.expected)}  actual:\n${indent(failure.actual)}`
   }

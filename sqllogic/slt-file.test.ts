@@ -55,9 +55,12 @@ test('parses statements, queries, conditions and halt with their line numbers', 
 })
 
 test('rejects unknown records and bad query headers with the line', () => {
-  assert.throws(() => parseSlt('\nloop i 1 2\n'), (error: unknown) => {
-    return error instanceof SltParseError && error.line === 2
-  })
+  assert.throws(
+    () => parseSlt('\nloop i 1 2\n'),
+    (error: unknown) => {
+      return error instanceof SltParseError && error.line === 2
+    },
+  )
   assert.throws(() => parseSlt('query it\nSELECT 1\n'), SltParseError)
   assert.throws(() => parseSlt('query I sideways\nSELECT 1\n'), SltParseError)
 })

@@ -119,7 +119,7 @@ function parseRecord(
     if (mode !== 'ok' && mode !== 'error') {
       throw new SltParseError(base.line, 'expected `statement ok` or `statement error`')
     }
-    const expectedError = mode === 'error' ? (words.slice(2).join(' ') || '.*') : undefined
+    const expectedError = mode === 'error' ? words.slice(2).join(' ') || '.*' : undefined
     const body = readUntilBlank(lines, headerIndex + 1)
     if (body.lines.length === 0) throw new SltParseError(base.line, 'statement without SQL')
     const sql = body.lines.join('\n')

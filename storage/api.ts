@@ -52,7 +52,12 @@ export interface Catalog {
   listTables(tenant: string): Promise<TableInfo[]>
   getTable(tenant: string, name: string): Promise<TableInfo | undefined>
   /** Creates the table; answers undefined when it exists and ifNotExists is set, throws 42P07 otherwise. */
-  createTable(tenant: string, name: string, columns: readonly Field[], ifNotExists: boolean): Promise<TableInfo | undefined>
+  createTable(
+    tenant: string,
+    name: string,
+    columns: readonly Field[],
+    ifNotExists: boolean,
+  ): Promise<TableInfo | undefined>
   /** Drops the table and its segments; answers false when it did not exist. */
   dropTable(tenant: string, name: string): Promise<boolean>
   /** The segments visible now: a consistent snapshot that a query pins for its whole run. */
@@ -76,7 +81,11 @@ export interface SegmentReader {
   /** Per-batch statistics for `column`, or undefined when the segment lacks the column. */
   batchStats(batchIndex: number, column: string): ColumnStats | undefined
   /** Reads a column of a batch as `type`; a column the segment lacks reads as all NULL. */
-  readColumn(batchIndex: number, column: string, type: SqlType): Promise<import('../common/index.js').Vector>
+  readColumn(
+    batchIndex: number,
+    column: string,
+    type: SqlType,
+  ): Promise<import('../common/index.js').Vector>
 }
 
 export interface StorageConfig {

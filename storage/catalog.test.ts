@@ -9,7 +9,10 @@ import { Keys, decodeTuple } from './key-layout.js'
 import { compareKeys } from './metadata-store.js'
 
 const newDataDir = (): string => mkdtempSync(join(tmpdir(), 'malamute-catalog-'))
-const isCode = (code: string) => (error: unknown): boolean => error instanceof PgError && error.code === code
+const isCode =
+  (code: string) =>
+  (error: unknown): boolean =>
+    error instanceof PgError && error.code === code
 
 test('key layout: tuples round trip and tenant ranges do not overlap', () => {
   const key = Keys.segment('acme\u0000x', 'logs', 'seg-1')
@@ -20,26 +23,51 @@ test('key layout: tuples round trip and tenant ranges do not overlap', () => {
   const outside = Keys.table('ab', 'x')
   assert.ok(compareKeys(range.start, inside) < 0 && compareKeys(inside, range.end) < 0)
   assert.ok(compareKeys(outside, range.end) >= 0 || compareKeys(outside, range.start) < 0)
-  assert.ok(compareKeys(Keys.column('t', 'x', 2), Keys.column('t', 'x', 10)) < 0, 'attnums order numerically')
+  assert.ok(
+    compareKeys(Keys.column('t', 'x', 2), Keys.column('t', 'x', 10)) < 0,
+    'attnums order numerically',
+  )
 })
 
 test('catalog: create, get, list, oids, attnums and the time column', async () => {
   const storage = await openStorage({ dataDir: newDataDir() })
   try {
-    const fields: Field[] = [{ name: 'time', type: 'text' }, { name: 'ts', type: 'timestamptz' }, { name: 'n', type: 'int8' }]
+    const fields: Field[] = [
+      { name: 'time', type: 'text' },
+      { name: 'ts', type: 'timestamptz' },
+      { name: 'n', type: 'int8' },
+    ]
     const logs = await storage.catalog.createTable('acme', 'logs', fields, false)
     assert.ok(logs !== undefined)
     assert.equal(logs.oid, 16384)
     assert.equal(logs.timeColumn, 'ts')
-    assert.deepEqual(logs.columns.map((column) => [column.name, column.attnum, column.declared]), [['time', 1, true], ['ts', 2, true], ['n', 3, true]])
+    assert.deepEqual(
+      logs.columns.map((column) => [column.name, column.attnum, column.declared]),
+      [
+        ['time', 1, true],
+        ['ts', 2, true],
+        ['n', 3, true],
+      ],
+    )
     const other = await storage.catalog.createTable('other', 'logs', [], false)
     assert.equal(other?.oid, 16385)
     assert.equal(other?.timeColumn, null)
     assert.deepEqual(await storage.catalog.getTable('acme', 'logs'), logs)
     assert.equal(await storage.catalog.getTable('acme', 'nope'), undefined)
-    await storage.catalog.createTable('acme', 'events', [{ name: 'timestamp', type: 'timestamp' }], false)
-    const names = (await storage.catalog.listTables('acme')).map((table) => [table.name, table.timeColumn])
-    assert.deepEqual(names, [['events', 'timestamp'], ['logs', 'ts']])
+    await storage.catalog.createTable(
+      'acme',
+      'events',
+      [{ name: 'timestamp', type: 'timestamp' }],
+      false,
+    )
+    const names = (await storage.catalog.listTables('acme')).map((table) => [
+      table.name,
+      table.timeColumn,
+    ])
+    assert.deepEqual(names, [
+      ['events', 'timestamp'],
+      ['logs', 'ts'],
+    ])
   } finally {
     await storage.close()
   }
@@ -49,10 +77,16 @@ test('catalog: 42P07 for an existing table unless ifNotExists, 42701 for repeate
   const storage = await openStorage({ dataDir: newDataDir() })
   try {
     await storage.catalog.createTable('t', 'x', [], false)
-    await assert.rejects(storage.catalog.createTable('t', 'x', [], false), (error: unknown) =>
-      isCode('42P07')(error) && (error as PgError).message === 'relation "x" already exists')
+    await assert.rejects(
+      storage.catalog.createTable('t', 'x', [], false),
+      (error: unknown) =>
+        isCode('42P07')(error) && (error as PgError).message === 'relation "x" already exists',
+    )
     assert.equal(await storage.catalog.createTable('t', 'x', [], true), undefined)
-    const repeated: Field[] = [{ name: 'a', type: 'int4' }, { name: 'a', type: 'text' }]
+    const repeated: Field[] = [
+      { name: 'a', type: 'int4' },
+      { name: 'a', type: 'text' },
+    ]
     await assert.rejects(storage.catalog.createTable('t', 'y', repeated, false), isCode('42701'))
   } finally {
     await storage.close()
@@ -62,9 +96,13 @@ test('catalog: 42P07 for an existing table unless ifNotExists, 42701 for repeate
 test('catalog: concurrent creates of one table: one wins, oids stay unique', async () => {
   const storage = await openStorage({ dataDir: newDataDir() })
   try {
-    const attempts = await Promise.allSettled(Array.from({ length: 5 }, () => storage.catalog.createTable('t', 'same', [], false)))
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 5 }, () => storage.catalog.createTable('t', 'same', [], false)),
+    )
     assert.equal(attempts.filter((attempt) => attempt.status === 'fulfilled').length, 1)
-    const oids = await Promise.all(['a', 'b', 'c', 'd'].map((name) => storage.catalog.createTable('t', name, [], false)))
+    const oids = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((name) => storage.catalog.createTable('t', name, [], false)),
+    )
     assert.equal(new Set(oids.map((table) => table?.oid)).size, 4)
   } finally {
     await storage.close()
@@ -79,7 +117,9 @@ test('catalog: drop removes the table, its segments and their files; survives re
     await storage.catalog.createTable('t', 'kept', [], false)
     await storage.writer.append('t', 'gone', [{ name: 'n', type: 'int4' }], {
       length: 2,
-      columns: [{ kind: 'number', type: 'int4', length: 2, validity: null, values: Float64Array.of(1, 2) }],
+      columns: [
+        { kind: 'number', type: 'int4', length: 2, validity: null, values: Float64Array.of(1, 2) },
+      ],
     })
     const [segment] = await storage.catalog.listSegments('t', 'gone')
     assert.ok(segment !== undefined)
@@ -91,7 +131,10 @@ test('catalog: drop removes the table, its segments and their files; survives re
     assert.equal(existsSync(join(dataDir, 'segments', segment.blobKey)), false)
     await storage.close()
     storage = await openStorage({ dataDir })
-    assert.deepEqual((await storage.catalog.listTables('t')).map((table) => table.name), ['kept'])
+    assert.deepEqual(
+      (await storage.catalog.listTables('t')).map((table) => table.name),
+      ['kept'],
+    )
     const recreated = await storage.catalog.createTable('t', 'gone', [], false)
     assert.deepEqual(recreated?.columns, [])
   } finally {

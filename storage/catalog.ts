@@ -23,13 +23,18 @@ interface TableRecord {
 /** The time column: the first column named ts, timestamp or time of a timestamp type. */
 export function timeColumnOf(columns: readonly ColumnInfo[]): string | null {
   const found = columns.find(
-    (column) => TimeColumnNames.has(column.name) && (column.type === 'timestamptz' || column.type === 'timestamp'),
+    (column) =>
+      TimeColumnNames.has(column.name) &&
+      (column.type === 'timestamptz' || column.type === 'timestamp'),
   )
   return found?.name ?? null
 }
 
 export function undefinedTable(name: string): PgError {
-  return new PgError({ code: SqlState.undefinedTable, message: `relation "${name}" does not exist` })
+  return new PgError({
+    code: SqlState.undefinedTable,
+    message: `relation "${name}" does not exist`,
+  })
 }
 
 /** Reads a table with its columns (ordered by attnum) through `reader`. */
@@ -42,7 +47,9 @@ export async function readTable(
   if (bytes === undefined) return undefined
   const record = decodeRecord<TableRecord>(bytes)
   const range = Keys.columnsOf(tenant, name)
-  const columns = (await reader.getRange(range.start, range.end)).map((entry) => decodeRecord<ColumnInfo>(entry.value))
+  const columns = (await reader.getRange(range.start, range.end)).map((entry) =>
+    decodeRecord<ColumnInfo>(entry.value),
+  )
   return { ...record, columns, timeColumn: timeColumnOf(columns) }
 }
 
@@ -82,7 +89,10 @@ function decodeSegment(bytes: Uint8Array): SegmentMeta {
 }
 
 function duplicateColumn(name: string): PgError {
-  return new PgError({ code: SqlState.duplicateColumn, message: `column "${name}" specified more than once` })
+  return new PgError({
+    code: SqlState.duplicateColumn,
+    message: `column "${name}" specified more than once`,
+  })
 }
 
 async function allocateOid(tx: MetadataTransaction): Promise<number> {
@@ -101,7 +111,9 @@ export class MetadataCatalog implements Catalog {
   async listTables(tenant: string): Promise<TableInfo[]> {
     return this.metadata.read(async (reader) => {
       const range = Keys.tablesOf(tenant)
-      const records = (await reader.getRange(range.start, range.end)).map((entry) => decodeRecord<TableRecord>(entry.value))
+      const records = (await reader.getRange(range.start, range.end)).map((entry) =>
+        decodeRecord<TableRecord>(entry.value),
+      )
       const tables: TableInfo[] = []
       for (const record of records) {
         const table = await readTable(reader, tenant, record.name)
@@ -129,9 +141,17 @@ export class MetadataCatalog implements Catalog {
     return this.metadata.transact(async (tx) => {
       if ((await tx.get(Keys.table(tenant, name))) !== undefined) {
         if (ifNotExists) return undefined
-        throw new PgError({ code: SqlState.duplicateTable, message: `relation "${name}" already exists` })
+        throw new PgError({
+          code: SqlState.duplicateTable,
+          message: `relation "${name}" already exists`,
+        })
       }
-      const record: TableRecord = { oid: await allocateOid(tx), tenant, name, createdAtMs: Date.now() }
+      const record: TableRecord = {
+        oid: await allocateOid(tx),
+        tenant,
+        name,
+        createdAtMs: Date.now(),
+      }
       tx.set(Keys.table(tenant, name), encodeRecord(record))
       const table: TableInfo = { ...record, columns: [], timeColumn: null }
       const infos = columns.map((field, index) => addColumn(tx, table, field, true, index + 1))
@@ -143,7 +163,9 @@ export class MetadataCatalog implements Catalog {
     const blobKeys = await this.metadata.transact(async (tx) => {
       if ((await tx.get(Keys.table(tenant, name))) === undefined) return undefined
       const segments = Keys.segmentsOf(tenant, name)
-      const keys = (await tx.getRange(segments.start, segments.end)).map((entry) => decodeSegment(entry.value).blobKey)
+      const keys = (await tx.getRange(segments.start, segments.end)).map(
+        (entry) => decodeSegment(entry.value).blobKey,
+      )
       tx.clear(Keys.table(tenant, name))
       const columns = Keys.columnsOf(tenant, name)
       tx.clearRange(columns.start, columns.end)
@@ -160,7 +182,9 @@ export class MetadataCatalog implements Catalog {
   async listSegments(tenant: string, table: string): Promise<SegmentMeta[]> {
     return this.metadata.read(async (reader) => {
       const range = Keys.segmentsOf(tenant, table)
-      return (await reader.getRange(range.start, range.end)).map((entry) => decodeSegment(entry.value))
+      return (await reader.getRange(range.start, range.end)).map((entry) =>
+        decodeSegment(entry.value),
+      )
     })
   }
 

@@ -76,7 +76,9 @@ export async function openStorage(config: EmbeddedStorageConfig): Promise<Embedd
   await catalog.collectGarbage()
   const writer = new GroupCommitIngestWriter(catalog, metadata, blobs, {
     ...(config.flushIntervalMs === undefined ? {} : { flushIntervalMs: config.flushIntervalMs }),
-    ...(config.flushRowsThreshold === undefined ? {} : { flushRowsThreshold: config.flushRowsThreshold }),
+    ...(config.flushRowsThreshold === undefined
+      ? {}
+      : { flushRowsThreshold: config.flushRowsThreshold }),
   })
   const footers = new SegmentFooterCache(FooterCacheEntriesMax)
   let closed = false
@@ -86,7 +88,8 @@ export async function openStorage(config: EmbeddedStorageConfig): Promise<Embedd
     blobs,
     catalog,
     writer,
-    openSegment: (blobKey: string): Promise<SegmentReader> => openSegmentReader(blobs, blobKey, footers),
+    openSegment: (blobKey: string): Promise<SegmentReader> =>
+      openSegmentReader(blobs, blobKey, footers),
     close: async (): Promise<void> => {
       if (closed) return
       closed = true

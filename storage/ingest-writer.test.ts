@@ -7,10 +7,22 @@ import { PgError, isNullAt, type Batch, type Field, type Vector } from '../commo
 import { encodeSegment, openSegmentsForWorker, openStorage, type EmbeddedStorage } from './index.js'
 
 const newDataDir = (): string => mkdtempSync(join(tmpdir(), 'malamute-ingest-'))
-const isCode = (code: string) => (error: unknown): boolean => error instanceof PgError && error.code === code
+const isCode =
+  (code: string) =>
+  (error: unknown): boolean =>
+    error instanceof PgError && error.code === code
 
-const numbers = (type: 'int8' | 'timestamptz' | 'float8', values: number[], validity: Uint8Array | null = null): Vector =>
-  ({ kind: 'number', type, length: values.length, validity, values: Float64Array.from(values) })
+const numbers = (
+  type: 'int8' | 'timestamptz' | 'float8',
+  values: number[],
+  validity: Uint8Array | null = null,
+): Vector => ({
+  kind: 'number',
+  type,
+  length: values.length,
+  validity,
+  values: Float64Array.from(values),
+})
 
 function texts(values: string[]): Vector {
   const encoded = values.map((value) => new TextEncoder().encode(value))
@@ -21,7 +33,13 @@ function texts(values: string[]): Vector {
   return { kind: 'text', type: 'text', length: values.length, validity: null, offsets, data }
 }
 
-async function readAll(storage: EmbeddedStorage, tenant: string, table: string, column: string, type: 'int8' | 'timestamptz' | 'text'): Promise<(number | string | null)[]> {
+async function readAll(
+  storage: EmbeddedStorage,
+  tenant: string,
+  table: string,
+  column: string,
+  type: 'int8' | 'timestamptz' | 'text',
+): Promise<(number | string | null)[]> {
   const values: (number | string | null)[] = []
   for (const segment of await storage.catalog.listSegments(tenant, table)) {
     const reader = await storage.openSegment(segment.blobKey)
@@ -30,14 +48,22 @@ async function readAll(storage: EmbeddedStorage, tenant: string, table: string, 
       for (let row = 0; row < vector.length; row++) {
         if (isNullAt(vector, row)) values.push(null)
         else if (vector.kind === 'number') values.push(vector.values[row]!)
-        else if (vector.kind === 'text') values.push(new TextDecoder().decode(vector.data.subarray(vector.offsets[row], vector.offsets[row + 1])))
+        else if (vector.kind === 'text')
+          values.push(
+            new TextDecoder().decode(
+              vector.data.subarray(vector.offsets[row], vector.offsets[row + 1]),
+            ),
+          )
       }
     }
   }
   return values
 }
 
-const eventFields: Field[] = [{ name: 'ts', type: 'timestamptz' }, { name: 'id', type: 'int8' }]
+const eventFields: Field[] = [
+  { name: 'ts', type: 'timestamptz' },
+  { name: 'id', type: 'int8' },
+]
 
 test('ingest: concurrent appends share segments; every row reads back, sorted by ts', async () => {
   const storage = await openStorage({ dataDir: newDataDir(), flushIntervalMs: 20 })
@@ -48,23 +74,42 @@ test('ingest: concurrent appends share segments; every row reads back, sorted by
     const appends = Array.from({ length: callers }, (_, caller) => {
       const ids = Array.from({ length: rowsEach }, (_, row) => caller * rowsEach + row)
       const ts = ids.map((id) => 1_700_000_000_000_000 + ((id * 7919) % 10_000))
-      const batch: Batch = { length: rowsEach, columns: [numbers('timestamptz', ts), numbers('int8', ids)] }
+      const batch: Batch = {
+        length: rowsEach,
+        columns: [numbers('timestamptz', ts), numbers('int8', ids)],
+      }
       return storage.writer.append('acme', 'events', eventFields, batch)
     })
-    assert.deepEqual(await Promise.all(appends), Array.from({ length: callers }, () => rowsEach))
+    assert.deepEqual(
+      await Promise.all(appends),
+      Array.from({ length: callers }, () => rowsEach),
+    )
     const segments = await storage.catalog.listSegments('acme', 'events')
-    assert.ok(segments.length < callers, `group commit shares segments (${segments.length} for ${callers} appends)`)
-    assert.equal(segments.reduce((sum, segment) => sum + segment.rows, 0), callers * rowsEach)
+    assert.ok(
+      segments.length < callers,
+      `group commit shares segments (${segments.length} for ${callers} appends)`,
+    )
+    assert.equal(
+      segments.reduce((sum, segment) => sum + segment.rows, 0),
+      callers * rowsEach,
+    )
     const ids = (await readAll(storage, 'acme', 'events', 'id', 'int8')) as number[]
-    assert.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: callers * rowsEach }, (_, id) => id))
+    assert.deepEqual(
+      [...ids].sort((a, b) => a - b),
+      Array.from({ length: callers * rowsEach }, (_, id) => id),
+    )
     for (const segment of segments) {
       const reader = await storage.openSegment(segment.blobKey)
       const ts = await reader.readColumn(0, 'ts', 'timestamptz')
       assert.ok(ts.kind === 'number')
-      for (let row = 1; row < ts.length; row++) assert.ok(ts.values[row - 1]! <= ts.values[row]!, 'rows are sorted by ts')
+      for (let row = 1; row < ts.length; row++)
+        assert.ok(ts.values[row - 1]! <= ts.values[row]!, 'rows are sorted by ts')
       assert.equal(segment.minTs, ts.values[0])
       assert.equal(segment.level, 0)
-      assert.deepEqual(segment.columns.map((column) => column.name), ['ts', 'id'])
+      assert.deepEqual(
+        segment.columns.map((column) => column.name),
+        ['ts', 'id'],
+      )
     }
   } finally {
     await storage.close()
@@ -75,23 +120,54 @@ test('ingest: new fields become columns; type conflicts are 42804; missing table
   const storage = await openStorage({ dataDir: newDataDir(), flushIntervalMs: 1 })
   try {
     await storage.catalog.createTable('acme', 'logs', [{ name: 'id', type: 'int8' }], false)
-    await storage.writer.append('acme', 'logs', [{ name: 'msg', type: 'text' }, { name: 'id', type: 'int8' }], {
-      length: 2, columns: [texts(['hello', 'world']), numbers('int8', [1, 2])],
-    })
-    await storage.writer.append('acme', 'logs', [{ name: 'ts', type: 'timestamptz' }], { length: 1, columns: [numbers('timestamptz', [5])] })
-    const table = await storage.catalog.getTable('acme', 'logs')
-    assert.deepEqual(table?.columns.map((column) => [column.name, column.type, column.attnum, column.declared]), [
-      ['id', 'int8', 1, true], ['msg', 'text', 2, false], ['ts', 'timestamptz', 3, false],
-    ])
-    assert.equal(table?.timeColumn, 'ts')
-    assert.deepEqual(await readAll(storage, 'acme', 'logs', 'msg', 'text'), ['hello', 'world', null])
-    await assert.rejects(
-      storage.writer.append('acme', 'logs', [{ name: 'msg', type: 'int8' }], { length: 1, columns: [numbers('int8', [1])] }),
-      (error: unknown) => isCode('42804')(error) && /column "msg" is of type text/.test((error as Error).message),
+    await storage.writer.append(
+      'acme',
+      'logs',
+      [
+        { name: 'msg', type: 'text' },
+        { name: 'id', type: 'int8' },
+      ],
+      {
+        length: 2,
+        columns: [texts(['hello', 'world']), numbers('int8', [1, 2])],
+      },
     )
-    await assert.rejects(storage.writer.append('acme', 'nope', [], { length: 0, columns: [] }), isCode('42P01'))
+    await storage.writer.append('acme', 'logs', [{ name: 'ts', type: 'timestamptz' }], {
+      length: 1,
+      columns: [numbers('timestamptz', [5])],
+    })
+    const table = await storage.catalog.getTable('acme', 'logs')
+    assert.deepEqual(
+      table?.columns.map((column) => [column.name, column.type, column.attnum, column.declared]),
+      [
+        ['id', 'int8', 1, true],
+        ['msg', 'text', 2, false],
+        ['ts', 'timestamptz', 3, false],
+      ],
+    )
+    assert.equal(table?.timeColumn, 'ts')
+    assert.deepEqual(await readAll(storage, 'acme', 'logs', 'msg', 'text'), [
+      'hello',
+      'world',
+      null,
+    ])
     await assert.rejects(
-      storage.writer.append('acme', 'logs', [{ name: 'id', type: 'int8' }], { length: 1, columns: [numbers('int8', [2 ** 60])] }),
+      storage.writer.append('acme', 'logs', [{ name: 'msg', type: 'int8' }], {
+        length: 1,
+        columns: [numbers('int8', [1])],
+      }),
+      (error: unknown) =>
+        isCode('42804')(error) && /column "msg" is of type text/.test((error as Error).message),
+    )
+    await assert.rejects(
+      storage.writer.append('acme', 'nope', [], { length: 0, columns: [] }),
+      isCode('42P01'),
+    )
+    await assert.rejects(
+      storage.writer.append('acme', 'logs', [{ name: 'id', type: 'int8' }], {
+        length: 1,
+        columns: [numbers('int8', [2 ** 60])],
+      }),
       isCode('22003'),
     )
   } finally {
@@ -103,8 +179,14 @@ test('ingest: two appends racing to add one new column with two types: the secon
   const storage = await openStorage({ dataDir: newDataDir(), flushIntervalMs: 5 })
   try {
     await storage.catalog.createTable('t', 'x', [], false)
-    const first = storage.writer.append('t', 'x', [{ name: 'v', type: 'int8' }], { length: 1, columns: [numbers('int8', [1])] })
-    const second = storage.writer.append('t', 'x', [{ name: 'v', type: 'float8' }], { length: 1, columns: [numbers('float8', [1.5])] })
+    const first = storage.writer.append('t', 'x', [{ name: 'v', type: 'int8' }], {
+      length: 1,
+      columns: [numbers('int8', [1])],
+    })
+    const second = storage.writer.append('t', 'x', [{ name: 'v', type: 'float8' }], {
+      length: 1,
+      columns: [numbers('float8', [1.5])],
+    })
     const [firstOutcome, secondOutcome] = await Promise.allSettled([first, second])
     assert.deepEqual(firstOutcome, { status: 'fulfilled', value: 1 })
     assert.ok(secondOutcome.status === 'rejected' && isCode('42804')(secondOutcome.reason))
@@ -118,7 +200,10 @@ test('ingest: a table dropped before the commit rejects the group and commits no
   const storage = await openStorage({ dataDir, flushIntervalMs: 30 })
   try {
     await storage.catalog.createTable('t', 'doomed', [], false)
-    const pending = storage.writer.append('t', 'doomed', [{ name: 'id', type: 'int8' }], { length: 1, columns: [numbers('int8', [1])] })
+    const pending = storage.writer.append('t', 'doomed', [{ name: 'id', type: 'int8' }], {
+      length: 1,
+      columns: [numbers('int8', [1])],
+    })
     await storage.catalog.dropTable('t', 'doomed')
     await storage.catalog.createTable('t', 'doomed', [], false)
     await assert.rejects(pending, isCode('42P01'))
@@ -134,16 +219,24 @@ test('ingest: a blob written but never committed is invisible, before and after 
   let storage = await openStorage({ dataDir, flushIntervalMs: 1 })
   try {
     await storage.catalog.createTable('t', 'x', eventFields, false)
-    await storage.writer.append('t', 'x', eventFields, { length: 1, columns: [numbers('timestamptz', [10]), numbers('int8', [1])] })
+    await storage.writer.append('t', 'x', eventFields, {
+      length: 1,
+      columns: [numbers('timestamptz', [10]), numbers('int8', [1])],
+    })
     // What a writer that crashed between BlobStore.put and the metadata commit leaves behind.
     const orphan = encodeSegment(eventFields, [numbers('timestamptz', [20]), numbers('int8', [2])])
     const table = await storage.catalog.getTable('t', 'x')
     await storage.blobs.put(`t${table?.oid}/zzzz-orphan.seg`, orphan.bytes)
-    const visible = async (): Promise<number[]> => (await readAll(storage, 't', 'x', 'id', 'int8')) as number[]
+    const visible = async (): Promise<number[]> =>
+      (await readAll(storage, 't', 'x', 'id', 'int8')) as number[]
     assert.deepEqual(await visible(), [1])
     await storage.close()
     storage = await openStorage({ dataDir })
-    assert.deepEqual(await visible(), [1], 'committed rows survive restart; the orphan stays invisible')
+    assert.deepEqual(
+      await visible(),
+      [1],
+      'committed rows survive restart; the orphan stays invisible',
+    )
     assert.equal((await storage.catalog.listSegments('t', 'x')).length, 1)
   } finally {
     await storage.close()
@@ -158,14 +251,20 @@ test('ingest: the row threshold cuts flushes; big appends split into 8192-row ba
     const rows = 10_000
     const ids = Array.from({ length: rows }, (_, row) => rows - row)
     const started = Date.now()
-    await storage.writer.append('t', 'big', eventFields, { length: rows, columns: [numbers('timestamptz', ids), numbers('int8', ids)] })
+    await storage.writer.append('t', 'big', eventFields, {
+      length: rows,
+      columns: [numbers('timestamptz', ids), numbers('int8', ids)],
+    })
     assert.ok(Date.now() - started < 1000, 'reaching the threshold flushes before the interval')
     const [segment] = await storage.catalog.listSegments('t', 'big')
     assert.ok(segment !== undefined)
     assert.deepEqual([segment.minTs, segment.maxTs, segment.rows], [1, rows, rows])
     const worker = openSegmentsForWorker(dataDir)
     const reader = await worker.openSegment(segment.blobKey)
-    assert.deepEqual([reader.batchCount, reader.batchRows(0), reader.batchRows(1)], [2, 8192, rows - 8192])
+    assert.deepEqual(
+      [reader.batchCount, reader.batchRows(0), reader.batchRows(1)],
+      [2, 8192, rows - 8192],
+    )
     const last = await reader.readColumn(1, 'id', 'int8')
     assert.equal(last.kind === 'number' ? last.values[last.length - 1] : undefined, rows)
   } finally {
@@ -178,9 +277,14 @@ test('ingest: segment records keep non-finite float bounds (JSON has no NaN)', a
   try {
     await storage.catalog.createTable('t', 'f', [{ name: 'v', type: 'float8' }], false)
     const values = numbers('float8', [1, -Infinity, NaN, 2])
-    await storage.writer.append('t', 'f', [{ name: 'v', type: 'float8' }], { length: 4, columns: [values] })
+    await storage.writer.append('t', 'f', [{ name: 'v', type: 'float8' }], {
+      length: 4,
+      columns: [values],
+    })
     const [segment] = await storage.catalog.listSegments('t', 'f')
-    assert.deepEqual(segment?.columns, [{ name: 'v', type: 'float8', nullCount: 0, min: -Infinity, max: NaN }])
+    assert.deepEqual(segment?.columns, [
+      { name: 'v', type: 'float8', nullCount: 0, min: -Infinity, max: NaN },
+    ])
   } finally {
     await storage.close()
   }

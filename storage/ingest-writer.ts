@@ -103,7 +103,10 @@ export class GroupCommitIngestWriter implements IngestWriter {
       )
       assert(column.type === field.type, 'column vectors have their field type')
       if (names.has(field.name)) {
-        throw new PgError({ code: SqlState.duplicateColumn, message: `column "${field.name}" specified more than once` })
+        throw new PgError({
+          code: SqlState.duplicateColumn,
+          message: `column "${field.name}" specified more than once`,
+        })
       }
       names.add(field.name)
       checkValuesFit(column)
@@ -137,8 +140,16 @@ export class GroupCommitIngestWriter implements IngestWriter {
     let buffer = this.buffers.get(key)
     if (buffer === undefined) {
       buffer = {
-        key, tenant: info.tenant, table: info.name, oid: info.oid, pending: [], rows: 0,
-        pendingTypes: new Map(), timer: null, flushing: null, dueWhileFlushing: false,
+        key,
+        tenant: info.tenant,
+        table: info.name,
+        oid: info.oid,
+        pending: [],
+        rows: 0,
+        pendingTypes: new Map(),
+        timer: null,
+        flushing: null,
+        dueWhileFlushing: false,
       }
       this.buffers.set(key, buffer)
     }
@@ -149,7 +160,8 @@ export class GroupCommitIngestWriter implements IngestWriter {
     const columns = new Map(info.columns.map((column) => [column.name, column.type]))
     for (const field of fields) {
       const known = columns.get(field.name) ?? buffer.pendingTypes.get(field.name)
-      if (known !== undefined && known !== field.type) throw typeMismatch(field.name, known, field.type)
+      if (known !== undefined && known !== field.type)
+        throw typeMismatch(field.name, known, field.type)
     }
   }
 
@@ -183,7 +195,8 @@ export class GroupCommitIngestWriter implements IngestWriter {
     buffer.flushing = this.flushGroup(buffer, group).finally(() => {
       buffer.flushing = null
       if (buffer.pending.length === 0) {
-        if (buffer.timer === null && this.buffers.get(buffer.key) === buffer) this.buffers.delete(buffer.key)
+        if (buffer.timer === null && this.buffers.get(buffer.key) === buffer)
+          this.buffers.delete(buffer.key)
       } else if (buffer.dueWhileFlushing || buffer.rows >= this.flushRowsThreshold) {
         this.startFlush(buffer)
       } else if (buffer.timer === null) {
@@ -207,11 +220,17 @@ export class GroupCommitIngestWriter implements IngestWriter {
       const arrivalUs = Date.now() * 1000
       const timeStats = stats.find((column) => column.name === sorted.timeColumn)
       const segment: SegmentMeta = {
-        segmentId, tenant: buffer.tenant, table: buffer.table, blobKey,
-        rows: footer.rows, bytes: bytes.length,
+        segmentId,
+        tenant: buffer.tenant,
+        table: buffer.table,
+        blobKey,
+        rows: footer.rows,
+        bytes: bytes.length,
         minTs: typeof timeStats?.min === 'number' ? timeStats.min : arrivalUs,
         maxTs: typeof timeStats?.max === 'number' ? timeStats.max : arrivalUs,
-        level: 0, createdAtMs: Date.now(), columns: stats,
+        level: 0,
+        createdAtMs: Date.now(),
+        columns: stats,
       }
       await this.commit(buffer, fields, segment)
     } catch (error) {

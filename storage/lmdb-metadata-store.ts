@@ -62,7 +62,13 @@ function readRange(
 ): KeyValue[] {
   // lmdb's reverse ranges go from `start` down to `end`, so swap the bounds.
   const options = reverse
-    ? { start: toBuffer(end), end: toBuffer(start), reverse: true, exclusiveStart: true, inclusiveEnd: true }
+    ? {
+        start: toBuffer(end),
+        end: toBuffer(start),
+        reverse: true,
+        exclusiveStart: true,
+        inclusiveEnd: true,
+      }
     : { start: toBuffer(start), end: toBuffer(end) }
   const entries: KeyValue[] = []
   if (compareKeys(start, end) >= 0) return entries
@@ -120,8 +126,15 @@ class LmdbTransaction implements MetadataTransaction {
     // With own writes in the range, read it whole and apply them; the limit applies after.
     const snapshotLimit = touched ? undefined : options.limit
     const entries = readRange(this.db, start, end, snapshotLimit, reverse, this.snapshot)
-    this.rangeReads.push({ start: start.slice(), end: end.slice(), limit: snapshotLimit, reverse, entries })
-    if (!touched) return entries.map((entry) => ({ key: entry.key.slice(), value: entry.value.slice() }))
+    this.rangeReads.push({
+      start: start.slice(),
+      end: end.slice(),
+      limit: snapshotLimit,
+      reverse,
+      entries,
+    })
+    if (!touched)
+      return entries.map((entry) => ({ key: entry.key.slice(), value: entry.value.slice() }))
     return this.applyWrites(entries, start, end, options)
   }
 
@@ -181,7 +194,8 @@ class LmdbTransaction implements MetadataTransaction {
       for (let index = 0; index < now.length; index++) {
         const before = read.entries[index]
         const after = now[index]
-        if (!sameBytes(before?.key, after?.key) || !sameBytes(before?.value, after?.value)) return false
+        if (!sameBytes(before?.key, after?.key) || !sameBytes(before?.value, after?.value))
+          return false
       }
     }
     return true
@@ -195,7 +209,9 @@ class LmdbTransaction implements MetadataTransaction {
       } else if (write.kind === 'clear') {
         this.db.removeSync(toBuffer(write.key))
       } else {
-        const keys = readRange(this.db, write.start, write.end, undefined, false).map((entry) => entry.key)
+        const keys = readRange(this.db, write.start, write.end, undefined, false).map(
+          (entry) => entry.key,
+        )
         for (const key of keys) this.db.removeSync(toBuffer(key))
       }
     }

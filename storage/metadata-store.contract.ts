@@ -24,7 +24,9 @@ async function putAll(store: MetadataStore, pairs: readonly [string, string][]):
 
 /** Runs the contract suite against stores from `harness`. */
 export function metadataStoreContract(name: string, harness: MetadataStoreHarness): void {
-  const withStore = async (body: (store: MetadataStore) => Promise<MetadataStore | void>): Promise<void> => {
+  const withStore = async (
+    body: (store: MetadataStore) => Promise<MetadataStore | void>,
+  ): Promise<void> => {
     let store = await harness.open()
     try {
       store = (await body(store)) ?? store
@@ -48,36 +50,72 @@ export function metadataStoreContract(name: string, harness: MetadataStoreHarnes
 
   test(`${name}: getRange orders bytewise, honours limit and reverse, end exclusive`, () =>
     withStore(async (store) => {
-      await putAll(store, [['k/b', 'b'], ['k/a', 'a'], ['k/c', 'c'], ['k0', 'x'], ['k/', 'empty']])
+      await putAll(store, [
+        ['k/b', 'b'],
+        ['k/a', 'a'],
+        ['k/c', 'c'],
+        ['k0', 'x'],
+        ['k/', 'empty'],
+      ])
       const prefix = bytes('k/')
       await store.read(async (reader) => {
         const all = await reader.getRange(prefix, prefixEnd(prefix))
-        assert.deepEqual(all.map((entry) => text(entry.key)), ['k/', 'k/a', 'k/b', 'k/c'])
+        assert.deepEqual(
+          all.map((entry) => text(entry.key)),
+          ['k/', 'k/a', 'k/b', 'k/c'],
+        )
         const firstTwo = await reader.getRange(prefix, prefixEnd(prefix), { limit: 2 })
-        assert.deepEqual(firstTwo.map((entry) => text(entry.value)), ['empty', 'a'])
-        const lastTwo = await reader.getRange(prefix, prefixEnd(prefix), { limit: 2, reverse: true })
-        assert.deepEqual(lastTwo.map((entry) => text(entry.key)), ['k/c', 'k/b'])
+        assert.deepEqual(
+          firstTwo.map((entry) => text(entry.value)),
+          ['empty', 'a'],
+        )
+        const lastTwo = await reader.getRange(prefix, prefixEnd(prefix), {
+          limit: 2,
+          reverse: true,
+        })
+        assert.deepEqual(
+          lastTwo.map((entry) => text(entry.key)),
+          ['k/c', 'k/b'],
+        )
         const upToC = await reader.getRange(bytes('k/a'), bytes('k/c'))
-        assert.deepEqual(upToC.map((entry) => text(entry.key)), ['k/a', 'k/b'])
+        assert.deepEqual(
+          upToC.map((entry) => text(entry.key)),
+          ['k/a', 'k/b'],
+        )
         assert.deepEqual(await reader.getRange(bytes('k/c'), bytes('k/a')), [])
       })
     }))
 
   test(`${name}: getRange merges the transaction's own writes`, () =>
     withStore(async (store) => {
-      await putAll(store, [['r/1', 'one'], ['r/2', 'two'], ['r/3', 'three']])
+      await putAll(store, [
+        ['r/1', 'one'],
+        ['r/2', 'two'],
+        ['r/3', 'three'],
+      ])
       await store.transact(async (tx) => {
         tx.clear(bytes('r/1'))
         tx.set(bytes('r/4'), bytes('four'))
         tx.clearRange(bytes('r/2'), bytes('r/3'))
         tx.set(bytes('r/0'), bytes('zero'))
         const seen = await tx.getRange(bytes('r/'), prefixEnd(bytes('r/')), { limit: 2 })
-        assert.deepEqual(seen.map((entry) => text(entry.key)), ['r/0', 'r/3'])
+        assert.deepEqual(
+          seen.map((entry) => text(entry.key)),
+          ['r/0', 'r/3'],
+        )
         const reversed = await tx.getRange(bytes('r/'), prefixEnd(bytes('r/')), { reverse: true })
-        assert.deepEqual(reversed.map((entry) => text(entry.key)), ['r/4', 'r/3', 'r/0'])
+        assert.deepEqual(
+          reversed.map((entry) => text(entry.key)),
+          ['r/4', 'r/3', 'r/0'],
+        )
       })
-      const after = await store.read((reader) => reader.getRange(bytes('r/'), prefixEnd(bytes('r/'))))
-      assert.deepEqual(after.map((entry) => text(entry.value)), ['zero', 'three', 'four'])
+      const after = await store.read((reader) =>
+        reader.getRange(bytes('r/'), prefixEnd(bytes('r/'))),
+      )
+      assert.deepEqual(
+        after.map((entry) => text(entry.value)),
+        ['zero', 'three', 'four'],
+      )
     }))
 
   test(`${name}: a throwing transaction writes nothing`, () =>
@@ -127,7 +165,10 @@ export function metadataStoreContract(name: string, harness: MetadataStoreHarnes
       await putAll(store, [['snap', 'before']])
       await store.read(async (reader) => {
         assert.equal(text(await reader.get(bytes('snap'))), 'before')
-        await putAll(store, [['snap', 'after'], ['snap2', 'new']])
+        await putAll(store, [
+          ['snap', 'after'],
+          ['snap2', 'new'],
+        ])
         assert.equal(text(await reader.get(bytes('snap'))), 'before')
         assert.equal(await reader.get(bytes('snap2')), undefined)
       })

@@ -10,7 +10,13 @@ import { GroupedAggregation } from './grouped-aggregation.js'
 
 const context = { timeZone: 'UTC', nowMicros: 0 }
 const column = (index: number, type: SqlType): Expr => ({ kind: 'column', index, type })
-const call = (fn: string, args: Expr[], type: SqlType, distinct = false, filter: Expr | null = null): AggregateCall => ({
+const call = (
+  fn: string,
+  args: Expr[],
+  type: SqlType,
+  distinct = false,
+  filter: Expr | null = null,
+): AggregateCall => ({
   fn,
   args,
   distinct,
@@ -19,14 +25,18 @@ const call = (fn: string, args: Expr[], type: SqlType, distinct = false, filter:
 })
 
 function batchOf(types: readonly SqlType[], columns: readonly ScalarValue[][]): Batch {
-  return { length: columns[0]?.length ?? 0, columns: columns.map((values, i) => vectorFromValues(types[i]!, values)) }
+  return {
+    length: columns[0]?.length ?? 0,
+    columns: columns.map((values, i) => vectorFromValues(types[i]!, values)),
+  }
 }
 
 /** Rows of a batch as scalar arrays, sorted by their JSON text so group order does not matter. */
 function rowsOf(batches: readonly Batch[]): string[] {
   const rows: string[] = []
   for (const batch of batches) {
-    for (let row = 0; row < batch.length; row++) rows.push(JSON.stringify(batch.columns.map((v) => scalarAt(v, row))))
+    for (let row = 0; row < batch.length; row++)
+      rows.push(JSON.stringify(batch.columns.map((v) => scalarAt(v, row))))
   }
   return rows.sort()
 }
@@ -43,10 +53,13 @@ function random(seed: number): () => number {
 describe('GroupTable', () => {
   it('assigns dense ids by first appearance, NULLs equal, text by bytes', () => {
     const table = new GroupTable(['text', 'int4'])
-    const batch = batchOf(['text', 'int4'], [
-      ['a', 'b', 'a', null, null, 'a', 'é'],
-      [1, 1, 1, null, null, 2, 1],
-    ])
+    const batch = batchOf(
+      ['text', 'int4'],
+      [
+        ['a', 'b', 'a', null, null, 'a', 'é'],
+        [1, 1, 1, null, null, 2, 1],
+      ],
+    )
     assert.deepEqual([...table.findOrInsert(batch.columns, batch.length)], [0, 1, 0, 2, 2, 3, 4])
     assert.equal(table.groupCount, 5)
   })
@@ -62,34 +75,54 @@ describe('GroupTable', () => {
 
 describe('GroupedAggregation', () => {
   it('answers one row over no input without GROUP BY: count 0, sum NULL', () => {
-    const aggregation = new GroupedAggregation([], [call('count_star', [], 'int8'), call('sum', [column(0, 'int4')], 'int8')], context)
+    const aggregation = new GroupedAggregation(
+      [],
+      [call('count_star', [], 'int8'), call('sum', [column(0, 'int4')], 'int8')],
+      context,
+    )
     assert.deepEqual(rowsOf(aggregation.finalBatches()), ['[0,null]'])
   })
 
   it('computes avg over integers exactly, as PostgreSQL prints it', () => {
     const input = batchOf(['int4'], [[0, 0, 1]])
-    const aggregation = new GroupedAggregation([], [call('avg', [column(0, 'int4')], 'numeric')], context)
+    const aggregation = new GroupedAggregation(
+      [],
+      [call('avg', [column(0, 'int4')], 'numeric')],
+      context,
+    )
     aggregation.update(input)
     const [result] = aggregation.finalBatches()
     const vector = result!.columns[0]!
     assert.equal(vector.kind, 'numeric')
     if (vector.kind !== 'numeric') return
-    assert.equal(decimalToString({ unscaled: vector.unscaled[0]!, scale: vector.scales[0]! }), '0.33333333333333333333')
+    assert.equal(
+      decimalToString({ unscaled: vector.unscaled[0]!, scale: vector.scales[0]! }),
+      '0.33333333333333333333',
+    )
   })
 
   it('sums int8 past 2^53 exactly into numeric', () => {
     const big = 2 ** 53 - 1
     const input = batchOf(['int8'], [[big, big, big]])
-    const aggregation = new GroupedAggregation([], [call('sum', [column(0, 'int8')], 'numeric')], context)
+    const aggregation = new GroupedAggregation(
+      [],
+      [call('sum', [column(0, 'int8')], 'numeric')],
+      context,
+    )
     aggregation.update(input)
-    assert.deepEqual(rowsOf(aggregation.finalBatches()), [JSON.stringify([(3n * BigInt(big)).toString()])])
+    assert.deepEqual(rowsOf(aggregation.finalBatches()), [
+      JSON.stringify([(3n * BigInt(big)).toString()]),
+    ])
   })
 
   it('takes min and max of text by bytes, bool, and skips NULLs', () => {
-    const input = batchOf(['text', 'bool'], [
-      ['b', 'B', null, 'ab'],
-      [true, null, false, true],
-    ])
+    const input = batchOf(
+      ['text', 'bool'],
+      [
+        ['b', 'B', null, 'ab'],
+        [true, null, false, true],
+      ],
+    )
     const aggregation = new GroupedAggregation(
       [],
       [
@@ -105,10 +138,13 @@ describe('GroupedAggregation', () => {
   })
 
   it('applies DISTINCT and FILTER', () => {
-    const input = batchOf(['int4', 'bool'], [
-      [1, 1, 2, 2, 3, null],
-      [true, true, false, true, true, true],
-    ])
+    const input = batchOf(
+      ['int4', 'bool'],
+      [
+        [1, 1, 2, 2, 3, null],
+        [true, true, false, true, true, true],
+      ],
+    )
     const aggregation = new GroupedAggregation(
       [],
       [
@@ -154,7 +190,9 @@ describe('GroupedAggregation', () => {
         Array.from({ length: rowCount }, () => pick([1, 2, -7, 1000, null])),
         Array.from({ length: rowCount }, () => pick([2 ** 52, 5, null, -(2 ** 52)])),
         Array.from({ length: rowCount }, () => pick([0.5, 1.25, null, -3])),
-        Array.from({ length: rowCount }, () => pick(['1.5', '1.50', '-0.001', null, '12345678901234567890.1'])),
+        Array.from({ length: rowCount }, () =>
+          pick(['1.5', '1.50', '-0.001', null, '12345678901234567890.1']),
+        ),
         Array.from({ length: rowCount }, () => pick([true, false, null])),
       ])
       const single = new GroupedAggregation(groupBy, aggregates, context)

@@ -5,7 +5,14 @@ import {
   makeNumericVector,
   textAt,
 } from '../expr/vector-builders.js'
-import { PgError, SqlState, SqlTypes, type SqlType, type TextVector, type Vector } from '../../common/index.js'
+import {
+  PgError,
+  SqlState,
+  SqlTypes,
+  type SqlType,
+  type TextVector,
+  type Vector,
+} from '../../common/index.js'
 import { decimalParse } from '../decimal.js'
 import { parseBoolText, parseDateTimeText, parseFloatText, parseIntegerText } from './parse-text.js'
 
@@ -35,7 +42,8 @@ export function castTextVector(vector: TextVector, to: SqlType, timeZone: string
   const present = (row: number): boolean => validity === null || validity[row] === 1
   if (to === 'bool') {
     const out = new Uint8Array(length)
-    for (let row = 0; row < length; row++) if (present(row)) out[row] = parseBoolText(textAt(vector, row)) ? 1 : 0
+    for (let row = 0; row < length; row++)
+      if (present(row)) out[row] = parseBoolText(textAt(vector, row)) ? 1 : 0
     return makeBoolVector(to, out, validity)
   }
   if (to === 'numeric') {

@@ -29,7 +29,13 @@ import {
   withType,
 } from '../expr/vector-builders.js'
 import { formatValueText } from '../format/text-output.js'
-import { isUtcZone, localToUtcMicros, microsPerDay, microsPerSecond, zoneOffsetSeconds } from '../format/time-zone.js'
+import {
+  isUtcZone,
+  localToUtcMicros,
+  microsPerDay,
+  microsPerSecond,
+  zoneOffsetSeconds,
+} from '../format/time-zone.js'
 import { castTextVector } from './cast-text.js'
 import { integerBounds, integerOutOfRange } from './parse-text.js'
 
@@ -78,7 +84,11 @@ function numberToFloat(vector: NumberVector, to: SqlType): NumberVector {
   const out = new Float64Array(vector.length)
   for (let row = 0; row < vector.length; row++) {
     const value = Math.fround(vector.values[row]!)
-    if (!Number.isFinite(value) && Number.isFinite(vector.values[row]!) && isPresent(vector.validity, row)) {
+    if (
+      !Number.isFinite(value) &&
+      Number.isFinite(vector.values[row]!) &&
+      isPresent(vector.validity, row)
+    ) {
       throw floatOverflow()
     }
     out[row] = value
@@ -90,7 +100,11 @@ function numberToNumeric(vector: NumberVector, to: SqlType): NumericVector {
   const unscaled = new Array<bigint>(vector.length).fill(0n)
   const scales = new Uint16Array(vector.length)
   const convert =
-    vector.type === 'float8' ? decimalFromFloat8 : vector.type === 'float4' ? decimalFromFloat4 : decimalFromNumber
+    vector.type === 'float8'
+      ? decimalFromFloat8
+      : vector.type === 'float4'
+        ? decimalFromFloat4
+        : decimalFromNumber
   for (let row = 0; row < vector.length; row++) {
     if (!isPresent(vector.validity, row)) continue
     const decimal = convert(vector.values[row]!)
@@ -102,7 +116,10 @@ function numberToNumeric(vector: NumberVector, to: SqlType): NumericVector {
 
 /** PostgreSQL's float4/float8 overflow error. */
 function floatOverflow(): PgError {
-  return new PgError({ code: SqlState.numericValueOutOfRange, message: 'value out of range: overflow' })
+  return new PgError({
+    code: SqlState.numericValueOutOfRange,
+    message: 'value out of range: overflow',
+  })
 }
 
 function numericToNumber(vector: NumericVector, to: SqlType): NumberVector {
@@ -116,7 +133,8 @@ function numericToNumber(vector: NumericVector, to: SqlType): NumberVector {
       if (integer < BigInt(min) || integer > BigInt(max)) throw integerOutOfRange(to)
       out[row] = Number(integer)
     } else {
-      const value = to === 'float4' ? Math.fround(decimalToNumber(decimal)) : decimalToNumber(decimal)
+      const value =
+        to === 'float4' ? Math.fround(decimalToNumber(decimal)) : decimalToNumber(decimal)
       if (!Number.isFinite(value)) throw floatOverflow()
       out[row] = value
     }
@@ -137,7 +155,8 @@ function dateTimeToDateTime(vector: NumberVector, to: SqlType, timeZone: string)
     }
     let wallClock = value
     if (from === 'date') wallClock = value * microsPerDay
-    else if (from === 'timestamptz' && !utc) wallClock = value + zoneOffsetSeconds(timeZone, value) * microsPerSecond
+    else if (from === 'timestamptz' && !utc)
+      wallClock = value + zoneOffsetSeconds(timeZone, value) * microsPerSecond
     if (to === 'date') out[row] = Math.floor(wallClock / microsPerDay)
     else if (to === 'timestamp') out[row] = wallClock
     else if (from === 'timestamptz') out[row] = value
@@ -157,7 +176,8 @@ function castNumber(vector: NumberVector, to: SqlType, options: CastOptions): Ve
   if (isIntegerType(to) && fromNumeric) return numberToInteger(vector, to)
   if (isFloatType(to) && fromNumeric) return numberToFloat(vector, to)
   if (to === 'numeric' && fromNumeric) return numberToNumeric(vector, to)
-  if (isDateTimeType(to) && isDateTimeType(from)) return dateTimeToDateTime(vector, to, options.timeZone)
+  if (isDateTimeType(to) && isDateTimeType(from))
+    return dateTimeToDateTime(vector, to, options.timeZone)
   throw cannotCast(from, to)
 }
 

@@ -100,7 +100,9 @@ export function parseBoolText(text: string): boolean {
   if (word.length > 0) {
     const matches = (candidates: readonly string[]): boolean =>
       candidates.some((candidate) =>
-        candidate === 'on' || candidate === 'off' ? word.length >= 2 && candidate.startsWith(word) : candidate.startsWith(word),
+        candidate === 'on' || candidate === 'off'
+          ? word.length >= 2 && candidate.startsWith(word)
+          : candidate.startsWith(word),
       )
     const isTrue = matches(trueWords)
     const isFalse = matches(falseWords)
@@ -139,7 +141,8 @@ function parseZoneOffset(zone: string): number | string {
 function parseDateTimeFields(text: string, type: SqlType): DateTimeFields {
   const trimmed = text.trim()
   const compact = /^(\d{4})(\d{2})(\d{2})(?!\d)/.exec(trimmed)
-  const expanded = compact === null ? trimmed : `${compact[1]}-${compact[2]}-${compact[3]}${trimmed.slice(8)}`
+  const expanded =
+    compact === null ? trimmed : `${compact[1]}-${compact[2]}-${compact[3]}${trimmed.slice(8)}`
   const match = dateTimeInput.exec(expanded)
   if (match === null) throw invalidInput(type, text)
   let zoneText = match[8]
@@ -163,7 +166,10 @@ function parseDateTimeFields(text: string, type: SqlType): DateTimeFields {
   const timeValid = (hour < 24 || endOfDay) && minute < 60 && second <= 60
   if (!dayValid || !timeValid) throw fieldOutOfRange(text)
   const timeMicros =
-    hour * microsPerHour + minute * microsPerMinute + second * microsPerSecond + Math.round(fraction * microsPerSecond)
+    hour * microsPerHour +
+    minute * microsPerMinute +
+    second * microsPerSecond +
+    Math.round(fraction * microsPerSecond)
   const zone = zoneText === undefined ? null : parseZoneOffset(zoneText)
   return { localMicros: days * microsPerDay + timeMicros, zone }
 }
@@ -193,7 +199,11 @@ function specialDateTime(word: string): number | undefined {
  * plus epoch and ±infinity. Returns epoch microseconds, or epoch days for date; a time
  * without zone is in `timeZone` for timestamptz; a written zone is ignored by timestamp/date.
  */
-export function parseDateTimeText(text: string, type: 'timestamptz' | 'timestamp' | 'date', timeZone: string): number {
+export function parseDateTimeText(
+  text: string,
+  type: 'timestamptz' | 'timestamp' | 'date',
+  timeZone: string,
+): number {
   const special = specialDateTime(text.trim().toLowerCase())
   if (special !== undefined) return special
   const { localMicros, zone } = parseDateTimeFields(text, type)

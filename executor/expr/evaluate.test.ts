@@ -7,10 +7,16 @@ import { evaluate, evaluatePredicate, filterBatch } from './evaluate.js'
 import { makeConstantVector, scalarAt, vectorFromValues } from './vector-builders.js'
 
 const ctx = { timeZone: 'UTC', nowMicros: 0 }
-const rows = (vector: Vector): ScalarValue[] => Array.from({ length: vector.length }, (_, row) => scalarAt(vector, row))
+const rows = (vector: Vector): ScalarValue[] =>
+  Array.from({ length: vector.length }, (_, row) => scalarAt(vector, row))
 const column = (index: number, type: SqlType): Expr => ({ kind: 'column', index, type })
 const literal = (value: ScalarValue, type: SqlType): Expr => ({ kind: 'literal', value, type })
-const fn = (name: string, type: SqlType, ...args: Expr[]): Expr => ({ kind: 'call', fn: name, args, type })
+const fn = (name: string, type: SqlType, ...args: Expr[]): Expr => ({
+  kind: 'call',
+  fn: name,
+  args,
+  type,
+})
 
 const batch: Batch = {
   length: 5,
@@ -25,10 +31,19 @@ test('a guarded division does not raise on the rows the guard excludes', () => {
   const x = column(0, 'int4')
   const guard = fn('ne', 'bool', x, literal(0, 'int4'))
   const ratio = fn('gt', 'bool', fn('divide', 'int4', literal(10, 'int4'), x), literal(2, 'int4'))
-  assert.deepEqual(rows(evaluate(fn('and', 'bool', guard, ratio), batch, ctx)), [false, true, null, false, false])
+  assert.deepEqual(rows(evaluate(fn('and', 'bool', guard, ratio), batch, ctx)), [
+    false,
+    true,
+    null,
+    false,
+    false,
+  ])
   const either = fn('or', 'bool', fn('eq', 'bool', x, literal(0, 'int4')), ratio)
   assert.deepEqual(rows(evaluate(either, batch, ctx)), [true, true, null, false, false])
-  assert.throws(() => evaluate(ratio, batch, ctx), (e: unknown) => e instanceof PgError && e.code === '22012')
+  assert.throws(
+    () => evaluate(ratio, batch, ctx),
+    (e: unknown) => e instanceof PgError && e.code === '22012',
+  )
 })
 
 test('CASE evaluates each branch only on its rows', () => {
@@ -37,30 +52,79 @@ test('CASE evaluates each branch only on its rows', () => {
     kind: 'case',
     whens: [
       { when: fn('eq', 'bool', x, literal(0, 'int4')), then: literal(-1, 'int4') },
-      { when: fn('gt', 'bool', x, literal(4, 'int4')), then: fn('multiply', 'int4', x, literal(100, 'int4')) },
+      {
+        when: fn('gt', 'bool', x, literal(4, 'int4')),
+        then: fn('multiply', 'int4', x, literal(100, 'int4')),
+      },
     ],
     otherwise: fn('divide', 'int4', literal(100, 'int4'), x),
     type: 'int4',
   }
   assert.deepEqual(rows(evaluate(expr, batch, ctx)), [-1, 50, null, 25, 500])
-  const noElse: Expr = { kind: 'case', whens: [{ when: fn('eq', 'bool', x, literal(2, 'int4')), then: column(1, 'text') }], otherwise: null, type: 'text' }
+  const noElse: Expr = {
+    kind: 'case',
+    whens: [{ when: fn('eq', 'bool', x, literal(2, 'int4')), then: column(1, 'text') }],
+    otherwise: null,
+    type: 'text',
+  }
   assert.deepEqual(rows(evaluate(noElse, batch, ctx)), [null, 'bb', null, null, null])
 })
 
 test('IN lists follow SQL NULL rules', () => {
-  const inList = (arg: Expr, values: ScalarValue[], negated = false): Expr => ({ kind: 'in-list', arg, values, negated, type: 'bool' })
-  assert.deepEqual(rows(evaluate(inList(column(0, 'int4'), [2, 5]), batch, ctx)), [false, true, null, false, true])
-  assert.deepEqual(rows(evaluate(inList(column(0, 'int4'), [2, null]), batch, ctx)), [null, true, null, null, null])
-  assert.deepEqual(rows(evaluate(inList(column(0, 'int4'), [2, 5], true), batch, ctx)), [true, false, null, true, false])
-  assert.deepEqual(rows(evaluate(inList(column(1, 'text'), ['bb', 'é', 'zz']), batch, ctx)), [false, true, false, null, true])
-  assert.deepEqual(rows(evaluate(inList(column(2, 'numeric'), ['1.50', '10.0']), batch, ctx)), [true, null, false, false, true])
+  const inList = (arg: Expr, values: ScalarValue[], negated = false): Expr => ({
+    kind: 'in-list',
+    arg,
+    values,
+    negated,
+    type: 'bool',
+  })
+  assert.deepEqual(rows(evaluate(inList(column(0, 'int4'), [2, 5]), batch, ctx)), [
+    false,
+    true,
+    null,
+    false,
+    true,
+  ])
+  assert.deepEqual(rows(evaluate(inList(column(0, 'int4'), [2, null]), batch, ctx)), [
+    null,
+    true,
+    null,
+    null,
+    null,
+  ])
+  assert.deepEqual(rows(evaluate(inList(column(0, 'int4'), [2, 5], true), batch, ctx)), [
+    true,
+    false,
+    null,
+    true,
+    false,
+  ])
+  assert.deepEqual(rows(evaluate(inList(column(1, 'text'), ['bb', 'é', 'zz']), batch, ctx)), [
+    false,
+    true,
+    false,
+    null,
+    true,
+  ])
+  assert.deepEqual(rows(evaluate(inList(column(2, 'numeric'), ['1.50', '10.0']), batch, ctx)), [
+    true,
+    null,
+    false,
+    false,
+    true,
+  ])
 })
 
 test('casts and literals over a zero-column batch (VALUES)', () => {
   const one: Batch = { length: 1, columns: [] }
   const expr: Expr = { kind: 'cast', arg: literal('42', 'unknown'), type: 'int4' }
   assert.deepEqual(rows(evaluate(expr, one, ctx)), [42])
-  assert.deepEqual(rows(evaluate(fn('add', 'numeric', literal('1.5', 'numeric'), literal('2', 'numeric')), one, ctx)), ['3.5'])
+  assert.deepEqual(
+    rows(
+      evaluate(fn('add', 'numeric', literal('1.5', 'numeric'), literal('2', 'numeric')), one, ctx),
+    ),
+    ['3.5'],
+  )
 })
 
 test('predicates select the rows that are TRUE', () => {
@@ -81,6 +145,8 @@ test('take, slice and concat keep values and NULLs', () => {
   assert.equal(joined.length, 6)
   assert.deepEqual(rows(joined.columns[1]!), ['bb', 'ccc', null, 'é', 'a', 'é'])
   assert.deepEqual(rows(joined.columns[2]!), [null, '-2', '0.25', '10', '1.5', '10'])
-  assert.deepEqual(rows(takeVector(makeConstantVector('xy', 'text', 3), Int32Array.from([2]))), ['xy'])
+  assert.deepEqual(rows(takeVector(makeConstantVector('xy', 'text', 3), Int32Array.from([2]))), [
+    'xy',
+  ])
   assert.deepEqual(rows(makeConstantVector(null, 'bool', 2)), [null, null])
 })

@@ -4,7 +4,15 @@
 // practice: `x <> 0 AND 10 / x > 1` and `CASE WHEN x = 0 THEN 0 ELSE 1 / x END` must not
 // raise division by zero for the rows the guard excludes. The guarded side runs on the
 // gathered subset of rows and is scattered back.
-import { assert, assertNever, PgError, SqlState, type Batch, type BoolVector, type Vector } from '../../common/index.js'
+import {
+  assert,
+  assertNever,
+  PgError,
+  SqlState,
+  type Batch,
+  type BoolVector,
+  type Vector,
+} from '../../common/index.js'
 import { castVector } from '../cast/cast-vector.js'
 import { scalarKernels } from '../functions/registry.js'
 import type { CallExpr, CaseExpr, Expr, InListExpr } from '../plan.js'
@@ -51,7 +59,10 @@ function evaluateCall(expr: CallExpr, batch: Batch, ctx: EvalContext): Vector {
   }
   const kernel = scalarKernels[expr.fn]
   if (kernel === undefined) {
-    throw new PgError({ code: SqlState.undefinedFunction, message: `function ${expr.fn} does not exist` })
+    throw new PgError({
+      code: SqlState.undefinedFunction,
+      message: `function ${expr.fn} does not exist`,
+    })
   }
   const args = expr.args.map((arg) => evaluate(arg, batch, ctx))
   const constantArgs = expr.args.map((arg) => arg.kind === 'literal')
@@ -90,7 +101,13 @@ function evaluateLogical(expr: CallExpr, batch: Batch, ctx: EvalContext): Vector
   }
   const kernel = scalarKernels[expr.fn]
   assert(kernel !== undefined, 'logical kernel missing')
-  return kernel({ args: [left, right], constantArgs: [false, false], type: 'bool', length: batch.length, ctx })
+  return kernel({
+    args: [left, right],
+    constantArgs: [false, false],
+    type: 'bool',
+    length: batch.length,
+    ctx,
+  })
 }
 
 function evaluateOn(expr: Expr, batch: Batch, rows: Int32Array, ctx: EvalContext): Vector {
@@ -117,13 +134,18 @@ function evaluateCase(expr: CaseExpr, batch: Batch, ctx: EvalContext): Vector {
     const condition = asBool(evaluateOn(when, batch, remaining, ctx))
     const chosen = gather(remaining, rowsWhere(condition, 1, false))
     remaining = gather(remaining, rowsWhere(condition, 1, true))
-    if (chosen.length > 0) pieces.push({ indexes: chosen, vector: toResult(evaluateOn(then, batch, chosen, ctx)) })
+    if (chosen.length > 0)
+      pieces.push({ indexes: chosen, vector: toResult(evaluateOn(then, batch, chosen, ctx)) })
   }
   if (expr.otherwise !== null && remaining.length > 0) {
-    pieces.push({ indexes: remaining, vector: toResult(evaluateOn(expr.otherwise, batch, remaining, ctx)) })
+    pieces.push({
+      indexes: remaining,
+      vector: toResult(evaluateOn(expr.otherwise, batch, remaining, ctx)),
+    })
   }
   const only = pieces[0]
-  if (pieces.length === 1 && only !== undefined && only.indexes.length === batch.length) return only.vector
+  if (pieces.length === 1 && only !== undefined && only.indexes.length === batch.length)
+    return only.vector
   return scatterVectors(expr.type, batch.length, pieces)
 }
 

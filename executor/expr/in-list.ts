@@ -21,7 +21,8 @@ function textMatcher(values: readonly ScalarValue[]): (vector: TextVector, row: 
     const candidates = byLength.get(vector.offsets[row + 1]! - start)
     if (candidates === undefined) return false
     return candidates.some((candidate) => {
-      for (let i = 0; i < candidate.length; i++) if (candidate[i] !== vector.data[start + i]) return false
+      for (let i = 0; i < candidate.length; i++)
+        if (candidate[i] !== vector.data[start + i]) return false
       return true
     })
   }
@@ -38,7 +39,9 @@ function matcherFor(vector: Vector, values: readonly ScalarValue[]): (row: numbe
       return (row) => set.has(vector.values[row]!)
     }
     case 'numeric': {
-      const decimals: Decimal[] = values.filter((v) => v !== null).map((v) => decimalParse(String(v)))
+      const decimals: Decimal[] = values
+        .filter((v) => v !== null)
+        .map((v) => decimalParse(String(v)))
       return (row) => {
         const value = { unscaled: vector.unscaled[row]!, scale: vector.scales[row]! }
         return decimals.some((d) => decimalCompare(d, value) === 0)
@@ -52,7 +55,11 @@ function matcherFor(vector: Vector, values: readonly ScalarValue[]): (row: numbe
 }
 
 /** SQL IN semantics: NULL when the argument is NULL, or when nothing matches and the list holds a NULL. */
-export function evaluateInList(arg: Vector, values: readonly ScalarValue[], negated: boolean): Vector {
+export function evaluateInList(
+  arg: Vector,
+  values: readonly ScalarValue[],
+  negated: boolean,
+): Vector {
   const length = arg.length
   const listHasNull = values.includes(null)
   const matches = matcherFor(arg, values)

@@ -1,7 +1,12 @@
 // Reassembles a full-length vector from pieces evaluated on subsets of a batch (CASE
 // branches, the right side of AND/OR): piece i holds the rows at indexes[i], in order.
 import { assert, vectorKindOf, type SqlType, type Vector } from '../../common/index.js'
-import { makeBoolVector, makeNumberVector, makeNumericVector, TextVectorBuilder } from './vector-builders.js'
+import {
+  makeBoolVector,
+  makeNumberVector,
+  makeNumericVector,
+  TextVectorBuilder,
+} from './vector-builders.js'
 
 export interface ScatterPiece {
   readonly indexes: Int32Array
@@ -12,15 +17,21 @@ function scatterValidity(length: number, pieces: readonly ScatterPiece[]): Uint8
   const validity = new Uint8Array(length)
   for (const { indexes, vector } of pieces) {
     const source = vector.validity
-    for (let i = 0; i < indexes.length; i++) validity[indexes[i]!] = source === null ? 1 : source[i]!
+    for (let i = 0; i < indexes.length; i++)
+      validity[indexes[i]!] = source === null ? 1 : source[i]!
   }
   return validity
 }
 
 /** Rows no piece covers are NULL. Every piece must have the layout of `type`. */
-export function scatterVectors(type: SqlType, length: number, pieces: readonly ScatterPiece[]): Vector {
+export function scatterVectors(
+  type: SqlType,
+  length: number,
+  pieces: readonly ScatterPiece[],
+): Vector {
   const kind = vectorKindOf(type)
-  for (const piece of pieces) assert(piece.vector.kind === kind, 'scattered piece has another layout')
+  for (const piece of pieces)
+    assert(piece.vector.kind === kind, 'scattered piece has another layout')
   const validity = scatterValidity(length, pieces)
   switch (kind) {
     case 'bool': {
@@ -56,7 +67,12 @@ export function scatterVectors(type: SqlType, length: number, pieces: readonly S
   }
 }
 
-function scatterText(type: SqlType, length: number, pieces: readonly ScatterPiece[], validity: Uint8Array): Vector {
+function scatterText(
+  type: SqlType,
+  length: number,
+  pieces: readonly ScatterPiece[],
+  validity: Uint8Array,
+): Vector {
   const pieceOfRow = new Int32Array(length).fill(-1)
   const positionOfRow = new Int32Array(length)
   pieces.forEach(({ indexes }, pieceIndex) => {

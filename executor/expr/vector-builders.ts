@@ -143,7 +143,8 @@ export function textAt(vector: TextVector, row: number): string {
   const start = vector.offsets[row] ?? 0
   const end = vector.offsets[row + 1] ?? start
   const bytes = vector.data.subarray(start, end)
-  if (vector.type === 'bytea') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+  if (vector.type === 'bytea')
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
   return utf8Decoder.decode(bytes)
 }
 
@@ -161,9 +162,21 @@ export function makeNullVector(type: SqlType, length: number): Vector {
     case 'number':
       return makeNumberVector(type, new Float64Array(length), validity)
     case 'numeric':
-      return makeNumericVector(type, new Array<bigint>(length).fill(0n), new Uint16Array(length), validity)
+      return makeNumericVector(
+        type,
+        new Array<bigint>(length).fill(0n),
+        new Uint16Array(length),
+        validity,
+      )
     case 'text':
-      return { kind: 'text', type, length, validity, offsets: new Int32Array(length + 1), data: new Uint8Array(0) }
+      return {
+        kind: 'text',
+        type,
+        length,
+        validity,
+        offsets: new Int32Array(length + 1),
+        data: new Uint8Array(0),
+      }
   }
 }
 
@@ -185,7 +198,8 @@ export function makeConstantVector(value: ScalarValue, type: SqlType, length: nu
       )
     }
     case 'text': {
-      const bytes = type === 'bytea' ? Buffer.from(String(value), 'hex') : utf8Encoder.encode(String(value))
+      const bytes =
+        type === 'bytea' ? Buffer.from(String(value), 'hex') : utf8Encoder.encode(String(value))
       const data = new Uint8Array(bytes.length * length)
       const offsets = new Int32Array(length + 1)
       for (let row = 0; row < length; row++) offsets[row + 1] = (row + 1) * bytes.length
@@ -229,7 +243,10 @@ export function vectorFromValues(type: SqlType, values: readonly ScalarValue[]):
       return makeNumericVector(type, unscaled, scales, validity)
     }
     case 'text':
-      return makeTextVector(type, values.map((v) => (v === null ? null : String(v))))
+      return makeTextVector(
+        type,
+        values.map((v) => (v === null ? null : String(v))),
+      )
   }
 }
 

@@ -29,7 +29,11 @@ function formatNumber(value: number, type: SqlType, options: TextOutputOptions):
 }
 
 /** The text PostgreSQL sends for row `row` of `vector`, or null for NULL. */
-export function formatValueText(vector: Vector, row: number, options: TextOutputOptions): string | null {
+export function formatValueText(
+  vector: Vector,
+  row: number,
+  options: TextOutputOptions,
+): string | null {
   if (vector.validity !== null && vector.validity[row] === 0) return null
   switch (vector.kind) {
     case 'bool':
@@ -46,6 +50,10 @@ export function formatValueText(vector: Vector, row: number, options: TextOutput
 }
 
 /** The text PostgreSQL sends for one scalar of `type`, or null for NULL. */
-export function formatScalarText(value: ScalarValue, type: SqlType, options: TextOutputOptions): string | null {
+export function formatScalarText(
+  value: ScalarValue,
+  type: SqlType,
+  options: TextOutputOptions,
+): string | null {
   return formatValueText(vectorFromValues(type, [value]), 0, options)
 }

@@ -17,7 +17,8 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   const yearOfEra = y - era * 400
   const shiftedMonth = month > 2 ? month - 3 : month + 9
   const dayOfYear = Math.floor((153 * shiftedMonth + 2) / 5) + day - 1
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
   return era * 146097 + dayOfEra - 719468
 }
 
@@ -27,9 +28,14 @@ export function civilFromDays(days: number, out: Int32Array): void {
   const era = Math.floor(z / 146097)
   const dayOfEra = z - era * 146097
   const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365,
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36524) -
+      Math.floor(dayOfEra / 146096)) /
+      365,
   )
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100))
+  const dayOfYear =
+    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100))
   const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153)
   const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1
   const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
@@ -38,7 +44,20 @@ export function civilFromDays(days: number, out: Int32Array): void {
   out[2] = day
 }
 
-const utcNames = new Set(['UTC', 'GMT', 'Z', 'UCT', 'ZULU', 'UNIVERSAL', 'ETC/UTC', 'ETC/GMT', 'ETC/UCT', 'GMT0', 'ETC/UNIVERSAL', 'ETC/ZULU'])
+const utcNames = new Set([
+  'UTC',
+  'GMT',
+  'Z',
+  'UCT',
+  'ZULU',
+  'UNIVERSAL',
+  'ETC/UTC',
+  'ETC/GMT',
+  'ETC/UCT',
+  'GMT0',
+  'ETC/UNIVERSAL',
+  'ETC/ZULU',
+])
 
 /** True when `zone` names UTC, so callers can take the integer fast path. */
 export function isUtcZone(zone: string): boolean {
@@ -93,14 +112,29 @@ function exactOffsetSeconds(zone: string, utcSeconds: number): number {
   let beforeChrist = false
   for (const part of parts) {
     switch (part.type) {
-      case 'year': year = Number(part.value); break
-      case 'month': month = Number(part.value); break
-      case 'day': day = Number(part.value); break
-      case 'hour': hour = Number(part.value); break
-      case 'minute': minute = Number(part.value); break
-      case 'second': second = Number(part.value); break
-      case 'era': beforeChrist = part.value.startsWith('B'); break
-      default: break
+      case 'year':
+        year = Number(part.value)
+        break
+      case 'month':
+        month = Number(part.value)
+        break
+      case 'day':
+        day = Number(part.value)
+        break
+      case 'hour':
+        hour = Number(part.value)
+        break
+      case 'minute':
+        minute = Number(part.value)
+        break
+      case 'second':
+        second = Number(part.value)
+        break
+      case 'era':
+        beforeChrist = part.value.startsWith('B')
+        break
+      default:
+        break
     }
   }
   if (beforeChrist) year = 1 - year

@@ -1,7 +1,14 @@
 // Arithmetic kernels: + - * / % unary minus, abs, round. Integer results are checked
 // against their type's range (22003), integer division truncates toward zero, division by
 // zero raises 22012, float overflow raises 22003 as PostgreSQL's float8pl & co. do.
-import { assert, PgError, SqlState, type NumericVector, type SqlType, type Vector } from '../../common/index.js'
+import {
+  assert,
+  PgError,
+  SqlState,
+  type NumericVector,
+  type SqlType,
+  type Vector,
+} from '../../common/index.js'
 import { integerBounds, integerOutOfRange } from '../cast/parse-text.js'
 import { roundHalfEven } from '../cast/cast-vector.js'
 import {
@@ -16,7 +23,14 @@ import {
   type Decimal,
 } from '../decimal.js'
 import { makeNumberVector, makeNumericVector } from '../expr/vector-builders.js'
-import { argAt, combineValidity, numberArg, numericArg, type Kernel, type KernelCall } from './kernel.js'
+import {
+  argAt,
+  combineValidity,
+  numberArg,
+  numericArg,
+  type Kernel,
+  type KernelCall,
+} from './kernel.js'
 
 type NumberOp = 'add' | 'subtract' | 'multiply' | 'divide' | 'modulo'
 
@@ -37,7 +51,8 @@ function floatOverflow(underflow: boolean): PgError {
 function divideTruncating(a: number, b: number): number {
   const quotient = Math.trunc(a / b)
   const remainder = a - quotient * b
-  if (remainder !== 0 && Math.sign(remainder) !== Math.sign(a)) return quotient + (a < 0 === b < 0 ? -1 : 1)
+  if (remainder !== 0 && Math.sign(remainder) !== Math.sign(a))
+    return quotient + (a < 0 === b < 0 ? -1 : 1)
   return quotient
 }
 
@@ -56,9 +71,15 @@ function integerKernel(op: NumberOp, call: KernelCall): Vector {
     const y = b[row]!
     let result: number
     switch (op) {
-      case 'add': result = x + y; break
-      case 'subtract': result = x - y; break
-      case 'multiply': result = x * y; break
+      case 'add':
+        result = x + y
+        break
+      case 'subtract':
+        result = x - y
+        break
+      case 'multiply':
+        result = x * y
+        break
       case 'divide':
         if (y === 0) throw divisionByZero()
         result = divideTruncating(x, y)
@@ -89,9 +110,15 @@ function floatKernel(op: NumberOp, call: KernelCall): Vector {
     const y = b[row]!
     let result: number
     switch (op) {
-      case 'add': result = x + y; break
-      case 'subtract': result = x - y; break
-      case 'multiply': result = x * y; break
+      case 'add':
+        result = x + y
+        break
+      case 'subtract':
+        result = x - y
+        break
+      case 'multiply':
+        result = x * y
+        break
       case 'divide':
         if (y === 0) throw divisionByZero()
         result = x / y
@@ -103,7 +130,12 @@ function floatKernel(op: NumberOp, call: KernelCall): Vector {
     if (float4) result = Math.fround(result)
     if (result === Infinity || result === -Infinity) {
       if (Number.isFinite(x) && Number.isFinite(y)) throw floatOverflow(false)
-    } else if (result === 0 && (op === 'multiply' || op === 'divide') && x !== 0 && Number.isFinite(y)) {
+    } else if (
+      result === 0 &&
+      (op === 'multiply' || op === 'divide') &&
+      x !== 0 &&
+      Number.isFinite(y)
+    ) {
       throw floatOverflow(true)
     }
     out[row] = result
@@ -149,7 +181,10 @@ function binaryArithmetic(op: NumberOp): Kernel {
 }
 
 /** Applies a per-row function to a unary number or numeric argument. */
-function unaryKernel(onNumber: (x: number, type: SqlType) => number, onDecimal: (d: Decimal) => Decimal): Kernel {
+function unaryKernel(
+  onNumber: (x: number, type: SqlType) => number,
+  onDecimal: (d: Decimal) => Decimal,
+): Kernel {
   return (call) => {
     const arg = argAt(call, 0)
     const { length, type } = call

@@ -30,7 +30,8 @@ export function pickRows(type: SqlType, args: readonly Vector[], choice: Int32Ar
       const values = first.kind === 'bool' ? new Uint8Array(length) : new Float64Array(length)
       for (let row = 0; row < length; row++) {
         const source = args[choice[row]!]
-        if (source !== undefined && (source.kind === 'bool' || source.kind === 'number')) values[row] = source.values[row]!
+        if (source !== undefined && (source.kind === 'bool' || source.kind === 'number'))
+          values[row] = source.values[row]!
       }
       return first.kind === 'bool'
         ? makeBoolVector(type, values as Uint8Array, outValidity)
@@ -51,7 +52,8 @@ export function pickRows(type: SqlType, args: readonly Vector[], choice: Int32Ar
       const builder = new TextVectorBuilder(type, length)
       for (let row = 0; row < length; row++) {
         const source = args[choice[row]!]
-        if (source === undefined || source.kind !== 'text' || validity[row] === 0) builder.appendNull()
+        if (source === undefined || source.kind !== 'text' || validity[row] === 0)
+          builder.appendNull()
         else builder.appendBytes(source.data, source.offsets[row]!, source.offsets[row + 1]!)
       }
       return builder.finish()
@@ -63,7 +65,8 @@ const coalesce: Kernel = (call) => {
   const choice = new Int32Array(call.length).fill(-1)
   call.args.forEach((arg, index) => {
     for (let row = 0; row < call.length; row++) {
-      if (choice[row] === -1 && (arg.validity === null || arg.validity[row] === 1)) choice[row] = index
+      if (choice[row] === -1 && (arg.validity === null || arg.validity[row] === 1))
+        choice[row] = index
     }
   })
   return pickRows(call.type, call.args, choice)

@@ -15,18 +15,27 @@ interface Column {
 }
 
 /** Calls `fn` row-wise over columns of equal length (a literal pattern where `literal` is set). */
-function call(fn: string, type: SqlType, columns: readonly Column[], options: { timeZone?: string; literal?: ScalarValue } = {}): ScalarValue[] {
+function call(
+  fn: string,
+  type: SqlType,
+  columns: readonly Column[],
+  options: { timeZone?: string; literal?: ScalarValue } = {},
+): ScalarValue[] {
   const length = columns[0]?.values.length ?? 1
   const batch = { length, columns: columns.map((c) => vectorFromValues(c.type, c.values)) }
   const args: Expr[] = columns.map((c, index) => ({ kind: 'column', index, type: c.type }))
-  if ('literal' in options) args.push({ kind: 'literal', value: options.literal ?? null, type: 'text' })
+  if ('literal' in options)
+    args.push({ kind: 'literal', value: options.literal ?? null, type: 'text' })
   const expr: Expr = { kind: 'call', fn, args, type }
   const vector = evaluate(expr, batch, { ...ctx, timeZone: options.timeZone ?? 'UTC' })
   return Array.from({ length }, (_, row) => scalarAt(vector, row))
 }
 
 const fails = (thunk: () => unknown, code: string, message: string): void => {
-  assert.throws(thunk, (e: unknown) => e instanceof PgError && e.code === code && e.message === message)
+  assert.throws(
+    thunk,
+    (e: unknown) => e instanceof PgError && e.code === code && e.message === message,
+  )
 }
 
 test('every signature has a kernel and every kernel a signature', () => {
@@ -62,13 +71,25 @@ test('comparisons, NULLs and NaN', () => {
   assert.deepEqual(call('eq', 'bool', [a, b]), [F, T, N, T, F])
   assert.deepEqual(call('ge', 'bool', [a, b]), [F, T, N, T, T])
   assert.deepEqual(call('is_distinct_from', 'bool', [a, b]), [T, F, T, F, T])
-  assert.deepEqual(call('is_not_distinct_from', 'bool', [{ type: 'int4', values: [N, N, 1] }, { type: 'int4', values: [N, 1, 1] }]), [T, F, T])
+  assert.deepEqual(
+    call('is_not_distinct_from', 'bool', [
+      { type: 'int4', values: [N, N, 1] },
+      { type: 'int4', values: [N, 1, 1] },
+    ]),
+    [T, F, T],
+  )
   // Byte order (C collation): 'B' < 'a', 'é' > 'z', a prefix sorts first.
   const s: Column = { type: 'text', values: ['a', 'é', 'ab', 'abc'] }
   const t: Column = { type: 'text', values: ['B', 'z', 'abc', 'abc'] }
   assert.deepEqual(call('lt', 'bool', [s, t]), [F, F, T, F])
   assert.deepEqual(call('eq', 'bool', [s, t]), [F, F, F, T])
-  assert.deepEqual(call('lt', 'bool', [{ type: 'numeric', values: ['1.50', '-2'] }, { type: 'numeric', values: ['1.5', '1'] }]), [F, T])
+  assert.deepEqual(
+    call('lt', 'bool', [
+      { type: 'numeric', values: ['1.50', '-2'] },
+      { type: 'numeric', values: ['1.5', '1'] },
+    ]),
+    [F, T],
+  )
 })
 
 // Results and error texts from PostgreSQL 15.18.
@@ -80,12 +101,30 @@ test('integer arithmetic', () => {
   assert.deepEqual(call('add', 'int4', [a, b]), [-4, 4, 5, -5, N])
   const int4 = (values: ScalarValue[]): Column => ({ type: 'int4', values })
   fails(() => call('add', 'int4', [int4([2147483647]), int4([1])]), '22003', 'integer out of range')
-  fails(() => call('divide', 'int4', [int4([-2147483648]), int4([-1])]), '22003', 'integer out of range')
+  fails(
+    () => call('divide', 'int4', [int4([-2147483648]), int4([-1])]),
+    '22003',
+    'integer out of range',
+  )
   fails(() => call('divide', 'int4', [int4([1]), int4([0])]), '22012', 'division by zero')
   fails(() => call('modulo', 'int4', [int4([1]), int4([0])]), '22012', 'division by zero')
-  fails(() => call('multiply', 'int2', [{ type: 'int2', values: [-32768] }, { type: 'int2', values: [-1] }]), '22003', 'smallint out of range')
+  fails(
+    () =>
+      call('multiply', 'int2', [
+        { type: 'int2', values: [-32768] },
+        { type: 'int2', values: [-1] },
+      ]),
+    '22003',
+    'smallint out of range',
+  )
   fails(() => call('negate', 'int4', [int4([-2147483648])]), '22003', 'integer out of range')
-  assert.deepEqual(call('divide', 'int8', [{ type: 'int8', values: [9007199254740991] }, { type: 'int8', values: [3] }]), [3002399751580330])
+  assert.deepEqual(
+    call('divide', 'int8', [
+      { type: 'int8', values: [9007199254740991] },
+      { type: 'int8', values: [3] },
+    ]),
+    [3002399751580330],
+  )
   // A NULL row's garbage never raises.
   assert.deepEqual(call('divide', 'int4', [int4([N]), int4([0])]), [N])
 })
@@ -94,22 +133,35 @@ test('float and numeric arithmetic', () => {
   const f = (values: ScalarValue[]): Column => ({ type: 'float8', values })
   assert.deepEqual(call('divide', 'float8', [f([1, -1]), f([4, 0.5])]), [0.25, -2])
   fails(() => call('divide', 'float8', [f([1]), f([0])]), '22012', 'division by zero')
-  fails(() => call('multiply', 'float8', [f([1e308]), f([10])]), '22003', 'value out of range: overflow')
+  fails(
+    () => call('multiply', 'float8', [f([1e308]), f([10])]),
+    '22003',
+    'value out of range: overflow',
+  )
   assert.deepEqual(call('add', 'float8', [f([Infinity]), f([1])]), [Infinity])
   const n = (values: ScalarValue[]): Column => ({ type: 'numeric', values })
-  assert.deepEqual(call('divide', 'numeric', [n(['5', '1']), n(['3', '3'])]), ['1.6666666666666667', '0.33333333333333333333'])
+  assert.deepEqual(call('divide', 'numeric', [n(['5', '1']), n(['3', '3'])]), [
+    '1.6666666666666667',
+    '0.33333333333333333333',
+  ])
   assert.deepEqual(call('multiply', 'numeric', [n(['100.0']), n(['3'])]), ['300.0'])
   fails(() => call('divide', 'numeric', [n(['1']), n(['0'])]), '22012', 'division by zero')
   // round(2.5::float8) = 2, round(-2.5::float8) = -2 (rint); round(2.5::numeric) = 3
   assert.deepEqual(call('round', 'float8', [f([2.5, -2.5, 0.5, 1.7])]), [2, -2, 0, 2])
   assert.deepEqual(call('round', 'numeric', [n(['2.5', '-2.5'])]), ['3', '-3'])
-  assert.deepEqual(call('round', 'numeric', [n(['1.2345', '1234.5']), { type: 'int4', values: [2, -2] }]), ['1.23', '1200'])
+  assert.deepEqual(
+    call('round', 'numeric', [n(['1.2345', '1234.5']), { type: 'int4', values: [2, -2] }]),
+    ['1.23', '1200'],
+  )
   assert.deepEqual(call('abs', 'numeric', [n(['-1.50'])]), ['1.50'])
   assert.deepEqual(call('negate', 'float8', [f([0, 2])]), [-0, -2])
 })
 
 test('LIKE and ILIKE', () => {
-  const text: Column = { type: 'text', values: ['abc', 'a%', 'héllo', 'mississippi', 'ab', 'xabcx', N, ''] }
+  const text: Column = {
+    type: 'text',
+    values: ['abc', 'a%', 'héllo', 'mississippi', 'ab', 'xabcx', N, ''],
+  }
   const cases: [string, ScalarValue[]][] = [
     ['a\\%', [F, T, F, F, F, F, N, F]],
     ['h_llo', [F, F, T, F, F, F, N, F]],
@@ -129,10 +181,20 @@ test('LIKE and ILIKE', () => {
     assert.deepEqual(call('like', 'bool', [text, patterns]), expected, `${pattern} per row`)
   }
   assert.deepEqual(call('not_like', 'bool', [text], { literal: 'a%' }), [F, F, T, T, F, T, N, T])
-  assert.deepEqual(call('ilike', 'bool', [{ type: 'text', values: ['abc', 'ÉCOLE'] }], { literal: 'A%C' }), [T, F])
-  assert.deepEqual(call('ilike', 'bool', [{ type: 'text', values: ['ÉCOLE'] }], { literal: 'école' }), [T])
+  assert.deepEqual(
+    call('ilike', 'bool', [{ type: 'text', values: ['abc', 'ÉCOLE'] }], { literal: 'A%C' }),
+    [T, F],
+  )
+  assert.deepEqual(
+    call('ilike', 'bool', [{ type: 'text', values: ['ÉCOLE'] }], { literal: 'école' }),
+    [T],
+  )
   assert.deepEqual(call('like', 'bool', [text], { literal: null }), [N, N, N, N, N, N, N, N])
-  fails(() => call('like', 'bool', [text], { literal: 'x\\' }), '22025', 'LIKE pattern must not end with escape character')
+  fails(
+    () => call('like', 'bool', [text], { literal: 'x\\' }),
+    '22025',
+    'LIKE pattern must not end with escape character',
+  )
 })
 
 test('text functions', () => {
@@ -140,7 +202,12 @@ test('text functions', () => {
   assert.deepEqual(call('lower', 'text', [text]), ['école', 'straße', 'héllo', N])
   assert.deepEqual(call('upper', 'text', [text]), ['ÉCOLE', 'STRAßE', 'HÉLLO', N])
   assert.deepEqual(call('length', 'int4', [text]), [5, 6, 5, N])
-  assert.deepEqual(call('concat_op', 'text', [text, { type: 'text', values: ['!', N, '', 'x'] }]), ['ÉCOLE!', N, 'héllo', N])
+  assert.deepEqual(call('concat_op', 'text', [text, { type: 'text', values: ['!', N, '', 'x'] }]), [
+    'ÉCOLE!',
+    N,
+    'héllo',
+    N,
+  ])
 })
 
 test('conditional functions', () => {
@@ -161,7 +228,15 @@ const micros = (iso: string): number => Date.parse(iso) * 1000
 test('date_trunc in UTC and in a named zone', () => {
   const at = micros('2024-05-05T12:34:56.789Z')
   const trunc = (unit: string, value: number, timeZone = 'UTC'): ScalarValue =>
-    call('date_trunc', 'timestamptz', [{ type: 'text', values: [unit] }, { type: 'timestamptz', values: [value] }], { timeZone })[0] ?? null
+    call(
+      'date_trunc',
+      'timestamptz',
+      [
+        { type: 'text', values: [unit] },
+        { type: 'timestamptz', values: [value] },
+      ],
+      { timeZone },
+    )[0] ?? null
   assert.equal(trunc('second', at), micros('2024-05-05T12:34:56Z'))
   assert.equal(trunc('SECONDS', at), micros('2024-05-05T12:34:56Z'))
   assert.equal(trunc('minute', at), micros('2024-05-05T12:34:00Z'))
@@ -180,8 +255,18 @@ test('date_trunc in UTC and in a named zone', () => {
   assert.equal(trunc('day', paris, 'Europe/Paris'), micros('2024-03-30T23:00:00Z'))
   assert.equal(trunc('week', paris, 'Europe/Paris'), micros('2024-03-24T23:00:00Z'))
   assert.equal(trunc('month', paris, 'Europe/Paris'), micros('2024-02-29T23:00:00Z'))
-  fails(() => trunc('foo', at), '22023', 'unit "foo" not recognized for type timestamp with time zone')
-  assert.deepEqual(call('date_trunc', 'timestamptz', [{ type: 'text', values: [N] }, { type: 'timestamptz', values: [at] }]), [N])
+  fails(
+    () => trunc('foo', at),
+    '22023',
+    'unit "foo" not recognized for type timestamp with time zone',
+  )
+  assert.deepEqual(
+    call('date_trunc', 'timestamptz', [
+      { type: 'text', values: [N] },
+      { type: 'timestamptz', values: [at] },
+    ]),
+    [N],
+  )
 })
 
 test('now() is the statement clock', () => {

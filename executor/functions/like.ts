@@ -51,14 +51,17 @@ export function compileLikePattern(pattern: string): LikePattern {
   const wildcards = tokens.filter((t) => t < 0).length
   const leading = tokens[0] === percent
   const trailing = tokens.length > 0 && tokens[tokens.length - 1] === percent
-  const literalOf = (from: number, to: number): Buffer => Buffer.from(Array.from(tokens.subarray(from, to)))
+  const literalOf = (from: number, to: number): Buffer =>
+    Buffer.from(Array.from(tokens.subarray(from, to)))
   let shape: LikePattern['shape'] = 'general'
   let literal: Buffer = Buffer.alloc(0)
   if (tokens.includes(underscore)) shape = 'general'
   else if (wildcards === 0) [shape, literal] = ['exact', literalOf(0, tokens.length)]
-  else if (wildcards === 1 && trailing) [shape, literal] = ['prefix', literalOf(0, tokens.length - 1)]
+  else if (wildcards === 1 && trailing)
+    [shape, literal] = ['prefix', literalOf(0, tokens.length - 1)]
   else if (wildcards === 1 && leading) [shape, literal] = ['suffix', literalOf(1, tokens.length)]
-  else if (wildcards === 2 && leading && trailing) [shape, literal] = ['contains', literalOf(1, tokens.length - 1)]
+  else if (wildcards === 2 && leading && trailing)
+    [shape, literal] = ['contains', literalOf(1, tokens.length - 1)]
   return { shape, literal, tokens }
 }
 
@@ -68,7 +71,12 @@ function characterBytes(byte: number): number {
 }
 
 /** Matches data[start, end) against pattern tokens, backtracking to the last %. */
-export function matchTokens(tokens: Int16Array, data: Uint8Array, start: number, end: number): boolean {
+export function matchTokens(
+  tokens: Int16Array,
+  data: Uint8Array,
+  start: number,
+  end: number,
+): boolean {
   let t = 0
   let i = start
   let starToken = -1
@@ -131,13 +139,15 @@ export function matchLikeVector(vector: TextVector, pattern: LikePattern, out: U
     case 'exact':
       for (let row = 0; row < length; row++) {
         const start = offsets[row]!
-        out[row] = offsets[row + 1]! - start === literal.length && bytesEqualAt(data, start, literal) ? 1 : 0
+        out[row] =
+          offsets[row + 1]! - start === literal.length && bytesEqualAt(data, start, literal) ? 1 : 0
       }
       return
     case 'prefix':
       for (let row = 0; row < length; row++) {
         const start = offsets[row]!
-        out[row] = offsets[row + 1]! - start >= literal.length && bytesEqualAt(data, start, literal) ? 1 : 0
+        out[row] =
+          offsets[row + 1]! - start >= literal.length && bytesEqualAt(data, start, literal) ? 1 : 0
       }
       return
     case 'suffix':
@@ -148,7 +158,8 @@ export function matchLikeVector(vector: TextVector, pattern: LikePattern, out: U
       }
       return
     case 'general':
-      for (let row = 0; row < length; row++) out[row] = matchTokens(pattern.tokens, data, offsets[row]!, offsets[row + 1]!) ? 1 : 0
+      for (let row = 0; row < length; row++)
+        out[row] = matchTokens(pattern.tokens, data, offsets[row]!, offsets[row + 1]!) ? 1 : 0
       return
   }
 }
@@ -182,7 +193,9 @@ function likeKernel(caseInsensitive: boolean, negated: boolean): Kernel {
       for (let row = 0; row < length; row++) {
         if (validity !== null && validity[row] === 0) continue
         const tokens = cachedPattern(textAt(patterns, row)).tokens
-        out[row] = matchTokens(tokens, text.data, text.offsets[row]!, text.offsets[row + 1]!) ? 1 : 0
+        out[row] = matchTokens(tokens, text.data, text.offsets[row]!, text.offsets[row + 1]!)
+          ? 1
+          : 0
       }
     }
     if (negated) for (let row = 0; row < length; row++) out[row] = 1 - out[row]!

@@ -12,7 +12,10 @@ function connective(dominant: 0 | 1): Kernel {
     const out = new Uint8Array(length)
     if (left.validity === null && right.validity === null) {
       for (let row = 0; row < length; row++) {
-        out[row] = dominant === 0 ? left.values[row]! & right.values[row]! : left.values[row]! | right.values[row]!
+        out[row] =
+          dominant === 0
+            ? left.values[row]! & right.values[row]!
+            : left.values[row]! | right.values[row]!
       }
       return makeBoolVector('bool', out, null)
     }
@@ -47,7 +50,9 @@ function nullTest(wantNull: boolean): Kernel {
     const out = new Uint8Array(call.length)
     const validity = arg.validity
     if (validity === null) out.fill(wantNull ? 0 : 1)
-    else for (let row = 0; row < call.length; row++) out[row] = (validity[row] === 0) === wantNull ? 1 : 0
+    else
+      for (let row = 0; row < call.length; row++)
+        out[row] = (validity[row] === 0) === wantNull ? 1 : 0
     return makeBoolVector('bool', out, null)
   }
 }

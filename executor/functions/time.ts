@@ -33,19 +33,62 @@ type TruncUnit =
 
 /** Unit spellings PostgreSQL's DecodeUnits accepts (lower-cased). */
 const unitNames: Readonly<Record<string, TruncUnit>> = {
-  microsecond: 'microseconds', microseconds: 'microseconds', us: 'microseconds', usec: 'microseconds', usecs: 'microseconds', useconds: 'microseconds',
-  millisecond: 'milliseconds', milliseconds: 'milliseconds', ms: 'milliseconds', msec: 'milliseconds', msecs: 'milliseconds', mseconds: 'milliseconds',
-  second: 'second', seconds: 'second', s: 'second', sec: 'second', secs: 'second',
-  minute: 'minute', minutes: 'minute', m: 'minute', min: 'minute', mins: 'minute',
-  hour: 'hour', hours: 'hour', h: 'hour', hr: 'hour', hrs: 'hour',
-  day: 'day', days: 'day', d: 'day',
-  week: 'week', weeks: 'week', w: 'week',
-  month: 'month', months: 'month', mon: 'month', mons: 'month',
-  quarter: 'quarter', qtr: 'quarter',
-  year: 'year', years: 'year', y: 'year', yr: 'year', yrs: 'year',
-  decade: 'decade', decades: 'decade', dec: 'decade', decs: 'decade',
-  century: 'century', centuries: 'century', c: 'century', cent: 'century',
-  millennium: 'millennium', millennia: 'millennium', mil: 'millennium', mils: 'millennium',
+  microsecond: 'microseconds',
+  microseconds: 'microseconds',
+  us: 'microseconds',
+  usec: 'microseconds',
+  usecs: 'microseconds',
+  useconds: 'microseconds',
+  millisecond: 'milliseconds',
+  milliseconds: 'milliseconds',
+  ms: 'milliseconds',
+  msec: 'milliseconds',
+  msecs: 'milliseconds',
+  mseconds: 'milliseconds',
+  second: 'second',
+  seconds: 'second',
+  s: 'second',
+  sec: 'second',
+  secs: 'second',
+  minute: 'minute',
+  minutes: 'minute',
+  m: 'minute',
+  min: 'minute',
+  mins: 'minute',
+  hour: 'hour',
+  hours: 'hour',
+  h: 'hour',
+  hr: 'hour',
+  hrs: 'hour',
+  day: 'day',
+  days: 'day',
+  d: 'day',
+  week: 'week',
+  weeks: 'week',
+  w: 'week',
+  month: 'month',
+  months: 'month',
+  mon: 'month',
+  mons: 'month',
+  quarter: 'quarter',
+  qtr: 'quarter',
+  year: 'year',
+  years: 'year',
+  y: 'year',
+  yr: 'year',
+  yrs: 'year',
+  decade: 'decade',
+  decades: 'decade',
+  dec: 'decade',
+  decs: 'decade',
+  century: 'century',
+  centuries: 'century',
+  c: 'century',
+  cent: 'century',
+  millennium: 'millennium',
+  millennia: 'millennium',
+  mil: 'millennium',
+  mils: 'millennium',
 }
 
 function parseUnit(text: string): TruncUnit {
@@ -128,7 +171,8 @@ export function truncateTimestamptz(utcMicros: number, unit: TruncUnit, timeZone
   if (isUtcZone(timeZone)) return truncateLocalMicros(utcMicros, unit)
   const offsetMicros = zoneOffsetSeconds(timeZone, utcMicros) * microsPerSecond
   const truncated = truncateLocalMicros(utcMicros + offsetMicros, unit)
-  const subHour = unit === 'microseconds' || unit === 'milliseconds' || unit === 'second' || unit === 'minute'
+  const subHour =
+    unit === 'microseconds' || unit === 'milliseconds' || unit === 'second' || unit === 'minute'
   return subHour ? truncated - offsetMicros : localToUtcMicros(timeZone, truncated)
 }
 
@@ -139,7 +183,9 @@ const dateTrunc: Kernel = (call) => {
   const out = new Float64Array(length)
   const validity = units.validity === null ? times.validity : new Uint8Array(length)
   const constantUnit =
-    call.constantArgs[0] === true && length > 0 && (units.validity === null || units.validity[0] === 1)
+    call.constantArgs[0] === true &&
+    length > 0 &&
+    (units.validity === null || units.validity[0] === 1)
       ? parseUnit(textAt(units, 0))
       : null
   const step = constantUnit === null || !isUtcZone(ctx.timeZone) ? 0 : fixedStepMicros(constantUnit)
@@ -154,7 +200,8 @@ const dateTrunc: Kernel = (call) => {
   for (let row = 0; row < length; row++) {
     const unitPresent = units.validity === null || units.validity[row] === 1
     const timePresent = times.validity === null || times.validity[row] === 1
-    if (validity !== null && units.validity !== null) validity[row] = unitPresent && timePresent ? 1 : 0
+    if (validity !== null && units.validity !== null)
+      validity[row] = unitPresent && timePresent ? 1 : 0
     if (!unitPresent || !timePresent) continue
     const unit = constantUnit ?? parseUnit(textAt(units, row))
     out[row] = truncateTimestamptz(times.values[row]!, unit, ctx.timeZone)

@@ -8,7 +8,14 @@ import { openStorage, type EmbeddedStorage } from '../../storage/index.js'
 import { scalarAt, vectorFromValues } from '../expr/vector-builders.js'
 import { buildOperator } from '../operators/build.js'
 import type { Operator, OperatorContext } from '../operators/operator.js'
-import type { AggregateCall, Expr, PhysicalPlan, ScalarValue, ScanPipeline, ScanPlan } from '../plan.js'
+import type {
+  AggregateCall,
+  Expr,
+  PhysicalPlan,
+  ScalarValue,
+  ScanPipeline,
+  ScanPlan,
+} from '../plan.js'
 import type { FragmentRunner } from './fragment-runner.js'
 import { InlineRunner } from './inline-runner.js'
 import { WorkerPoolRunner } from './worker-pool.js'
@@ -23,7 +30,8 @@ const column = (index: number, type: SqlType): Expr => ({ kind: 'column', index,
 async function rowsOf(operator: Operator): Promise<string[]> {
   const rows: string[] = []
   for await (const batch of operator) {
-    for (let row = 0; row < batch.length; row++) rows.push(JSON.stringify(batch.columns.map((v) => scalarAt(v, row))))
+    for (let row = 0; row < batch.length; row++)
+      rows.push(JSON.stringify(batch.columns.map((v) => scalarAt(v, row))))
   }
   return rows.sort()
 }
@@ -50,12 +58,22 @@ describe('scan fragments over real segments', () => {
       }
       const batch: Batch = {
         length: 1000,
-        columns: [vectorFromValues('text', services), vectorFromValues('int4', statuses), vectorFromValues('float8', latencies)],
+        columns: [
+          vectorFromValues('text', services),
+          vectorFromValues('int4', statuses),
+          vectorFromValues('float8', latencies),
+        ],
       }
       await storage.writer.append('acme', 'events', fields, batch)
     }
     const metas = await storage.catalog.listSegments('acme', 'events')
-    segments = metas.map((m) => ({ segmentId: m.segmentId, blobKey: m.blobKey, rows: m.rows, minTs: m.minTs, maxTs: m.maxTs }))
+    segments = metas.map((m) => ({
+      segmentId: m.segmentId,
+      blobKey: m.blobKey,
+      rows: m.rows,
+      minTs: m.minTs,
+      maxTs: m.maxTs,
+    }))
     pool = new WorkerPoolRunner({ maxThreads: 2 })
   })
 
@@ -93,8 +111,20 @@ describe('scan fragments over real segments', () => {
       { fn: 'count', args: [column(1, 'int4')], distinct: true, filter: null, type: 'int8' },
       { fn: 'max', args: [column(0, 'text')], distinct: false, filter: null, type: 'text' },
     ]
-    const final: PhysicalPlan = { kind: 'aggregate', mode: 'final', groupBy, aggregates, input: scan({ partialAggregate: { groupBy, aggregates } }) }
-    const single: PhysicalPlan = { kind: 'aggregate', mode: 'single', groupBy, aggregates, input: scan({}) }
+    const final: PhysicalPlan = {
+      kind: 'aggregate',
+      mode: 'final',
+      groupBy,
+      aggregates,
+      input: scan({ partialAggregate: { groupBy, aggregates } }),
+    }
+    const single: PhysicalPlan = {
+      kind: 'aggregate',
+      mode: 'single',
+      groupBy,
+      aggregates,
+      input: scan({}),
+    }
     const viaPool = await rowsOf(buildOperator(final, context(pool)))
     const inline = await rowsOf(buildOperator(final, context(new InlineRunner(storage))))
     const onePass = await rowsOf(buildOperator(single, context(new InlineRunner(storage))))
@@ -105,17 +135,32 @@ describe('scan fragments over real segments', () => {
   })
 
   it('filters, projects and stops at the pipeline limit', async () => {
-    const filter: Expr = { kind: 'call', fn: 'eq', args: [column(1, 'int4'), { kind: 'literal', value: 300, type: 'int4' }], type: 'bool' }
+    const filter: Expr = {
+      kind: 'call',
+      fn: 'eq',
+      args: [column(1, 'int4'), { kind: 'literal', value: 300, type: 'int4' }],
+      type: 'bool',
+    }
     const plan = scan({ filter, project: [column(2, 'float8'), column(1, 'int4')] })
     const all = await rowsOf(buildOperator(plan, context(pool)))
     assert.equal(all.length, 3 * 300)
     assert.ok(all.every((row) => row.endsWith(',300]')))
-    const limited = await rowsOf(buildOperator({ kind: 'limit', input: scan({ filter, limit: 5 }), limit: 5, offset: 0 }, context(pool)))
+    const limited = await rowsOf(
+      buildOperator(
+        { kind: 'limit', input: scan({ filter, limit: 5 }), limit: 5, offset: 0 },
+        context(pool),
+      ),
+    )
     assert.equal(limited.length, 5)
   })
 
   it('carries worker errors back as PgErrors', async () => {
-    const missing = { ...scan({}), segments: [{ segmentId: 'x', blobKey: 'acme/events/missing.seg', rows: 1, minTs: 0, maxTs: 0 }] }
+    const missing = {
+      ...scan({}),
+      segments: [
+        { segmentId: 'x', blobKey: 'acme/events/missing.seg', rows: 1, minTs: 0, maxTs: 0 },
+      ],
+    }
     await assert.rejects(rowsOf(buildOperator(missing, context(pool))), (error: unknown) => {
       return error instanceof Error && error.name === 'PgError'
     })

@@ -25,14 +25,19 @@ export interface ScramVerifier {
 const hmac = (key: Buffer, text: string): Buffer => createHmac('sha256', key).update(text).digest()
 
 /** Derives the stored verifier from a password (SASLprep is skipped: ASCII passwords only differ there). */
-export function scramVerifier(password: string, salt: Buffer = randomBytes(16), iterations = iterationCount): ScramVerifier {
+export function scramVerifier(
+  password: string,
+  salt: Buffer = randomBytes(16),
+  iterations = iterationCount,
+): ScramVerifier {
   const saltedPassword = pbkdf2Sync(password, salt, iterations, 32, 'sha256')
   const storedKey = createHash('sha256').update(hmac(saltedPassword, 'Client Key')).digest()
   return { salt, iterations, storedKey, serverKey: hmac(saltedPassword, 'Server Key') }
 }
 
 /** Why an exchange failed: `malformed` is a protocol violation, `rejected` a wrong password. */
-export type ScramFailure = { readonly kind: 'malformed'; readonly why: string } | { readonly kind: 'rejected' }
+export type ScramFailure =
+  { readonly kind: 'malformed'; readonly why: string } | { readonly kind: 'rejected' }
 
 /** One exchange's state: feed it the client's two messages in order. */
 export class ScramExchange {

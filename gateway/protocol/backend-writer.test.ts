@@ -15,7 +15,8 @@ function parseAll(bytes: Buffer): BackendMessage[] {
   return messages
 }
 
-const plain = (message: BackendMessage): Record<string, unknown> => message as unknown as Record<string, unknown>
+const plain = (message: BackendMessage): Record<string, unknown> =>
+  message as unknown as Record<string, unknown>
 
 test('session and query-cycle messages parse into their fields', () => {
   const out = new BackendWriter()
@@ -55,7 +56,10 @@ test('session and query-cycle messages parse into their fields', () => {
   assert.deepEqual(plain(messages[1]!).mechanisms, ['SCRAM-SHA-256'])
   assert.equal(plain(messages[2]!).data, 'r=abc,s=c2FsdA==,i=4096')
   assert.equal(plain(messages[3]!).data, 'v=sig')
-  assert.deepEqual([plain(messages[5]!).parameterName, plain(messages[5]!).parameterValue], ['TimeZone', 'Europe/Zürich'])
+  assert.deepEqual(
+    [plain(messages[5]!).parameterName, plain(messages[5]!).parameterValue],
+    ['TimeZone', 'Europe/Zürich'],
+  )
   assert.deepEqual([plain(messages[6]!).processID, plain(messages[6]!).secretKey], [4242, -7])
   assert.equal(plain(messages[7]!).status, 'T')
   assert.deepEqual(plain(messages[14]!).dataTypeIDs, [23, 25, 4294967295])
@@ -65,7 +69,13 @@ test('session and query-cycle messages parse into their fields', () => {
 
 test('ErrorResponse and NoticeResponse carry S V C M D H P', () => {
   const out = new BackendWriter()
-  out.errorResponse({ code: '42P01', message: 'relation "t" does not exist', detail: 'd', hint: 'h', position: 15 })
+  out.errorResponse({
+    code: '42P01',
+    message: 'relation "t" does not exist',
+    detail: 'd',
+    hint: 'h',
+    position: 15,
+  })
   out.errorResponse({ code: '01000', message: 'careful', severity: 'WARNING' }, 'notice')
   const [error, notice] = parseAll(out.take() ?? Buffer.alloc(0)).map(plain)
   assert.equal(error?.name, 'error')
@@ -73,7 +83,10 @@ test('ErrorResponse and NoticeResponse carry S V C M D H P', () => {
     [error?.severity, error?.code, error?.message, error?.detail, error?.hint, error?.position],
     ['ERROR', '42P01', 'relation "t" does not exist', 'd', 'h', '15'],
   )
-  assert.deepEqual([notice?.name, notice?.severity, notice?.code, notice?.message], ['notice', 'WARNING', '01000', 'careful'])
+  assert.deepEqual(
+    [notice?.name, notice?.severity, notice?.code, notice?.message],
+    ['notice', 'WARNING', '01000', 'careful'],
+  )
 })
 
 test('RowDescription and a batch of DataRows in text format', () => {
@@ -81,8 +94,21 @@ test('RowDescription and a batch of DataRows in text format', () => {
   const batch: Batch = {
     length: 3,
     columns: [
-      { kind: 'number', type: 'int4', length: 3, validity: new Uint8Array([1, 0, 1]), values: new Float64Array([1, 0, -3]) },
-      { kind: 'text', type: 'text', length: 3, validity: null, offsets: new Int32Array([0, 1, 3, 4]), data: text },
+      {
+        kind: 'number',
+        type: 'int4',
+        length: 3,
+        validity: new Uint8Array([1, 0, 1]),
+        values: new Float64Array([1, 0, -3]),
+      },
+      {
+        kind: 'text',
+        type: 'text',
+        length: 3,
+        validity: null,
+        offsets: new Int32Array([0, 1, 3, 4]),
+        data: text,
+      },
     ],
   }
   const fields = [
@@ -96,9 +122,23 @@ test('RowDescription and a batch of DataRows in text format', () => {
   )
   writeDataRows(out, batch, 0, 3, writers)
   const [description, ...rows] = parseAll(out.take() ?? Buffer.alloc(0)).map(plain)
-  const described = description?.fields as { name: string; tableID: number; columnID: number; dataTypeID: number; dataTypeSize: number; format: string }[]
+  const described = description?.fields as {
+    name: string
+    tableID: number
+    columnID: number
+    dataTypeID: number
+    dataTypeSize: number
+    format: string
+  }[]
   assert.deepEqual(
-    described.map((field) => [field.name, field.tableID, field.columnID, field.dataTypeID, field.dataTypeSize, field.format]),
+    described.map((field) => [
+      field.name,
+      field.tableID,
+      field.columnID,
+      field.dataTypeID,
+      field.dataTypeSize,
+      field.format,
+    ]),
     [
       ['n', 16384, 1, 23, 4, 'text'],
       ['s', 0, 0, 25, -1, 'text'],

@@ -47,7 +47,9 @@ export class FrameReader {
     let buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk])
     let offset = 0
     for (;;) {
-      const frame = this.startupPhase ? this.readStartup(buffer, offset) : this.readTyped(buffer, offset)
+      const frame = this.startupPhase
+        ? this.readStartup(buffer, offset)
+        : this.readTyped(buffer, offset)
       if (frame === null) break
       offset = frame.end
       onFrame({ code: frame.code, body: frame.body })
@@ -56,11 +58,17 @@ export class FrameReader {
     this.buffer = buffer
   }
 
-  private readStartup(buffer: Buffer, offset: number): { code: number; body: Buffer; end: number } | null {
+  private readStartup(
+    buffer: Buffer,
+    offset: number,
+  ): { code: number; body: Buffer; end: number } | null {
     if (buffer.length - offset < 4) return null
     const length = buffer.readInt32BE(offset)
     if (length < 8 || length > startupPacketBytesMax) {
-      throw new PgError({ code: SqlState.protocolViolation, message: 'invalid length of startup packet' })
+      throw new PgError({
+        code: SqlState.protocolViolation,
+        message: 'invalid length of startup packet',
+      })
     }
     if (buffer.length - offset < length) return null
     const body = buffer.subarray(offset + 4, offset + length)
@@ -68,7 +76,10 @@ export class FrameReader {
     return { code: 0, body, end: offset + length }
   }
 
-  private readTyped(buffer: Buffer, offset: number): { code: number; body: Buffer; end: number } | null {
+  private readTyped(
+    buffer: Buffer,
+    offset: number,
+  ): { code: number; body: Buffer; end: number } | null {
     if (buffer.length - offset < 5) return null
     const code = buffer[offset] ?? 0
     const length = buffer.readInt32BE(offset + 1)

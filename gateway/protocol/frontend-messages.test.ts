@@ -5,7 +5,11 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { serialize } from 'pg-protocol'
 import { FrameReader, type Frame } from './frame-reader.js'
-import { decodeFrontendMessage, type FrontendMessage, type PasswordKind } from './frontend-messages.js'
+import {
+  decodeFrontendMessage,
+  type FrontendMessage,
+  type PasswordKind,
+} from './frontend-messages.js'
 
 interface Case {
   readonly name: string
@@ -34,15 +38,29 @@ const cases: Case[] = [
       ]),
     },
   },
-  { name: 'SSLRequest', startup: true, bytes: serialize.requestSsl(), expected: { kind: 'sslRequest' } },
-  { name: 'GSSENCRequest', startup: true, bytes: gssEncRequest, expected: { kind: 'gssEncRequest' } },
+  {
+    name: 'SSLRequest',
+    startup: true,
+    bytes: serialize.requestSsl(),
+    expected: { kind: 'sslRequest' },
+  },
+  {
+    name: 'GSSENCRequest',
+    startup: true,
+    bytes: gssEncRequest,
+    expected: { kind: 'gssEncRequest' },
+  },
   {
     name: 'CancelRequest',
     startup: true,
     bytes: serialize.cancel(4242, -123456),
     expected: { kind: 'cancelRequest', processId: 4242, secretKey: -123456 },
   },
-  { name: 'Query', bytes: serialize.query('select 1; select ü'), expected: { kind: 'query', sql: 'select 1; select ü' } },
+  {
+    name: 'Query',
+    bytes: serialize.query('select 1; select ü'),
+    expected: { kind: 'query', sql: 'select 1; select ü' },
+  },
   {
     name: 'Parse',
     bytes: serialize.parse({ name: 's1', text: 'select $1, $2', types: [23, 25] }),
@@ -50,7 +68,12 @@ const cases: Case[] = [
   },
   {
     name: 'Bind',
-    bytes: serialize.bind({ portal: 'p1', statement: 's1', values: ['x', null, Buffer.from([0, 0, 0, 7])], binary: true }),
+    bytes: serialize.bind({
+      portal: 'p1',
+      statement: 's1',
+      values: ['x', null, Buffer.from([0, 0, 0, 7])],
+      binary: true,
+    }),
     expected: {
       kind: 'bind',
       portalName: 'p1',
@@ -75,7 +98,11 @@ const cases: Case[] = [
     bytes: serialize.execute({ portal: 'p1', rows: 100 }),
     expected: { kind: 'execute', portalName: 'p1', maxRows: 100 },
   },
-  { name: 'Execute unnamed', bytes: serialize.execute(), expected: { kind: 'execute', portalName: '', maxRows: 0 } },
+  {
+    name: 'Execute unnamed',
+    bytes: serialize.execute(),
+    expected: { kind: 'execute', portalName: '', maxRows: 0 },
+  },
   {
     name: 'Close',
     bytes: serialize.close({ type: 'S', name: 's1' }),
@@ -93,7 +120,11 @@ const cases: Case[] = [
     name: 'SASLInitialResponse',
     passwordKind: 'saslInitial',
     bytes: serialize.sendSASLInitialResponseMessage('SCRAM-SHA-256', 'n,,n=*,r=abc'),
-    expected: { kind: 'saslInitialResponse', mechanism: 'SCRAM-SHA-256', data: Buffer.from('n,,n=*,r=abc') },
+    expected: {
+      kind: 'saslInitialResponse',
+      mechanism: 'SCRAM-SHA-256',
+      data: Buffer.from('n,,n=*,r=abc'),
+    },
   },
   {
     name: 'SASLResponse',
@@ -101,9 +132,17 @@ const cases: Case[] = [
     bytes: serialize.sendSCRAMClientFinalMessage('c=biws,r=abc,p=xyz'),
     expected: { kind: 'saslResponse', data: Buffer.from('c=biws,r=abc,p=xyz') },
   },
-  { name: 'CopyData', bytes: serialize.copyData(Buffer.from('1\t2\n')), expected: { kind: 'copyData', data: Buffer.from('1\t2\n') } },
+  {
+    name: 'CopyData',
+    bytes: serialize.copyData(Buffer.from('1\t2\n')),
+    expected: { kind: 'copyData', data: Buffer.from('1\t2\n') },
+  },
   { name: 'CopyDone', bytes: serialize.copyDone(), expected: { kind: 'copyDone' } },
-  { name: 'CopyFail', bytes: serialize.copyFail('bad row'), expected: { kind: 'copyFail', message: 'bad row' } },
+  {
+    name: 'CopyFail',
+    bytes: serialize.copyFail('bad row'),
+    expected: { kind: 'copyFail', message: 'bad row' },
+  },
 ]
 
 /** A reader past the startup phase, as it is once the StartupMessage went by. */
@@ -125,7 +164,8 @@ function decodeChunks(testCase: Case, chunks: Buffer[]): FrontendMessage[] {
 for (const testCase of cases) {
   test(`${testCase.name} decodes whole, split at every offset, and byte by byte`, () => {
     // Two copies back to back: the second frame starts mid-chunk wherever the split falls.
-    const bytes = testCase.startup === true ? testCase.bytes : Buffer.concat([testCase.bytes, testCase.bytes])
+    const bytes =
+      testCase.startup === true ? testCase.bytes : Buffer.concat([testCase.bytes, testCase.bytes])
     const copies = testCase.startup === true ? 1 : 2
     const whole = decodeChunks(testCase, [bytes])
     assert.deepEqual(whole, Array(copies).fill(testCase.expected))
@@ -143,7 +183,9 @@ test('the reader leaves the startup phase after the StartupMessage only', () => 
   const frames: Frame[] = []
   reader.push(Buffer.concat([serialize.requestSsl(), gssEncRequest]), (frame) => frames.push(frame))
   assert.equal(reader.inStartupPhase, true)
-  reader.push(Buffer.concat([serialize.startup({ user: 'u' }), serialize.sync()]), (frame) => frames.push(frame))
+  reader.push(Buffer.concat([serialize.startup({ user: 'u' }), serialize.sync()]), (frame) =>
+    frames.push(frame),
+  )
   assert.deepEqual(
     frames.map((frame) => decodeFrontendMessage(frame).kind),
     ['sslRequest', 'gssEncRequest', 'startup', 'sync'],
@@ -152,10 +194,14 @@ test('the reader leaves the startup phase after the StartupMessage only', () => 
 
 test('malformed frames are protocol violations (08P01)', () => {
   const reader = typedReader()
-  assert.throws(() => reader.push(Buffer.from([0x51, 0, 0, 0, 2]), () => undefined), { code: '08P01' })
+  assert.throws(() => reader.push(Buffer.from([0x51, 0, 0, 0, 2]), () => undefined), {
+    code: '08P01',
+  })
   const truncated: Frame = { code: 0x45, body: Buffer.from([0x70, 0x00, 0, 0]) }
   assert.throws(() => decodeFrontendMessage(truncated), { code: '08P01' })
   const trailing: Frame = { code: 0x53, body: Buffer.from([1]) }
   assert.throws(() => decodeFrontendMessage(trailing), { code: '08P01' })
-  assert.throws(() => new FrameReader().push(Buffer.from([0, 0, 0, 3]), () => undefined), { code: '08P01' })
+  assert.throws(() => new FrameReader().push(Buffer.from([0, 0, 0, 3]), () => undefined), {
+    code: '08P01',
+  })
 })

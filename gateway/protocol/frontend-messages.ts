@@ -8,7 +8,11 @@ import { FrontendCode, StartupCode } from './message-codes.js'
 export type FormatCode = 0 | 1
 
 export type FrontendMessage =
-  | { readonly kind: 'startup'; readonly protocolVersion: number; readonly parameters: ReadonlyMap<string, string> }
+  | {
+      readonly kind: 'startup'
+      readonly protocolVersion: number
+      readonly parameters: ReadonlyMap<string, string>
+    }
   | { readonly kind: 'sslRequest' }
   | { readonly kind: 'gssEncRequest' }
   | { readonly kind: 'cancelRequest'; readonly processId: number; readonly secretKey: number }
@@ -36,7 +40,11 @@ export type FrontendMessage =
   | { readonly kind: 'flush' }
   | { readonly kind: 'terminate' }
   | { readonly kind: 'passwordMessage'; readonly password: string }
-  | { readonly kind: 'saslInitialResponse'; readonly mechanism: string; readonly data: Buffer | null }
+  | {
+      readonly kind: 'saslInitialResponse'
+      readonly mechanism: string
+      readonly data: Buffer | null
+    }
   | { readonly kind: 'saslResponse'; readonly data: Buffer }
   | { readonly kind: 'copyData'; readonly data: Buffer }
   | { readonly kind: 'copyDone' }
@@ -100,12 +108,16 @@ class BodyReader {
   }
 
   private need(length: number): void {
-    if (length < 0 || this.offset + length > this.body.length) throw violation('insufficient data left in message')
+    if (length < 0 || this.offset + length > this.body.length)
+      throw violation('insufficient data left in message')
   }
 }
 
 /** Decodes one frame; `passwordKind` says how to read a 'p' message. Throws 08P01 on malformed input. */
-export function decodeFrontendMessage(frame: Frame, passwordKind: PasswordKind = 'password'): FrontendMessage {
+export function decodeFrontendMessage(
+  frame: Frame,
+  passwordKind: PasswordKind = 'password',
+): FrontendMessage {
   const reader = new BodyReader(frame.body)
   const message = decodeBody(frame.code, reader, passwordKind)
   reader.end()
@@ -126,7 +138,9 @@ function decodeBody(code: number, reader: BodyReader, passwordKind: PasswordKind
     case FrontendCode.Close: {
       const target = decodeTarget(reader.byte())
       const name = reader.cstring()
-      return code === FrontendCode.Describe ? { kind: 'describe', target, name } : { kind: 'close', target, name }
+      return code === FrontendCode.Describe
+        ? { kind: 'describe', target, name }
+        : { kind: 'close', target, name }
     }
     case FrontendCode.Execute:
       return { kind: 'execute', portalName: reader.cstring(), maxRows: reader.int32() }
@@ -209,7 +223,9 @@ function decodeBind(reader: BodyReader): FrontendMessage {
   const paramFormats = decodeFormats(reader)
   const count = reader.int16()
   if (paramFormats.length > 1 && paramFormats.length !== count) {
-    throw violation(`bind message has ${paramFormats.length} parameter formats but ${count} parameters`)
+    throw violation(
+      `bind message has ${paramFormats.length} parameter formats but ${count} parameters`,
+    )
   }
   const params: (Buffer | null)[] = []
   for (let i = 0; i < count; i++) {
@@ -227,7 +243,11 @@ function decodePassword(reader: BodyReader, passwordKind: PasswordKind): Fronten
     case 'saslInitial': {
       const mechanism = reader.cstring()
       const length = reader.int32()
-      return { kind: 'saslInitialResponse', mechanism, data: length === -1 ? null : reader.bytes(length) }
+      return {
+        kind: 'saslInitialResponse',
+        mechanism,
+        data: length === -1 ? null : reader.bytes(length),
+      }
     }
     case 'sasl':
       return { kind: 'saslResponse', data: reader.rest() }

@@ -10,7 +10,11 @@ import { decodeBinaryParameter, decodeNumeric, decodeParameter } from './paramet
 /** Encodes row 0 of `vector` in binary and returns the value bytes (null for NULL). */
 function sendBinary(type: SqlType, vector: Vector): Buffer | null {
   const out = new BackendWriter()
-  const [writer] = columnWriters([{ name: 'v', type, tableOid: 0, columnNumber: 0 }], [1], () => null)
+  const [writer] = columnWriters(
+    [{ name: 'v', type, tableOid: 0, columnNumber: 0 }],
+    [1],
+    () => null,
+  )
   writer!(out, vector, 0)
   const bytes = out.take() ?? Buffer.alloc(0)
   const length = bytes.readInt32BE(0)
@@ -47,18 +51,37 @@ test('number-like values round-trip through their binary formats', () => {
 
 test('timestamps go out counted from 2000-01-01, dates too', () => {
   const micros = Date.UTC(2000, 0, 2) * 1000
-  assert.equal(sendBinary('timestamptz', numberVector('timestamptz', micros))?.readBigInt64BE(0), 86_400_000_000n)
+  assert.equal(
+    sendBinary('timestamptz', numberVector('timestamptz', micros))?.readBigInt64BE(0),
+    86_400_000_000n,
+  )
   assert.equal(sendBinary('date', numberVector('date', 10_957 + 3))?.readInt32BE(0), 3)
 })
 
 test('bool, text, jsonb and NULL', () => {
-  const bool: Vector = { kind: 'bool', type: 'bool', length: 1, validity: null, values: new Uint8Array([1]) }
+  const bool: Vector = {
+    kind: 'bool',
+    type: 'bool',
+    length: 1,
+    validity: null,
+    values: new Uint8Array([1]),
+  }
   assert.equal(decodeBinaryParameter('bool', sendBinary('bool', bool)!), true)
   const data = new TextEncoder().encode('{"a":"ü"}')
-  const text: Vector = { kind: 'text', type: 'jsonb', length: 1, validity: null, offsets: new Int32Array([0, data.length]), data }
+  const text: Vector = {
+    kind: 'text',
+    type: 'jsonb',
+    length: 1,
+    validity: null,
+    offsets: new Int32Array([0, data.length]),
+    data,
+  }
   assert.equal(sendBinary('jsonb', text)?.[0], 1)
   assert.equal(decodeBinaryParameter('jsonb', sendBinary('jsonb', text)!), '{"a":"ü"}')
-  assert.equal(decodeBinaryParameter('text', sendBinary('text', { ...text, type: 'text' })!), '{"a":"ü"}')
+  assert.equal(
+    decodeBinaryParameter('text', sendBinary('text', { ...text, type: 'text' })!),
+    '{"a":"ü"}',
+  )
   const nullInt: Vector = { ...numberVector('int4', 0), validity: new Uint8Array([0]) }
   assert.equal(sendBinary('int4', nullInt), null)
   assert.equal(decodeParameter('int4', 1, null), null)
@@ -89,7 +112,15 @@ test('bad binary parameters are 22P03, huge bigints 22003, binary interval 0A000
   huge.writeBigInt64BE(2n ** 60n)
   assert.throws(() => decodeBinaryParameter('int8', huge), { code: '22003' })
   assert.throws(() => decodeBinaryParameter('interval', Buffer.alloc(16)), { code: '0A000' })
-  assert.throws(() => columnWriters([{ name: 'i', type: 'interval', tableOid: 0, columnNumber: 0 }], [1], () => null), {
-    code: '0A000',
-  })
+  assert.throws(
+    () =>
+      columnWriters(
+        [{ name: 'i', type: 'interval', tableOid: 0, columnNumber: 0 }],
+        [1],
+        () => null,
+      ),
+    {
+      code: '0A000',
+    },
+  )
 })

@@ -17,7 +17,15 @@ export type ColumnWriter = (out: BackendWriter, vector: Vector, row: number) => 
 /** Renders a value as PostgreSQL's text output would; null for NULL. */
 export type TextFormatter = (vector: Vector, row: number) => string | null
 
-const copiedAsText: ReadonlySet<SqlType> = new Set<SqlType>(['text', 'varchar', 'bpchar', 'name', 'unknown', 'json', 'jsonb'])
+const copiedAsText: ReadonlySet<SqlType> = new Set<SqlType>([
+  'text',
+  'varchar',
+  'bpchar',
+  'name',
+  'unknown',
+  'json',
+  'jsonb',
+])
 
 /** Chooses the writer of each column; throws 0A000 for a binary format Malamute cannot send yet. */
 export function columnWriters(
@@ -70,12 +78,18 @@ function writeFormatted(out: BackendWriter, text: string | null): void {
 
 function expectKind(vector: Vector, type: SqlType): void {
   if (vector.kind !== vectorKindOf(type)) {
-    throw new AssertionError(`a ${type} column arrives as a ${vectorKindOf(type)} vector, not ${vector.kind}`)
+    throw new AssertionError(
+      `a ${type} column arrives as a ${vectorKindOf(type)} vector, not ${vector.kind}`,
+    )
   }
 }
 
 /** A writer for fixed-width number-like values read from a Float64Array. */
-function numberWriter(type: SqlType, width: number, write: (out: BackendWriter, value: number) => void): ColumnWriter {
+function numberWriter(
+  type: SqlType,
+  width: number,
+  write: (out: BackendWriter, value: number) => void,
+): ColumnWriter {
   return (out, vector, row) => {
     expectKind(vector, type)
     if (isNullAt(vector, row)) return void out.int32(-1)
@@ -116,7 +130,13 @@ function binaryWriter(type: SqlType): ColumnWriter {
       return numberWriter(type, 8, writeTimestamp)
     case 'date':
       return numberWriter(type, 4, (out, days) =>
-        out.int32(days === Infinity ? 0x7fffffff : days === -Infinity ? -0x80000000 : days - postgresEpochDays),
+        out.int32(
+          days === Infinity
+            ? 0x7fffffff
+            : days === -Infinity
+              ? -0x80000000
+              : days - postgresEpochDays,
+        ),
       )
     case 'numeric':
       return (out, vector, row) => {

@@ -29,7 +29,11 @@ function expectLength(bytes: Buffer, length: number, type: SqlType): void {
 }
 
 /** Decodes one Bind parameter: NULL stays null, text stays text, binary is read by `type`. */
-export function decodeParameter(type: SqlType, format: FormatCode, bytes: Buffer | null): ScalarValue {
+export function decodeParameter(
+  type: SqlType,
+  format: FormatCode,
+  bytes: Buffer | null,
+): ScalarValue {
   if (bytes === null) return null
   if (format === 0) return bytes.toString('utf8')
   return decodeBinaryParameter(type, bytes)

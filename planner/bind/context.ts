@@ -17,7 +17,11 @@ export class BindContext {
   private readonly pendingParams = new Map<Expr, number>()
   private readonly positions = new WeakMap<Expr, number>()
 
-  constructor(paramTypes: readonly (SqlType | undefined)[], paramValues: readonly ScalarValue[] | null, timeZone: string) {
+  constructor(
+    paramTypes: readonly (SqlType | undefined)[],
+    paramValues: readonly ScalarValue[] | null,
+    timeZone: string,
+  ) {
     this.paramTypes = paramTypes.map((t) => (t === 'unknown' ? undefined : t))
     this.paramValues = paramValues
     this.timeZone = timeZone
@@ -36,7 +40,11 @@ export class BindContext {
   /** Binds $n (1-based) to its value, typed when the type is known, else as an unknown literal. */
   param(number: number, position: number): Expr {
     if (this.paramValues !== null && number > this.paramValues.length) {
-      throw new PgError({ code: SqlState.undefinedParameter, message: `there is no parameter $${number}`, position: position + 1 })
+      throw new PgError({
+        code: SqlState.undefinedParameter,
+        message: `there is no parameter $${number}`,
+        position: position + 1,
+      })
     }
     while (this.paramTypes.length < number) this.paramTypes.push(undefined)
     const value = this.paramValues?.[number - 1] ?? null
@@ -63,8 +71,10 @@ export class BindContext {
   coerce(expr: Expr, type: SqlType): Expr {
     if (expr.type === type) return expr
     const pending = this.pendingParams.get(expr)
-    if (pending !== undefined && this.paramTypes[pending] === undefined) this.paramTypes[pending] = type
-    if (expr.kind !== 'literal') return this.at({ kind: 'cast', arg: expr, type }, this.positionOf(expr) ?? 0)
+    if (pending !== undefined && this.paramTypes[pending] === undefined)
+      this.paramTypes[pending] = type
+    if (expr.kind !== 'literal')
+      return this.at({ kind: 'cast', arg: expr, type }, this.positionOf(expr) ?? 0)
     try {
       return this.at(this.convertLiteral(expr, type), this.positionOf(expr) ?? 0)
     } catch (error) {
@@ -76,7 +86,9 @@ export class BindContext {
   private convertLiteral(expr: LiteralExpr, type: SqlType): LiteralExpr | CastExpr {
     if (expr.value === null) return { kind: 'literal', value: null, type }
     const folded = foldCast(expr, type, this.timeZone)
-    return folded === undefined ? { kind: 'cast', arg: expr, type } : { kind: 'literal', value: folded, type }
+    return folded === undefined
+      ? { kind: 'cast', arg: expr, type }
+      : { kind: 'literal', value: folded, type }
   }
 }
 

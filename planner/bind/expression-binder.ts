@@ -6,7 +6,14 @@
 import { PgError, SqlState, sqlTypeByName, type SqlType } from '../../common/index.js'
 import type { TableInfo } from '../../storage/api.js'
 import type { AggregateCall, ColumnExpr, Expr } from '../../executor/plan.js'
-import type { BinaryOp, CaseNode, FuncNode, InListNode, SyntaxExpr, TypeNameNode } from '../sql/ast.js'
+import type {
+  BinaryOp,
+  CaseNode,
+  FuncNode,
+  InListNode,
+  SyntaxExpr,
+  TypeNameNode,
+} from '../sql/ast.js'
 import type { BindContext } from './context.js'
 import {
   aggregateFunctionNames,
@@ -17,7 +24,14 @@ import {
   undefinedFunction,
   undefinedOperator,
 } from './functions.js'
-import { canCastExplicitly, commonType, displayType, integerLiteralType, isNumericType, isStringType } from './types.js'
+import {
+  canCastExplicitly,
+  commonType,
+  displayType,
+  integerLiteralType,
+  isNumericType,
+  isStringType,
+} from './types.js'
 
 /** The one table a SELECT reads, under the name its columns may be qualified with. */
 export interface Scope {
@@ -26,17 +40,33 @@ export interface Scope {
 }
 
 /** Where aggregates may appear; the clause name goes into 42803's message when they may not. */
-export type AggregatePolicy = { readonly allowed: true } | { readonly allowed: false; readonly clause: string }
+export type AggregatePolicy =
+  { readonly allowed: true } | { readonly allowed: false; readonly clause: string }
 
 /** Aggregate j is referenced as column -(j + 1) until the select binder lifts it. */
 export const aggregateRefIndex = (j: number): number => -(j + 1)
 
 const operatorFunctions: Readonly<Record<BinaryOp, string>> = {
-  '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '%': 'modulo',
-  '=': 'eq', '<>': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge',
-  and: 'and', or: 'or', '||': 'concat_op',
-  like: 'like', 'not like': 'not_like', ilike: 'ilike', 'not ilike': 'not_ilike',
-  'is distinct from': 'is_distinct_from', 'is not distinct from': 'is_not_distinct_from',
+  '+': 'add',
+  '-': 'subtract',
+  '*': 'multiply',
+  '/': 'divide',
+  '%': 'modulo',
+  '=': 'eq',
+  '<>': 'ne',
+  '<': 'lt',
+  '<=': 'le',
+  '>': 'gt',
+  '>=': 'ge',
+  and: 'and',
+  or: 'or',
+  '||': 'concat_op',
+  like: 'like',
+  'not like': 'not_like',
+  ilike: 'ilike',
+  'not ilike': 'not_ilike',
+  'is distinct from': 'is_distinct_from',
+  'is not distinct from': 'is_not_distinct_from',
 }
 
 export class ExpressionBinder {
@@ -65,7 +95,11 @@ export class ExpressionBinder {
       case 'column-ref':
         return this.bindColumn(node.table, node.name, node.position)
       case 'star':
-        throw new PgError({ code: SqlState.syntaxError, message: 'syntax error at or near "*"', position: node.position + 1 })
+        throw new PgError({
+          code: SqlState.syntaxError,
+          message: 'syntax error at or near "*"',
+          position: node.position + 1,
+        })
       case 'literal':
         return this.bindLiteral(node.literal, node.text)
       case 'param':
@@ -75,7 +109,12 @@ export class ExpressionBinder {
       case 'unary':
         return this.bindUnary(node.op, node.arg, policy, node.position)
       case 'binary':
-        return this.bindBinary(node.op, this.bind(node.left, policy), this.bind(node.right, policy), node.position)
+        return this.bindBinary(
+          node.op,
+          this.bind(node.left, policy),
+          this.bind(node.right, policy),
+          node.position,
+        )
       case 'is':
         return this.bindIs(node.test, node.negated, this.bind(node.arg, policy), node.position)
       case 'between':
@@ -92,19 +131,29 @@ export class ExpressionBinder {
   /** Resolves a column name: exact match on the folded name, as PostgreSQL compares them. */
   bindColumn(table: string | null, name: string, position: number): ColumnExpr {
     if (table !== null && table !== this.scope.name) {
-      throw new PgError({ code: SqlState.undefinedTable, message: `missing FROM-clause entry for table "${table}"`, position: position + 1 })
+      throw new PgError({
+        code: SqlState.undefinedTable,
+        message: `missing FROM-clause entry for table "${table}"`,
+        position: position + 1,
+      })
     }
     const columns = this.scope.table?.columns ?? []
     const index = columns.findIndex((c) => c.name === name)
     const column = columns[index]
     if (column === undefined) {
-      const message = table === null ? `column "${name}" does not exist` : `column ${table}.${name} does not exist`
+      const message =
+        table === null
+          ? `column "${name}" does not exist`
+          : `column ${table}.${name} does not exist`
       throw new PgError({ code: SqlState.undefinedColumn, message, position: position + 1 })
     }
     return this.context.at({ kind: 'column', index, type: column.type }, position)
   }
 
-  private bindLiteral(literal: 'integer' | 'decimal' | 'string' | 'null' | 'bool', text: string): Expr {
+  private bindLiteral(
+    literal: 'integer' | 'decimal' | 'string' | 'null' | 'bool',
+    text: string,
+  ): Expr {
     switch (literal) {
       case 'integer': {
         const type = integerLiteralType(text)
@@ -133,12 +182,24 @@ export class ExpressionBinder {
     return this.context.coerce(arg, type)
   }
 
-  private bindUnary(op: '-' | '+' | 'not', argNode: SyntaxExpr, policy: AggregatePolicy, position: number): Expr {
+  private bindUnary(
+    op: '-' | '+' | 'not',
+    argNode: SyntaxExpr,
+    policy: AggregatePolicy,
+    position: number,
+  ): Expr {
     if (op === 'not') {
-      const arg = this.requireBoolean(this.bind(argNode, policy), 'argument of NOT', argNode.position)
+      const arg = this.requireBoolean(
+        this.bind(argNode, policy),
+        'argument of NOT',
+        argNode.position,
+      )
       return { kind: 'call', fn: 'not', args: [arg], type: 'bool' }
     }
-    if (argNode.kind === 'literal' && (argNode.literal === 'integer' || argNode.literal === 'decimal')) {
+    if (
+      argNode.kind === 'literal' &&
+      (argNode.literal === 'integer' || argNode.literal === 'decimal')
+    ) {
       const text = op === '-' ? `-${argNode.text}` : argNode.text
       return this.bindLiteral(argNode.literal, text)
     }
@@ -152,18 +213,28 @@ export class ExpressionBinder {
     const fn = operatorFunctions[op]
     if (op === 'and' || op === 'or') {
       const clause = `argument of ${op.toUpperCase()}`
-      const args = [this.requireBoolean(left, clause, position), this.requireBoolean(right, clause, position)]
+      const args = [
+        this.requireBoolean(left, clause, position),
+        this.requireBoolean(right, clause, position),
+      ]
       return { kind: 'call', fn, args, type: 'bool' }
     }
     const target = operandType(op, left.type, right.type)
-    const signature = target === undefined ? undefined : scalarSignatures(fn).find((s) => s.args[0] === target)
-    if (target === undefined || signature === undefined) throw undefinedOperator(op, [left, right], position)
+    const signature =
+      target === undefined ? undefined : scalarSignatures(fn).find((s) => s.args[0] === target)
+    if (target === undefined || signature === undefined)
+      throw undefinedOperator(op, [left, right], position)
     const args = [this.context.coerce(left, target), this.context.coerce(right, target)]
     const type = signature.returns === 'same' ? target : signature.returns
     return { kind: 'call', fn, args, type }
   }
 
-  private bindIs(test: 'null' | 'true' | 'false', negated: boolean, arg: Expr, position: number): Expr {
+  private bindIs(
+    test: 'null' | 'true' | 'false',
+    negated: boolean,
+    arg: Expr,
+    position: number,
+  ): Expr {
     if (test === 'null') {
       const typed = arg.type === 'unknown' ? this.context.coerce(arg, 'text') : arg
       return { kind: 'call', fn: negated ? 'is_not_null' : 'is_null', args: [typed], type: 'bool' }
@@ -195,11 +266,22 @@ export class ExpressionBinder {
     const constants = coerced.every((v) => v.kind === 'literal')
     if (type !== undefined && constants && arg.type !== 'unknown') {
       const literals = coerced.map((v) => (v.kind === 'literal' ? v.value : null))
-      return { kind: 'in-list', arg: this.context.coerce(arg, type), values: literals, negated: node.negated, type: 'bool' }
+      return {
+        kind: 'in-list',
+        arg: this.context.coerce(arg, type),
+        values: literals,
+        negated: node.negated,
+        type: 'bool',
+      }
     }
     const op = node.negated ? '<>' : '='
     const tests = values.map((v) => this.bindBinary(op, arg, v, node.position))
-    return tests.reduce((all, test) => ({ kind: 'call', fn: node.negated ? 'and' : 'or', args: [all, test], type: 'bool' }))
+    return tests.reduce((all, test) => ({
+      kind: 'call',
+      fn: node.negated ? 'and' : 'or',
+      args: [all, test],
+      type: 'bool',
+    }))
   }
 
   private bindCase(node: CaseNode, policy: AggregatePolicy): Expr {
@@ -221,14 +303,26 @@ export class ExpressionBinder {
         position: node.position + 1,
       })
     }
-    const whens = conditions.map((when, i) => ({ when, then: this.context.coerce(results[i] ?? nullOf(type), type) }))
-    return { kind: 'case', whens, otherwise: otherwise === null ? null : this.context.coerce(otherwise, type), type }
+    const whens = conditions.map((when, i) => ({
+      when,
+      then: this.context.coerce(results[i] ?? nullOf(type), type),
+    }))
+    return {
+      kind: 'case',
+      whens,
+      otherwise: otherwise === null ? null : this.context.coerce(otherwise, type),
+      type,
+    }
   }
 
   private bindFunction(node: FuncNode, policy: AggregatePolicy): Expr {
     if (aggregateFunctionNames.has(node.name)) return this.bindAggregate(node, policy)
     if (node.star || node.distinct || node.filter !== null) {
-      const what = node.star ? `${node.name}(*) specified` : node.distinct ? 'DISTINCT specified' : 'FILTER specified'
+      const what = node.star
+        ? `${node.name}(*) specified`
+        : node.distinct
+          ? 'DISTINCT specified'
+          : 'FILTER specified'
       throw new PgError({
         code: SqlState.wrongObjectType,
         message: `${what}, but ${node.name} is not an aggregate function`,
@@ -237,28 +331,45 @@ export class ExpressionBinder {
     }
     const args = node.args.map((a) => this.bind(a, policy))
     const fn = scalarFunctionNames[node.name]
-    const resolved = fn === undefined ? undefined : resolveCall(scalarSignatures(fn), args, this.context)
-    if (fn === undefined || resolved === undefined) throw undefinedFunction(node.name, args, node.position)
+    const resolved =
+      fn === undefined ? undefined : resolveCall(scalarSignatures(fn), args, this.context)
+    if (fn === undefined || resolved === undefined)
+      throw undefinedFunction(node.name, args, node.position)
     return { kind: 'call', fn, args: resolved.args, type: resolved.type }
   }
 
   private bindAggregate(node: FuncNode, policy: AggregatePolicy): Expr {
     const position = node.position + 1
     if (!policy.allowed) {
-      throw new PgError({ code: SqlState.groupingError, message: `aggregate functions are not allowed in ${policy.clause}`, position })
+      throw new PgError({
+        code: SqlState.groupingError,
+        message: `aggregate functions are not allowed in ${policy.clause}`,
+        position,
+      })
     }
     if (this.insideAggregate) {
-      throw new PgError({ code: SqlState.groupingError, message: 'aggregate function calls cannot be nested', position })
+      throw new PgError({
+        code: SqlState.groupingError,
+        message: 'aggregate function calls cannot be nested',
+        position,
+      })
     }
     this.insideAggregate = true
     try {
       const args = node.args.map((a) => this.bind(a, policy))
       const filter = node.filter === null ? null : this.bindCondition(node.filter, policy, 'FILTER')
       const fn = node.star ? 'count_star' : node.name
-      if (node.star && node.name !== 'count') throw undefinedFunction(`${node.name}(*)`, [], node.position)
+      if (node.star && node.name !== 'count')
+        throw undefinedFunction(`${node.name}(*)`, [], node.position)
       const resolved = resolveCall(aggregateSignatures(fn), args, this.context)
       if (resolved === undefined) throw undefinedFunction(node.name, args, node.position)
-      const call: AggregateCall = { fn, args: resolved.args, distinct: node.distinct, filter, type: resolved.type }
+      const call: AggregateCall = {
+        fn,
+        args: resolved.args,
+        distinct: node.distinct,
+        filter,
+        type: resolved.type,
+      }
       return { kind: 'column', index: aggregateRefIndex(this.addAggregate(call)), type: call.type }
     } finally {
       this.insideAggregate = false
@@ -304,7 +415,11 @@ function nullOf(type: SqlType): Expr {
 export function resolveTypeName(typeName: TypeNameNode): SqlType {
   const type = sqlTypeByName(typeName.name)
   if (type === undefined || type === 'unknown') {
-    throw new PgError({ code: SqlState.undefinedObject, message: `type "${typeName.name}" does not exist`, position: typeName.position + 1 })
+    throw new PgError({
+      code: SqlState.undefinedObject,
+      message: `type "${typeName.name}" does not exist`,
+      position: typeName.position + 1,
+    })
   }
   return type
 }

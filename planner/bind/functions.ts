@@ -21,14 +21,21 @@ export function resolveCall(
 ): ResolvedCall | undefined {
   const argTypes = args.map((a) => a.type)
   const candidates = signatures.filter((s) => arity(s, args.length))
-  if (candidates.some((s) => s.args.includes('any') && s.returns === 'same')) return resolveSameTyped(args, context)
-  const exact = candidates.find((s) => argTypes.every((t, i) => paramType(s, i) === t || paramType(s, i) === 'any'))
+  if (candidates.some((s) => s.args.includes('any') && s.returns === 'same'))
+    return resolveSameTyped(args, context)
+  const exact = candidates.find((s) =>
+    argTypes.every((t, i) => paramType(s, i) === t || paramType(s, i) === 'any'),
+  )
   const reachable = candidates.filter((s) => argTypes.every((t, i) => reaches(t, paramType(s, i))))
   const chosen = exact ?? pickBest(reachable, argTypes)
   if (chosen === undefined) return undefined
   const coerced = args.map((a, i) => {
     const target = paramType(chosen, i)
-    return target === 'any' ? (a.type === 'unknown' ? context.coerce(a, 'text') : a) : context.coerce(a, target)
+    return target === 'any'
+      ? a.type === 'unknown'
+        ? context.coerce(a, 'text')
+        : a
+      : context.coerce(a, target)
   })
   const type = chosen.returns === 'same' ? (coerced[0]?.type ?? 'text') : chosen.returns
   return { args: coerced, type }
@@ -42,7 +49,9 @@ function resolveSameTyped(args: readonly Expr[], context: BindContext): Resolved
 }
 
 function arity(signature: Signature, count: number): boolean {
-  return signature.variadic === true ? count >= signature.args.length : count === signature.args.length
+  return signature.variadic === true
+    ? count >= signature.args.length
+    : count === signature.args.length
 }
 
 function paramType(signature: Signature, index: number): SqlType | 'any' {
@@ -54,7 +63,10 @@ function reaches(from: SqlType, to: SqlType | 'any'): boolean {
   return to === 'any' || canCastImplicitly(from, to)
 }
 
-function pickBest(candidates: readonly Signature[], argTypes: readonly SqlType[]): Signature | undefined {
+function pickBest(
+  candidates: readonly Signature[],
+  argTypes: readonly SqlType[],
+): Signature | undefined {
   if (candidates.length <= 1) return candidates[0]
   const score = (s: Signature): number =>
     argTypes.reduce((sum, t, i) => {
@@ -105,9 +117,18 @@ export function aggregateSignatures(fn: string): readonly Signature[] {
 
 /** The user-facing scalar functions and their registry names. */
 export const scalarFunctionNames: Readonly<Record<string, string>> = {
-  coalesce: 'coalesce', nullif: 'nullif', greatest: 'greatest', least: 'least', abs: 'abs',
-  round: 'round', lower: 'lower', upper: 'upper', length: 'length', date_trunc: 'date_trunc',
-  now: 'now', current_timestamp: 'now',
+  coalesce: 'coalesce',
+  nullif: 'nullif',
+  greatest: 'greatest',
+  least: 'least',
+  abs: 'abs',
+  round: 'round',
+  lower: 'lower',
+  upper: 'upper',
+  length: 'length',
+  date_trunc: 'date_trunc',
+  now: 'now',
+  current_timestamp: 'now',
 }
 
 export const aggregateFunctionNames = new Set(['count', 'sum', 'avg', 'min', 'max'])

@@ -21,7 +21,10 @@ export interface BoundSelect {
   /** Input space. */
   readonly where: Expr | null
   /** Input space; null when the query does not aggregate. */
-  readonly aggregation: { readonly groupBy: readonly Expr[]; readonly aggregates: readonly AggregateCall[] } | null
+  readonly aggregation: {
+    readonly groupBy: readonly Expr[]
+    readonly aggregates: readonly AggregateCall[]
+  } | null
   /** Aggregate space. */
   readonly having: Expr | null
   /** The select list, then ORDER BY expressions not in it (dropped after the sort). */
@@ -43,20 +46,32 @@ interface Target {
 }
 
 /** Binds `node` against `table` (null without FROM); `scopeName` qualifies its columns. */
-export function bindSelect(node: SelectNode, table: TableInfo | null, context: BindContext): BoundSelect {
+export function bindSelect(
+  node: SelectNode,
+  table: TableInfo | null,
+  context: BindContext,
+): BoundSelect {
   const scopeName = node.from === null ? null : (node.from.alias ?? node.from.table.name)
   const binder = new ExpressionBinder(context, { table, name: scopeName })
-  const where = node.where === null ? null : binder.bindCondition(node.where, { allowed: false, clause: 'WHERE' }, 'WHERE')
+  const where =
+    node.where === null
+      ? null
+      : binder.bindCondition(node.where, { allowed: false, clause: 'WHERE' }, 'WHERE')
   const targets = bindTargets(node, binder)
   const groupBy = node.groupBy.map((item) => bindGroupItem(item, targets, binder))
-  const having = node.having === null ? null : binder.bindCondition(node.having, allowAggregates, 'HAVING')
+  const having =
+    node.having === null ? null : binder.bindCondition(node.having, allowAggregates, 'HAVING')
   const outputs = targets.map((t) => t.expr)
   const orderBy = node.orderBy.map((item) => {
     const index = bindOrderItem(item.expr, targets, outputs, node.distinct, binder)
     const expr = outputs[index]
     assert(expr !== undefined, 'order item resolves to an output')
     const nullsFirst = item.nullsFirst ?? item.descending
-    return { expr: { kind: 'column', index, type: expr.type } as const, descending: item.descending, nullsFirst }
+    return {
+      expr: { kind: 'column', index, type: expr.type } as const,
+      descending: item.descending,
+      nullsFirst,
+    }
   })
   const aggregated = groupBy.length > 0 || binder.aggregates.length > 0 || having !== null
   const lift = (e: Expr): Expr => liftToAggregateSpace(e, groupBy, binder, context)
@@ -89,30 +104,64 @@ function bindTargets(node: SelectNode, binder: ExpressionBinder): Target[] {
   return targets
 }
 
-function expandStar(qualifier: string | null, position: number, binder: ExpressionBinder): Target[] {
+function expandStar(
+  qualifier: string | null,
+  position: number,
+  binder: ExpressionBinder,
+): Target[] {
   const table = binder.scope.table
   if (table === null) {
-    throw new PgError({ code: SqlState.syntaxError, message: 'SELECT * with no tables specified is not valid', position: position + 1 })
+    throw new PgError({
+      code: SqlState.syntaxError,
+      message: 'SELECT * with no tables specified is not valid',
+      position: position + 1,
+    })
   }
   if (qualifier !== null && qualifier !== binder.scope.name) {
-    throw new PgError({ code: SqlState.undefinedTable, message: `missing FROM-clause entry for table "${qualifier}"`, position: position + 1 })
+    throw new PgError({
+      code: SqlState.undefinedTable,
+      message: `missing FROM-clause entry for table "${qualifier}"`,
+      position: position + 1,
+    })
   }
   const columns = [...table.columns].sort((a, b) => a.attnum - b.attnum)
   return columns.map((column) => {
     const expr = binder.bindColumn(null, column.name, position)
-    return { expr, field: { name: column.name, type: column.type, tableOid: table.oid, columnNumber: column.attnum }, node: null }
+    return {
+      expr,
+      field: {
+        name: column.name,
+        type: column.type,
+        tableOid: table.oid,
+        columnNumber: column.attnum,
+      },
+      node: null,
+    }
   })
 }
 
-function fieldOf(name: string, expr: Expr, node: SyntaxExpr, binder: ExpressionBinder): OutputField {
+function fieldOf(
+  name: string,
+  expr: Expr,
+  node: SyntaxExpr,
+  binder: ExpressionBinder,
+): OutputField {
   const table = binder.scope.table
-  const column = expr.kind === 'column' && expr.index >= 0 && node.kind === 'column-ref' ? table?.columns[expr.index] : undefined
-  if (table === null || column === undefined) return { name, type: expr.type, tableOid: 0, columnNumber: 0 }
+  const column =
+    expr.kind === 'column' && expr.index >= 0 && node.kind === 'column-ref'
+      ? table?.columns[expr.index]
+      : undefined
+  if (table === null || column === undefined)
+    return { name, type: expr.type, tableOid: 0, columnNumber: 0 }
   return { name, type: expr.type, tableOid: table.oid, columnNumber: column.attnum }
 }
 
 /** GROUP BY item: an ordinal, an input column, an output column name, or an expression. */
-function bindGroupItem(item: SyntaxExpr, targets: readonly Target[], binder: ExpressionBinder): Expr {
+function bindGroupItem(
+  item: SyntaxExpr,
+  targets: readonly Target[],
+  binder: ExpressionBinder,
+): Expr {
   const noAggregates: AggregatePolicy = { allowed: false, clause: 'GROUP BY' }
   const ordinal = ordinalOf(item)
   if (ordinal !== undefined) {
@@ -124,7 +173,8 @@ function bindGroupItem(item: SyntaxExpr, targets: readonly Target[], binder: Exp
   if (item.kind === 'column-ref' && item.table === null) {
     const isInputColumn = binder.scope.table?.columns.some((c) => c.name === item.name) ?? false
     const target = targets.find((t) => t.field.name === item.name)
-    if (!isInputColumn && target?.node !== undefined && target.node !== null) return binder.bind(target.node, noAggregates)
+    if (!isInputColumn && target?.node !== undefined && target.node !== null)
+      return binder.bind(target.node, noAggregates)
   }
   return binder.bind(item, noAggregates)
 }
@@ -139,13 +189,18 @@ function bindOrderItem(
 ): number {
   const ordinal = ordinalOf(item)
   if (ordinal !== undefined) {
-    if (targets[ordinal - 1] === undefined) throw positionNotInList('ORDER BY', ordinal, item.position)
+    if (targets[ordinal - 1] === undefined)
+      throw positionNotInList('ORDER BY', ordinal, item.position)
     return ordinal - 1
   }
   if (item.kind === 'column-ref' && item.table === null) {
     const matches = targets.flatMap((t, i) => (t.field.name === item.name ? [i] : []))
     if (matches.length > 1) {
-      throw new PgError({ code: SqlState.ambiguousColumn, message: `ORDER BY "${item.name}" is ambiguous`, position: item.position + 1 })
+      throw new PgError({
+        code: SqlState.ambiguousColumn,
+        message: `ORDER BY "${item.name}" is ambiguous`,
+        position: item.position + 1,
+      })
     }
     if (matches[0] !== undefined) return matches[0]
   }
@@ -177,14 +232,24 @@ function positionNotInList(clause: string, ordinal: number, position: number): P
 }
 
 /** Rewrites an input-space expression into aggregate space; 42803 for an ungrouped column. */
-function liftToAggregateSpace(expr: Expr, groupBy: readonly Expr[], binder: ExpressionBinder, context: BindContext): Expr {
+function liftToAggregateSpace(
+  expr: Expr,
+  groupBy: readonly Expr[],
+  binder: ExpressionBinder,
+  context: BindContext,
+): Expr {
   const key = JSON.stringify(expr)
   const group = groupBy.findIndex((g) => JSON.stringify(g) === key)
   if (group !== -1) return { kind: 'column', index: group, type: expr.type }
   const lift = (e: Expr): Expr => liftToAggregateSpace(e, groupBy, binder, context)
   switch (expr.kind) {
     case 'column': {
-      if (expr.index < 0) return { kind: 'column', index: groupBy.length + aggregateRefIndex(expr.index), type: expr.type }
+      if (expr.index < 0)
+        return {
+          kind: 'column',
+          index: groupBy.length + aggregateRefIndex(expr.index),
+          type: expr.type,
+        }
       throw ungroupedColumn(expr.index, binder, context.positionOf(expr))
     }
     case 'literal':
@@ -204,7 +269,11 @@ function liftToAggregateSpace(expr: Expr, groupBy: readonly Expr[], binder: Expr
   }
 }
 
-function ungroupedColumn(index: number, binder: ExpressionBinder, position: number | undefined): PgError {
+function ungroupedColumn(
+  index: number,
+  binder: ExpressionBinder,
+  position: number | undefined,
+): PgError {
   const name = binder.scope.table?.columns[index]?.name ?? '?'
   return new PgError({
     code: SqlState.groupingError,
@@ -214,7 +283,11 @@ function ungroupedColumn(index: number, binder: ExpressionBinder, position: numb
 }
 
 /** LIMIT/OFFSET: a constant or parameter, read as int8 now; null for LIMIT ALL or NULL. */
-function bindLimit(node: SyntaxExpr | null, clause: 'LIMIT' | 'OFFSET', binder: ExpressionBinder): number | null {
+function bindLimit(
+  node: SyntaxExpr | null,
+  clause: 'LIMIT' | 'OFFSET',
+  binder: ExpressionBinder,
+): number | null {
   if (node === null) return null
   const expr = binder.context.coerce(binder.bind(node, { allowed: false, clause }), 'int8')
   if (expr.kind !== 'literal') {
@@ -228,7 +301,10 @@ function bindLimit(node: SyntaxExpr | null, clause: 'LIMIT' | 'OFFSET', binder: 
   const value = Number(expr.value)
   if (value < 0) {
     throw new PgError({
-      code: clause === 'LIMIT' ? SqlState.invalidRowCountInLimitClause : SqlState.invalidRowCountInResultOffsetClause,
+      code:
+        clause === 'LIMIT'
+          ? SqlState.invalidRowCountInLimitClause
+          : SqlState.invalidRowCountInResultOffsetClause,
       message: `${clause} must not be negative`,
     })
   }

@@ -4,7 +4,13 @@
 import { PgError, SqlState, assert, type Field, type SqlType } from '../../common/index.js'
 import type { ExecutableStatement, Expr } from '../../executor/plan.js'
 import type { Catalog, ColumnInfo, TableInfo } from '../../storage/api.js'
-import { leftmostPosition, type InsertNode, type NameNode, type StatementNode, type SyntaxExpr } from '../sql/ast.js'
+import {
+  leftmostPosition,
+  type InsertNode,
+  type NameNode,
+  type StatementNode,
+  type SyntaxExpr,
+} from '../sql/ast.js'
 import type { BindContext } from './context.js'
 import { ExpressionBinder, resolveTypeName } from './expression-binder.js'
 import { bindSelect, type BoundSelect } from './select-binder.js'
@@ -27,7 +33,11 @@ export interface CatalogScope {
   readonly catalog: Catalog
 }
 
-export async function bindStatement(node: StatementNode, context: BindContext, scope: CatalogScope): Promise<BoundStatement> {
+export async function bindStatement(
+  node: StatementNode,
+  context: BindContext,
+  scope: CatalogScope,
+): Promise<BoundStatement> {
   switch (node.kind) {
     case 'select': {
       const table = node.from === null ? null : await lookupTable(node.from.table, scope)
@@ -47,11 +57,19 @@ export async function bindStatement(node: StatementNode, context: BindContext, s
       if (!node.ifExists) {
         for (const table of node.tables) {
           if ((await scope.catalog.getTable(scope.tenant, table.name)) === undefined) {
-            throw new PgError({ code: SqlState.undefinedTable, message: `table "${table.name}" does not exist` })
+            throw new PgError({
+              code: SqlState.undefinedTable,
+              message: `table "${table.name}" does not exist`,
+            })
           }
         }
       }
-      return { kind: 'drop-table', tenant: scope.tenant, tables: node.tables.map((t) => t.name), ifExists: node.ifExists }
+      return {
+        kind: 'drop-table',
+        tenant: scope.tenant,
+        tables: node.tables.map((t) => t.name),
+        ifExists: node.ifExists,
+      }
     case 'transaction':
       return { kind: 'transaction', action: node.action }
     case 'set':
@@ -66,44 +84,82 @@ export async function bindStatement(node: StatementNode, context: BindContext, s
 async function lookupTable(name: NameNode, scope: CatalogScope): Promise<TableInfo> {
   const table = await scope.catalog.getTable(scope.tenant, name.name)
   if (table === undefined) {
-    throw new PgError({ code: SqlState.undefinedTable, message: `relation "${name.name}" does not exist`, position: name.position + 1 })
+    throw new PgError({
+      code: SqlState.undefinedTable,
+      message: `relation "${name.name}" does not exist`,
+      position: name.position + 1,
+    })
   }
   return table
 }
 
-function bindColumnDefinitions(columns: readonly { readonly name: NameNode; readonly typeName: { name: string; position: number } }[]): Field[] {
+function bindColumnDefinitions(
+  columns: readonly {
+    readonly name: NameNode
+    readonly typeName: { name: string; position: number }
+  }[],
+): Field[] {
   const seen = new Set<string>()
   return columns.map(({ name, typeName }) => {
     if (seen.has(name.name)) {
-      throw new PgError({ code: SqlState.duplicateColumn, message: `column "${name.name}" specified more than once`, position: name.position + 1 })
+      throw new PgError({
+        code: SqlState.duplicateColumn,
+        message: `column "${name.name}" specified more than once`,
+        position: name.position + 1,
+      })
     }
     seen.add(name.name)
     return { name: name.name, type: resolveTypeName(typeName) }
   })
 }
 
-async function bindInsert(node: InsertNode, context: BindContext, scope: CatalogScope): Promise<BoundStatement> {
+async function bindInsert(
+  node: InsertNode,
+  context: BindContext,
+  scope: CatalogScope,
+): Promise<BoundStatement> {
   const table = await lookupTable(node.table, scope)
-  const targets = node.columns === null ? [...table.columns].sort((a, b) => a.attnum - b.attnum) : namedTargets(node.columns, table)
+  const targets =
+    node.columns === null
+      ? [...table.columns].sort((a, b) => a.attnum - b.attnum)
+      : namedTargets(node.columns, table)
   if (node.source.kind === 'values') {
     const rows = node.source.rows
     const width = checkValuesWidth(rows)
     const used = checkTargetCount(width, targets, node, (i) => rows[0]?.[i]?.position ?? 0)
     const binder = new ExpressionBinder(context, { table: null, name: null })
     const bound = rows.map((row) =>
-      row.map((value, i) => assign(binder.bind(value, { allowed: false, clause: 'VALUES' }), used[i], value, context)),
+      row.map((value, i) =>
+        assign(binder.bind(value, { allowed: false, clause: 'VALUES' }), used[i], value, context),
+      ),
     )
-    return { kind: 'insert', table, columns: used.map(fieldOf), source: { kind: 'values', rows: bound } }
+    return {
+      kind: 'insert',
+      table,
+      columns: used.map(fieldOf),
+      source: { kind: 'values', rows: bound },
+    }
   }
-  const sourceTable = node.source.from === null ? null : await lookupTable(node.source.from.table, scope)
+  const sourceTable =
+    node.source.from === null ? null : await lookupTable(node.source.from.table, scope)
   const select = bindSelect(node.source, sourceTable, context)
   const sourceTargets = node.source.targets
-  const used = checkTargetCount(select.fields.length, targets, node, (i) => sourceTargets[i]?.expr.position ?? 0)
+  const used = checkTargetCount(
+    select.fields.length,
+    targets,
+    node,
+    (i) => sourceTargets[i]?.expr.position ?? 0,
+  )
   const casts = select.fields.map((field, index) => {
     const column: Expr = { kind: 'column', index, type: field.type }
     return assign(column, used[index], sourceTargets[index]?.expr ?? null, context)
   })
-  return { kind: 'insert', table, columns: used.map(fieldOf), source: { kind: 'select', select, casts } }
+  return {
+    kind: 'insert',
+    table,
+    columns: used.map(fieldOf),
+    source: { kind: 'select', select, casts },
+  }
 }
 
 function fieldOf(column: ColumnInfo): Field {
@@ -122,7 +178,11 @@ function namedTargets(columns: readonly NameNode[], table: TableInfo): ColumnInf
       })
     }
     if (seen.has(name.name)) {
-      throw new PgError({ code: SqlState.duplicateColumn, message: `column "${name.name}" specified more than once`, position: name.position + 1 })
+      throw new PgError({
+        code: SqlState.duplicateColumn,
+        message: `column "${name.name}" specified more than once`,
+        position: name.position + 1,
+      })
     }
     seen.add(name.name)
     return column
@@ -134,27 +194,49 @@ function checkValuesWidth(rows: readonly (readonly SyntaxExpr[])[]): number {
   for (const row of rows) {
     if (row.length !== width) {
       const position = (row[0]?.position ?? 0) + 1
-      throw new PgError({ code: SqlState.syntaxError, message: 'VALUES lists must all be the same length', position })
+      throw new PgError({
+        code: SqlState.syntaxError,
+        message: 'VALUES lists must all be the same length',
+        position,
+      })
     }
   }
   return width
 }
 
 /** The target columns the `width` source columns go to; missing ones stay NULL. */
-function checkTargetCount(width: number, targets: readonly ColumnInfo[], node: InsertNode, positionOf: (i: number) => number): ColumnInfo[] {
+function checkTargetCount(
+  width: number,
+  targets: readonly ColumnInfo[],
+  node: InsertNode,
+  positionOf: (i: number) => number,
+): ColumnInfo[] {
   if (width > targets.length) {
     const position = positionOf(targets.length) + 1
-    throw new PgError({ code: SqlState.syntaxError, message: 'INSERT has more expressions than target columns', position })
+    throw new PgError({
+      code: SqlState.syntaxError,
+      message: 'INSERT has more expressions than target columns',
+      position,
+    })
   }
   if (width < targets.length && node.columns !== null) {
     const position = (node.columns[width]?.position ?? 0) + 1
-    throw new PgError({ code: SqlState.syntaxError, message: 'INSERT has more target columns than expressions', position })
+    throw new PgError({
+      code: SqlState.syntaxError,
+      message: 'INSERT has more target columns than expressions',
+      position,
+    })
   }
   return targets.slice(0, width)
 }
 
 /** Converts a value for storing in `column` by PostgreSQL's assignment-cast rules; 42804 otherwise. */
-function assign(expr: Expr, column: ColumnInfo | undefined, node: SyntaxExpr | null, context: BindContext): Expr {
+function assign(
+  expr: Expr,
+  column: ColumnInfo | undefined,
+  node: SyntaxExpr | null,
+  context: BindContext,
+): Expr {
   assert(column !== undefined, 'every source column has a target column')
   const type: SqlType = column.type
   if (canCastByAssignment(expr.type, type)) return context.coerce(expr, type)

@@ -5,7 +5,12 @@
 import { SqlTypes, type SqlType } from '../../common/index.js'
 
 const numericRank: Partial<Record<SqlType, number>> = {
-  int2: 0, int4: 1, int8: 2, numeric: 3, float4: 4, float8: 5,
+  int2: 0,
+  int4: 1,
+  int8: 2,
+  numeric: 3,
+  float4: 4,
+  float8: 5,
 }
 
 export function isNumericType(type: SqlType): boolean {
@@ -47,7 +52,10 @@ export function canCastByAssignment(from: SqlType, to: SqlType): boolean {
 export function canCastExplicitly(from: SqlType, to: SqlType): boolean {
   if (canCastByAssignment(from, to)) return true
   if (isStringType(from)) return true
-  if ((from === 'bool' && (to === 'int4' || to === 'int8')) || (to === 'bool' && (from === 'int4' || from === 'int8'))) {
+  if (
+    (from === 'bool' && (to === 'int4' || to === 'int8')) ||
+    (to === 'bool' && (from === 'int4' || from === 'int8'))
+  ) {
     return true
   }
   return (from === 'oid' && isNumericType(to)) || (to === 'oid' && isNumericType(from))

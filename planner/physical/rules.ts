@@ -57,7 +57,10 @@ export function remapColumns(expr: Expr, mapping: ReadonlyMap<number, number>): 
   }
 }
 
-export function remapAggregate(call: AggregateCall, mapping: ReadonlyMap<number, number>): AggregateCall {
+export function remapAggregate(
+  call: AggregateCall,
+  mapping: ReadonlyMap<number, number>,
+): AggregateCall {
   return {
     ...call,
     args: call.args.map((a) => remapColumns(a, mapping)),
@@ -74,7 +77,13 @@ export function conjuncts(expr: Expr | null): Expr[] {
 
 type Comparison = 'eq' | 'lt' | 'le' | 'gt' | 'ge'
 
-const flipped: Readonly<Record<Comparison, Comparison>> = { eq: 'eq', lt: 'gt', le: 'ge', gt: 'lt', ge: 'le' }
+const flipped: Readonly<Record<Comparison, Comparison>> = {
+  eq: 'eq',
+  lt: 'gt',
+  le: 'ge',
+  gt: 'lt',
+  ge: 'le',
+}
 
 /** A conjunct of the form `time column <op> constant`, normalized with the column on the left. */
 interface TimeBound {
@@ -88,7 +97,8 @@ function timeBoundOf(conjunct: Expr, timeColumn: number): TimeBound | undefined 
   const [left, right] = conjunct.args
   if (left === undefined || right === undefined) return undefined
   if (isColumn(left, timeColumn) && isNumberLiteral(right)) return { op, value: right.value }
-  if (isColumn(right, timeColumn) && isNumberLiteral(left)) return { op: flipped[op], value: left.value }
+  if (isColumn(right, timeColumn) && isNumberLiteral(left))
+    return { op: flipped[op], value: left.value }
   return undefined
 }
 
@@ -116,7 +126,11 @@ function mayMatch(segment: SegmentRef, bound: TimeBound): boolean {
  * Keeps the segments whose time range can satisfy every `time column <op> constant` conjunct
  * of `where` (an input-space predicate); `timeColumn` is the time column's input index.
  */
-export function pruneByTime(segments: readonly SegmentRef[], where: Expr | null, timeColumn: number | null): SegmentRef[] {
+export function pruneByTime(
+  segments: readonly SegmentRef[],
+  where: Expr | null,
+  timeColumn: number | null,
+): SegmentRef[] {
   if (timeColumn === null) return [...segments]
   const bounds = conjuncts(where).flatMap((c) => timeBoundOf(c, timeColumn) ?? [])
   return segments.filter((segment) => bounds.every((bound) => mayMatch(segment, bound)))

@@ -14,7 +14,11 @@ import type { BoundSelect } from '../bind/select-binder.js'
 import { collectColumns, pruneByTime, remapAggregate, remapColumns } from './rules.js'
 
 /** Builds the physical plan of `bound`; `segments` are the table's pinned segments. */
-export function planSelect(bound: BoundSelect, tenant: string, segments: readonly SegmentRef[]): PhysicalPlan {
+export function planSelect(
+  bound: BoundSelect,
+  tenant: string,
+  segments: readonly SegmentRef[],
+): PhysicalPlan {
   const source = bound.table === null ? planWithoutTable(bound) : planTable(bound, tenant, segments)
   return planTail(bound, source)
 }
@@ -22,7 +26,8 @@ export function planSelect(bound: BoundSelect, tenant: string, segments: readonl
 /** SELECT without FROM: one row of constants, or an empty row for WHERE and aggregates to run over. */
 function planWithoutTable(bound: BoundSelect): PhysicalPlan {
   const fields = outputFields(bound)
-  if (bound.where === null && bound.aggregation === null) return { kind: 'values', fields, rows: [bound.outputs] }
+  if (bound.where === null && bound.aggregation === null)
+    return { kind: 'values', fields, rows: [bound.outputs] }
   let plan: PhysicalPlan = { kind: 'values', fields: [], rows: [[]] }
   if (bound.where !== null) plan = { kind: 'filter', input: plan, predicate: bound.where }
   if (bound.aggregation !== null) {
@@ -33,7 +38,11 @@ function planWithoutTable(bound: BoundSelect): PhysicalPlan {
   return { kind: 'project', input: plan, exprs: bound.outputs }
 }
 
-function planTable(bound: BoundSelect, tenant: string, segments: readonly SegmentRef[]): PhysicalPlan {
+function planTable(
+  bound: BoundSelect,
+  tenant: string,
+  segments: readonly SegmentRef[],
+): PhysicalPlan {
   const table = bound.table
   assert(table !== null, 'planTable runs for queries with FROM')
   const used = new Set<number>()
@@ -53,10 +62,18 @@ function planTable(bound: BoundSelect, tenant: string, segments: readonly Segmen
     const column = table.columns[index]
     return column === undefined ? [] : [{ name: column.name, type: column.type }]
   })
-  const timeIndex = table.timeColumn === null ? -1 : table.columns.findIndex((c) => c.name === table.timeColumn)
+  const timeIndex =
+    table.timeColumn === null ? -1 : table.columns.findIndex((c) => c.name === table.timeColumn)
   const pinned = pruneByTime(segments, bound.where, timeIndex === -1 ? null : timeIndex)
   const filter = bound.where === null ? null : remapColumns(bound.where, mapping)
-  const scan = (pipeline: ScanPlan['pipeline']): ScanPlan => ({ kind: 'scan', tenant, table: table.name, columns, segments: pinned, pipeline })
+  const scan = (pipeline: ScanPlan['pipeline']): ScanPlan => ({
+    kind: 'scan',
+    tenant,
+    table: table.name,
+    columns,
+    segments: pinned,
+    pipeline,
+  })
   if (bound.aggregation === null) {
     const project = bound.outputs.map((e) => remapColumns(e, mapping))
     const pushLimit = bound.orderBy.length === 0 && !bound.distinct && bound.limit !== null
@@ -66,8 +83,19 @@ function planTable(bound: BoundSelect, tenant: string, segments: readonly Segmen
   const groupBy = bound.aggregation.groupBy.map((e) => remapColumns(e, mapping))
   const aggregates = bound.aggregation.aggregates.map((a) => remapAggregate(a, mapping))
   const splittable = aggregates.every((a) => !a.distinct)
-  const input = scan({ filter, partialAggregate: splittable ? { groupBy, aggregates } : null, project: null, limit: null })
-  let plan: PhysicalPlan = { kind: 'aggregate', mode: splittable ? 'final' : 'single', input, groupBy, aggregates }
+  const input = scan({
+    filter,
+    partialAggregate: splittable ? { groupBy, aggregates } : null,
+    project: null,
+    limit: null,
+  })
+  let plan: PhysicalPlan = {
+    kind: 'aggregate',
+    mode: splittable ? 'final' : 'single',
+    input,
+    groupBy,
+    aggregates,
+  }
   if (bound.having !== null) plan = { kind: 'filter', input: plan, predicate: bound.having }
   return { kind: 'project', input: plan, exprs: bound.outputs }
 }
@@ -77,15 +105,24 @@ function planTail(bound: BoundSelect, source: PhysicalPlan): PhysicalPlan {
   let plan = source
   if (bound.distinct) plan = { kind: 'distinct', input: plan }
   const rowsNeeded = bound.limit === null ? null : bound.limit + bound.offset
-  if (bound.orderBy.length > 0) plan = { kind: 'sort', input: plan, keys: bound.orderBy, limit: rowsNeeded }
-  if (bound.limit !== null || bound.offset > 0) plan = { kind: 'limit', input: plan, limit: bound.limit, offset: bound.offset }
+  if (bound.orderBy.length > 0)
+    plan = { kind: 'sort', input: plan, keys: bound.orderBy, limit: rowsNeeded }
+  if (bound.limit !== null || bound.offset > 0)
+    plan = { kind: 'limit', input: plan, limit: bound.limit, offset: bound.offset }
   if (bound.outputs.length > bound.fields.length) {
-    const exprs: Expr[] = bound.fields.map((field, index) => ({ kind: 'column', index, type: field.type }))
+    const exprs: Expr[] = bound.fields.map((field, index) => ({
+      kind: 'column',
+      index,
+      type: field.type,
+    }))
     plan = { kind: 'project', input: plan, exprs }
   }
   return plan
 }
 
 function outputFields(bound: BoundSelect): Field[] {
-  return bound.outputs.map((expr, index) => ({ name: bound.fields[index]?.name ?? '?column?', type: expr.type }))
+  return bound.outputs.map((expr, index) => ({
+    name: bound.fields[index]?.name ?? '?column?',
+    type: expr.type,
+  }))
 }

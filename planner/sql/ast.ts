@@ -51,11 +51,26 @@ export interface UnaryNode {
 }
 
 export type BinaryOp =
-  | '+' | '-' | '*' | '/' | '%'
-  | '=' | '<>' | '<' | '<=' | '>' | '>='
-  | 'and' | 'or' | '||'
-  | 'like' | 'not like' | 'ilike' | 'not ilike'
-  | 'is distinct from' | 'is not distinct from'
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | '%'
+  | '='
+  | '<>'
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | 'and'
+  | 'or'
+  | '||'
+  | 'like'
+  | 'not like'
+  | 'ilike'
+  | 'not ilike'
+  | 'is distinct from'
+  | 'is not distinct from'
 
 export interface BinaryNode {
   readonly kind: 'binary'
@@ -182,8 +197,7 @@ export interface InsertNode {
   readonly table: NameNode
   readonly columns: readonly NameNode[] | null
   readonly source:
-    | { readonly kind: 'values'; readonly rows: readonly (readonly SyntaxExpr[])[] }
-    | SelectNode
+    { readonly kind: 'values'; readonly rows: readonly (readonly SyntaxExpr[])[] } | SelectNode
 }
 
 export interface CreateTableNode {

@@ -40,7 +40,13 @@ function parseIs(cursor: TokenCursor): SyntaxExpr {
   for (;;) {
     const token = cursor.peek()
     if (cursor.acceptKeyword('isnull') || cursor.acceptKeyword('notnull')) {
-      arg = { kind: 'is', test: 'null', negated: token.value === 'notnull', arg, position: token.start }
+      arg = {
+        kind: 'is',
+        test: 'null',
+        negated: token.value === 'notnull',
+        arg,
+        position: token.start,
+      }
       continue
     }
     if (!cursor.acceptKeyword('is')) return arg
@@ -52,7 +58,11 @@ function parseIs(cursor: TokenCursor): SyntaxExpr {
       continue
     }
     const test = cursor.peek()
-    if (test.kind !== 'ident' || test.quoted || !['null', 'true', 'false', 'unknown'].includes(test.value)) {
+    if (
+      test.kind !== 'ident' ||
+      test.quoted ||
+      !['null', 'true', 'false', 'unknown'].includes(test.value)
+    ) {
       throw cursor.syntaxErrorAt(test)
     }
     cursor.next()
@@ -63,7 +73,13 @@ function parseIs(cursor: TokenCursor): SyntaxExpr {
 }
 
 const comparisonOps: Readonly<Record<string, BinaryOp>> = {
-  '=': '=', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
+  '=': '=',
+  '<>': '<>',
+  '!=': '<>',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
 }
 
 function parseComparison(cursor: TokenCursor): SyntaxExpr {
@@ -78,7 +94,9 @@ function parseComparison(cursor: TokenCursor): SyntaxExpr {
 function parseLikeLevel(cursor: TokenCursor): SyntaxExpr {
   let arg = parseOther(cursor)
   for (;;) {
-    const negated = cursor.isKeyword('not') && ['like', 'ilike', 'between', 'in'].some((w) => cursor.isKeyword(w, 1))
+    const negated =
+      cursor.isKeyword('not') &&
+      ['like', 'ilike', 'between', 'in'].some((w) => cursor.isKeyword(w, 1))
     if (negated) cursor.next()
     const token = cursor.peek()
     if (cursor.acceptKeyword('like') || cursor.acceptKeyword('ilike')) {
@@ -87,7 +105,8 @@ function parseLikeLevel(cursor: TokenCursor): SyntaxExpr {
       arg = { kind: 'binary', op, left: arg, right: parseOther(cursor), position: token.start }
       if (cursor.isKeyword('escape')) throw cursor.notSupportedAt('LIKE ... ESCAPE', cursor.peek())
     } else if (cursor.acceptKeyword('between')) {
-      if (cursor.isKeyword('symmetric')) throw cursor.notSupportedAt('BETWEEN SYMMETRIC', cursor.peek())
+      if (cursor.isKeyword('symmetric'))
+        throw cursor.notSupportedAt('BETWEEN SYMMETRIC', cursor.peek())
       cursor.acceptKeyword('asymmetric')
       const low = parseOther(cursor)
       cursor.expectKeyword('and')
@@ -113,7 +132,23 @@ function parseInList(cursor: TokenCursor): SyntaxExpr[] {
 }
 
 /** Operators the lexer knows that we do not run: reject them plainly rather than as syntax. */
-const punctuation = new Set(['(', ')', ',', ';', '.', '[', ']', ':', '=', '<>', '!=', '<', '<=', '>', '>='])
+const punctuation = new Set([
+  '(',
+  ')',
+  ',',
+  ';',
+  '.',
+  '[',
+  ']',
+  ':',
+  '=',
+  '<>',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+])
 
 function parseOther(cursor: TokenCursor): SyntaxExpr {
   let left = parseAdditive(cursor)
@@ -149,7 +184,12 @@ function parseMultiplicative(cursor: TokenCursor): SyntaxExpr {
 function parseUnary(cursor: TokenCursor): SyntaxExpr {
   if (cursor.isOp('-') || cursor.isOp('+')) {
     const token = cursor.next()
-    return { kind: 'unary', op: token.value as '-' | '+', arg: parseUnary(cursor), position: token.start }
+    return {
+      kind: 'unary',
+      op: token.value as '-' | '+',
+      arg: parseUnary(cursor),
+      position: token.start,
+    }
   }
   return parsePostfix(cursor)
 }
@@ -173,7 +213,12 @@ function parsePrimary(cursor: TokenCursor): SyntaxExpr {
   switch (token.kind) {
     case 'number':
       cursor.next()
-      return { kind: 'literal', literal: /^\d+$/.test(token.value) ? 'integer' : 'decimal', text: token.value, position: token.start }
+      return {
+        kind: 'literal',
+        literal: /^\d+$/.test(token.value) ? 'integer' : 'decimal',
+        text: token.value,
+        position: token.start,
+      }
     case 'string':
       cursor.next()
       return { kind: 'literal', literal: 'string', text: token.value, position: token.start }
@@ -201,9 +246,34 @@ function parseParenthesized(cursor: TokenCursor): SyntaxExpr {
 
 /** Type names a string literal may follow (`timestamptz '2024-01-01'`). */
 const typedLiteralWords = new Set([
-  'bool', 'boolean', 'int2', 'int4', 'int8', 'smallint', 'integer', 'int', 'bigint', 'float4',
-  'float8', 'real', 'double', 'numeric', 'decimal', 'text', 'varchar', 'char', 'character',
-  'timestamptz', 'timestamp', 'date', 'interval', 'jsonb', 'json', 'bytea', 'name', 'oid',
+  'bool',
+  'boolean',
+  'int2',
+  'int4',
+  'int8',
+  'smallint',
+  'integer',
+  'int',
+  'bigint',
+  'float4',
+  'float8',
+  'real',
+  'double',
+  'numeric',
+  'decimal',
+  'text',
+  'varchar',
+  'char',
+  'character',
+  'timestamptz',
+  'timestamp',
+  'date',
+  'interval',
+  'jsonb',
+  'json',
+  'bytea',
+  'name',
+  'oid',
 ])
 
 function parseKeywordOrName(cursor: TokenCursor): SyntaxExpr {
@@ -223,7 +293,15 @@ function parseKeywordOrName(cursor: TokenCursor): SyntaxExpr {
       return parseCastCall(cursor)
     case 'current_timestamp':
       cursor.next()
-      return { kind: 'func', name: 'current_timestamp', args: [], star: false, distinct: false, filter: null, position }
+      return {
+        kind: 'func',
+        name: 'current_timestamp',
+        args: [],
+        star: false,
+        distinct: false,
+        filter: null,
+        position,
+      }
     case 'exists':
       throw cursor.notSupportedAt('EXISTS', token)
     case 'array':
@@ -234,7 +312,12 @@ function parseKeywordOrName(cursor: TokenCursor): SyntaxExpr {
   if (typedLiteralWords.has(token.value) && isTypedLiteralAhead(cursor)) {
     const typeName = parseTypeName(cursor)
     const literal = cursor.next()
-    const arg: SyntaxExpr = { kind: 'literal', literal: 'string', text: literal.value, position: literal.start }
+    const arg: SyntaxExpr = {
+      kind: 'literal',
+      literal: 'string',
+      text: literal.value,
+      position: literal.start,
+    }
     return { kind: 'cast', arg, typeName, position }
   }
   return parseName(cursor)
@@ -246,7 +329,8 @@ function isTypedLiteralAhead(cursor: TokenCursor): boolean {
     const token = cursor.peek(ahead)
     if (token.kind === 'string') return true
     if (token.kind !== 'ident' || token.quoted) return false
-    if (!['precision', 'with', 'without', 'time', 'zone', 'varying'].includes(token.value)) return false
+    if (!['precision', 'with', 'without', 'time', 'zone', 'varying'].includes(token.value))
+      return false
   }
   return false
 }
@@ -254,10 +338,12 @@ function isTypedLiteralAhead(cursor: TokenCursor): boolean {
 function parseName(cursor: TokenCursor): SyntaxExpr {
   const first = cursor.next()
   if (cursor.isOp('(')) return parseFunctionCall(cursor, first.value, first.start)
-  if (!cursor.acceptOp('.')) return { kind: 'column-ref', table: null, name: first.value, position: first.start }
+  if (!cursor.acceptOp('.'))
+    return { kind: 'column-ref', table: null, name: first.value, position: first.start }
   if (cursor.acceptOp('*')) return { kind: 'star', table: first.value, position: first.start }
   const second = cursor.expectIdentifier()
-  if (cursor.isOp('.') || cursor.isOp('(')) throw cursor.notSupportedAt('qualified names', cursor.peek())
+  if (cursor.isOp('.') || cursor.isOp('('))
+    throw cursor.notSupportedAt('qualified names', cursor.peek())
   return { kind: 'column-ref', table: first.value, name: second.value, position: first.start }
 }
 
@@ -274,7 +360,8 @@ function parseFunctionCall(cursor: TokenCursor, name: string, position: number):
     args.push(parseExpr(cursor))
     while (cursor.acceptOp(',')) args.push(parseExpr(cursor))
   }
-  if (cursor.isKeyword('order')) throw cursor.notSupportedAt('ORDER BY in aggregate calls', cursor.peek())
+  if (cursor.isKeyword('order'))
+    throw cursor.notSupportedAt('ORDER BY in aggregate calls', cursor.peek())
   cursor.expectOp(')')
   let filter: SyntaxExpr | null = null
   if (cursor.acceptKeyword('filter')) {
@@ -325,7 +412,10 @@ export function parseTypeName(cursor: TokenCursor): TypeNameNode {
     while (cursor.acceptOp(',')) cursor.next()
     cursor.expectOp(')')
   }
-  if ((first.value === 'timestamp' || first.value === 'time') && (cursor.isKeyword('with') || cursor.isKeyword('without'))) {
+  if (
+    (first.value === 'timestamp' || first.value === 'time') &&
+    (cursor.isKeyword('with') || cursor.isKeyword('without'))
+  ) {
     words.push(cursor.next().value)
     cursor.expectKeyword('time')
     cursor.expectKeyword('zone')

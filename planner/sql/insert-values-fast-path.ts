@@ -54,7 +54,12 @@ class Scanner {
     let position = this.position
     for (;;) {
       const code = sql.charCodeAt(position)
-      if (code === Char.Space || code === Char.LineFeed || code === Char.Tab || code === Char.CarriageReturn) {
+      if (
+        code === Char.Space ||
+        code === Char.LineFeed ||
+        code === Char.Tab ||
+        code === Char.CarriageReturn
+      ) {
         position++
       } else {
         break
@@ -115,7 +120,11 @@ function isDigit(code: number): boolean {
 
 function isIdentifierChar(code: number): boolean {
   return (
-    (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || isDigit(code) || code === Char.Underscore || code > 127
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    isDigit(code) ||
+    code === Char.Underscore ||
+    code > 127
   )
 }
 

@@ -93,8 +93,10 @@ function readToken(text: string, i: number): Token {
     return { kind: 'ident', value: text.slice(i, end).toLowerCase(), quoted: false, start: i, end }
   }
   const two = text.slice(i, i + 2)
-  if (multiCharOperators.includes(two)) return { kind: 'op', value: two, quoted: false, start: i, end: i + 2 }
-  if (singleCharTokens.includes(c)) return { kind: 'op', value: c, quoted: false, start: i, end: i + 1 }
+  if (multiCharOperators.includes(two))
+    return { kind: 'op', value: two, quoted: false, start: i, end: i + 2 }
+  if (singleCharTokens.includes(c))
+    return { kind: 'op', value: c, quoted: false, start: i, end: i + 1 }
   if (operatorChars.includes(c)) {
     let end = i + 1
     while (end < text.length && operatorChars.includes(text[end] ?? ' ')) end += 1
@@ -155,7 +157,8 @@ function readQuotedIdent(text: string, start: number): Token {
         at += 2
         continue
       }
-      if (value === '') throw syntaxError('zero-length delimited identifier at or near """"', start + 1)
+      if (value === '')
+        throw syntaxError('zero-length delimited identifier at or near """"', start + 1)
       return { kind: 'ident', value, quoted: true, start, end: at + 1 }
     }
     value += c
@@ -176,7 +179,10 @@ function readDollar(text: string, start: number): Token {
   const open = tag[0]
   const close = text.indexOf(open, start + open.length)
   if (close === -1) {
-    throw syntaxError(`unterminated dollar-quoted string at or near "${text.slice(start)}"`, start + 1)
+    throw syntaxError(
+      `unterminated dollar-quoted string at or near "${text.slice(start)}"`,
+      start + 1,
+    )
   }
   const value = text.slice(start + open.length, close)
   return { kind: 'string', value, quoted: true, start, end: close + open.length }
@@ -187,7 +193,10 @@ function readNumber(text: string, start: number): Token {
   const raw = match?.[0] ?? ''
   const end = start + raw.length
   if (isIdentStart(text[end] ?? '')) {
-    throw syntaxError(`trailing junk after numeric literal at or near "${text.slice(start, end + 1)}"`, start + 1)
+    throw syntaxError(
+      `trailing junk after numeric literal at or near "${text.slice(start, end + 1)}"`,
+      start + 1,
+    )
   }
   return { kind: 'number', value: raw, quoted: false, start, end }
 }

@@ -21,10 +21,42 @@ import { parseExpr, parseTypeName } from './expression-parser.js'
 
 /** Statements PostgreSQL has that we recognize only to say they are not supported yet. */
 const unsupportedStatements = new Set([
-  'with', 'values', 'update', 'delete', 'explain', 'copy', 'alter', 'truncate', 'analyze',
-  'vacuum', 'prepare', 'execute', 'deallocate', 'declare', 'fetch', 'close', 'listen', 'notify',
-  'grant', 'revoke', 'lock', 'discard', 'savepoint', 'release', 'table', 'merge', 'call', 'do',
-  'comment', 'checkpoint', 'reindex', 'cluster', 'unlisten', 'load', 'security', 'refresh',
+  'with',
+  'values',
+  'update',
+  'delete',
+  'explain',
+  'copy',
+  'alter',
+  'truncate',
+  'analyze',
+  'vacuum',
+  'prepare',
+  'execute',
+  'deallocate',
+  'declare',
+  'fetch',
+  'close',
+  'listen',
+  'notify',
+  'grant',
+  'revoke',
+  'lock',
+  'discard',
+  'savepoint',
+  'release',
+  'table',
+  'merge',
+  'call',
+  'do',
+  'comment',
+  'checkpoint',
+  'reindex',
+  'cluster',
+  'unlisten',
+  'load',
+  'security',
+  'refresh',
 ])
 
 /** Parses one statement's text; throws PgError 42601 (syntax) or 0A000 (not supported yet). */
@@ -39,7 +71,8 @@ export function parseStatement(text: string): StatementNode {
 function parseStatementAt(cursor: TokenCursor): StatementNode {
   const first = cursor.peek()
   if (first.kind === 'eof') return { kind: 'empty' }
-  if (first.kind === 'op' && first.value === '(') throw cursor.notSupportedAt('parenthesized queries', first)
+  if (first.kind === 'op' && first.value === '(')
+    throw cursor.notSupportedAt('parenthesized queries', first)
   if (first.kind !== 'ident' || first.quoted) throw cursor.syntaxErrorAt(first)
   switch (first.value) {
     case 'select':
@@ -63,7 +96,8 @@ function parseStatementAt(cursor: TokenCursor): StatementNode {
     case 'show':
       return parseShow(cursor)
     default:
-      if (unsupportedStatements.has(first.value)) throw cursor.notSupportedAt(first.value.toUpperCase(), first)
+      if (unsupportedStatements.has(first.value))
+        throw cursor.notSupportedAt(first.value.toUpperCase(), first)
       throw cursor.syntaxErrorAt(first)
   }
 }
@@ -118,7 +152,8 @@ function parseTargets(cursor: TokenCursor): SelectTarget[] {
 
 function parseFrom(cursor: TokenCursor): NonNullable<SelectNode['from']> {
   const token = cursor.peek()
-  if (token.kind === 'op' && token.value === '(') throw cursor.notSupportedAt('subqueries in FROM', token)
+  if (token.kind === 'op' && token.value === '(')
+    throw cursor.notSupportedAt('subqueries in FROM', token)
   const table = parseTableName(cursor)
   let alias: string | null = null
   if (cursor.acceptKeyword('as')) alias = cursor.expectIdentifier().value
@@ -130,7 +165,9 @@ function parseFrom(cursor: TokenCursor): NonNullable<SelectNode['from']> {
 }
 
 function isJoinWord(cursor: TokenCursor): boolean {
-  return ['join', 'inner', 'left', 'right', 'full', 'cross', 'natural'].some((w) => cursor.isKeyword(w))
+  return ['join', 'inner', 'left', 'right', 'full', 'cross', 'natural'].some((w) =>
+    cursor.isKeyword(w),
+  )
 }
 
 /** Reads `name` or `schema.name`; the public schema is the tenant's only one. */
@@ -167,12 +204,17 @@ function parseOrderBy(cursor: TokenCursor): OrderItem[] {
   return items
 }
 
-function parseLimitOffset(cursor: TokenCursor): { limit: SyntaxExpr | null; offset: SyntaxExpr | null } {
+function parseLimitOffset(cursor: TokenCursor): {
+  limit: SyntaxExpr | null
+  offset: SyntaxExpr | null
+} {
   let limit: SyntaxExpr | null = null
   let offset: SyntaxExpr | null = null
   for (;;) {
     if (limit === null && cursor.acceptKeyword('limit')) {
-      limit = cursor.acceptKeyword('all') ? { kind: 'literal', literal: 'null', text: '', position: 0 } : parseExpr(cursor)
+      limit = cursor.acceptKeyword('all')
+        ? { kind: 'literal', literal: 'null', text: '', position: 0 }
+        : parseExpr(cursor)
     } else if (offset === null && cursor.acceptKeyword('offset')) {
       offset = parseExpr(cursor)
       if (!cursor.acceptKeyword('rows')) cursor.acceptKeyword('row')
@@ -221,7 +263,8 @@ function parseInsertSource(cursor: TokenCursor): InsertNode['source'] {
 
 function parseCreateTable(cursor: TokenCursor): CreateTableNode {
   const create = cursor.expectKeyword('create')
-  if (!cursor.acceptKeyword('table')) throw cursor.notSupportedAt(`CREATE ${cursor.peek().value.toUpperCase()}`, create)
+  if (!cursor.acceptKeyword('table'))
+    throw cursor.notSupportedAt(`CREATE ${cursor.peek().value.toUpperCase()}`, create)
   let ifNotExists = false
   if (cursor.acceptKeyword('if')) {
     cursor.expectKeyword('not')
@@ -233,12 +276,17 @@ function parseCreateTable(cursor: TokenCursor): CreateTableNode {
   const columns: CreateTableNode['columns'][number][] = []
   if (!cursor.isOp(')')) {
     do {
-      if (cursor.isKeyword('primary') || cursor.isKeyword('constraint') || cursor.isKeyword('unique')) {
+      if (
+        cursor.isKeyword('primary') ||
+        cursor.isKeyword('constraint') ||
+        cursor.isKeyword('unique')
+      ) {
         throw cursor.notSupportedAt('table constraints', cursor.peek())
       }
       const name = cursor.expectIdentifier()
       const typeName = parseTypeName(cursor)
-      if (!cursor.isOp(',') && !cursor.isOp(')')) throw cursor.notSupportedAt('column constraints', cursor.peek())
+      if (!cursor.isOp(',') && !cursor.isOp(')'))
+        throw cursor.notSupportedAt('column constraints', cursor.peek())
       columns.push({ name: { name: name.value, position: name.start }, typeName })
     } while (cursor.acceptOp(','))
   }
@@ -248,7 +296,8 @@ function parseCreateTable(cursor: TokenCursor): CreateTableNode {
 
 function parseDropTable(cursor: TokenCursor): DropTableNode {
   const drop = cursor.expectKeyword('drop')
-  if (!cursor.acceptKeyword('table')) throw cursor.notSupportedAt(`DROP ${cursor.peek().value.toUpperCase()}`, drop)
+  if (!cursor.acceptKeyword('table'))
+    throw cursor.notSupportedAt(`DROP ${cursor.peek().value.toUpperCase()}`, drop)
   let ifExists = false
   if (cursor.acceptKeyword('if')) {
     cursor.expectKeyword('exists')
@@ -266,10 +315,19 @@ function parseTransaction(cursor: TokenCursor): StatementNode {
   if (word === 'start') cursor.expectKeyword('transaction')
   else if (!cursor.acceptKeyword('work')) cursor.acceptKeyword('transaction')
   if (word === 'rollback' || word === 'commit') {
-    if (cursor.isKeyword('to') || cursor.isKeyword('prepared')) throw cursor.notSupportedAt(`${word.toUpperCase()} ${cursor.peek().value.toUpperCase()}`, cursor.peek())
+    if (cursor.isKeyword('to') || cursor.isKeyword('prepared'))
+      throw cursor.notSupportedAt(
+        `${word.toUpperCase()} ${cursor.peek().value.toUpperCase()}`,
+        cursor.peek(),
+      )
   }
   while (!cursor.atEnd() && !cursor.isOp(';')) cursor.next()
-  const action = word === 'begin' || word === 'start' ? 'begin' : word === 'commit' || word === 'end' ? 'commit' : 'rollback'
+  const action =
+    word === 'begin' || word === 'start'
+      ? 'begin'
+      : word === 'commit' || word === 'end'
+        ? 'commit'
+        : 'rollback'
   return { kind: 'transaction', action }
 }
 
@@ -285,7 +343,8 @@ function parseSet(cursor: TokenCursor): SetNode {
     while (!cursor.atEnd() && !cursor.isOp(';')) cursor.next()
     return { kind: 'set', name: 'transaction', value: '', local }
   }
-  if (cursor.acceptKeyword('names')) return { kind: 'set', name: 'client_encoding', value: parseSettingValue(cursor), local }
+  if (cursor.acceptKeyword('names'))
+    return { kind: 'set', name: 'client_encoding', value: parseSettingValue(cursor), local }
   const timeZone = cursor.isKeyword('time') && cursor.isKeyword('zone', 1)
   const name = parseSettingName(cursor)
   if (!timeZone && !cursor.acceptKeyword('to')) cursor.expectOp('=')
@@ -311,7 +370,8 @@ function parseSettingValue(cursor: TokenCursor): string {
     cursor.next()
     return `-${cursor.next().value}`
   }
-  if (token.kind === 'string' || token.kind === 'number' || token.kind === 'ident') return cursor.next().value
+  if (token.kind === 'string' || token.kind === 'number' || token.kind === 'ident')
+    return cursor.next().value
   throw cursor.syntaxErrorAt(token)
 }
 

@@ -31,7 +31,12 @@ export function splitStatements(sql: string): ParsedStatement[] {
   return statements
 }
 
-function pushNonEmpty(statements: ParsedStatement[], sql: string, start: number, end: number): void {
+function pushNonEmpty(
+  statements: ParsedStatement[],
+  sql: string,
+  start: number,
+  end: number,
+): void {
   const text = sql.slice(start, end)
   if (isBlank(text)) return
   const leading = text.length - text.trimStart().length
@@ -67,7 +72,8 @@ function skipNonSeparator(sql: string, i: number): number {
   return i + 1
 }
 
-const isIdentChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_\u0080-\uffff]/.test(c)
+const isIdentChar = (c: string | undefined): boolean =>
+  c !== undefined && /[A-Za-z0-9_\u0080-\uffff]/.test(c)
 
 /** True when the quote at `quote` opens an E'...' string (the E is a token of its own). */
 function isEscapeStringPrefix(sql: string, quote: number): boolean {

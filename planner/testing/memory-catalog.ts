@@ -16,22 +16,41 @@ export class MemoryCatalog implements Catalog {
     return this.tables.get(`${tenant}/${name}`)
   }
 
-  async createTable(tenant: string, name: string, columns: readonly Field[], ifNotExists: boolean): Promise<TableInfo | undefined> {
+  async createTable(
+    tenant: string,
+    name: string,
+    columns: readonly Field[],
+    ifNotExists: boolean,
+  ): Promise<TableInfo | undefined> {
     return this.addTable(tenant, name, columns, null, ifNotExists)
   }
 
   /** Creates a table with a time column, as ingestion would. */
-  addTable(tenant: string, name: string, columns: readonly Field[], timeColumn: string | null, ifNotExists = false): TableInfo | undefined {
+  addTable(
+    tenant: string,
+    name: string,
+    columns: readonly Field[],
+    timeColumn: string | null,
+    ifNotExists = false,
+  ): TableInfo | undefined {
     const key = `${tenant}/${name}`
     if (this.tables.has(key)) {
       if (ifNotExists) return undefined
-      throw new PgError({ code: SqlState.duplicateTable, message: `relation "${name}" already exists` })
+      throw new PgError({
+        code: SqlState.duplicateTable,
+        message: `relation "${name}" already exists`,
+      })
     }
     const info: TableInfo = {
       oid: this.nextOid++,
       tenant,
       name,
-      columns: columns.map((c, i) => ({ name: c.name, type: c.type, attnum: i + 1, declared: true })),
+      columns: columns.map((c, i) => ({
+        name: c.name,
+        type: c.type,
+        attnum: i + 1,
+        declared: true,
+      })),
       timeColumn,
       createdAtMs: 0,
     }
@@ -50,9 +69,28 @@ export class MemoryCatalog implements Catalog {
   }
 
   /** Records a committed segment covering [minTs, maxTs]. */
-  addSegment(tenant: string, table: string, segmentId: string, minTs: number, maxTs: number, rows = 100): void {
+  addSegment(
+    tenant: string,
+    table: string,
+    segmentId: string,
+    minTs: number,
+    maxTs: number,
+    rows = 100,
+  ): void {
     const list = this.segments.get(`${tenant}/${table}`) ?? []
-    list.push({ segmentId, tenant, table, blobKey: `${tenant}/${table}/${segmentId}`, rows, bytes: rows * 10, minTs, maxTs, level: 0, createdAtMs: 0, columns: [] })
+    list.push({
+      segmentId,
+      tenant,
+      table,
+      blobKey: `${tenant}/${table}/${segmentId}`,
+      rows,
+      bytes: rows * 10,
+      minTs,
+      maxTs,
+      level: 0,
+      createdAtMs: 0,
+      columns: [],
+    })
     this.segments.set(`${tenant}/${table}`, list)
   }
 }

@@ -84,7 +84,12 @@ function encodeNumbers(vector: Vector, start: number, end: number): Uint8Array {
     return bytesOf(pairs)
   }
   const target = layout === 'int16' ? new Int16Array(rows) : new Int32Array(rows)
-  const [low, high] = layout === 'int16' ? [-32768, 32767] : type === 'oid' ? [0, 4294967295] : [-2147483648, 2147483647]
+  const [low, high] =
+    layout === 'int16'
+      ? [-32768, 32767]
+      : type === 'oid'
+        ? [0, 4294967295]
+        : [-2147483648, 2147483647]
   for (let row = 0; row < rows; row++) {
     if (!present(row)) continue
     const value = values[start + row] ?? 0
@@ -98,7 +103,8 @@ function encodeBooleans(vector: Vector, start: number, end: number): Uint8Array 
   assert(vector.kind === 'bool', 'bool columns hold a BoolVector')
   const bitmap = new Uint8Array(Math.ceil((end - start) / 8))
   for (let row = 0; row < end - start; row++) {
-    if (vector.values[start + row] !== 0) bitmap[row >> 3] = (bitmap[row >> 3] ?? 0) | (1 << (row & 7))
+    if (vector.values[start + row] !== 0)
+      bitmap[row >> 3] = (bitmap[row >> 3] ?? 0) | (1 << (row & 7))
   }
   return bitmap
 }
@@ -107,7 +113,10 @@ function encodeBooleans(vector: Vector, start: number, end: number): Uint8Array 
 export function formatDecimal(unscaled: bigint, scale: number): string {
   const negative = unscaled < 0n
   const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0')
-  const text = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`
+  const text =
+    scale === 0
+      ? digits
+      : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`
   return negative ? `-${text}` : text
 }
 
@@ -115,7 +124,10 @@ export function formatDecimal(unscaled: bigint, scale: number): string {
 export function parseDecimal(text: string): { unscaled: bigint; scale: number } {
   const point = text.indexOf('.')
   if (point < 0) return { unscaled: BigInt(text), scale: 0 }
-  return { unscaled: BigInt(text.slice(0, point) + text.slice(point + 1)), scale: text.length - point - 1 }
+  return {
+    unscaled: BigInt(text.slice(0, point) + text.slice(point + 1)),
+    scale: text.length - point - 1,
+  }
 }
 
 function encodeUtf8(
@@ -137,7 +149,11 @@ function encodeUtf8(
   let length = 0
   for (let row = 0; row < rows; row++) {
     const present = vector.validity === null || vector.validity[start + row] !== 0
-    const bytes = present ? encoder.encode(formatDecimal(vector.unscaled[start + row] ?? 0n, vector.scales[start + row] ?? 0)) : new Uint8Array(0)
+    const bytes = present
+      ? encoder.encode(
+          formatDecimal(vector.unscaled[start + row] ?? 0n, vector.scales[start + row] ?? 0),
+        )
+      : new Uint8Array(0)
     texts.push(bytes)
     length += bytes.length
     offsets[row + 1] = length
@@ -157,7 +173,8 @@ export function encodeChunk(vector: Vector, start: number, end: number): Encoded
     const { offsets, data } = encodeUtf8(vector, start, end)
     return { ...layOut([bitmap, offsets, data]), nullCount, min, max }
   }
-  const values = layout === 'bitmap' ? encodeBooleans(vector, start, end) : encodeNumbers(vector, start, end)
+  const values =
+    layout === 'bitmap' ? encodeBooleans(vector, start, end) : encodeNumbers(vector, start, end)
   return { ...layOut([bitmap, values]), nullCount, min, max }
 }
 
@@ -195,13 +212,34 @@ function chunkMinMax(vector: Vector, start: number, end: number): MinMax {
     if (!present(row)) continue
     if (vector.kind === 'text') {
       const [from, to] = [vector.offsets[row] ?? 0, vector.offsets[row + 1] ?? 0]
-      if (minRow < 0 || compareBytes(vector.data, from, to, vector.offsets[minRow] ?? 0, vector.offsets[minRow + 1] ?? 0) < 0) minRow = row
-      if (maxRow < 0 || compareBytes(vector.data, from, to, vector.offsets[maxRow] ?? 0, vector.offsets[maxRow + 1] ?? 0) > 0) maxRow = row
+      if (
+        minRow < 0 ||
+        compareBytes(
+          vector.data,
+          from,
+          to,
+          vector.offsets[minRow] ?? 0,
+          vector.offsets[minRow + 1] ?? 0,
+        ) < 0
+      )
+        minRow = row
+      if (
+        maxRow < 0 ||
+        compareBytes(
+          vector.data,
+          from,
+          to,
+          vector.offsets[maxRow] ?? 0,
+          vector.offsets[maxRow + 1] ?? 0,
+        ) > 0
+      )
+        maxRow = row
       continue
     }
-    const value = vector.kind === 'numeric'
-      ? Number(formatDecimal(vector.unscaled[row] ?? 0n, vector.scales[row] ?? 0))
-      : vector.values[row] ?? 0
+    const value =
+      vector.kind === 'numeric'
+        ? Number(formatDecimal(vector.unscaled[row] ?? 0n, vector.scales[row] ?? 0))
+        : (vector.values[row] ?? 0)
     any = true
     if (Number.isNaN(value)) max = NaN
     else {
@@ -211,26 +249,32 @@ function chunkMinMax(vector: Vector, start: number, end: number): MinMax {
   }
   if (vector.kind === 'text') {
     if (minRow < 0) return { min: null, max: null }
-    const text = (row: number): string => decoder.decode(vector.data.subarray(vector.offsets[row] ?? 0, vector.offsets[row + 1] ?? 0))
+    const text = (row: number): string =>
+      decoder.decode(vector.data.subarray(vector.offsets[row] ?? 0, vector.offsets[row + 1] ?? 0))
     return { min: text(minRow), max: text(maxRow) }
   }
   if (!any) return { min: null, max: null }
   if (min === Infinity && Number.isNaN(max)) min = NaN
   if (vector.kind === 'bool') return { min: min !== 0, max: max !== 0 }
-  if (vector.kind === 'numeric') return { min: min - Math.abs(min) * 1e-15, max: max + Math.abs(max) * 1e-15 }
+  if (vector.kind === 'numeric')
+    return { min: min - Math.abs(min) * 1e-15, max: max + Math.abs(max) * 1e-15 }
   // float4 stores rounded values; fround is monotonic, so rounded bounds still bound them.
   if (vector.type === 'float4') return { min: Math.fround(min), max: Math.fround(max) }
   return { min, max }
 }
 
 function copyOut(raw: Uint8Array, range: BufferRange): ArrayBuffer {
-  return raw.buffer.slice(raw.byteOffset + range.offset, raw.byteOffset + range.offset + range.length) as ArrayBuffer
+  return raw.buffer.slice(
+    raw.byteOffset + range.offset,
+    raw.byteOffset + range.offset + range.length,
+  ) as ArrayBuffer
 }
 
 function decodeValidity(raw: Uint8Array, range: BufferRange, rows: number): Uint8Array | null {
   if (range.length === 0) return null
   const validity = new Uint8Array(rows)
-  for (let row = 0; row < rows; row++) validity[row] = ((raw[range.offset + (row >> 3)] ?? 0) >> (row & 7)) & 1
+  for (let row = 0; row < rows; row++)
+    validity[row] = ((raw[range.offset + (row >> 3)] ?? 0) >> (row & 7)) & 1
   return validity
 }
 
@@ -247,11 +291,18 @@ function decodeNumbers(
   const values = new Float64Array(rows)
   if (layout === 'int64') {
     const pairs = new Uint32Array(buffer)
-    for (let row = 0; row < rows; row++) values[row] = (pairs[row * 2 + 1]! | 0) * TwoTo32 + pairs[row * 2]!
+    for (let row = 0; row < rows; row++)
+      values[row] = (pairs[row * 2 + 1]! | 0) * TwoTo32 + pairs[row * 2]!
     return values
   }
-  const source = layout === 'int16' ? new Int16Array(buffer) : layout === 'float32' ? new Float32Array(buffer)
-    : type === 'oid' ? new Uint32Array(buffer) : new Int32Array(buffer)
+  const source =
+    layout === 'int16'
+      ? new Int16Array(buffer)
+      : layout === 'float32'
+        ? new Float32Array(buffer)
+        : type === 'oid'
+          ? new Uint32Array(buffer)
+          : new Int32Array(buffer)
   values.set(source)
   return values
 }
@@ -272,10 +323,18 @@ export function decodeChunk(
   const layout = storedLayoutOf(type)
   if (layout === 'bitmap') {
     const values = new Uint8Array(rows)
-    for (let row = 0; row < rows; row++) values[row] = ((raw[second.offset + (row >> 3)] ?? 0) >> (row & 7)) & 1
+    for (let row = 0; row < rows; row++)
+      values[row] = ((raw[second.offset + (row >> 3)] ?? 0) >> (row & 7)) & 1
     return { kind: 'bool', type, length: rows, validity, values }
   }
-  if (layout !== 'utf8') return { kind: 'number', type, length: rows, validity, values: decodeNumbers(raw, second, type, rows) }
+  if (layout !== 'utf8')
+    return {
+      kind: 'number',
+      type,
+      length: rows,
+      validity,
+      values: decodeNumbers(raw, second, type, rows),
+    }
   assert(third !== undefined, 'utf8 chunk has a data buffer')
   const offsets = new Int32Array(copyOut(raw, second))
   const data = new Uint8Array(copyOut(raw, third))
@@ -302,13 +361,20 @@ export function checkValuesFit(vector: Vector): void {
   if (vector.kind !== 'number') return
   const layout = storedLayoutOf(vector.type)
   if (layout !== 'int16' && layout !== 'int32' && layout !== 'int64') return
-  const [low, high] = layout === 'int16' ? [-32768, 32767] : layout === 'int64' ? [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
-    : vector.type === 'oid' ? [0, 4294967295] : [-2147483648, 2147483647]
+  const [low, high] =
+    layout === 'int16'
+      ? [-32768, 32767]
+      : layout === 'int64'
+        ? [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
+        : vector.type === 'oid'
+          ? [0, 4294967295]
+          : [-2147483648, 2147483647]
   const { values, validity } = vector
   for (let row = 0; row < vector.length; row++) {
     if (validity !== null && validity[row] === 0) continue
     const value = values[row]!
-    if (!Number.isInteger(value) || value < low || value > high) throw outOfRange(vector.type, value)
+    if (!Number.isInteger(value) || value < low || value > high)
+      throw outOfRange(vector.type, value)
   }
 }
 

@@ -100,13 +100,21 @@ export function valueWidthOf(layout: StoredLayout): number {
 
 /** True for types whose chunks carry min/max (ordered by number, by bytes, or false < true). */
 export function hasMinMax(type: SqlType): boolean {
-  return isNumberLike(type) || type === 'bool' || type === 'numeric' || type === 'text' ||
-    type === 'varchar' || type === 'bpchar' || type === 'name'
+  return (
+    isNumberLike(type) ||
+    type === 'bool' ||
+    type === 'numeric' ||
+    type === 'text' ||
+    type === 'varchar' ||
+    type === 'bpchar' ||
+    type === 'name'
+  )
 }
 
 /** Turns a stored min/max back into the value ColumnStats reports. */
 export function decodeStat(type: SqlType, stored: StoredStat): number | string | boolean | null {
-  if (typeof stored === 'string' && (isNumberLike(type) || type === 'numeric')) return Number(stored)
+  if (typeof stored === 'string' && (isNumberLike(type) || type === 'numeric'))
+    return Number(stored)
   return stored
 }
 
@@ -145,10 +153,17 @@ function assertChunkValid(
   const values = chunk.buffers[1]
   assert(values !== undefined, 'chunk has a values buffer')
   if (layout === 'bitmap') assert(values.length === bitmapBytes, 'bool values are one bit per row')
-  else if (layout === 'utf8') assert(values.length === (rows + 1) * 4, 'utf8 offsets have rows + 1 entries')
-  else assert(values.length === rows * valueWidthOf(layout), 'fixed-width values have one slot per row')
-  if (chunk.nullCount === rows) assert(chunk.min === null && chunk.max === null, 'an all-NULL chunk has no min/max')
-  else if (hasMinMax(field.type)) assert(chunk.min !== null && chunk.max !== null, 'a chunk with values has min/max')
+  else if (layout === 'utf8')
+    assert(values.length === (rows + 1) * 4, 'utf8 offsets have rows + 1 entries')
+  else
+    assert(
+      values.length === rows * valueWidthOf(layout),
+      'fixed-width values have one slot per row',
+    )
+  if (chunk.nullCount === rows)
+    assert(chunk.min === null && chunk.max === null, 'an all-NULL chunk has no min/max')
+  else if (hasMinMax(field.type))
+    assert(chunk.min !== null && chunk.max !== null, 'a chunk with values has min/max')
   return chunk.offset + chunk.storedLength
 }
 

@@ -78,12 +78,20 @@ export async function readSegmentFooter(
     sameBytes(tail.subarray(tailLength - SegmentMagic.length), SegmentMagic),
     'segment ends with the magic',
   )
-  const footerLength = new DataView(tail.buffer, tail.byteOffset + tailLength - SegmentTrailerBytes, 4).getUint32(0, true)
+  const footerLength = new DataView(
+    tail.buffer,
+    tail.byteOffset + tailLength - SegmentTrailerBytes,
+    4,
+  ).getUint32(0, true)
   const footerStart = size - SegmentTrailerBytes - footerLength
   assert(footerStart >= SegmentMagic.length, 'footer starts after the leading magic')
-  const footerBytes = footerLength + SegmentTrailerBytes <= tailLength
-    ? tail.subarray(tailLength - SegmentTrailerBytes - footerLength, tailLength - SegmentTrailerBytes)
-    : await blobStore.getRange(blobKey, footerStart, footerLength)
+  const footerBytes =
+    footerLength + SegmentTrailerBytes <= tailLength
+      ? tail.subarray(
+          tailLength - SegmentTrailerBytes - footerLength,
+          tailLength - SegmentTrailerBytes,
+        )
+      : await blobStore.getRange(blobKey, footerStart, footerLength)
   const footer = JSON.parse(new TextDecoder().decode(footerBytes)) as SegmentFooter
   assertFooterValid(footer, footerStart)
   return footer
@@ -102,11 +110,19 @@ function convertVector(vector: Vector, type: SqlType): Vector {
       unscaled[row] = parsed.unscaled
       scales[row] = parsed.scale
     }
-    return { kind: 'numeric', type, length: vector.length, validity: vector.validity, unscaled, scales }
+    return {
+      kind: 'numeric',
+      type,
+      length: vector.length,
+      validity: vector.validity,
+      unscaled,
+      scales,
+    }
   }
   if (vector.kind === 'numeric' && kind === 'number') {
     const values = new Float64Array(vector.length)
-    for (let row = 0; row < vector.length; row++) values[row] = Number(formatDecimal(vector.unscaled[row] ?? 0n, vector.scales[row] ?? 0))
+    for (let row = 0; row < vector.length; row++)
+      values[row] = Number(formatDecimal(vector.unscaled[row] ?? 0n, vector.scales[row] ?? 0))
     return { kind: 'number', type, length: vector.length, validity: vector.validity, values }
   }
   throw new PgError({
@@ -154,7 +170,13 @@ class BlobSegmentReader implements SegmentReader {
     const found = this.chunk(batchIndex, column)
     if (found === undefined) return undefined
     const { chunk, type } = found
-    return { name: column, type, nullCount: chunk.nullCount, min: decodeStat(type, chunk.min), max: decodeStat(type, chunk.max) }
+    return {
+      name: column,
+      type,
+      nullCount: chunk.nullCount,
+      min: decodeStat(type, chunk.min),
+      max: decodeStat(type, chunk.max),
+    }
   }
 
   async readColumn(batchIndex: number, column: string, type: SqlType): Promise<Vector> {
@@ -170,7 +192,10 @@ class BlobSegmentReader implements SegmentReader {
   }
 }
 
-export type FooterSegmentReader = SegmentReader & { readonly footer: SegmentFooter; readonly blobKey: string }
+export type FooterSegmentReader = SegmentReader & {
+  readonly footer: SegmentFooter
+  readonly blobKey: string
+}
 
 /** Opens segment `blobKey`: reads its footer (or takes it from `cache`). */
 export async function openSegmentReader(

@@ -23,7 +23,10 @@ function compressIfSmaller(raw: Uint8Array): { stored: Uint8Array; compression: 
   if (raw.length < 64) return { stored: raw, compression: 'none' }
   const compressed = compressSync(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength))
   return compressed.length < raw.length
-    ? { stored: new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength), compression: 'lz4' }
+    ? {
+        stored: new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength),
+        compression: 'lz4',
+      }
     : { stored: raw, compression: 'none' }
 }
 

@@ -5,7 +5,14 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { AssertionError, BatchRowsTarget, isNullAt, type Field, type SqlType, type Vector } from '../../common/index.js'
+import {
+  AssertionError,
+  BatchRowsTarget,
+  isNullAt,
+  type Field,
+  type SqlType,
+  type Vector,
+} from '../../common/index.js'
 import type { BlobStore } from '../blob-store.js'
 import { DirectoryBlobStore } from '../directory-blob-store.js'
 import { formatDecimal } from './column-codec.js'
@@ -29,50 +36,109 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 const StoredTypes: readonly SqlType[] = [
-  'bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'varchar', 'timestamptz',
-  'timestamp', 'date', 'jsonb', 'bytea', 'oid', 'interval',
+  'bool',
+  'int2',
+  'int4',
+  'int8',
+  'float4',
+  'float8',
+  'numeric',
+  'text',
+  'varchar',
+  'timestamptz',
+  'timestamp',
+  'date',
+  'jsonb',
+  'bytea',
+  'oid',
+  'interval',
 ]
 
 function randomNumber(type: SqlType, next: () => number): number {
   const signed = (span: number): number => Math.floor(next() * span * 2) - span
   switch (type) {
-    case 'int2': return signed(32768)
-    case 'int4': case 'date': return signed(2 ** 31)
-    case 'oid': return Math.floor(next() * 2 ** 32)
-    case 'int8': return next() < 0.1 ? Number.MAX_SAFE_INTEGER * (next() < 0.5 ? -1 : 1) : signed(2 ** 52)
-    case 'timestamptz': case 'timestamp': return 1_700_000_000_000_000 + signed(10 ** 12)
-    case 'float4': return Math.fround((next() - 0.5) * 1e6)
-    default: return next() < 0.02 ? [NaN, Infinity, -Infinity, -0][Math.floor(next() * 4)]! : (next() - 0.5) * 1e12
+    case 'int2':
+      return signed(32768)
+    case 'int4':
+    case 'date':
+      return signed(2 ** 31)
+    case 'oid':
+      return Math.floor(next() * 2 ** 32)
+    case 'int8':
+      return next() < 0.1 ? Number.MAX_SAFE_INTEGER * (next() < 0.5 ? -1 : 1) : signed(2 ** 52)
+    case 'timestamptz':
+    case 'timestamp':
+      return 1_700_000_000_000_000 + signed(10 ** 12)
+    case 'float4':
+      return Math.fround((next() - 0.5) * 1e6)
+    default:
+      return next() < 0.02
+        ? [NaN, Infinity, -Infinity, -0][Math.floor(next() * 4)]!
+        : (next() - 0.5) * 1e12
   }
 }
 
-function randomVector(type: SqlType, length: number, next: () => number, nullRatio: number): Vector {
-  const validity = nullRatio === 0 ? null : Uint8Array.from({ length }, () => (next() < nullRatio ? 0 : 1))
-  if (type === 'bool') return { kind: 'bool', type, length, validity, values: Uint8Array.from({ length }, () => (next() < 0.5 ? 1 : 0)) }
+function randomVector(
+  type: SqlType,
+  length: number,
+  next: () => number,
+  nullRatio: number,
+): Vector {
+  const validity =
+    nullRatio === 0 ? null : Uint8Array.from({ length }, () => (next() < nullRatio ? 0 : 1))
+  if (type === 'bool')
+    return {
+      kind: 'bool',
+      type,
+      length,
+      validity,
+      values: Uint8Array.from({ length }, () => (next() < 0.5 ? 1 : 0)),
+    }
   if (type === 'numeric') {
     const unscaled = Array.from({ length }, () => BigInt(Math.floor((next() - 0.5) * 1e15)) * 1000n)
-    return { kind: 'numeric', type, length, validity, unscaled, scales: Uint16Array.from({ length }, () => Math.floor(next() * 8)) }
+    return {
+      kind: 'numeric',
+      type,
+      length,
+      validity,
+      unscaled,
+      scales: Uint16Array.from({ length }, () => Math.floor(next() * 8)),
+    }
   }
   if (['text', 'varchar', 'jsonb', 'bytea', 'interval'].includes(type)) {
     const words = ['', 'GET', 'POST /api/v1', 'ümlaut ✓', 'a\u0000b', '{"k":1}', 'error: timeout']
-    const parts = Array.from({ length }, () => encoder.encode(words[Math.floor(next() * words.length)]! + (next() < 0.3 ? String(next()) : '')))
+    const parts = Array.from({ length }, () =>
+      encoder.encode(
+        words[Math.floor(next() * words.length)]! + (next() < 0.3 ? String(next()) : ''),
+      ),
+    )
     const offsets = new Int32Array(length + 1)
     parts.forEach((part, row) => (offsets[row + 1] = offsets[row]! + part.length))
     const data = new Uint8Array(offsets[length]!)
     parts.forEach((part, row) => data.set(part, offsets[row]!))
     return { kind: 'text', type, length, validity, offsets, data }
   }
-  return { kind: 'number', type, length, validity, values: Float64Array.from({ length }, () => randomNumber(type, next)) }
+  return {
+    kind: 'number',
+    type,
+    length,
+    validity,
+    values: Float64Array.from({ length }, () => randomNumber(type, next)),
+  }
 }
 
 /** A row's value as comparable plain data, or null for NULL. */
 function valueAt(vector: Vector, row: number): unknown {
   if (isNullAt(vector, row)) return null
   switch (vector.kind) {
-    case 'bool': return vector.values[row]
-    case 'number': return Object.is(vector.values[row], -0) ? 0 : vector.values[row]
-    case 'text': return decoder.decode(vector.data.subarray(vector.offsets[row], vector.offsets[row + 1]))
-    case 'numeric': return formatDecimal(vector.unscaled[row]!, vector.scales[row]!)
+    case 'bool':
+      return vector.values[row]
+    case 'number':
+      return Object.is(vector.values[row], -0) ? 0 : vector.values[row]
+    case 'text':
+      return decoder.decode(vector.data.subarray(vector.offsets[row], vector.offsets[row + 1]))
+    case 'numeric':
+      return formatDecimal(vector.unscaled[row]!, vector.scales[row]!)
   }
 }
 
@@ -82,9 +148,16 @@ async function writeAndOpen(blobs: BlobStore, key: string, fields: Field[], colu
   return { footer, reader: await openSegmentReader(blobs, key) }
 }
 
-const newBlobStore = (): DirectoryBlobStore => new DirectoryBlobStore(mkdtempSync(join(tmpdir(), 'malamute-seg-')))
+const newBlobStore = (): DirectoryBlobStore =>
+  new DirectoryBlobStore(mkdtempSync(join(tmpdir(), 'malamute-seg-')))
 
-for (const [seed, rows, nullRatio] of [[1, 1, 0.5], [2, 100, 0], [3, 8193, 0.3], [4, 20000, 0.05], [5, 7, 1]] as const) {
+for (const [seed, rows, nullRatio] of [
+  [1, 1, 0.5],
+  [2, 100, 0],
+  [3, 8193, 0.3],
+  [4, 20000, 0.05],
+  [5, 7, 1],
+] as const) {
   test(`segment round trip: seed ${seed}, ${rows} rows, NULL ratio ${nullRatio}`, async () => {
     const next = random(seed)
     const fields: Field[] = StoredTypes.map((type) => ({ name: `c_${type}`, type }))
@@ -103,9 +176,17 @@ for (const [seed, rows, nullRatio] of [[1, 1, 0.5], [2, 100, 0], [3, 8193, 0.3],
         assert.equal(vector.type, field.type)
         assert.equal(vector.length, batchRows)
         const nullCount = reader.batchStats(batch, field.name)?.nullCount
-        assert.equal(vector.validity === null, nullCount === 0, `${field.name}: validity is null exactly when no NULLs`)
+        assert.equal(
+          vector.validity === null,
+          nullCount === 0,
+          `${field.name}: validity is null exactly when no NULLs`,
+        )
         for (let row = 0; row < batchRows; row++) {
-          assert.deepEqual(valueAt(vector, row), valueAt(expected, base + row), `${field.name} row ${base + row}`)
+          assert.deepEqual(
+            valueAt(vector, row),
+            valueAt(expected, base + row),
+            `${field.name} row ${base + row}`,
+          )
         }
       }
       base += batchRows
@@ -114,9 +195,20 @@ for (const [seed, rows, nullRatio] of [[1, 1, 0.5], [2, 100, 0], [3, 8193, 0.3],
 }
 
 test('segment stats: per batch and merged per segment', async () => {
-  const fields: Field[] = [{ name: 'n', type: 'int8' }, { name: 's', type: 'text' }, { name: 'f', type: 'float8' }, { name: 'b', type: 'bool' }]
+  const fields: Field[] = [
+    { name: 'n', type: 'int8' },
+    { name: 's', type: 'text' },
+    { name: 'f', type: 'float8' },
+    { name: 'b', type: 'bool' },
+  ]
   const rows = BatchRowsTarget + 2
-  const n: Vector = { kind: 'number', type: 'int8', length: rows, validity: null, values: Float64Array.from({ length: rows }, (_, row) => row - 5) }
+  const n: Vector = {
+    kind: 'number',
+    type: 'int8',
+    length: rows,
+    validity: null,
+    values: Float64Array.from({ length: rows }, (_, row) => row - 5),
+  }
   const words = ['pear', 'apple', 'Zebra', 'äpfel']
   const texts = Array.from({ length: rows }, (_, row) => encoder.encode(words[row % 4]!))
   const offsets = new Int32Array(rows + 1)
@@ -125,44 +217,115 @@ test('segment stats: per batch and merged per segment', async () => {
   texts.forEach((text, row) => data.set(text, offsets[row]!))
   const validity = Uint8Array.from({ length: rows }, (_, row) => (row === 0 ? 0 : 1))
   const s: Vector = { kind: 'text', type: 'text', length: rows, validity, offsets, data }
-  const f: Vector = { kind: 'number', type: 'float8', length: rows, validity: null, values: Float64Array.from({ length: rows }, (_, row) => (row === 3 ? NaN : row === 4 ? -Infinity : row)) }
-  const b: Vector = { kind: 'bool', type: 'bool', length: rows, validity: new Uint8Array(rows), values: new Uint8Array(rows) }
+  const f: Vector = {
+    kind: 'number',
+    type: 'float8',
+    length: rows,
+    validity: null,
+    values: Float64Array.from({ length: rows }, (_, row) =>
+      row === 3 ? NaN : row === 4 ? -Infinity : row,
+    ),
+  }
+  const b: Vector = {
+    kind: 'bool',
+    type: 'bool',
+    length: rows,
+    validity: new Uint8Array(rows),
+    values: new Uint8Array(rows),
+  }
   const { footer, reader } = await writeAndOpen(newBlobStore(), 'stats', fields, [n, s, f, b])
-  assert.deepEqual(reader.batchStats(0, 'n'), { name: 'n', type: 'int8', nullCount: 0, min: -5, max: BatchRowsTarget - 6 })
-  assert.deepEqual(reader.batchStats(1, 'n'), { name: 'n', type: 'int8', nullCount: 0, min: BatchRowsTarget - 5, max: BatchRowsTarget - 4 })
-  assert.deepEqual(reader.batchStats(0, 's'), { name: 's', type: 'text', nullCount: 1, min: 'Zebra', max: 'äpfel' })
-  assert.deepEqual(reader.batchStats(0, 'f'), { name: 'f', type: 'float8', nullCount: 0, min: -Infinity, max: NaN })
-  assert.deepEqual(reader.batchStats(0, 'b'), { name: 'b', type: 'bool', nullCount: BatchRowsTarget, min: null, max: null })
+  assert.deepEqual(reader.batchStats(0, 'n'), {
+    name: 'n',
+    type: 'int8',
+    nullCount: 0,
+    min: -5,
+    max: BatchRowsTarget - 6,
+  })
+  assert.deepEqual(reader.batchStats(1, 'n'), {
+    name: 'n',
+    type: 'int8',
+    nullCount: 0,
+    min: BatchRowsTarget - 5,
+    max: BatchRowsTarget - 4,
+  })
+  assert.deepEqual(reader.batchStats(0, 's'), {
+    name: 's',
+    type: 'text',
+    nullCount: 1,
+    min: 'Zebra',
+    max: 'äpfel',
+  })
+  assert.deepEqual(reader.batchStats(0, 'f'), {
+    name: 'f',
+    type: 'float8',
+    nullCount: 0,
+    min: -Infinity,
+    max: NaN,
+  })
+  assert.deepEqual(reader.batchStats(0, 'b'), {
+    name: 'b',
+    type: 'bool',
+    nullCount: BatchRowsTarget,
+    min: null,
+    max: null,
+  })
   assert.equal(reader.batchStats(0, 'missing'), undefined)
   const merged = segmentColumnStats(footer)
-  assert.deepEqual(merged[0], { name: 'n', type: 'int8', nullCount: 0, min: -5, max: BatchRowsTarget - 4 })
+  assert.deepEqual(merged[0], {
+    name: 'n',
+    type: 'int8',
+    nullCount: 0,
+    min: -5,
+    max: BatchRowsTarget - 4,
+  })
   assert.deepEqual(merged[3], { name: 'b', type: 'bool', nullCount: rows, min: null, max: null })
 })
 
 test('segment reader: missing columns read as NULL, types convert within a layout', async () => {
   const fields: Field[] = [{ name: 'x', type: 'int4' }]
-  const x: Vector = { kind: 'number', type: 'int4', length: 3, validity: null, values: Float64Array.of(1, -2, 3) }
+  const x: Vector = {
+    kind: 'number',
+    type: 'int4',
+    length: 3,
+    validity: null,
+    values: Float64Array.of(1, -2, 3),
+  }
   const { reader } = await writeAndOpen(newBlobStore(), 'convert', fields, [x])
   const missing = await reader.readColumn(0, 'nope', 'text')
   assert.equal(missing.kind, 'text')
-  assert.deepEqual([0, 1, 2].map((row) => isNullAt(missing, row)), [true, true, true])
+  assert.deepEqual(
+    [0, 1, 2].map((row) => isNullAt(missing, row)),
+    [true, true, true],
+  )
   const asFloat = await reader.readColumn(0, 'x', 'float8')
   assert.equal(asFloat.type, 'float8')
   assert.deepEqual(asFloat.kind === 'number' ? [...asFloat.values] : [], [1, -2, 3])
   const asNumeric = await reader.readColumn(0, 'x', 'numeric')
   assert.deepEqual(asNumeric.kind === 'numeric' ? asNumeric.unscaled : [], [1n, -2n, 3n])
-  await assert.rejects(reader.readColumn(0, 'x', 'bool'), (error: { code?: string }) => error.code === '42804')
+  await assert.rejects(
+    reader.readColumn(0, 'x', 'bool'),
+    (error: { code?: string }) => error.code === '42804',
+  )
 })
 
 test('segment reader: footer then ranged chunk reads only, compressed chunks, footer cache', async () => {
   const rows = 5000
-  const fields: Field[] = [{ name: 'msg', type: 'text' }, { name: 'v', type: 'float8' }]
+  const fields: Field[] = [
+    { name: 'msg', type: 'text' },
+    { name: 'v', type: 'float8' },
+  ]
   const repeated = encoder.encode('the same log line over and over again ')
   const offsets = Int32Array.from({ length: rows + 1 }, (_, row) => row * repeated.length)
   const data = new Uint8Array(rows * repeated.length)
   for (let row = 0; row < rows; row++) data.set(repeated, row * repeated.length)
   const msg: Vector = { kind: 'text', type: 'text', length: rows, validity: null, offsets, data }
-  const v: Vector = { kind: 'number', type: 'float8', length: rows, validity: null, values: Float64Array.from({ length: rows }, Math.random) }
+  const v: Vector = {
+    kind: 'number',
+    type: 'float8',
+    length: rows,
+    validity: null,
+    values: Float64Array.from({ length: rows }, Math.random),
+  }
   const { bytes, footer } = encodeSegment(fields, [msg, v])
   assert.equal(footer.batches[0]?.columns[0]?.compression, 'lz4')
   const textChunk = footer.batches[0]!.columns[0]!
@@ -173,7 +336,10 @@ test('segment reader: footer then ranged chunk reads only, compressed chunks, fo
   const counting: BlobStore = {
     put: (key, value) => directory.put(key, value),
     get: () => Promise.reject(new Error('readers never fetch whole segments')),
-    getRange: (key, offset, length) => (reads.push([offset, length]), directory.getRange(key, offset, length)),
+    getRange: (key, offset, length) => (
+      reads.push([offset, length]),
+      directory.getRange(key, offset, length)
+    ),
     size: (key) => directory.size(key),
     delete: (key) => directory.delete(key),
     list: (prefix) => directory.list(prefix),
@@ -182,7 +348,9 @@ test('segment reader: footer then ranged chunk reads only, compressed chunks, fo
   const reader = await openSegmentReader(counting, 'ranged', cache)
   assert.equal(reads.length, 1)
   const vector = await reader.readColumn(0, 'v', 'float8')
-  assert.deepEqual(vector.kind === 'number' ? [...vector.values] : [], [...(v as { values: Float64Array }).values])
+  assert.deepEqual(vector.kind === 'number' ? [...vector.values] : [], [
+    ...(v as { values: Float64Array }).values,
+  ])
   const chunk = footer.batches[0]!.columns[1]!
   assert.deepEqual(reads[1], [chunk.offset, chunk.storedLength])
   await openSegmentReader(counting, 'ranged', cache)
@@ -191,19 +359,37 @@ test('segment reader: footer then ranged chunk reads only, compressed chunks, fo
 
 test('segment reader: a corrupt trailer fails an assertion', async () => {
   const blobs = newBlobStore()
-  const { bytes } = encodeSegment([{ name: 'x', type: 'int4' }], [{ kind: 'number', type: 'int4', length: 1, validity: null, values: Float64Array.of(7) }])
+  const { bytes } = encodeSegment(
+    [{ name: 'x', type: 'int4' }],
+    [{ kind: 'number', type: 'int4', length: 1, validity: null, values: Float64Array.of(7) }],
+  )
   bytes[bytes.length - 1] = 0
   await blobs.put('corrupt', bytes)
   await assert.rejects(openSegmentReader(blobs, 'corrupt'), AssertionError)
 })
 
 test('segment writer: integers outside the column type are rejected with 22003', () => {
-  const big: Vector = { kind: 'number', type: 'int2', length: 1, validity: null, values: Float64Array.of(40000) }
-  assert.throws(() => encodeSegment([{ name: 'x', type: 'int2' }], [big]), (error: { code?: string }) => error.code === '22003')
+  const big: Vector = {
+    kind: 'number',
+    type: 'int2',
+    length: 1,
+    validity: null,
+    values: Float64Array.of(40000),
+  }
+  assert.throws(
+    () => encodeSegment([{ name: 'x', type: 'int2' }], [big]),
+    (error: { code?: string }) => error.code === '22003',
+  )
 })
 
 test('time sort: stable, ascending, NULLs last', () => {
-  const times: Vector = { kind: 'number', type: 'timestamptz', length: 6, validity: Uint8Array.of(1, 0, 1, 1, 1, 0), values: Float64Array.of(5, 0, 3, 5, 1, 0) }
+  const times: Vector = {
+    kind: 'number',
+    type: 'timestamptz',
+    length: 6,
+    validity: Uint8Array.of(1, 0, 1, 1, 1, 0),
+    values: Float64Array.of(5, 0, 3, 5, 1, 0),
+  }
   const order = timeSortPermutation(times)
   assert.deepEqual([...order], [4, 2, 0, 3, 1, 5])
   const sorted = takeRows(times, order)

@@ -12,9 +12,23 @@ export function nullVector(type: SqlType, length: number): Vector {
     case 'number':
       return { kind: 'number', type, length, validity, values: new Float64Array(length) }
     case 'text':
-      return { kind: 'text', type, length, validity, offsets: new Int32Array(length + 1), data: new Uint8Array(0) }
+      return {
+        kind: 'text',
+        type,
+        length,
+        validity,
+        offsets: new Int32Array(length + 1),
+        data: new Uint8Array(0),
+      }
     case 'numeric':
-      return { kind: 'numeric', type, length, validity, unscaled: new Array<bigint>(length).fill(0n), scales: new Uint16Array(length) }
+      return {
+        kind: 'numeric',
+        type,
+        length,
+        validity,
+        unscaled: new Array<bigint>(length).fill(0n),
+        scales: new Uint16Array(length),
+      }
   }
 }
 
@@ -37,14 +51,20 @@ export function concatVectors(type: SqlType, parts: readonly Vector[]): Vector {
   for (const part of parts) assert(part.kind === kind, 'concatenated vectors share a layout')
   if (kind === 'text') {
     const offsets = new Int32Array(length + 1)
-    const dataLength = parts.reduce((sum, part) => sum + (part.kind === 'text' ? (part.offsets[part.length] ?? 0) - (part.offsets[0] ?? 0) : 0), 0)
+    const dataLength = parts.reduce(
+      (sum, part) =>
+        sum +
+        (part.kind === 'text' ? (part.offsets[part.length] ?? 0) - (part.offsets[0] ?? 0) : 0),
+      0,
+    )
     const data = new Uint8Array(dataLength)
     let row = 0
     let byte = 0
     for (const part of parts) {
       if (part.kind !== 'text') continue
       const base = part.offsets[0] ?? 0
-      for (let index = 1; index <= part.length; index++) offsets[row + index] = byte + (part.offsets[index] ?? 0) - base
+      for (let index = 1; index <= part.length; index++)
+        offsets[row + index] = byte + (part.offsets[index] ?? 0) - base
       data.set(part.data.subarray(base, part.offsets[part.length] ?? base), byte)
       byte += (part.offsets[part.length] ?? base) - base
       row += part.length
@@ -66,7 +86,8 @@ export function concatVectors(type: SqlType, parts: readonly Vector[]): Vector {
   const values = kind === 'bool' ? new Uint8Array(length) : new Float64Array(length)
   let at = 0
   for (const part of parts) {
-    if (part.kind === 'bool' || part.kind === 'number') values.set(part.values.subarray(0, part.length), at)
+    if (part.kind === 'bool' || part.kind === 'number')
+      values.set(part.values.subarray(0, part.length), at)
     at += part.length
   }
   return kind === 'bool'
@@ -95,12 +116,16 @@ export function takeRows(vector: Vector, indices: Uint32Array): Vector {
       const offsets = new Int32Array(length + 1)
       for (let row = 0; row < length; row++) {
         const source = indices[row]!
-        offsets[row + 1] = offsets[row]! + (vector.offsets[source + 1] ?? 0) - (vector.offsets[source] ?? 0)
+        offsets[row + 1] =
+          offsets[row]! + (vector.offsets[source + 1] ?? 0) - (vector.offsets[source] ?? 0)
       }
       const data = new Uint8Array(offsets[length] ?? 0)
       for (let row = 0; row < length; row++) {
         const source = indices[row]!
-        data.set(vector.data.subarray(vector.offsets[source] ?? 0, vector.offsets[source + 1] ?? 0), offsets[row] ?? 0)
+        data.set(
+          vector.data.subarray(vector.offsets[source] ?? 0, vector.offsets[source + 1] ?? 0),
+          offsets[row] ?? 0,
+        )
       }
       return { ...vector, length, validity, offsets, data }
     }
@@ -126,10 +151,12 @@ export function timeSortPermutation(times: Vector): Uint32Array {
   for (let row = 1; row < indices.length && sorted; row++) {
     const previousNull = validity !== null && validity[row - 1] === 0
     const currentNull = validity !== null && validity[row] === 0
-    if (previousNull ? !currentNull : !currentNull && values[row]! < values[row - 1]!) sorted = false
+    if (previousNull ? !currentNull : !currentNull && values[row]! < values[row - 1]!)
+      sorted = false
   }
   if (sorted) return indices
   // Typed-array sort is not stable, so ties break on the row index.
-  const key = (row: number): number => (validity !== null && validity[row] === 0 ? Infinity : values[row]!)
+  const key = (row: number): number =>
+    validity !== null && validity[row] === 0 ? Infinity : values[row]!
   return indices.sort((a, b) => key(a) - key(b) || a - b)
 }
