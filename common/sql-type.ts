@@ -7,6 +7,7 @@
 // In memory (executor vectors), every number-like type (int2/int4/int8/float4/float8/
 // timestamptz/date) is a Float64Array: integers are exact within ±2^53, which covers
 // microsecond timestamps until year 2255; ingest rejects bigint values beyond that.
+import { vectorKindOf } from './vector.js'
 
 export const SqlTypeNames = [
   'bool',
@@ -152,20 +153,7 @@ export function sqlTypeByName(name: string): SqlType | undefined {
 
 /** True for types held in memory as a Float64Array. */
 export function isNumberLike(type: SqlType): boolean {
-  switch (type) {
-    case 'int2':
-    case 'int4':
-    case 'int8':
-    case 'float4':
-    case 'float8':
-    case 'timestamptz':
-    case 'timestamp':
-    case 'date':
-    case 'oid':
-      return true
-    default:
-      return false
-  }
+  return vectorKindOf(type) === 'number'
 }
 
 /** True for types held in memory as UTF-8 text (Arrow Utf8 layout). */

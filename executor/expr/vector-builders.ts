@@ -1,6 +1,7 @@
 // Vector constructors: typed-array layouts from common/vector.ts, built without an object per
 // row. TextVectorBuilder grows one byte buffer; the others wrap arrays the caller filled.
 import {
+  nullVector,
   assert,
   vectorKindOf,
   type BoolVector,
@@ -155,29 +156,7 @@ export function decimalAt(vector: NumericVector, row: number): Decimal {
 
 /** A vector of `length` NULLs. */
 export function makeNullVector(type: SqlType, length: number): Vector {
-  const validity = new Uint8Array(length)
-  switch (vectorKindOf(type)) {
-    case 'bool':
-      return makeBoolVector(type, new Uint8Array(length), validity)
-    case 'number':
-      return makeNumberVector(type, new Float64Array(length), validity)
-    case 'numeric':
-      return makeNumericVector(
-        type,
-        new Array<bigint>(length).fill(0n),
-        new Uint16Array(length),
-        validity,
-      )
-    case 'text':
-      return {
-        kind: 'text',
-        type,
-        length,
-        validity,
-        offsets: new Int32Array(length + 1),
-        data: new Uint8Array(0),
-      }
-  }
+  return nullVector(type, length)
 }
 
 /** A vector holding `value` in each of `length` rows (numeric values come as decimal text). */
