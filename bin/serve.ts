@@ -5,8 +5,8 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Logger } from 'pino'
 import { Executor } from '../executor/index.js'
-import { SqlEngine, startServer } from '../gateway/index.js'
-import { openStorage } from '../storage/index.js'
+import { SqlEngine, startIntakeServer, startServer } from '../gateway/index.js'
+import { compactionFor, openStorage, startCompactionLoop } from '../storage/index.js'
 
 export interface MalamuteOptions {
   readonly host: string
@@ -17,10 +17,28 @@ export interface MalamuteOptions {
   readonly password?: string
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer }
   readonly logger: Logger
+  /** Background compaction and garbage collection; off when absent or intervalMs is 0. */
+  readonly compaction?: ServeCompactionOptions
+  /** HTTP intake of JSON events (POST /v1/ingest/{table}); off when absent. */
+  readonly http?: ServeHttpOptions
+}
+
+export interface ServeHttpOptions {
+  readonly port: number
+  readonly bodyBytesMax?: number
+  readonly requestsInFlightMax?: number
+}
+
+export interface ServeCompactionOptions {
+  readonly intervalMs: number
+  readonly graceMs?: number
+  readonly orphanSafetyMs?: number
 }
 
 export interface RunningMalamute {
   readonly port: number
+  /** The HTTP intake port, when it runs. */
+  readonly httpPort?: number
   close(): Promise<void>
 }
 
@@ -43,12 +61,48 @@ export async function startMalamute(options: MalamuteOptions): Promise<RunningMa
     ...(options.password === undefined ? {} : { password: options.password }),
     ...(options.tls === undefined ? {} : { tls: options.tls }),
   })
+  const compactionLoop = startCompaction(storage, options)
+  const http = options.http
+  const intake =
+    http === undefined
+      ? undefined
+      : await startIntakeServer({
+          storage,
+          logger: options.logger,
+          host: options.host,
+          port: http.port,
+          ...(http.bodyBytesMax === undefined ? {} : { bodyBytesMax: http.bodyBytesMax }),
+          ...(http.requestsInFlightMax === undefined
+            ? {}
+            : { requestsInFlightMax: http.requestsInFlightMax }),
+        })
   return {
     port: server.port,
+    ...(intake === undefined ? {} : { httpPort: intake.port }),
     async close() {
+      await intake?.close()
+      await compactionLoop?.stop()
       await server.close()
       await executor.close()
       await storage.close()
     },
   }
+}
+
+/** Starts the background compaction loop unless it is off; merges log at debug. */
+function startCompaction(
+  storage: Awaited<ReturnType<typeof openStorage>>,
+  options: MalamuteOptions,
+): ReturnType<typeof startCompactionLoop> | undefined {
+  const settings = options.compaction
+  if (settings === undefined || settings.intervalMs === 0) return undefined
+  const { compactor, collector } = compactionFor(storage, {
+    ...(settings.graceMs === undefined ? {} : { graceMs: settings.graceMs }),
+    ...(settings.orphanSafetyMs === undefined ? {} : { orphanSafetyMs: settings.orphanSafetyMs }),
+  })
+  return startCompactionLoop(compactor, collector, {
+    intervalMs: settings.intervalMs,
+    onMerge: (result) => options.logger.debug({ merge: result }, 'compaction merge'),
+    onError: (error) => options.logger.warn({ err: error }, 'compaction failed'),
+  })
 }

@@ -30,6 +30,7 @@ export const SqlState = {
   characterNotInRepertoire: '22021',
   divisionByZero: '22012',
   invalidTextRepresentation: '22P02',
+  badCopyFileFormat: '22P04',
   invalidBinaryRepresentation: '22P03',
   untranslatableCharacter: '22P05',
   invalidJsonText: '22P02',

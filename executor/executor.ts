@@ -4,6 +4,11 @@
 import { availableParallelism } from 'node:os'
 import { PgError, SqlState, assertNever, notSupported, type Batch } from '../common/index.js'
 import type { Storage } from '../storage/api.js'
+import { copyFrom } from './copy/copy-from.js'
+import type { CopyTransfer } from './copy/copy-transfer.js'
+import { CopyWriter } from './copy/copy-writer.js'
+import { explainBatch } from './explain.js'
+import { explainAnalyze } from './explain-analyze.js'
 import { concatBatches } from './expr/batch-ops.js'
 import { makeTextVector } from './expr/vector-builders.js'
 import { buildOperator } from './operators/build.js'
@@ -36,6 +41,8 @@ export interface ExecutionResult {
   /** The CommandComplete tag, final once `batches` is drained. */
   commandTag(): string
   readonly transaction: 'begin' | 'commit' | 'rollback' | null
+  /** Set for COPY: the gateway runs the COPY sub-protocol with it. */
+  readonly copy?: CopyTransfer
 }
 
 const noBatches: AsyncIterable<Batch> = { [Symbol.asyncIterator]: async function* () {} }
@@ -74,6 +81,8 @@ export class Executor {
     checkCanceled(signal)
     switch (statement.kind) {
       case 'query':
+        if (statement.analyze === true)
+          return this.runExplainAnalyze(statement.plan, statement.fields, session, signal)
         return this.runQuery(statement.plan, statement.fields, session, signal)
       case 'insert':
         return done(`INSERT 0 ${await this.runInsert(statement, session, signal)}`)
@@ -94,6 +103,10 @@ export class Executor {
         return this.runShow(statement.name, session)
       case 'empty':
         return done('')
+      case 'copy-from':
+        return this.runCopyFrom(statement, session, signal)
+      case 'copy-to':
+        return this.runCopyTo(statement, session, signal)
       default:
         return assertNever(statement, 'statement kind')
     }
@@ -123,6 +136,19 @@ export class Executor {
       }
     }
     return { fields, batches: batches(), commandTag: () => `SELECT ${rows}`, transaction: null }
+  }
+
+  private runExplainAnalyze(
+    plan: PhysicalPlan,
+    fields: readonly OutputField[],
+    session: ExecutionSession,
+    signal: AbortSignal,
+  ): ExecutionResult {
+    const context = this.context(session, signal)
+    const batches = async function* (): AsyncGenerator<Batch> {
+      yield explainBatch(await explainAnalyze(plan, context))
+    }
+    return { fields, batches: batches(), commandTag: () => 'EXPLAIN', transaction: null }
   }
 
   private async runInsert(
@@ -177,6 +203,48 @@ export class Executor {
       yield batch
     }
     return { fields: [field], batches: batches(), commandTag: () => 'SHOW', transaction: null }
+  }
+
+  private runCopyFrom(
+    statement: ExecutableStatement & { kind: 'copy-from' },
+    session: ExecutionSession,
+    signal: AbortSignal,
+  ): ExecutionResult {
+    let rows = 0
+    const storage = this.storage
+    const copy: CopyTransfer = {
+      direction: 'in',
+      columnCount: statement.columns.length,
+      consume: async (source) => {
+        rows = await copyFrom(storage, statement, source, session.timeZone, signal)
+        return rows
+      },
+    }
+    return { ...done(''), commandTag: () => `COPY ${rows}`, copy }
+  }
+
+  private runCopyTo(
+    statement: ExecutableStatement & { kind: 'copy-to' },
+    session: ExecutionSession,
+    signal: AbortSignal,
+  ): ExecutionResult {
+    const operator = buildOperator(statement.plan, this.context(session, signal))
+    const writer = new CopyWriter(statement.options, { timeZone: session.timeZone })
+    let rows = 0
+    const chunks = async function* (): AsyncGenerator<Uint8Array> {
+      if (statement.options.header) yield writer.header(statement.fields)
+      for await (const batch of operator) {
+        if (batch.length === 0) continue
+        rows += batch.length
+        yield writer.rows(batch)
+      }
+    }
+    const copy: CopyTransfer = {
+      direction: 'out',
+      columnCount: statement.fields.length,
+      chunks: chunks(),
+    }
+    return { ...done(''), commandTag: () => `COPY ${rows}`, copy }
   }
 
   /** Stops the worker pool; running statements fail. */

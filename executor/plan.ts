@@ -9,6 +9,8 @@
 //   Limit ◄─ Sort ◄─ Project ◄─ Aggregate(final) ◄── Scan ──►  read columns → filter →
 //                                                             partial aggregate | project → limit
 import type { Batch, Field, SqlType } from '../common/index.js'
+import type { ColumnStats } from '../storage/api.js'
+import type { CopyOptions } from './copy/copy-options.js'
 
 /** A constant as plans carry it. numeric as its decimal text; timestamptz/timestamp as epoch
  * microseconds, date as epoch days; bytea as hex text without the \x. */
@@ -99,6 +101,15 @@ export interface SegmentRef {
   readonly rows: number
   readonly minTs: number
   readonly maxTs: number
+  /** The segment's per-column statistics (SegmentMeta.columns), for pruning and metadata answers. */
+  readonly columns?: readonly ColumnStats[]
+}
+
+/** How the planner narrowed a scan's segments, for EXPLAIN. */
+export interface ScanPruning {
+  readonly segmentsTotal: number
+  readonly prunedByTime: number
+  readonly prunedByStats: number
 }
 
 /**
@@ -127,6 +138,7 @@ export interface ScanPlan {
   readonly columns: readonly Field[]
   readonly segments: readonly SegmentRef[]
   readonly pipeline: ScanPipeline
+  readonly pruning?: ScanPruning
 }
 
 export interface ValuesPlan {
@@ -141,6 +153,8 @@ export interface BatchesPlan {
   readonly kind: 'batches'
   readonly fields: readonly Field[]
   readonly batches: readonly Batch[]
+  /** Where the rows came from, for EXPLAIN (e.g. an answer from segment metadata). */
+  readonly note?: string
 }
 
 export interface FilterPlan {
@@ -211,7 +225,13 @@ export interface OutputField extends Field {
 }
 
 export type ExecutableStatement =
-  | { readonly kind: 'query'; readonly plan: PhysicalPlan; readonly fields: readonly OutputField[] }
+  | {
+      readonly kind: 'query'
+      readonly plan: PhysicalPlan
+      readonly fields: readonly OutputField[]
+      /** EXPLAIN ANALYZE: run `plan`, discard its rows, answer with the annotated plan text. */
+      readonly analyze?: boolean
+    }
   | {
       readonly kind: 'insert'
       readonly tenant: string
@@ -242,3 +262,19 @@ export type ExecutableStatement =
     }
   | { readonly kind: 'show'; readonly name: string }
   | { readonly kind: 'empty' }
+  | {
+      /** COPY table [(columns)] FROM STDIN: the gateway feeds CopyData to the executor. */
+      readonly kind: 'copy-from'
+      readonly tenant: string
+      readonly table: string
+      /** The stream's columns in order (text, csv); empty for ndjson, whose fields name themselves. */
+      readonly columns: readonly Field[]
+      readonly options: CopyOptions
+    }
+  | {
+      /** COPY table | (query) TO STDOUT: the plan's rows, written in the COPY format. */
+      readonly kind: 'copy-to'
+      readonly plan: PhysicalPlan
+      readonly fields: readonly OutputField[]
+      readonly options: CopyOptions
+    }

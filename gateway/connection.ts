@@ -245,12 +245,35 @@ export class Connection {
     const settings = startupSettings(startup.parameters, startup.user)
     statementTimeoutMs(settings.get('statement_timeout'))
     const session = { database: startup.database, user: startup.user, settings }
-    const wire = { out: this.out, flush: () => this.flush(), logger: this.options.logger }
+    const wire = {
+      out: this.out,
+      flush: () => this.flush(),
+      nextMessage: () => this.nextMessage(),
+      logger: this.options.logger,
+    }
     this.query = new QuerySession(this.options.engine, session, wire)
     this.out.authentication(AuthenticationCode.Ok)
     this.query.reportParameters()
     this.out.backendKeyData(this.options.processId, this.options.secretKey)
     this.out.readyForQuery('I')
+  }
+
+  /**
+   * Takes the next queued message for a statement that reads the stream itself (COPY FROM
+   * STDIN), flushing output and waiting when none is queued; null once the connection closed.
+   */
+  private async nextMessage(): Promise<FrontendMessage | null> {
+    for (;;) {
+      if (this.closed) return null
+      const frame = this.frames.shift()
+      if (frame !== undefined) {
+        if (this.socket.isPaused() && this.frames.length < queuedFramesMax / 2) this.socket.resume()
+        return decodeFrontendMessage(frame)
+      }
+      await this.flush()
+      if (this.closed) return null
+      await new Promise<void>((resolve) => (this.wake = resolve))
+    }
   }
 
   /** Writes buffered output; waits for 'drain' when the socket's buffer is full. */

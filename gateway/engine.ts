@@ -1,6 +1,7 @@
 // What the wire protocol needs from the SQL engine, and nothing more: the connection state
 // machine speaks bytes and hands statements here; rows come back as columnar batches.
 import type { Batch, SqlType, Vector } from '../common/index.js'
+import type { CopyTransfer } from '../executor/index.js'
 import type { OutputField, ScalarValue } from '../executor/plan.js'
 
 /** One statement cut from a query string, with its place in the original text. */
@@ -32,6 +33,8 @@ export interface ResultStream {
   commandTag(): string
   /** Set when the statement was BEGIN, COMMIT or ROLLBACK: ReadyForQuery's status follows it. */
   readonly transaction: 'begin' | 'commit' | 'rollback' | null
+  /** Set for COPY FROM STDIN / TO STDOUT: the session runs the COPY sub-protocol with it. */
+  readonly copy?: CopyTransfer
 }
 
 export interface Engine {

@@ -11,6 +11,7 @@
 import type { Logger } from 'pino'
 import type { SqlType } from '../common/index.js'
 import { PgError, SqlState, asPgError, sqlTypeByOid, SqlTypes } from '../common/index.js'
+import type { CopyTransfer } from '../executor/index.js'
 import type { Description, Engine, ParsedStatement, SessionState } from './engine.js'
 import type { Portal } from './portal.js'
 import {
@@ -41,6 +42,8 @@ export interface Wire {
   readonly out: BackendWriter
   /** Writes buffered output to the socket, waiting for drain when the socket pushes back. */
   flush(): Promise<void>
+  /** The next message from the client, for COPY FROM STDIN; null when the connection closed. */
+  nextMessage(): Promise<FrontendMessage | null>
   readonly logger: Logger
 }
 
@@ -337,6 +340,7 @@ export class QuerySession {
     const result = portal.result
     if (result === null)
       throw new PgError({ code: SqlState.internalError, message: 'portal was not started' })
+    if (result.copy !== undefined) return this.runCopy(portal, result.copy)
     let remaining = maxRows > 0 ? maxRows : Infinity
     for (;;) {
       if (remaining === 0) {
@@ -367,6 +371,69 @@ export class QuerySession {
     if (result.transaction === 'begin') this.transactionStatus = 'T'
     else if (result.transaction !== null) this.endTransactionBlock()
     this.reportParameters()
+  }
+
+  /**
+   * The COPY sub-protocol (https://www.postgresql.org/docs/15/protocol-flow.html#PROTOCOL-COPY):
+   *
+   *   FROM STDIN:  CopyInResponse ─► client CopyData* ─► CopyDone | CopyFail ─► CommandComplete
+   *   TO STDOUT:   CopyOutResponse ─► CopyData* ─► CopyDone ─► CommandComplete
+   *
+   * An error ends COPY IN at once; the client's remaining CopyData, CopyDone and CopyFail are
+   * then ignored like any copy message outside COPY.
+   */
+  private async runCopy(portal: Portal, copy: CopyTransfer): Promise<void> {
+    const out = this.wire.out
+    out.copyResponse(copy.direction, copy.columnCount)
+    if (copy.direction === 'in') {
+      await this.wire.flush()
+      await copy.consume(this.copyInData(portal.controller.signal))
+    } else {
+      const iterator = copy.chunks[Symbol.asyncIterator]()
+      for (;;) {
+        const next = await raceAbort(iterator.next(), portal.controller.signal)
+        if (next.done === true) break
+        out.copyData(next.value)
+        if (out.length >= flushBytesThreshold) await this.wire.flush()
+      }
+      out.copyDone()
+    }
+    portal.iterator = null
+    portal.tag = portal.result?.commandTag() ?? 'COPY 0'
+    out.commandComplete(portal.tag)
+  }
+
+  /** The CopyData payloads of a COPY FROM STDIN, until CopyDone; CopyFail becomes 57014. */
+  private async *copyInData(signal: AbortSignal): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const message = await raceAbort(this.wire.nextMessage(), signal)
+      if (message === null) {
+        throw new PgError({
+          code: SqlState.connectionFailure,
+          message: 'unexpected EOF on client connection with an open transaction',
+        })
+      }
+      switch (message.kind) {
+        case 'copyData':
+          yield message.data
+          continue
+        case 'copyDone':
+          return
+        case 'copyFail':
+          throw new PgError({
+            code: SqlState.queryCanceled,
+            message: `COPY from stdin failed: ${message.message}`,
+          })
+        case 'flush':
+        case 'sync':
+          continue // PostgreSQL ignores Flush and Sync during COPY IN.
+        default:
+          throw new PgError({
+            code: SqlState.protocolViolation,
+            message: `unexpected message type ${message.kind} during COPY from stdin`,
+          })
+      }
+    }
   }
 
   private endTransactionBlock(): void {

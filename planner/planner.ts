@@ -11,6 +11,7 @@ import type {
 } from '../executor/plan.js'
 import type { Catalog } from '../storage/api.js'
 import { BindContext } from './bind/context.js'
+import { explainOutputFields, explainStatement, splitExplain } from './explain.js'
 import { planInsertValuesFast } from './insert-fast-path.js'
 import type { BoundSelect } from './bind/select-binder.js'
 import { bindStatement, type BoundStatement } from './bind/statement-binder.js'
@@ -37,6 +38,11 @@ export async function describeStatement(
   paramTypes: readonly (SqlType | undefined)[],
   ctx: PlannerContext,
 ): Promise<StatementDescription> {
+  const explain = splitExplain(text)
+  if (explain !== null) {
+    const inner = await describeStatement(explain.query, paramTypes, ctx)
+    return { paramTypes: inner.paramTypes, fields: [...explainOutputFields] }
+  }
   const context = new BindContext(paramTypes, null, ctx.timeZone)
   const bound = await bindStatement(parseStatement(text), context, ctx)
   return { paramTypes: context.finalParamTypes(), fields: fieldsOf(bound) }
@@ -49,6 +55,11 @@ export async function planStatement(
   paramTypes: readonly (SqlType | undefined)[],
   ctx: PlannerContext,
 ): Promise<ExecutableStatement> {
+  const explain = splitExplain(text)
+  if (explain !== null) {
+    const inner = await planStatementGeneral(explain.query, params, paramTypes, ctx)
+    return explainStatement(explain, inner)
+  }
   if (params.length === 0) {
     const fast = await planInsertValuesFast(text, ctx)
     if (fast !== null) return fast
@@ -89,6 +100,13 @@ export async function planStatementGeneral(
         columns: bound.columns,
       }
     }
+    case 'copy-to':
+      return {
+        kind: 'copy-to',
+        plan: await planQuery(bound.select, ctx),
+        fields: bound.select.fields,
+        options: bound.options,
+      }
     default:
       return bound
   }
@@ -108,6 +126,7 @@ async function pinSegments(table: string, ctx: PlannerContext): Promise<SegmentR
     rows: s.rows,
     minTs: s.minTs,
     maxTs: s.maxTs,
+    columns: s.columns,
   }))
 }
 

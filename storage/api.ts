@@ -71,6 +71,20 @@ export interface IngestWriter {
    * Concurrent appends to one table are group-committed into one segment.
    */
   append(tenant: string, table: string, fields: readonly Field[], batch: Batch): Promise<number>
+  /**
+   * Starts an all-or-nothing append of many batches (COPY, large intake requests): segments
+   * are uploaded as rows arrive, and committed together by commit() in one metadata
+   * transaction, or deleted by abort(). Fields follow append()'s type-drift rules.
+   */
+  beginBulk(tenant: string, table: string): Promise<BulkAppend>
+}
+
+export interface BulkAppend {
+  add(fields: readonly Field[], batch: Batch): Promise<void>
+  /** Commits every added row; resolves with their count once durable. */
+  commit(): Promise<number>
+  /** Deletes uploaded segments; nothing becomes visible. Safe to call twice. */
+  abort(): Promise<void>
 }
 
 /** Reads one segment file: a footer first, then only the batches and columns asked for. */

@@ -78,7 +78,8 @@ export function addSegment(tx: MetadataTransaction, segment: SegmentMeta): void 
   tx.set(key, encodeRecord({ ...segment, columns }))
 }
 
-function decodeSegment(bytes: Uint8Array): SegmentMeta {
+/** Decodes a segment record written by addSegment. */
+export function decodeSegment(bytes: Uint8Array): SegmentMeta {
   const stored = decodeRecord<SegmentMeta>(bytes)
   const columns = stored.columns.map((column) => ({
     ...column,

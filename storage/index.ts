@@ -2,9 +2,10 @@
 // chunks sorted by the time column, with a footer of per-batch statistics), the blob stores
 // that hold segment files, the metadata store (an ordered, transactional KV: lmdb embedded,
 // FoundationDB later) with its one key layout, the catalog kept in it, and the group-commit
-// ingest writer. Its one promise: a segment is visible exactly when its metadata transaction
-// committed, and that commit happens only after the segment file is durable; an append is
-// acknowledged only after that commit. It must never expose a segment that is not committed,
+// ingest writer, and the compactor with its garbage collector (compactor.ts: merges swap in one
+// transaction, replaced files outlive the swap by a grace period). Its one promise: a segment
+// is visible exactly when its metadata transaction committed, and that commit happens only
+// after the segment file is durable; an append is acknowledged only after that commit. It must never expose a segment that is not committed,
 // never acknowledge rows before they are durable, never modify a segment file after writing it,
 // and never import from the executor, planner or gateway.
 //
@@ -15,6 +16,8 @@ import { join } from 'node:path'
 import type { SegmentReader, Storage, StorageConfig } from './api.js'
 import type { BlobStore } from './blob-store.js'
 import { MetadataCatalog } from './catalog.js'
+import { Compactor, type CompactorOptions } from './compactor.js'
+import { GarbageCollector, type GarbageCollectorOptions } from './garbage-collector.js'
 import { DirectoryBlobStore } from './directory-blob-store.js'
 import { GroupCommitIngestWriter } from './ingest-writer.js'
 import { LmdbMetadataStore } from './lmdb-metadata-store.js'
@@ -35,6 +38,13 @@ export { DirectoryBlobStore } from './directory-blob-store.js'
 export { LmdbMetadataStore } from './lmdb-metadata-store.js'
 export { FirstTableOid, MetadataCatalog, timeColumnOf } from './catalog.js'
 export { GroupCommitIngestWriter, type IngestWriterOptions } from './ingest-writer.js'
+export {
+  JsonEventBatchBuilder,
+  JsonEventError,
+  parseIsoTimestampMicros,
+  type JsonEventsOptions,
+} from './json-events.js'
+export { reconcileTypes } from './type-drift.js'
 export { encodeSegment, segmentColumnStats } from './segment/segment-writer.js'
 export {
   openSegmentReader,
@@ -42,6 +52,35 @@ export {
   SegmentFooterCache,
 } from './segment/segment-reader.js'
 export type { SegmentFooter } from './segment/footer.js'
+export {
+  Compactor,
+  DefaultCompactionGraceMs,
+  compactionCounters,
+  type CompactionCounters,
+  type CompactionFilter,
+  type CompactionHooks,
+  type CompactorOptions,
+  type MergeResult,
+  type PreparedMerge,
+} from './compactor.js'
+export {
+  DefaultCompactionPolicy,
+  planCompactions,
+  tierOf,
+  timeBucketOf,
+  type CompactionPolicyOptions,
+} from './compaction-policy.js'
+export {
+  DefaultOrphanSafetyMs,
+  GarbageCollector,
+  uploadsInFlight,
+  type GarbageCollectorOptions,
+} from './garbage-collector.js'
+export {
+  startCompactionLoop,
+  type CompactionLoop,
+  type CompactionLoopOptions,
+} from './compaction-loop.js'
 
 /** Footers a process keeps parsed; each is a few KB. */
 const FooterCacheEntriesMax = 4096
@@ -96,6 +135,20 @@ export async function openStorage(config: EmbeddedStorageConfig): Promise<Embedd
       await writer.close()
       await metadata.close()
     },
+  }
+}
+
+/** Compaction and garbage collection settings for `compactionFor`. */
+export interface CompactionConfig extends CompactorOptions, GarbageCollectorOptions {}
+
+/** The compactor and garbage collector of an embedded storage. */
+export function compactionFor(
+  storage: EmbeddedStorage,
+  config: CompactionConfig = {},
+): { compactor: Compactor; collector: GarbageCollector } {
+  return {
+    compactor: new Compactor(storage.metadata, storage.blobs, config),
+    collector: new GarbageCollector(storage.metadata, storage.blobs, config),
   }
 }
 

@@ -21,7 +21,7 @@ import {
   type SqlType,
   type Vector,
 } from '../common/index.js'
-import type { ColumnInfo, IngestWriter, SegmentMeta, TableInfo } from './api.js'
+import type { BulkAppend, ColumnInfo, IngestWriter, SegmentMeta, TableInfo } from './api.js'
 import type { BlobStore } from './blob-store.js'
 import { addColumn, addSegment, readTable, timeColumnOf, undefinedTable } from './catalog.js'
 import type { Catalog } from './api.js'
@@ -29,12 +29,21 @@ import type { MetadataStore } from './metadata-store.js'
 import { checkValuesFit } from './segment/column-codec.js'
 import { encodeSegment, segmentColumnStats } from './segment/segment-writer.js'
 import { concatVectors, nullVector, takeRows, timeSortPermutation } from './segment/vector-ops.js'
+import { uploadsInFlight } from './garbage-collector.js'
+import { reconcileTypes } from './type-drift.js'
 
 export interface IngestWriterOptions {
   /** How long the first buffered append waits for company before a flush is cut. */
   readonly flushIntervalMs?: number
   /** Buffered rows that cut a flush at once. */
   readonly flushRowsThreshold?: number
+  /** Rows a bulk append (COPY, large intake requests) gathers into each segment it uploads. */
+  readonly bulkSegmentRows?: number
+}
+
+interface RowGroup {
+  readonly fields: readonly Field[]
+  readonly batch: Batch
 }
 
 interface PendingAppend {
@@ -74,6 +83,7 @@ export class GroupCommitIngestWriter implements IngestWriter {
   private readonly buffers = new Map<string, TableBuffer>()
   private readonly flushIntervalMs: number
   private readonly flushRowsThreshold: number
+  private readonly bulkSegmentRows: number
 
   constructor(
     private readonly catalog: Catalog,
@@ -83,6 +93,7 @@ export class GroupCommitIngestWriter implements IngestWriter {
   ) {
     this.flushIntervalMs = options.flushIntervalMs ?? 10
     this.flushRowsThreshold = options.flushRowsThreshold ?? 100_000
+    this.bulkSegmentRows = options.bulkSegmentRows ?? 65_536
     assert(this.flushIntervalMs >= 0, 'flush interval is not negative')
     assert(this.flushRowsThreshold > 0, 'flush threshold is positive')
   }
@@ -93,35 +104,82 @@ export class GroupCommitIngestWriter implements IngestWriter {
     fields: readonly Field[],
     batch: Batch,
   ): Promise<number> {
-    assert(fields.length === batch.columns.length, 'one column per field')
-    const names = new Set<string>()
-    fields.forEach((field, index) => {
-      const column = batch.columns[index]
-      assert(
-        column !== undefined && column.length === batch.length,
-        'columns have the batch length',
-      )
-      assert(column.type === field.type, 'column vectors have their field type')
-      if (names.has(field.name)) {
-        throw new PgError({
-          code: SqlState.duplicateColumn,
-          message: `column "${field.name}" specified more than once`,
-        })
-      }
-      names.add(field.name)
-      checkValuesFit(column)
-    })
+    checkAppend(fields, batch)
     const info = await this.catalog.getTable(tenant, table)
     if (info === undefined) throw undefinedTable(table)
     const buffer = this.bufferFor(info)
-    this.checkTypes(info, buffer, fields)
+    const known = new Map(info.columns.map((column) => [column.name, column.type]))
+    const typeOf = (name: string): SqlType | undefined =>
+      known.get(name) ?? buffer.pendingTypes.get(name)
+    const reconciled = reconcileTypes(typeOf, fields, batch)
     if (batch.length === 0) return 0
     return new Promise<number>((resolve, reject) => {
-      buffer.pending.push({ fields, batch, resolve, reject })
+      buffer.pending.push({ ...reconciled, resolve, reject })
       buffer.rows += batch.length
-      for (const field of fields) buffer.pendingTypes.set(field.name, field.type)
+      for (const field of reconciled.fields) buffer.pendingTypes.set(field.name, field.type)
       this.schedule(buffer)
     })
+  }
+
+  /**
+   * Starts an append of many batches that commits all or nothing: each add() may upload a
+   * segment, but none is visible until commit() records them all in one metadata
+   * transaction; abort() deletes what was uploaded.
+   */
+  async beginBulk(tenant: string, table: string): Promise<BulkAppend> {
+    const info = await this.catalog.getTable(tenant, table)
+    if (info === undefined) throw undefinedTable(table)
+    return new BulkAppendSession(this, info, this.bulkSegmentRows)
+  }
+
+  /**
+   * Encodes `group` as one segment and uploads it (fsynced); nothing is committed. The key
+   * stays in uploadsInFlight, safe from the orphan scan however long a bulk load takes,
+   * until the caller's commit or abort releases it (releaseUploads).
+   */
+  async writeSegment(
+    info: TableInfo,
+    group: readonly RowGroup[],
+  ): Promise<{ fields: Field[]; segment: SegmentMeta }> {
+    const { fields, columns } = unionColumns(group)
+    const sorted = sortByTime(info, fields, columns)
+    const { bytes, footer } = encodeSegment(fields, sorted.columns)
+    const segmentId = newSegmentId()
+    const blobKey = `t${info.oid}/${segmentId}.seg`
+    uploadsInFlight.add(blobKey)
+    try {
+      await this.blobs.put(blobKey, bytes)
+    } catch (error) {
+      uploadsInFlight.delete(blobKey)
+      throw error
+    }
+    const stats = segmentColumnStats(footer)
+    const arrivalUs = Date.now() * 1000
+    const timeStats = stats.find((column) => column.name === sorted.timeColumn)
+    const segment: SegmentMeta = {
+      segmentId,
+      tenant: info.tenant,
+      table: info.name,
+      blobKey,
+      rows: footer.rows,
+      bytes: bytes.length,
+      minTs: typeof timeStats?.min === 'number' ? timeStats.min : arrivalUs,
+      maxTs: typeof timeStats?.max === 'number' ? timeStats.max : arrivalUs,
+      level: 0,
+      createdAtMs: Date.now(),
+      columns: stats,
+    }
+    return { fields, segment }
+  }
+
+  /** Deletes uploaded, uncommitted segment files. */
+  async deleteBlobs(blobKeys: readonly string[]): Promise<void> {
+    for (const key of blobKeys) await this.blobs.delete(key).catch(() => undefined)
+  }
+
+  /** Ends the orphan scan's protection of uploads whose commit or abort is over. */
+  releaseUploads(blobKeys: readonly string[]): void {
+    for (const key of blobKeys) uploadsInFlight.delete(key)
   }
 
   /** Flushes every buffered row and waits for in-flight flushes. */
@@ -154,15 +212,6 @@ export class GroupCommitIngestWriter implements IngestWriter {
       this.buffers.set(key, buffer)
     }
     return buffer
-  }
-
-  private checkTypes(info: TableInfo, buffer: TableBuffer, fields: readonly Field[]): void {
-    const columns = new Map(info.columns.map((column) => [column.name, column.type]))
-    for (const field of fields) {
-      const known = columns.get(field.name) ?? buffer.pendingTypes.get(field.name)
-      if (known !== undefined && known !== field.type)
-        throw typeMismatch(field.name, known, field.type)
-    }
   }
 
   private schedule(buffer: TableBuffer): void {
@@ -210,46 +259,28 @@ export class GroupCommitIngestWriter implements IngestWriter {
     try {
       const info = await this.catalog.getTable(buffer.tenant, buffer.table)
       if (info === undefined || info.oid !== buffer.oid) throw undefinedTable(buffer.table)
-      const { fields, columns } = unionColumns(group)
-      const sorted = sortByTime(info, fields, columns)
-      const { bytes, footer } = encodeSegment(fields, sorted.columns)
-      const segmentId = newSegmentId()
-      blobKey = `t${buffer.oid}/${segmentId}.seg`
-      await this.blobs.put(blobKey, bytes)
-      const stats = segmentColumnStats(footer)
-      const arrivalUs = Date.now() * 1000
-      const timeStats = stats.find((column) => column.name === sorted.timeColumn)
-      const segment: SegmentMeta = {
-        segmentId,
-        tenant: buffer.tenant,
-        table: buffer.table,
-        blobKey,
-        rows: footer.rows,
-        bytes: bytes.length,
-        minTs: typeof timeStats?.min === 'number' ? timeStats.min : arrivalUs,
-        maxTs: typeof timeStats?.max === 'number' ? timeStats.max : arrivalUs,
-        level: 0,
-        createdAtMs: Date.now(),
-        columns: stats,
-      }
-      await this.commit(buffer, fields, segment)
+      const { fields, segment } = await this.writeSegment(info, group)
+      blobKey = segment.blobKey
+      await this.commit(info, fields, [segment])
     } catch (error) {
       if (blobKey !== undefined) await this.blobs.delete(blobKey).catch(() => undefined)
       for (const append of group) append.reject(error)
       return
+    } finally {
+      if (blobKey !== undefined) this.releaseUploads([blobKey])
     }
     for (const append of group) append.resolve(append.batch.length)
   }
 
-  /** Adds new columns and the segment record in one metadata transaction. */
-  private async commit(
-    buffer: TableBuffer,
+  /** Adds new columns and the segment records in one metadata transaction. */
+  async commit(
+    info: TableInfo,
     fields: readonly Field[],
-    segment: SegmentMeta,
+    segments: readonly SegmentMeta[],
   ): Promise<void> {
     await this.metadata.transact(async (tx) => {
-      const table = await readTable(tx, buffer.tenant, buffer.table)
-      if (table === undefined || table.oid !== buffer.oid) throw undefinedTable(buffer.table)
+      const table = await readTable(tx, info.tenant, info.name)
+      if (table === undefined || table.oid !== info.oid) throw undefinedTable(info.name)
       const existing = new Map(table.columns.map((column) => [column.name, column]))
       let attnum = table.columns.reduce((max, column) => Math.max(max, column.attnum), 0)
       for (const field of fields) {
@@ -257,13 +288,101 @@ export class GroupCommitIngestWriter implements IngestWriter {
         if (column === undefined) addColumn(tx, table, field, false, ++attnum)
         else if (column.type !== field.type) throw typeMismatch(field.name, column.type, field.type)
       }
-      addSegment(tx, segment)
+      for (const segment of segments) addSegment(tx, segment)
     })
   }
 }
 
+/** Checks one append's shape: a vector per field, of its type and the batch's length, no name twice. */
+function checkAppend(fields: readonly Field[], batch: Batch): void {
+  assert(fields.length === batch.columns.length, 'one column per field')
+  const names = new Set<string>()
+  fields.forEach((field, index) => {
+    const column = batch.columns[index]
+    assert(column !== undefined && column.length === batch.length, 'columns have the batch length')
+    assert(column.type === field.type, 'column vectors have their field type')
+    if (names.has(field.name)) {
+      throw new PgError({
+        code: SqlState.duplicateColumn,
+        message: `column "${field.name}" specified more than once`,
+      })
+    }
+    names.add(field.name)
+    checkValuesFit(column)
+  })
+}
+
+/** One all-or-nothing append of many batches (see GroupCommitIngestWriter.beginBulk). */
+class BulkAppendSession implements BulkAppend {
+  private pending: RowGroup[] = []
+  private pendingRows = 0
+  private rows = 0
+  private readonly newTypes = new Map<string, SqlType>()
+  private readonly known: Map<string, SqlType>
+  private readonly segments: SegmentMeta[] = []
+  private readonly fields = new Map<string, Field>()
+  private state: 'open' | 'committed' | 'aborted' = 'open'
+
+  constructor(
+    private readonly writer: GroupCommitIngestWriter,
+    private readonly info: TableInfo,
+    private readonly segmentRows: number,
+  ) {
+    this.known = new Map(info.columns.map((column) => [column.name, column.type]))
+  }
+
+  async add(fields: readonly Field[], batch: Batch): Promise<void> {
+    assert(this.state === 'open', 'bulk append is open')
+    checkAppend(fields, batch)
+    const typeOf = (name: string): SqlType | undefined =>
+      this.known.get(name) ?? this.newTypes.get(name)
+    const reconciled = reconcileTypes(typeOf, fields, batch)
+    if (batch.length === 0) return
+    for (const field of reconciled.fields)
+      if (!this.known.has(field.name)) this.newTypes.set(field.name, field.type)
+    this.pending.push(reconciled)
+    this.pendingRows += batch.length
+    this.rows += batch.length
+    if (this.pendingRows >= this.segmentRows) await this.writePending()
+  }
+
+  async commit(): Promise<number> {
+    assert(this.state === 'open', 'bulk append is open')
+    try {
+      await this.writePending()
+      if (this.segments.length > 0)
+        await this.writer.commit(this.info, [...this.fields.values()], this.segments)
+    } catch (error) {
+      await this.abort()
+      throw error
+    }
+    this.state = 'committed'
+    this.writer.releaseUploads(this.segments.map((segment) => segment.blobKey))
+    return this.rows
+  }
+
+  async abort(): Promise<void> {
+    if (this.state !== 'open') return
+    this.state = 'aborted'
+    this.pending = []
+    const blobKeys = this.segments.map((segment) => segment.blobKey)
+    await this.writer.deleteBlobs(blobKeys)
+    this.writer.releaseUploads(blobKeys)
+  }
+
+  private async writePending(): Promise<void> {
+    if (this.pending.length === 0) return
+    const group = this.pending
+    this.pending = []
+    this.pendingRows = 0
+    const { fields, segment } = await this.writer.writeSegment(this.info, group)
+    this.segments.push(segment)
+    for (const field of fields) if (!this.fields.has(field.name)) this.fields.set(field.name, field)
+  }
+}
+
 /** Concatenates a group's batches under the union of their fields; a missing field is NULL. */
-function unionColumns(group: readonly PendingAppend[]): { fields: Field[]; columns: Vector[] } {
+function unionColumns(group: readonly RowGroup[]): { fields: Field[]; columns: Vector[] } {
   const types = new Map<string, SqlType>()
   for (const append of group) {
     for (const field of append.fields) if (!types.has(field.name)) types.set(field.name, field.type)

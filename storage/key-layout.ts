@@ -11,6 +11,8 @@
 //   (0x11 tenant name attnum)                        -> ColumnRecord JSON
 //   (0x12 tenant name segmentId)                     -> SegmentMeta JSON
 //   (0x13 blobKey)                                   -> blob to delete once no query needs it
+//   (0x14 deleteAfterMs blobKey)                     -> ReplacedBlobRecord JSON: a blob compaction
+//                                                       replaced, deleted after its grace period
 //
 // Records are JSON: metadata is small and read rarely compared with segment bytes.
 import { assert } from '../common/index.js'
@@ -24,6 +26,7 @@ const Space = {
   column: 0x11,
   segment: 0x12,
   garbage: 0x13,
+  replaced: 0x14,
 } as const
 
 const StringCode = 0x02
@@ -112,6 +115,18 @@ export const Keys = {
     rangeOf(encodeTuple(Space.segment, [tenant, table])),
   garbage: (blobKey: string): Uint8Array => encodeTuple(Space.garbage, [blobKey]),
   allGarbage: (): KeyRange => rangeOf(Uint8Array.of(Space.garbage)),
+  /** Every table record of every tenant. */
+  allTables: (): KeyRange => rangeOf(Uint8Array.of(Space.table)),
+  /** Every segment record of every tenant and table. */
+  allSegments: (): KeyRange => rangeOf(Uint8Array.of(Space.segment)),
+  replaced: (deleteAfterMs: number, blobKey: string): Uint8Array =>
+    encodeTuple(Space.replaced, [deleteAfterMs, blobKey]),
+  allReplaced: (): KeyRange => rangeOf(Uint8Array.of(Space.replaced)),
+  /** Replaced blobs whose delete-after time is at most `nowMs`: ordered by that time, so a prefix. */
+  replacedDueBy: (nowMs: number): KeyRange => ({
+    start: Uint8Array.of(Space.replaced),
+    end: encodeTuple(Space.replaced, [Math.floor(nowMs) + 1]),
+  }),
 } as const
 
 /** Encodes a record value as JSON bytes. */

@@ -112,6 +112,13 @@ export class CountAccumulator implements GroupsAccumulator {
   ): void {
     const counts = this.counts.ensure(groupCount)
     const validity = this.star ? null : (args[0]?.validity ?? null)
+    if (include === null && validity === null) {
+      for (let row = 0; row < groupIds.length; row++) {
+        const group = groupIds[row]!
+        if (group >= 0) counts[group]! += 1
+      }
+      return
+    }
     for (let row = 0; row < groupIds.length; row++) {
       if (rowCounts(row, groupIds, include, validity)) counts[groupIds[row]!]! += 1
     }

@@ -3,7 +3,7 @@
 // appearance. Keys are hashed column by column into a Uint32 per row; the table is open
 // addressing over an Int32Array of group ids, and the keys themselves live columnar in
 // KeyColumns, so a batch is grouped without one JS object per row.
-import { assert, type SqlType, type Vector } from '../../common/index.js'
+import { assert, type SqlType, type TextVector, type Vector } from '../../common/index.js'
 import { growTo, hashVectorInto, KeyColumn } from './key-column.js'
 
 const emptySlot = -1
@@ -47,6 +47,11 @@ export class GroupTable {
     for (let column = 0; column < keyVectors.length; column++) {
       hashVectorInto(keyVectors[column]!, hashes, column === 0)
     }
+    const single = keyVectors[0]!
+    if (keyVectors.length === 1 && include === null && single.kind === 'text') {
+      this.findOrInsertText(single, hashes, groupIds)
+      return groupIds
+    }
     for (let row = 0; row < length; row++) {
       if (include !== null && include[row] === 0) {
         groupIds[row] = -1
@@ -55,6 +60,42 @@ export class GroupTable {
       groupIds[row] = this.probe(keyVectors, row, hashes[row]!)
     }
     return groupIds
+  }
+
+  /** findOrInsert for one text key column, every row included: the common GROUP BY. */
+  private findOrInsertText(vector: TextVector, hashes: Uint32Array, groupIds: Int32Array): void {
+    const key = this.keys[0]!
+    const { offsets, data, validity } = vector
+    const keyVectors = [vector]
+    let slots = this.slots
+    let groupHashes = this.groupHashes
+    let mask = slots.length - 1
+    for (let row = 0; row < vector.length; row++) {
+      const hash = hashes[row]!
+      if (validity !== null && validity[row] === 0) {
+        groupIds[row] = this.probe(keyVectors, row, hash)
+      } else {
+        const start = offsets[row]!
+        const end = offsets[row + 1]!
+        let slot = hash & mask
+        for (;;) {
+          const group = slots[slot]!
+          if (group === emptySlot) {
+            groupIds[row] = this.insert(keyVectors, row, hash, slot)
+            break
+          }
+          if (groupHashes[group] === hash && key.textEquals(group, data, start, end)) {
+            groupIds[row] = group
+            break
+          }
+          slot = (slot + 1) & mask
+        }
+      }
+      // An insert may have grown or rehashed the table.
+      slots = this.slots
+      groupHashes = this.groupHashes
+      mask = slots.length - 1
+    }
   }
 
   private probe(keyVectors: readonly Vector[], row: number, hash: number): number {

@@ -25,12 +25,6 @@ function hashNumber(value: number): number {
   return mixHash(floatWords[0]! ^ mixHash(floatWords[1]! + 0x1b873593))
 }
 
-function hashBytes(data: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5
-  for (let i = start; i < end; i++) h = Math.imul(h ^ data[i]!, 0x01000193)
-  return mixHash(h ^ (end - start))
-}
-
 /** Strips trailing zeros so equal numeric values have one representation. */
 export function normalizeDecimal(
   unscaled: bigint,
@@ -58,26 +52,52 @@ function hashDecimal(unscaled: bigint, scale: number): number {
 export function hashVectorInto(vector: Vector, hashes: Uint32Array, first: boolean): void {
   const validity = vector.validity
   const length = vector.length
-  for (let row = 0; row < length; row++) {
-    let h: number
-    if (validity !== null && validity[row] === 0) h = nullHash
-    else {
-      switch (vector.kind) {
-        case 'number':
-          h = hashNumber(vector.values[row]!)
-          break
-        case 'bool':
-          h = vector.values[row] === 0 ? 0x2545f491 : 0x6b43a9b5
-          break
-        case 'text':
-          h = hashBytes(vector.data, vector.offsets[row]!, vector.offsets[row + 1]!)
-          break
-        case 'numeric':
-          h = hashDecimal(vector.unscaled[row]!, vector.scales[row]!)
-          break
+  // One loop per layout keeps each loop monomorphic; the hot ones are numbers and text.
+  switch (vector.kind) {
+    case 'number': {
+      const values = vector.values
+      for (let row = 0; row < length; row++) {
+        const h = validity !== null && validity[row] === 0 ? nullHash : hashNumber(values[row]!)
+        hashes[row] = first ? h : mixHash((Math.imul(hashes[row]!, 31) + h) | 0)
       }
+      return
     }
-    hashes[row] = first ? h : mixHash((Math.imul(hashes[row]!, 31) + h) | 0)
+    case 'text': {
+      const { offsets, data } = vector
+      for (let row = 0; row < length; row++) {
+        let h: number
+        if (validity !== null && validity[row] === 0) h = nullHash
+        else {
+          const start = offsets[row]!
+          const end = offsets[row + 1]!
+          h = 0x811c9dc5
+          for (let i = start; i < end; i++) h = Math.imul(h ^ data[i]!, 0x01000193)
+          h = mixHash(h ^ (end - start))
+        }
+        hashes[row] = first ? h : mixHash((Math.imul(hashes[row]!, 31) + h) | 0)
+      }
+      return
+    }
+    case 'bool':
+      for (let row = 0; row < length; row++) {
+        const h =
+          validity !== null && validity[row] === 0
+            ? nullHash
+            : vector.values[row] === 0
+              ? 0x2545f491
+              : 0x6b43a9b5
+        hashes[row] = first ? h : mixHash((Math.imul(hashes[row]!, 31) + h) | 0)
+      }
+      return
+    case 'numeric':
+      for (let row = 0; row < length; row++) {
+        const h =
+          validity !== null && validity[row] === 0
+            ? nullHash
+            : hashDecimal(vector.unscaled[row]!, vector.scales[row]!)
+        hashes[row] = first ? h : mixHash((Math.imul(hashes[row]!, 31) + h) | 0)
+      }
+      return
   }
 }
 
@@ -191,6 +211,20 @@ export class KeyColumn {
           ) === 0
         )
     }
+  }
+
+  /**
+   * True when stored value `index` is non-NULL and equals bytes [start, end) of `other`: the
+   * single-text-key probe's comparison, without the layout switch of `equals`.
+   */
+  textEquals(index: number, other: Uint8Array, start: number, end: number): boolean {
+    if (this.validity[index] === 0) return false
+    const from = this.offsets[index]!
+    const length = end - start
+    if (this.offsets[index + 1]! - from !== length) return false
+    const data = this.data
+    for (let i = 0; i < length; i++) if (data[from + i] !== other[start + i]) return false
+    return true
   }
 
   /** Copies the stored values out as a vector. */

@@ -73,11 +73,24 @@ export class MinMaxAccumulator implements GroupsAccumulator {
     switch (input.kind) {
       case 'number': {
         const best = this.numbers.ensure(groupCount)
+        const values = input.values
+        const validity = input.validity
+        const isMax = this.sign > 0
         for (let row = 0; row < groupIds.length; row++) {
-          if (!rowCounts(row, groupIds, include, input.validity)) continue
           const group = groupIds[row]!
-          const value = input.values[row]!
-          if (seen[group] === 0 || compareNumbers(value, best[group]!) * this.sign > 0) {
+          if (group < 0) continue
+          if (include !== null && include[row] !== 1) continue
+          if (validity !== null && validity[row] !== 1) continue
+          const value = values[row]!
+          const current = best[group]!
+          // Plain comparisons decide unless a NaN is involved (NaN sorts above every number).
+          const wins = isMax ? value > current : value < current
+          if (
+            seen[group] === 0 ||
+            wins ||
+            ((value !== value || current !== current) &&
+              compareNumbers(value, current) * this.sign > 0)
+          ) {
             best[group] = value
           }
           seen[group] = 1

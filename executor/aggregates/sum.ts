@@ -17,6 +17,8 @@ import {
 } from './accumulator.js'
 
 const maxSafe = Number.MAX_SAFE_INTEGER
+/** Rows of int2/int4 values whose sum is exact in a double: 2^21 * 2^31 = 2^52. */
+const narrowBatchRowsMax = 2 ** 21
 
 /** Exact per-group integer sums, state as numeric (scale 0). */
 export class IntegerSumAccumulator implements GroupsAccumulator {
@@ -48,12 +50,40 @@ export class IntegerSumAccumulator implements GroupsAccumulator {
     const input = args[0]
     assert(input?.kind === 'number', 'integer sum reads a number vector')
     const values = input.values
+    const narrow = input.type === 'int2' || input.type === 'int4'
+    if (groupCount === 1 && include === null && narrow && groupIds.length <= narrowBatchRowsMax) {
+      this.updateSingleGroup(values, input.validity, groupIds, fast, seen)
+      return
+    }
     for (let row = 0; row < groupIds.length; row++) {
       if (!rowCounts(row, groupIds, include, input.validity)) continue
       const group = groupIds[row]!
       seen[group] = 1
       this.add(group, fast, values[row]!)
     }
+  }
+
+  /**
+   * One group (no GROUP BY): int2/int4 values summed in a local first. At most
+   * narrowBatchRowsMax values of magnitude < 2^31 stay below 2^53, so the local is exact.
+   */
+  private updateSingleGroup(
+    values: Float64Array,
+    validity: Uint8Array | null,
+    groupIds: Int32Array,
+    fast: Float64Array,
+    seen: Uint8Array,
+  ): void {
+    let sum = 0
+    let any = false
+    for (let row = 0; row < groupIds.length; row++) {
+      if (groupIds[row]! < 0 || (validity !== null && validity[row] === 0)) continue
+      sum += values[row]!
+      any = true
+    }
+    if (!any) return
+    seen[0] = 1
+    this.add(0, fast, sum)
   }
 
   merge(states: readonly Vector[], groupIds: Int32Array, groupCount: number): void {
@@ -132,11 +162,35 @@ export class FloatSumAccumulator implements GroupsAccumulator {
     const seen = this.seen.ensure(groupCount)
     const input = args[0]
     assert(input?.kind === 'number', 'float sum reads a number vector')
+    const values = input.values
+    if (include === null && input.validity === null && groupCount === 1) {
+      // No GROUP BY: the same additions in the same order, in a local.
+      let sum = sums[0]!
+      let any = false
+      for (let row = 0; row < groupIds.length; row++) {
+        if (groupIds[row]! < 0) continue
+        sum += values[row]!
+        any = true
+      }
+      sums[0] = sum
+      if (any) seen[0] = 1
+      return
+    }
+    if (include === null && input.validity === null) {
+      // The common case, with no per-row checks but the group id.
+      for (let row = 0; row < groupIds.length; row++) {
+        const group = groupIds[row]!
+        if (group < 0) continue
+        seen[group] = 1
+        sums[group]! += values[row]!
+      }
+      return
+    }
     for (let row = 0; row < groupIds.length; row++) {
       if (!rowCounts(row, groupIds, include, input.validity)) continue
       const group = groupIds[row]!
       seen[group] = 1
-      sums[group]! += input.values[row]!
+      sums[group]! += values[row]!
     }
   }
 

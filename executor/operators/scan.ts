@@ -1,32 +1,75 @@
 import type { Batch } from '../../common/index.js'
-import { FragmentProtocolVersion, type FragmentTask } from '../pool/fragment-runner.js'
-import type { ScanPlan } from '../plan.js'
+import {
+  FragmentProtocolVersion,
+  addScanMetrics,
+  emptyScanMetrics,
+  type FragmentResult,
+  type FragmentTask,
+  type ScanMetrics,
+} from '../pool/fragment-runner.js'
+import type { ScanPlan, SegmentRef } from '../plan.js'
 import { checkCanceled, type OperatorContext } from './operator.js'
+
+/** Segments one task covers at most: a worker hop and one partial state per task. */
+export const TaskSegmentsMax = 64
+/** Rows past which a task takes no further segment. */
+export const TaskRowsTarget = 1_000_000
+
+/**
+ * Groups `segments` into tasks of consecutive segments: at most TaskSegmentsMax segments and
+ * about TaskRowsTarget rows each, and at least `minTasks` tasks when there are that many
+ * segments, so every thread of the pool gets work.
+ */
+export function groupSegmentsIntoTasks(
+  segments: readonly SegmentRef[],
+  minTasks: number,
+): SegmentRef[][] {
+  const perTask = Math.max(
+    1,
+    Math.min(TaskSegmentsMax, Math.ceil(segments.length / Math.max(1, minTasks))),
+  )
+  const tasks: SegmentRef[][] = []
+  let current: SegmentRef[] = []
+  let rows = 0
+  for (const segment of segments) {
+    if (current.length > 0 && (current.length >= perTask || rows + segment.rows > TaskRowsTarget)) {
+      tasks.push(current)
+      current = []
+      rows = 0
+    }
+    current.push(segment)
+    rows += segment.rows
+  }
+  if (current.length > 0) tasks.push(current)
+  return tasks
+}
 
 interface Settled {
   readonly id: number
-  readonly batches: Batch[]
+  readonly result: FragmentResult | null
   readonly error: unknown
 }
 
 /**
- * Fans a ScanPlan out as one fragment per segment (to the worker pool, or inline) and
- * streams each fragment's batches as it completes, keeping `concurrency` fragments in
- * flight. Without a partial aggregate, it stops launching fragments once pipeline.limit
- * rows arrived, and cancels the rest.
+ * Fans a ScanPlan out as tasks of several segments (to the worker pool, or inline) and
+ * streams each task's batches as it completes, keeping `concurrency` tasks in flight.
+ * Without a partial aggregate, it stops launching tasks once pipeline.limit rows arrived,
+ * and cancels the rest. `metrics` sums what the finished tasks report (EXPLAIN ANALYZE).
  */
 export class ScanOp implements AsyncIterable<Batch> {
+  readonly metrics: ScanMetrics = emptyScanMetrics()
+  tasks = 0
+
   constructor(
     private readonly plan: ScanPlan,
     private readonly context: OperatorContext,
   ) {}
 
-  private task(index: number): FragmentTask {
-    const segment = this.plan.segments[index]!
+  private task(segments: readonly SegmentRef[]): FragmentTask {
     return {
       version: FragmentProtocolVersion,
       dataDir: this.context.dataDir,
-      blobKey: segment.blobKey,
+      blobKeys: segments.map((segment) => segment.blobKey),
       columns: this.plan.columns,
       pipeline: this.plan.pipeline,
       timeZone: this.context.evalContext.timeZone,
@@ -36,7 +79,9 @@ export class ScanOp implements AsyncIterable<Batch> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
     const { signal, fragments } = this.context
-    const { pipeline, segments } = this.plan
+    const { pipeline } = this.plan
+    const groups = groupSegmentsIntoTasks(this.plan.segments, fragments.concurrency)
+    this.tasks = groups.length
     const rowsWanted =
       pipeline.partialAggregate === null && pipeline.limit !== null ? pipeline.limit : Infinity
     const controller = new AbortController()
@@ -47,11 +92,11 @@ export class ScanOp implements AsyncIterable<Batch> {
     const inFlight = new Map<number, Promise<Settled>>()
     let next = 0
     const launch = (): void => {
-      while (next < segments.length && inFlight.size < fragments.concurrency) {
+      while (next < groups.length && inFlight.size < fragments.concurrency) {
         const id = next++
-        const settled = fragments.run(this.task(id), controller.signal).then(
-          (batches) => ({ id, batches, error: null }),
-          (error: unknown) => ({ id, batches: [], error }),
+        const settled = fragments.run(this.task(groups[id]!), controller.signal).then(
+          (result) => ({ id, result, error: null }),
+          (error: unknown) => ({ id, result: null, error }),
         )
         inFlight.set(id, settled)
       }
@@ -64,9 +109,10 @@ export class ScanOp implements AsyncIterable<Batch> {
         const settled = await Promise.race(inFlight.values())
         inFlight.delete(settled.id)
         checkCanceled(signal)
-        if (settled.error !== null) throw settled.error
+        if (settled.error !== null || settled.result === null) throw settled.error
+        addScanMetrics(this.metrics, settled.result.metrics)
         launch()
-        for (const batch of settled.batches) {
+        for (const batch of settled.result.batches) {
           if (batch.length === 0) continue
           rows += batch.length
           yield batch

@@ -1,33 +1,69 @@
-// What crosses the worker boundary for one scan fragment, and the runner interface the
-// ScanOp fans fragments out through. Tasks and replies are plain data with a version field:
-// class instances lose their prototypes in structured clone.
+// What crosses the worker boundary for one scan task, and the runner interface the ScanOp
+// fans tasks out through. A task covers several segments of one ScanPlan, so a worker pays
+// the hop once for many small segments and returns one partial state for all of them.
+// Tasks and replies are plain data with a version field: class instances lose their
+// prototypes in structured clone.
 import type { Batch, Field, PlainError } from '../../common/index.js'
 import type { ScanPipeline } from '../plan.js'
 
-export const FragmentProtocolVersion = 1
+export const FragmentProtocolVersion = 2
 
-/** One segment's share of a ScanPlan. */
+/** A share of a ScanPlan: the pipeline run over each of `blobKeys` in turn. */
 export interface FragmentTask {
   readonly version: typeof FragmentProtocolVersion
   readonly dataDir: string
-  readonly blobKey: string
+  readonly blobKeys: readonly string[]
   readonly columns: readonly Field[]
   readonly pipeline: ScanPipeline
   readonly timeZone: string
   readonly nowMicros: number
 }
 
+/** What a task did, for EXPLAIN ANALYZE. */
+export interface ScanMetrics {
+  segments: number
+  batchesTotal: number
+  /** Batches skipped because their min/max cannot satisfy the filter. */
+  batchesPruned: number
+  rowsRead: number
+  /** Bytes fetched from segment files (footers excluded). */
+  bytesRead: number
+}
+
+export function emptyScanMetrics(): ScanMetrics {
+  return { segments: 0, batchesTotal: 0, batchesPruned: 0, rowsRead: 0, bytesRead: 0 }
+}
+
+/** Adds `from` into `into`. */
+export function addScanMetrics(into: ScanMetrics, from: ScanMetrics): void {
+  into.segments += from.segments
+  into.batchesTotal += from.batchesTotal
+  into.batchesPruned += from.batchesPruned
+  into.rowsRead += from.rowsRead
+  into.bytesRead += from.bytesRead
+}
+
+export interface FragmentResult {
+  readonly batches: Batch[]
+  readonly metrics: ScanMetrics
+}
+
 type Version = typeof FragmentProtocolVersion
 
 export type FragmentReply =
-  | { readonly version: Version; readonly ok: true; readonly batches: Batch[] }
+  | {
+      readonly version: Version
+      readonly ok: true
+      readonly batches: Batch[]
+      readonly metrics: ScanMetrics
+    }
   | { readonly version: Version; readonly ok: false; readonly error: PlainError }
 
-/** Runs fragments: on piscina worker threads, or inline on the calling thread. */
+/** Runs fragment tasks: on piscina worker threads, or inline on the calling thread. */
 export interface FragmentRunner {
-  /** How many fragments the ScanOp should keep in flight. */
+  /** How many tasks the ScanOp should keep in flight. */
   readonly concurrency: number
-  /** Runs one fragment; rejects with a PgError (57014 when `signal` aborts it). */
-  run(task: FragmentTask, signal: AbortSignal): Promise<Batch[]>
+  /** Runs one task; rejects with a PgError (57014 when `signal` aborts it). */
+  run(task: FragmentTask, signal: AbortSignal): Promise<FragmentResult>
   close(): Promise<void>
 }

@@ -6,7 +6,9 @@ import { after, before, describe, it } from 'node:test'
 import type { Batch, Field, SqlType } from '../../common/index.js'
 import { openStorage, type EmbeddedStorage } from '../../storage/index.js'
 import { scalarAt, vectorFromValues } from '../expr/vector-builders.js'
+import { explainAnalyze } from '../explain-analyze.js'
 import { buildOperator } from '../operators/build.js'
+import { groupSegmentsIntoTasks, TaskSegmentsMax } from '../operators/scan.js'
 import type { Operator, OperatorContext } from '../operators/operator.js'
 import type {
   AggregateCall,
@@ -152,6 +154,46 @@ describe('scan fragments over real segments', () => {
       ),
     )
     assert.equal(limited.length, 5)
+  })
+
+  it('skips batches whose min/max cannot match, and EXPLAIN ANALYZE reports it', async () => {
+    const needle = (value: number): Expr => ({
+      kind: 'call',
+      fn: 'ge',
+      args: [column(1, 'int4'), { kind: 'literal', value, type: 'int4' }],
+      type: 'bool',
+    })
+    for (const runner of [pool, new InlineRunner(storage)]) {
+      const lines = await explainAnalyze(scan({ filter: needle(401) }), context(runner))
+      assert.match(lines[0]!, /Scan events .*filter=\(status >= 401\)/)
+      assert.match(
+        lines[0]!,
+        /actual rows=0 .*segments-read=3 batches-read=0 batches-pruned=3 rows-read=0 bytes-read=0/,
+      )
+      const some = await explainAnalyze(scan({ filter: needle(400) }), context(runner))
+      assert.match(
+        some[0]!,
+        /actual rows=900 .*batches-read=3 batches-pruned=0 rows-read=3000 bytes-read=[1-9]/,
+      )
+      assert.match(some.at(-1)!, /^Execution Time: /)
+    }
+  })
+
+  it('groups segments into tasks: at least one per slot, at most TaskSegmentsMax each', () => {
+    const many = Array.from({ length: 500 }, (_, i) => ({
+      segmentId: `s${i}`,
+      blobKey: `s${i}.seg`,
+      rows: 2000,
+      minTs: i,
+      maxTs: i,
+    }))
+    const tasks = groupSegmentsIntoTasks(many, 4)
+    assert.equal(tasks.flat().length, 500)
+    assert.ok(tasks.length >= 4 && tasks.every((t) => t.length <= TaskSegmentsMax))
+    assert.equal(groupSegmentsIntoTasks(many.slice(0, 3), 4).length, 3)
+    const big = many.slice(0, 6).map((s) => ({ ...s, rows: 600_000 }))
+    assert.equal(groupSegmentsIntoTasks(big, 1).length, 6)
+    assert.deepEqual(groupSegmentsIntoTasks([], 4), [])
   })
 
   it('carries worker errors back as PgErrors', async () => {

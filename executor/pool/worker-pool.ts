@@ -2,9 +2,17 @@
 // worker.js next to this module, so the pool works from dist/ with no path configuration.
 import { availableParallelism } from 'node:os'
 import { Piscina } from 'piscina'
-import { fromPlainError, type Batch } from '../../common/index.js'
+import { fromPlainError } from '../../common/index.js'
 import { queryCanceledError } from '../operators/operator.js'
-import type { FragmentReply, FragmentRunner, FragmentTask } from './fragment-runner.js'
+import type {
+  FragmentReply,
+  FragmentResult,
+  FragmentRunner,
+  FragmentTask,
+} from './fragment-runner.js'
+
+/** How long an idle worker thread lives: threads keep their open files and parsed footers. */
+const IdleThreadTimeoutMs = 5 * 60 * 1000
 
 export interface WorkerPoolOptions {
   /** Threads in the pool; defaults to the number of cores. */
@@ -22,21 +30,22 @@ export class WorkerPoolRunner implements FragmentRunner {
       filename: new URL('./worker.js', import.meta.url).href,
       maxThreads,
       minThreads: Math.min(options.minThreads ?? 1, maxThreads),
+      idleTimeout: IdleThreadTimeoutMs,
     })
     this.concurrency = maxThreads * 2
   }
 
   /**
-   * Runs one fragment. A fragment is bounded work over one segment, so a running one is
+   * Runs one task. A task is bounded work over a few segments, so a running one is
    * never aborted: piscina would terminate its thread, and the reply would race the exit.
    * Once `signal` fires, no new fragment starts and a finished one's rows are dropped.
    */
-  async run(task: FragmentTask, signal: AbortSignal): Promise<Batch[]> {
+  async run(task: FragmentTask, signal: AbortSignal): Promise<FragmentResult> {
     if (signal.aborted) throw queryCanceledError()
     const reply = await this.pool.run(task)
     if (signal.aborted) throw queryCanceledError()
     if (!reply.ok) throw fromPlainError(reply.error)
-    return reply.batches
+    return { batches: reply.batches, metrics: reply.metrics }
   }
 
   async close(): Promise<void> {

@@ -173,6 +173,28 @@ export class BackendWriter {
     return this
   }
 
+  /** CopyInResponse or CopyOutResponse: overall format 0 (text), every column text. */
+  copyResponse(direction: 'in' | 'out', columnCount: number): this {
+    const code = direction === 'in' ? BackendCode.CopyInResponse : BackendCode.CopyOutResponse
+    const at = this.begin(code)
+    this.byte(0)
+    this.int16(columnCount)
+    for (let i = 0; i < columnCount; i++) this.int16(0)
+    this.end(at)
+    return this
+  }
+
+  copyData(data: Uint8Array): this {
+    const at = this.begin(BackendCode.CopyData)
+    this.bytes(data)
+    this.end(at)
+    return this
+  }
+
+  copyDone(): this {
+    return this.empty(BackendCode.CopyDone)
+  }
+
   emptyQueryResponse(): this {
     return this.empty(BackendCode.EmptyQueryResponse)
   }

@@ -11,6 +11,8 @@ import {
   type StatementNode,
   type SyntaxExpr,
 } from '../sql/ast.js'
+import type { CopyOptions } from '../../executor/index.js'
+import { bindCopy } from './copy-binder.js'
 import type { BindContext } from './context.js'
 import { ExpressionBinder, resolveTypeName } from './expression-binder.js'
 import { bindSelect, type BoundSelect } from './select-binder.js'
@@ -26,7 +28,8 @@ export type BoundStatement =
         | { readonly kind: 'values'; readonly rows: readonly (readonly Expr[])[] }
         | { readonly kind: 'select'; readonly select: BoundSelect; readonly casts: readonly Expr[] }
     }
-  | Exclude<ExecutableStatement, { kind: 'query' } | { kind: 'insert' }>
+  | { readonly kind: 'copy-to'; readonly select: BoundSelect; readonly options: CopyOptions }
+  | Exclude<ExecutableStatement, { kind: 'query' } | { kind: 'insert' } | { kind: 'copy-to' }>
 
 export interface CatalogScope {
   readonly tenant: string
@@ -78,6 +81,8 @@ export async function bindStatement(
       return { kind: 'show', name: node.name }
     case 'empty':
       return { kind: 'empty' }
+    case 'copy':
+      return bindCopy(node, context, (name) => lookupTable(name, scope), scope.tenant)
   }
 }
 

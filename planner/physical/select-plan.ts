@@ -7,11 +7,14 @@
 //   | read → filter → project → limit           hidden ORDER BY columns)
 //
 // DISTINCT aggregates run in mode 'single' over the scanned rows: their partial states would
-// have to carry the value sets.
+// have to carry the value sets. Segments are pruned by time, then by column statistics
+// (stats-rules.ts); an ungrouped count/min/max that statistics answer exactly becomes a
+// one-row Batches leaf, and the scan never runs.
 import { assert, type Field } from '../../common/index.js'
 import type { Expr, PhysicalPlan, ScanPlan, SegmentRef } from '../../executor/plan.js'
 import type { BoundSelect } from '../bind/select-binder.js'
 import { collectColumns, pruneByTime, remapAggregate, remapColumns } from './rules.js'
+import { answerFromMetadata, pruneByStats } from './stats-rules.js'
 
 /** Builds the physical plan of `bound`; `segments` are the table's pinned segments. */
 export function planSelect(
@@ -64,7 +67,13 @@ function planTable(
   })
   const timeIndex =
     table.timeColumn === null ? -1 : table.columns.findIndex((c) => c.name === table.timeColumn)
-  const pinned = pruneByTime(segments, bound.where, timeIndex === -1 ? null : timeIndex)
+  const inTime = pruneByTime(segments, bound.where, timeIndex === -1 ? null : timeIndex)
+  const pinned = pruneByStats(inTime, bound.where, table.columns)
+  const pruning = {
+    segmentsTotal: segments.length,
+    prunedByTime: segments.length - inTime.length,
+    prunedByStats: inTime.length - pinned.length,
+  }
   const filter = bound.where === null ? null : remapColumns(bound.where, mapping)
   const scan = (pipeline: ScanPlan['pipeline']): ScanPlan => ({
     kind: 'scan',
@@ -73,6 +82,7 @@ function planTable(
     columns,
     segments: pinned,
     pipeline,
+    pruning,
   })
   if (bound.aggregation === null) {
     const project = bound.outputs.map((e) => remapColumns(e, mapping))
@@ -83,6 +93,17 @@ function planTable(
   const groupBy = bound.aggregation.groupBy.map((e) => remapColumns(e, mapping))
   const aggregates = bound.aggregation.aggregates.map((a) => remapAggregate(a, mapping))
   const splittable = aggregates.every((a) => !a.distinct)
+  const answered =
+    bound.aggregation.groupBy.length === 0
+      ? answerFromMetadata(bound.aggregation.aggregates, bound.where, pinned, table.columns)
+      : null
+  if (answered !== null) {
+    const plan: PhysicalPlan =
+      bound.having === null
+        ? answered
+        : { kind: 'filter', input: answered, predicate: bound.having }
+    return { kind: 'project', input: plan, exprs: bound.outputs }
+  }
   const input = scan({
     filter,
     partialAggregate: splittable ? { groupBy, aggregates } : null,

@@ -235,7 +235,27 @@ export interface EmptyNode {
   readonly kind: 'empty'
 }
 
+/** One COPY option as written: `(format csv, header)` or the old `CSV HEADER` words. */
+export interface CopyOptionNode {
+  /** Lower-case option name: format, header, delimiter, null, quote, escape, encoding, ... */
+  readonly name: string
+  /** The value as written (strings decoded), or null when the option has none. */
+  readonly value: string | null
+  readonly position: number
+}
+
+/** COPY table [(columns)] FROM STDIN, or COPY table [(columns)] | (query) TO STDOUT. */
+export interface CopyNode {
+  readonly kind: 'copy'
+  readonly table: NameNode | null
+  readonly columns: readonly NameNode[] | null
+  readonly query: SelectNode | null
+  readonly direction: 'from' | 'to'
+  readonly options: readonly CopyOptionNode[]
+}
+
 export type StatementNode =
+  | CopyNode
   | SelectNode
   | InsertNode
   | CreateTableNode

@@ -5,6 +5,8 @@
 // literals (`timestamptz '2024-01-01'`). Anything PostgreSQL accepts that we do not run yet
 // is a 0A000 error, never a crash.
 import type {
+  CopyNode,
+  CopyOptionNode,
   CreateTableNode,
   DropTableNode,
   InsertNode,
@@ -16,6 +18,7 @@ import type {
   StatementNode,
   SyntaxExpr,
 } from './ast.js'
+import { PgError, SqlState } from '../../common/index.js'
 import { TokenCursor } from './cursor.js'
 import { parseExpr, parseTypeName } from './expression-parser.js'
 
@@ -26,7 +29,6 @@ const unsupportedStatements = new Set([
   'update',
   'delete',
   'explain',
-  'copy',
   'alter',
   'truncate',
   'analyze',
@@ -95,6 +97,8 @@ function parseStatementAt(cursor: TokenCursor): StatementNode {
       return parseSet(cursor)
     case 'show':
       return parseShow(cursor)
+    case 'copy':
+      return parseCopy(cursor)
     default:
       if (unsupportedStatements.has(first.value))
         throw cursor.notSupportedAt(first.value.toUpperCase(), first)
@@ -379,4 +383,93 @@ function parseShow(cursor: TokenCursor): StatementNode {
   cursor.expectKeyword('show')
   const name = cursor.acceptKeyword('all') ? 'all' : parseSettingName(cursor)
   return { kind: 'show', name }
+}
+
+/** COPY ... FROM STDIN / TO STDOUT with the option list, or the pre-9.0 option words psql may send. */
+function parseCopy(cursor: TokenCursor): CopyNode {
+  cursor.expectKeyword('copy')
+  let table: NameNode | null = null
+  let columns: NameNode[] | null = null
+  let query: SelectNode | null = null
+  if (cursor.acceptOp('(')) {
+    if (!cursor.isKeyword('select'))
+      throw cursor.notSupportedAt('COPY of this query', cursor.peek())
+    query = parseSelect(cursor)
+    cursor.expectOp(')')
+  } else {
+    table = parseTableName(cursor)
+    if (cursor.acceptOp('(')) {
+      columns = []
+      do {
+        const token = cursor.expectIdentifier()
+        columns.push({ name: token.value, position: token.start })
+      } while (cursor.acceptOp(','))
+      cursor.expectOp(')')
+    }
+  }
+  const directionToken = cursor.peek()
+  const direction = cursor.acceptKeyword('from') ? 'from' : cursor.acceptKeyword('to') ? 'to' : null
+  if (direction === null || (direction === 'from' && query !== null))
+    throw cursor.syntaxErrorAt(directionToken)
+  const target = cursor.peek()
+  if (!cursor.acceptKeyword(direction === 'from' ? 'stdin' : 'stdout')) {
+    if (target.kind === 'string' || cursor.isKeyword('program')) {
+      throw new PgError({
+        code: SqlState.featureNotSupported,
+        message: 'COPY to or from a server file or program is not supported',
+        hint: "Use psql's \\copy, which sends the file through STDIN or STDOUT.",
+        position: target.start + 1,
+      })
+    }
+    throw cursor.syntaxErrorAt(target)
+  }
+  cursor.acceptKeyword('with')
+  const options = cursor.acceptOp('(')
+    ? parseCopyOptionList(cursor)
+    : parseLegacyCopyOptions(cursor)
+  return { kind: 'copy', table, columns, query, direction, options }
+}
+
+function parseCopyOptionList(cursor: TokenCursor): CopyOptionNode[] {
+  const options: CopyOptionNode[] = []
+  do {
+    const nameToken = cursor.peek()
+    if (nameToken.kind !== 'ident') throw cursor.syntaxErrorAt(nameToken)
+    cursor.next()
+    const valueToken = cursor.peek()
+    let value: string | null = null
+    if (valueToken.kind === 'op' && valueToken.value === '(')
+      throw cursor.notSupportedAt(`COPY option ${nameToken.value.toUpperCase()}`, nameToken)
+    if (valueToken.kind === 'string' || valueToken.kind === 'number' || valueToken.kind === 'ident')
+      value = cursor.next().value
+    options.push({ name: nameToken.value.toLowerCase(), value, position: nameToken.start })
+  } while (cursor.acceptOp(','))
+  cursor.expectOp(')')
+  return options
+}
+
+/** `[BINARY] [DELIMITER [AS] 'd'] [NULL [AS] 'n'] [CSV [HEADER] [QUOTE [AS] 'q'] [ESCAPE [AS] 'e']]`. */
+function parseLegacyCopyOptions(cursor: TokenCursor): CopyOptionNode[] {
+  const options: CopyOptionNode[] = []
+  while (!cursor.atEnd() && !cursor.isOp(';')) {
+    const token = cursor.peek()
+    if (token.kind !== 'ident') throw cursor.syntaxErrorAt(token)
+    cursor.next()
+    const word = token.value
+    if (word === 'binary' || word === 'csv') {
+      options.push({ name: 'format', value: word, position: token.start })
+    } else if (word === 'header') {
+      options.push({ name: 'header', value: null, position: token.start })
+    } else if (['delimiter', 'null', 'quote', 'escape'].includes(word)) {
+      cursor.acceptKeyword('as')
+      const value = cursor.peek()
+      if (value.kind !== 'string') throw cursor.syntaxErrorAt(value)
+      options.push({ name: word, value: cursor.next().value, position: token.start })
+    } else if (word === 'force') {
+      throw cursor.notSupportedAt('COPY option FORCE', token)
+    } else {
+      throw cursor.syntaxErrorAt(token)
+    }
+  }
+  return options
 }

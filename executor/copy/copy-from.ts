@@ -1,0 +1,162 @@
+// COPY FROM STDIN: bytes → rows of raw text (copy-parser) → one cast per column per batch
+// (castVector) → a bulk append that commits every segment at once, or none:
+//
+//   CopyData* ─► parser ─► 8192-row text batches ─► cast per column ─► bulk.add (uploads a
+//   segment per ~64k rows) ─► CopyDone ─► bulk.commit: ONE metadata transaction
+//   any error, CopyFail or cancel ─► bulk.abort: uploaded segments deleted, nothing visible
+//
+// Memory stays bounded by one CopyData chunk plus one segment's rows, whatever the input size.
+import {
+  BatchRowsTarget,
+  PgError,
+  type Batch,
+  type Field,
+  type TextVector,
+  type Vector,
+} from '../../common/index.js'
+import type { BulkAppend, Storage } from '../../storage/api.js'
+import { JsonEventBatchBuilder, JsonEventError } from '../../storage/json-events.js'
+import { castVector } from '../cast/cast-vector.js'
+import { makeTextVector, textAt } from '../expr/vector-builders.js'
+import { checkCanceled } from '../operators/operator.js'
+import type { CopyOptions } from './copy-options.js'
+import { CopyParser, type RawCopyBatch } from './copy-parser.js'
+
+export interface CopyFromTarget {
+  readonly tenant: string
+  readonly table: string
+  readonly columns: readonly Field[]
+  readonly options: CopyOptions
+}
+
+/** Consumes a COPY FROM stream into `target`; resolves with the rows committed. */
+export async function copyFrom(
+  storage: Storage,
+  target: CopyFromTarget,
+  source: AsyncIterable<Uint8Array>,
+  timeZone: string,
+  signal: AbortSignal,
+): Promise<number> {
+  const bulk = await storage.writer.beginBulk(target.tenant, target.table)
+  try {
+    if (target.options.format === 'ndjson') await copyNdjson(storage, target, source, bulk, signal)
+    else await copyDelimited(target, source, bulk, timeZone, signal)
+    checkCanceled(signal)
+    return await bulk.commit()
+  } catch (error) {
+    await bulk.abort()
+    throw error
+  }
+}
+
+async function copyDelimited(
+  target: CopyFromTarget,
+  source: AsyncIterable<Uint8Array>,
+  bulk: BulkAppend,
+  timeZone: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const names = target.columns.map((column) => column.name)
+  const parser = new CopyParser(target.options, target.table, names, BatchRowsTarget)
+  const drain = async (): Promise<void> => {
+    for (const raw of parser.takeReady()) {
+      checkCanceled(signal)
+      await bulk.add(target.columns, castRawBatch(raw, target, timeZone))
+    }
+  }
+  for await (const chunk of source) {
+    parser.push(chunk)
+    await drain()
+  }
+  parser.finish()
+  await drain()
+}
+
+/** Casts each raw text column to its target type in one castVector call. */
+function castRawBatch(raw: RawCopyBatch, target: CopyFromTarget, timeZone: string): Batch {
+  const columns = target.columns.map((field, index): Vector => {
+    const text = raw.columns[index]!
+    if (field.type === 'text' || field.type === 'varchar' || field.type === 'name')
+      return { ...text, type: field.type }
+    try {
+      return castVector(text, field.type, { timeZone })
+    } catch (error) {
+      throw locateCastError(error, text, raw.firstLine, field, target.table, timeZone)
+    }
+  })
+  return { length: raw.rows, columns }
+}
+
+/** Re-runs a failed cast a row at a time to name the line and column, as PostgreSQL's CONTEXT does. */
+function locateCastError(
+  error: unknown,
+  text: TextVector,
+  firstLine: number,
+  field: Field,
+  table: string,
+  timeZone: string,
+): unknown {
+  if (!(error instanceof PgError)) return error
+  for (let row = 0; row < text.length; row++) {
+    if (text.validity !== null && text.validity[row] === 0) continue
+    const value = textAt(text, row)
+    try {
+      castVector(makeTextVector('text', [value]), field.type, { timeZone })
+    } catch (rowError) {
+      if (!(rowError instanceof PgError)) return rowError
+      const detail = `COPY ${table}, line ${firstLine + row}, column ${field.name}: "${value}"`
+      return new PgError({ ...rowError.fields, detail })
+    }
+  }
+  return error
+}
+
+async function copyNdjson(
+  storage: Storage,
+  target: CopyFromTarget,
+  source: AsyncIterable<Uint8Array>,
+  bulk: BulkAppend,
+  signal: AbortSignal,
+): Promise<void> {
+  const info = await storage.catalog.getTable(target.tenant, target.table)
+  const options = { timeField: info?.timeColumn ?? 'timestamp', arrivalMicros: Date.now() * 1000 }
+  let builder = new JsonEventBatchBuilder(options)
+  let line = 0
+  let carry: Buffer = Buffer.alloc(0)
+  const addLine = (bytes: Buffer): void => {
+    line++
+    try {
+      builder.addLine(bytes.toString('utf8'), line)
+    } catch (error) {
+      if (!(error instanceof JsonEventError)) throw error
+      const detail = `COPY ${target.table}, line ${line}`
+      throw new PgError({ ...error.fields, detail })
+    }
+  }
+  const flush = async (): Promise<void> => {
+    checkCanceled(signal)
+    const { fields, batch } = builder.finish()
+    builder = new JsonEventBatchBuilder(options)
+    await bulk.add(fields, batch)
+  }
+  let ended = false
+  for await (const chunk of source) {
+    if (ended) continue
+    let data = carry.length === 0 ? Buffer.from(chunk) : Buffer.concat([carry, chunk])
+    for (let newline = data.indexOf(10); newline >= 0; newline = data.indexOf(10)) {
+      const bytes = data.subarray(0, newline)
+      // As in text and csv, a line holding only \. ends the data (psql sends it).
+      if (bytes.length === 2 && bytes[0] === 92 && bytes[1] === 46) {
+        ended = true
+        data = Buffer.alloc(0)
+        break
+      }
+      addLine(bytes)
+      data = data.subarray(newline + 1)
+      if (builder.rows >= BatchRowsTarget) await flush()
+    }
+    carry = Buffer.from(data)
+  }
+  if (!ended && carry.length > 0 && carry.toString('utf8').trim() !== '\\.') addLine(carry)
+  if (builder.rows > 0) await flush()
+}

@@ -1,0 +1,216 @@
+// EXPLAIN: renders a physical plan as PostgreSQL does, one line per operator, children
+// indented under `->`, each line naming the operator and its key facts. EXPLAIN ANALYZE adds
+// what running the plan measured (explain-analyze.ts fills `ExplainActuals`).
+//
+//   Limit (limit=10)
+//     ->  Sort (keys=[#1 DESC] top-k=10)
+//           ->  Aggregate (mode=final group-by=[#0] aggregates=[count_star(), avg(#1)])
+//                 ->  Scan logs (segments=501 read=501 pruned-by-time=0 pruned-by-stats=0 ...)
+import { assertNever, type Batch, type Field } from '../common/index.js'
+import { makeTextVector } from './expr/vector-builders.js'
+import type { ScanMetrics } from './pool/fragment-runner.js'
+import type { AggregateCall, Expr, PhysicalPlan, ScalarValue, ScanPlan, SortKey } from './plan.js'
+
+/** The column PostgreSQL names EXPLAIN's output. */
+export const QueryPlanColumn = 'QUERY PLAN'
+
+/** What running one operator measured. */
+export interface OperatorActuals {
+  rows: number
+  batches: number
+  /** Time spent inside the operator and its inputs. */
+  timeMs: number
+  /** Scans only. */
+  scan?: { tasks: number; metrics: ScanMetrics }
+}
+
+/** Per plan node, what EXPLAIN ANALYZE measured. */
+export type ExplainActuals = ReadonlyMap<PhysicalPlan, OperatorActuals>
+
+const infix: Readonly<Record<string, string>> = {
+  eq: '=',
+  ne: '<>',
+  lt: '<',
+  le: '<=',
+  gt: '>',
+  ge: '>=',
+  and: 'AND',
+  or: 'OR',
+  add: '+',
+  sub: '-',
+  mul: '*',
+  div: '/',
+}
+
+function renderValue(value: ScalarValue): string {
+  if (value === null) return 'NULL'
+  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`
+  return String(value)
+}
+
+/** Renders epoch microseconds as ISO 8601 text in UTC (microseconds when not whole ms). */
+function renderTimestamp(micros: number): string {
+  const millis = Math.floor(micros / 1000)
+  const date = new Date(millis)
+  if (Number.isNaN(date.getTime())) return String(micros)
+  const iso = date.toISOString()
+  const extra = micros - millis * 1000
+  return `'${extra === 0 ? iso : iso.replace('Z', `${String(extra).padStart(3, '0')}Z`)}'`
+}
+
+/** Renders an expression; columns by name when `names` has them, else as #index. */
+export function renderExpr(expr: Expr, names: readonly string[] = []): string {
+  const render = (e: Expr): string => renderExpr(e, names)
+  switch (expr.kind) {
+    case 'column':
+      return names[expr.index] ?? `#${expr.index}`
+    case 'literal':
+      if (
+        (expr.type === 'timestamptz' || expr.type === 'timestamp') &&
+        typeof expr.value === 'number'
+      )
+        return renderTimestamp(expr.value)
+      return renderValue(expr.value)
+    case 'call': {
+      const operator = infix[expr.fn]
+      if (operator !== undefined && expr.args.length >= 2)
+        return `(${expr.args.map(render).join(` ${operator} `)})`
+      return `${expr.fn}(${expr.args.map(render).join(', ')})`
+    }
+    case 'case': {
+      const whens = expr.whens.map((w) => `WHEN ${render(w.when)} THEN ${render(w.then)}`)
+      const otherwise = expr.otherwise === null ? '' : ` ELSE ${render(expr.otherwise)}`
+      return `CASE ${whens.join(' ')}${otherwise} END`
+    }
+    case 'cast':
+      return `${render(expr.arg)}::${expr.type}`
+    case 'in-list':
+      return `(${render(expr.arg)}${expr.negated ? ' NOT' : ''} IN (${expr.values.map(renderValue).join(', ')}))`
+    default:
+      return assertNever(expr, 'expression kind')
+  }
+}
+
+function renderAggregate(call: AggregateCall, names: readonly string[]): string {
+  const args = call.args.map((a) => renderExpr(a, names)).join(', ')
+  const filter = call.filter === null ? '' : ` FILTER (WHERE ${renderExpr(call.filter, names)})`
+  return `${call.fn}(${call.distinct ? 'DISTINCT ' : ''}${args})${filter}`
+}
+
+function renderSortKey(key: SortKey): string {
+  const direction = key.descending ? ' DESC' : ''
+  const nulls =
+    key.nullsFirst === key.descending ? '' : key.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST'
+  return `${renderExpr(key.expr)}${direction}${nulls}`
+}
+
+function scanFacts(plan: ScanPlan): string[] {
+  const names = plan.columns.map((c) => c.name)
+  const pruning = plan.pruning
+  const facts = [
+    `segments=${pruning?.segmentsTotal ?? plan.segments.length}`,
+    `read=${plan.segments.length}`,
+    `pruned-by-time=${pruning?.prunedByTime ?? 0}`,
+    `pruned-by-stats=${pruning?.prunedByStats ?? 0}`,
+    `columns=[${names.join(', ')}]`,
+  ]
+  const { filter, partialAggregate, project, limit } = plan.pipeline
+  if (filter !== null) facts.push(`filter=${renderExpr(filter, names)}`)
+  if (partialAggregate !== null) {
+    const keys = partialAggregate.groupBy.map((e) => renderExpr(e, names))
+    const calls = partialAggregate.aggregates.map((a) => renderAggregate(a, names))
+    facts.push(`partial-aggregate=(group-by=[${keys.join(', ')}] aggregates=[${calls.join(', ')}])`)
+  } else if (project !== null) {
+    facts.push(`project=[${project.map((e) => renderExpr(e, names)).join(', ')}]`)
+  }
+  if (limit !== null) facts.push(`limit=${limit}`)
+  return facts
+}
+
+/** The operator's name and facts, without measurements. */
+function describe(plan: PhysicalPlan): string {
+  switch (plan.kind) {
+    case 'scan':
+      return `Scan ${plan.table} (${scanFacts(plan).join(' ')})`
+    case 'values':
+      return `Values (rows=${plan.rows.length})`
+    case 'batches': {
+      const rows = plan.batches.reduce((sum, batch) => sum + batch.length, 0)
+      return `Batches (rows=${rows}${plan.note === undefined ? '' : ` ${plan.note}`})`
+    }
+    case 'filter':
+      return `Filter (${renderExpr(plan.predicate)})`
+    case 'project':
+      return `Project (${plan.exprs.map((e) => renderExpr(e)).join(', ')})`
+    case 'aggregate': {
+      const keys = plan.groupBy.map((e) => renderExpr(e)).join(', ')
+      const calls = plan.aggregates.map((a) => renderAggregate(a, [])).join(', ')
+      return `Aggregate (mode=${plan.mode} group-by=[${keys}] aggregates=[${calls}])`
+    }
+    case 'sort': {
+      const topK = plan.limit === null ? '' : ` top-k=${plan.limit}`
+      return `Sort (keys=[${plan.keys.map(renderSortKey).join(', ')}]${topK})`
+    }
+    case 'limit':
+      return `Limit (limit=${plan.limit ?? 'ALL'} offset=${plan.offset})`
+    case 'distinct':
+      return 'Distinct'
+    default:
+      return assertNever(plan, 'plan kind')
+  }
+}
+
+function renderActuals(actuals: OperatorActuals): string {
+  const parts = [
+    `rows=${actuals.rows}`,
+    `batches=${actuals.batches}`,
+    `time=${actuals.timeMs.toFixed(3)} ms`,
+  ]
+  const scan = actuals.scan
+  if (scan !== undefined) {
+    const m = scan.metrics
+    parts.push(
+      `tasks=${scan.tasks}`,
+      `segments-read=${m.segments}`,
+      `batches-read=${m.batchesTotal - m.batchesPruned}`,
+      `batches-pruned=${m.batchesPruned}`,
+      `rows-read=${m.rowsRead}`,
+      `bytes-read=${m.bytesRead}`,
+    )
+  }
+  return ` (actual ${parts.join(' ')})`
+}
+
+function inputOf(plan: PhysicalPlan): PhysicalPlan | null {
+  switch (plan.kind) {
+    case 'scan':
+    case 'values':
+    case 'batches':
+      return null
+    default:
+      return plan.input
+  }
+}
+
+/** The plan as EXPLAIN prints it, one line per operator, measurements when `actuals` has them. */
+export function explainLines(plan: PhysicalPlan, actuals?: ExplainActuals): string[] {
+  const lines: string[] = []
+  let node: PhysicalPlan | null = plan
+  let indent = ''
+  while (node !== null) {
+    const measured = actuals?.get(node)
+    const text = describe(node) + (measured === undefined ? '' : renderActuals(measured))
+    lines.push(lines.length === 0 ? text : `${indent}->  ${text}`)
+    indent = lines.length === 1 ? '  ' : `${indent}      `
+    node = inputOf(node)
+  }
+  return lines
+}
+
+/** EXPLAIN's output column. */
+export const explainFields: readonly Field[] = [{ name: QueryPlanColumn, type: 'text' }]
+
+/** EXPLAIN's rows: one text row per line. */
+export function explainBatch(lines: readonly string[]): Batch {
+  return { length: lines.length, columns: [makeTextVector('text', lines)] }
+}
