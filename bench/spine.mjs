@@ -3,12 +3,13 @@
 // sum and GROUP BY over the same rows in Malamute (over the wire) and DuckDB (in-process and
 // reading the same CSV), in one run, with medians and ratios. Answers must agree.
 //
-// Usage: node bench/spine.mjs --csv /tmp/benchdata/10m/logs.csv [--rows N] [--connections 2]
-//        [--batch 1000] [--runs 5] [--threads 2]
-// The CSV comes from ../shared/bench/gen.mjs. The spine has no arrays or jsonb yet, so the
-// nine scalar columns are loaded (message, tags and attributes are left out on both sides).
-import { spawn } from 'node:child_process'
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs'
+// Usage: npm run bench [-- --rows 1000000]   (generates the data with ../shared/bench/gen.mjs)
+//        node bench/spine.mjs [--csv FILE] [--rows N] [--connections 2] [--batch 1000] [--runs 5]
+//        [--threads 2]
+// The spine has no arrays or jsonb yet, so the nine scalar columns are loaded (message, tags
+// and attributes are left out on both sides).
+import { spawn, spawnSync } from 'node:child_process'
+import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -21,11 +22,27 @@ const args = Object.fromEntries(
     .slice(2)
     .flatMap((arg, i, all) => (arg.startsWith('--') ? [[arg.slice(2), all[i + 1]]] : [])),
 )
-if (!args.csv) {
-  console.error(
-    'usage: node bench/spine.mjs --csv FILE [--rows N] [--connections 2] [--batch 1000] [--runs 5]',
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+args.csv ??= generatedCsv(Number(args.rows ?? 1_000_000))
+
+/** Generates (once) the shared benchmark's seeded data set and answers its CSV path. */
+function generatedCsv(rows) {
+  const generator = path.resolve(root, '../shared/bench/gen.mjs')
+  const out = path.join(tmpdir(), `malamute-bench-data-${rows}`)
+  const csv = path.join(out, 'logs.csv')
+  if (existsSync(path.join(out, 'meta.json'))) return csv
+  if (!existsSync(generator)) {
+    console.error(`no --csv given and no generator at ${generator}`)
+    process.exit(2)
+  }
+  process.stderr.write(`generating ${rows} events into ${out}\n`)
+  const run = spawnSync(
+    process.execPath,
+    [generator, '--rows', String(rows), '--seed', '42', '--out', out, '--formats', 'csv'],
+    { stdio: 'inherit' },
   )
-  process.exit(2)
+  if (run.status !== 0) process.exit(run.status ?? 1)
+  return csv
 }
 const rowsWanted = Number(args.rows ?? Infinity)
 const connections = Number(args.connections ?? 2)
@@ -56,7 +73,6 @@ const queries = [
   ],
 ]
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const dataDir = mkdtempSync(path.join(tmpdir(), 'malamute-bench-'))
 
 async function startMalamute() {
