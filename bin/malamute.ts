@@ -4,7 +4,17 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { readFileSync } from 'node:fs'
 import { pino } from 'pino'
-import { compactionFor, openStorage, type MergeResult } from '../storage/index.js'
+import { PgError } from '../common/index.js'
+import {
+  compactionFor,
+  describeBlobLocation,
+  openStorage,
+  parseBlobLocation,
+  parseMetadataLocation,
+  type BlobLocation,
+  type MergeResult,
+  type MetadataLocation,
+} from '../storage/index.js'
 import { startMalamute } from './serve.js'
 
 const program = new Command()
@@ -26,6 +36,65 @@ function parseCount(value: string): number {
   const count = Number(value)
   if (!Number.isInteger(count) || count < 0) throw new InvalidArgumentError('not a whole number')
   return count
+}
+
+/** Options that say where segment files and metadata live (serve and compact share them). */
+interface StorageLocationOptions {
+  blob: string
+  s3Endpoint?: string
+  s3CacheBytes?: number
+  metadata: string
+}
+
+function addStorageLocationOptions(command: Command): Command {
+  return command
+    .option(
+      '--blob <location>',
+      'where segment files live: file: (under the data dir) or s3://BUCKET/PREFIX',
+      process.env['MALAMUTE_BLOB'] ?? 'file:',
+    )
+    .option(
+      '--s3-endpoint <url>',
+      'an S3-compatible endpoint for --blob s3:// (path-style addressing)',
+      process.env['MALAMUTE_S3_ENDPOINT'],
+    )
+    .option(
+      '--s3-cache-bytes <bytes>',
+      'segment bytes each process and query thread caches from S3 (0 turns the cache off)',
+      parseCount,
+    )
+    .option(
+      '--metadata <location>',
+      'where metadata lives: lmdb (under the data dir), fdb or fdb:CLUSTER_FILE',
+      process.env['MALAMUTE_METADATA'] ?? 'lmdb',
+    )
+}
+
+/** Exits with a PgError's message, detail and hint (a missing FoundationDB client, say). */
+function failToStart(error: unknown): never {
+  if (!(error instanceof PgError)) throw error
+  const { message, detail, hint } = error.fields
+  const lines = [message, detail === undefined ? '' : `DETAIL: ${detail}`]
+  if (hint !== undefined) lines.push(`HINT: ${hint}`)
+  return program.error(`malamute: ${lines.filter((line) => line !== '').join('\n')}`)
+}
+
+/** Parses --blob and --metadata, or exits with the reason. */
+function storageLocations(options: StorageLocationOptions): {
+  blob: BlobLocation
+  metadata: MetadataLocation
+} {
+  try {
+    const blob = parseBlobLocation(options.blob, {
+      ...(options.s3Endpoint === undefined ? {} : { endpoint: options.s3Endpoint }),
+      ...(options.s3CacheBytes === undefined ? {} : { cacheBytesMax: options.s3CacheBytes }),
+    })
+    return { blob, metadata: parseMetadataLocation(options.metadata) }
+  } catch (error) {
+    const hint =
+      error instanceof PgError && error.fields.hint !== undefined ? ` ${error.fields.hint}` : ''
+    return program.error(`${error instanceof Error ? error.message : String(error)}.${hint}`)
+  }
 }
 
 program
@@ -100,10 +169,12 @@ program
     const logger = pino({ level: process.env['MALAMUTE_LOG_LEVEL'] ?? 'info' }, pino.destination(2))
     const password = process.env['MALAMUTE_PASSWORD']
     const tls = readTls(options)
+    const locations = storageLocations(options)
     const server = await startMalamute({
       host: options.host,
       port: options.port,
       dataDir: options.dataDir,
+      ...locations,
       flushIntervalMs: options.flushIntervalMs,
       logger,
       compaction: {
@@ -123,13 +194,14 @@ program
               requestsInFlightMax: options.httpRequestsInFlightMax,
             },
           }),
-    })
+    }).catch(failToStart)
     if (password === undefined || password === '') {
       logger.warn('MALAMUTE_PASSWORD is not set: trusting connections from loopback addresses only')
     }
     // Tests and scripts wait for this line on stdout.
     process.stdout.write(
-      `malamute listening on ${options.host}:${server.port} (data dir ${options.dataDir})\n`,
+      `malamute listening on ${options.host}:${server.port} (data dir ${options.dataDir}, ` +
+        `blobs ${describeBlobLocation(locations.blob, options.dataDir)})\n`,
     )
     if (server.httpPort !== undefined)
       process.stdout.write(`malamute http intake on ${options.host}:${server.httpPort}\n`)
@@ -146,7 +218,7 @@ program
     process.once('SIGTERM', stop)
   })
 
-interface ServeOptions {
+interface ServeOptions extends StorageLocationOptions {
   host: string
   port: number
   dataDir: string
@@ -186,7 +258,7 @@ program
     600_000,
   )
   .action(async (options: CompactOptions) => {
-    const storage = await openStorage({ dataDir: options.dataDir })
+    const storage = await openStorage({ dataDir: options.dataDir, ...storageLocations(options) })
     try {
       const { compactor, collector } = compactionFor(storage, {
         graceMs: options.graceMs,
@@ -215,7 +287,7 @@ program
     }
   })
 
-interface CompactOptions {
+interface CompactOptions extends StorageLocationOptions {
   dataDir: string
   tenant?: string
   table?: string
@@ -233,6 +305,10 @@ function describeMerge(result: MergeResult): string {
     `${result.rows} rows, ${megabytes.toFixed(2)} MB in ${result.durationMs} ms ` +
     `(${(megabytes / seconds).toFixed(1)} MB/s)${outcome}`
   )
+}
+
+for (const command of program.commands) {
+  if (command.name() === 'serve' || command.name() === 'compact') addStorageLocationOptions(command)
 }
 
 await program.parseAsync(process.argv)

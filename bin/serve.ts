@@ -6,12 +6,22 @@ import path from 'node:path'
 import type { Logger } from 'pino'
 import { Executor } from '../executor/index.js'
 import { SqlEngine, startIntakeServer, startServer } from '../gateway/index.js'
-import { compactionFor, openStorage, startCompactionLoop } from '../storage/index.js'
+import {
+  compactionFor,
+  openStorage,
+  startCompactionLoop,
+  type BlobLocation,
+  type MetadataLocation,
+} from '../storage/index.js'
 
 export interface MalamuteOptions {
   readonly host: string
   readonly port: number
   readonly dataDir: string
+  /** Where segment files live; a directory under dataDir when unset. */
+  readonly blob?: BlobLocation
+  /** Where metadata lives; lmdb under dataDir when unset. */
+  readonly metadata?: MetadataLocation
   readonly flushIntervalMs: number
   readonly workerThreads?: number
   readonly password?: string
@@ -46,7 +56,12 @@ export interface RunningMalamute {
 export async function startMalamute(options: MalamuteOptions): Promise<RunningMalamute> {
   const dataDir = path.resolve(options.dataDir)
   await mkdir(dataDir, { recursive: true })
-  const storage = await openStorage({ dataDir, flushIntervalMs: options.flushIntervalMs })
+  const storage = await openStorage({
+    dataDir,
+    flushIntervalMs: options.flushIntervalMs,
+    ...(options.blob === undefined ? {} : { blob: options.blob }),
+    ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+  })
   const executor = new Executor({
     storage,
     dataDir,

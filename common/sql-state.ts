@@ -23,6 +23,7 @@ export const SqlState = {
   invalidEscapeCharacter: '22019',
   invalidEscapeSequence: '22025',
   invalidRegularExpression: '2201B',
+  substringError: '22011',
   invalidRowCountInLimitClause: '2201W',
   invalidRowCountInResultOffsetClause: '2201X',
   invalidArgumentForLogarithm: '2201E',

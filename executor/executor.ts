@@ -2,7 +2,7 @@
 // operator tree; INSERT drains its source and commits the rows in one append; DDL goes to
 // the catalog; SET/SHOW/BEGIN/COMMIT/ROLLBACK answer from the session.
 import { availableParallelism } from 'node:os'
-import { PgError, SqlState, assertNever, notSupported, type Batch } from '../common/index.js'
+import { PgError, SqlState, assertNever, type Batch } from '../common/index.js'
 import type { Storage } from '../storage/api.js'
 import { copyFrom } from './copy/copy-from.js'
 import type { CopyTransfer } from './copy/copy-transfer.js'
@@ -17,7 +17,7 @@ import type { ExecutableStatement, OutputField, PhysicalPlan } from './plan.js'
 import type { FragmentRunner } from './pool/fragment-runner.js'
 import { InlineRunner } from './pool/inline-runner.js'
 import { WorkerPoolRunner } from './pool/worker-pool.js'
-import { applySetting, showSetting } from './settings.js'
+import { applySetting, showAllBatch, showAllFields, showSetting } from './settings.js'
 
 /** Rows one INSERT may add: they are held in memory to commit atomically. */
 export const InsertRowsMax = 1_000_000
@@ -43,6 +43,8 @@ export interface ExecutionResult {
   readonly transaction: 'begin' | 'commit' | 'rollback' | null
   /** Set for COPY: the gateway runs the COPY sub-protocol with it. */
   readonly copy?: CopyTransfer
+  /** Set for DEALLOCATE / DISCARD: the prepared statements the session drops. */
+  readonly release?: readonly string[] | 'all'
 }
 
 const noBatches: AsyncIterable<Batch> = { [Symbol.asyncIterator]: async function* () {} }
@@ -68,7 +70,10 @@ export class Executor {
     this.runner ??=
       this.workerThreads <= 0
         ? new InlineRunner(this.storage)
-        : new WorkerPoolRunner({ maxThreads: this.workerThreads })
+        : new WorkerPoolRunner({
+            maxThreads: this.workerThreads,
+            ...(this.storage.config.blob === undefined ? {} : { blob: this.storage.config.blob }),
+          })
     return this.runner
   }
 
@@ -103,6 +108,8 @@ export class Executor {
         return this.runShow(statement.name, session)
       case 'empty':
         return done('')
+      case 'release':
+        return { ...done(statement.tag), release: statement.statements }
       case 'copy-from':
         return this.runCopyFrom(statement, session, signal)
       case 'copy-to':
@@ -195,14 +202,20 @@ export class Executor {
   }
 
   private runShow(name: string, session: ExecutionSession): ExecutionResult {
-    if (name.toLowerCase() === 'all') throw notSupported('SHOW ALL')
-    const setting = showSetting(name, session.settings)
-    const batch: Batch = { length: 1, columns: [makeTextVector('text', [setting.value])] }
-    const field: OutputField = { name: setting.name, type: 'text', tableOid: 0, columnNumber: 0 }
+    const all = name.toLowerCase() === 'all'
+    const setting = all ? null : showSetting(name, session.settings)
+    const batch: Batch =
+      setting === null
+        ? showAllBatch(session.settings)
+        : { length: 1, columns: [makeTextVector('text', [setting.value])] }
+    const fields: OutputField[] =
+      setting === null
+        ? showAllFields
+        : [{ name: setting.name, type: 'text', tableOid: 0, columnNumber: 0 }]
     const batches = async function* (): AsyncGenerator<Batch> {
       yield batch
     }
-    return { fields: [field], batches: batches(), commandTag: () => 'SHOW', transaction: null }
+    return { fields, batches: batches(), commandTag: () => 'SHOW', transaction: null }
   }
 
   private runCopyFrom(

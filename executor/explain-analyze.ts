@@ -7,6 +7,7 @@ import { explainLines, type OperatorActuals } from './explain.js'
 import { AggregateOp } from './operators/aggregate.js'
 import { DistinctOp } from './operators/distinct.js'
 import { FilterOp } from './operators/filter.js'
+import { JoinOp } from './operators/join.js'
 import { LimitOp } from './operators/limit.js'
 import { checkCanceled, type Operator, type OperatorContext } from './operators/operator.js'
 import { ProjectOp } from './operators/project.js'
@@ -82,6 +83,9 @@ function build(
       break
     case 'distinct':
       operator = new DistinctOp(input(plan.input), context)
+      break
+    case 'join':
+      operator = new JoinOp(plan, input(plan.left), input(plan.right), context)
       break
     default:
       return assertNever(plan, 'plan kind')

@@ -155,6 +155,17 @@ function describe(plan: PhysicalPlan): string {
       return `Limit (limit=${plan.limit ?? 'ALL'} offset=${plan.offset})`
     case 'distinct':
       return 'Distinct'
+    case 'join': {
+      const method = plan.leftKeys.length === 0 ? 'Nested Loop' : 'Hash Join'
+      const keys = plan.leftKeys.map((k, i) => {
+        const right = plan.rightKeys[i]
+        return `${renderExpr(k)} = ${right === undefined ? '?' : renderExpr(right)}`
+      })
+      const facts = [`type=${plan.joinType}`]
+      if (keys.length > 0) facts.push(`keys=[${keys.join(', ')}]`)
+      if (plan.residual !== null) facts.push(`filter=${renderExpr(plan.residual)}`)
+      return `${method} (${facts.join(' ')})`
+    }
     default:
       return assertNever(plan, 'plan kind')
   }
@@ -181,29 +192,30 @@ function renderActuals(actuals: OperatorActuals): string {
   return ` (actual ${parts.join(' ')})`
 }
 
-function inputOf(plan: PhysicalPlan): PhysicalPlan | null {
+function inputsOf(plan: PhysicalPlan): PhysicalPlan[] {
   switch (plan.kind) {
     case 'scan':
     case 'values':
     case 'batches':
-      return null
+      return []
+    case 'join':
+      return [plan.left, plan.right]
     default:
-      return plan.input
+      return [plan.input]
   }
 }
 
 /** The plan as EXPLAIN prints it, one line per operator, measurements when `actuals` has them. */
 export function explainLines(plan: PhysicalPlan, actuals?: ExplainActuals): string[] {
   const lines: string[] = []
-  let node: PhysicalPlan | null = plan
-  let indent = ''
-  while (node !== null) {
+  const visit = (node: PhysicalPlan, indent: string): void => {
     const measured = actuals?.get(node)
     const text = describe(node) + (measured === undefined ? '' : renderActuals(measured))
     lines.push(lines.length === 0 ? text : `${indent}->  ${text}`)
-    indent = lines.length === 1 ? '  ' : `${indent}      `
-    node = inputOf(node)
+    const childIndent = lines.length === 1 ? '  ' : `${indent}      `
+    for (const input of inputsOf(node)) visit(input, childIndent)
   }
+  visit(plan, '')
   return lines
 }
 

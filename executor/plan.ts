@@ -203,7 +203,30 @@ export interface DistinctPlan {
   readonly input: PhysicalPlan
 }
 
+/**
+ * Joins two inputs; output rows are the left columns, then the right ones. With keys it is a
+ * hash join: the right input is the build side, `leftKeys[i] = rightKeys[i]` for every i
+ * (NULL keys never match) and `residual` holds on the candidate pair. Without keys every pair
+ * is a candidate (nested loop). Outer joins add unmatched rows with the other side NULL;
+ * semi/anti emit the left rows that have / have no match (left columns only).
+ */
+export interface JoinPlan {
+  readonly kind: 'join'
+  readonly joinType: 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti'
+  readonly left: PhysicalPlan
+  readonly right: PhysicalPlan
+  readonly leftFields: readonly Field[]
+  readonly rightFields: readonly Field[]
+  /** Over the left input's columns. */
+  readonly leftKeys: readonly Expr[]
+  /** Over the right input's columns, each of its left key's type. */
+  readonly rightKeys: readonly Expr[]
+  /** Over the left columns followed by the right ones; null when the keys decide. */
+  readonly residual: Expr | null
+}
+
 export type PhysicalPlan =
+  | JoinPlan
   | ScanPlan
   | ValuesPlan
   | BatchesPlan
@@ -261,6 +284,12 @@ export type ExecutableStatement =
       readonly local: boolean
     }
   | { readonly kind: 'show'; readonly name: string }
+  | {
+      /** DEALLOCATE / DISCARD: the gateway drops these prepared statements (or all). */
+      readonly kind: 'release'
+      readonly tag: string
+      readonly statements: readonly string[] | 'all'
+    }
   | { readonly kind: 'empty' }
   | {
       /** COPY table [(columns)] FROM STDIN: the gateway feeds CopyData to the executor. */

@@ -1,7 +1,10 @@
 // Run-time settings as SET and SHOW see them. Sessions keep only what they changed, under
 // lower-case names; everything else reads PostgreSQL 15's defaults from this table, spelled
 // as PostgreSQL's GUC table spells them (SHOW names its column that way: `TimeZone`).
-import { PgError, SqlState } from '../common/index.js'
+import { PgError, SqlState, type Batch } from '../common/index.js'
+import { makeTextVector } from './expr/vector-builders.js'
+import type { OutputField } from './plan.js'
+import { settingDescriptions, type SettingDescription } from './setting-descriptions.js'
 
 const defaults: readonly (readonly [string, string])[] = [
   ['application_name', ''],
@@ -63,4 +66,50 @@ export function applySetting(
   const lower = name.toLowerCase()
   if (value === null) settings.delete(lower)
   else settings.set(lower, value)
+}
+
+/**
+ * Lists every setting SHOW ALL and pg_settings show, sorted by name as PostgreSQL sorts them
+ * (case-insensitively): the known ones, plus custom (dotted) names the session set.
+ */
+export function listSettings(
+  settings: ReadonlyMap<string, string>,
+): { name: string; value: string; description: SettingDescription | undefined }[] {
+  // Like PostgreSQL, leave out the ones it marks GUC_NO_SHOW_ALL (is_superuser, session_authorization).
+  const shown = (name: string): boolean => name in settingDescriptions || name.includes('.')
+  const lowerNames = new Set([...byLowerName.keys(), ...settings.keys()].filter(shown))
+  return [...lowerNames].sort().map((lower) => ({
+    ...showSetting(lower, settings),
+    description: settingDescriptions[lower],
+  }))
+}
+
+/** SHOW ALL's columns, as PostgreSQL names them. */
+export const showAllFields: OutputField[] = ['name', 'setting', 'description'].map((name) => ({
+  name,
+  type: 'text',
+  tableOid: 0,
+  columnNumber: 0,
+}))
+
+/** SHOW ALL's rows: every setting with its value and PostgreSQL's one-line description. */
+export function showAllBatch(settings: ReadonlyMap<string, string>): Batch {
+  const listed = listSettings(settings)
+  return {
+    length: listed.length,
+    columns: [
+      makeTextVector(
+        'text',
+        listed.map((s) => s.name),
+      ),
+      makeTextVector(
+        'text',
+        listed.map((s) => s.value),
+      ),
+      makeTextVector(
+        'text',
+        listed.map((s) => s.description?.description ?? null),
+      ),
+    ],
+  }
 }

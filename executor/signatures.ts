@@ -21,6 +21,8 @@ const numberTypes = ['int2', 'int4', 'int8', 'numeric', 'float4', 'float8'] as c
 const comparable = [
   ...numberTypes,
   'text',
+  'varchar',
+  'name',
   'bool',
   'timestamptz',
   'timestamp',
@@ -81,6 +83,136 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   // time
   date_trunc: [{ args: ['text', 'timestamptz'], returns: 'timestamptz' }],
   now: [{ args: [], returns: 'timestamptz' }],
+  // string functions (executor/functions/string.ts, regex.ts)
+  octet_length: [{ args: ['text'], returns: 'int4' }],
+  substr: [
+    { args: ['text', 'int4'], returns: 'text' },
+    { args: ['text', 'int4', 'int4'], returns: 'text' },
+  ],
+  substring: [
+    { args: ['text', 'int4'], returns: 'text' },
+    { args: ['text', 'int4', 'int4'], returns: 'text' },
+    { args: ['text', 'text'], returns: 'text' },
+  ],
+  strpos: [{ args: ['text', 'text'], returns: 'int4' }],
+  replace: [{ args: ['text', 'text', 'text'], returns: 'text' }],
+  split_part: [{ args: ['text', 'text', 'int4'], returns: 'text' }],
+  btrim: [
+    { args: ['text'], returns: 'text' },
+    { args: ['text', 'text'], returns: 'text' },
+  ],
+  ltrim: [
+    { args: ['text'], returns: 'text' },
+    { args: ['text', 'text'], returns: 'text' },
+  ],
+  rtrim: [
+    { args: ['text'], returns: 'text' },
+    { args: ['text', 'text'], returns: 'text' },
+  ],
+  concat: [{ args: ['any'], returns: 'text', variadic: true }],
+  concat_ws: [{ args: ['text', 'any'], returns: 'text', variadic: true }],
+  left: [{ args: ['text', 'int4'], returns: 'text' }],
+  right: [{ args: ['text', 'int4'], returns: 'text' }],
+  lpad: [
+    { args: ['text', 'int4'], returns: 'text' },
+    { args: ['text', 'int4', 'text'], returns: 'text' },
+  ],
+  rpad: [
+    { args: ['text', 'int4'], returns: 'text' },
+    { args: ['text', 'int4', 'text'], returns: 'text' },
+  ],
+  repeat: [{ args: ['text', 'int4'], returns: 'text' }],
+  reverse: [{ args: ['text'], returns: 'text' }],
+  initcap: [{ args: ['text'], returns: 'text' }],
+  starts_with: [{ args: ['text', 'text'], returns: 'bool' }],
+  md5: [{ args: ['text'], returns: 'text' }],
+  regex_match: [{ args: ['text', 'text'], returns: 'bool' }],
+  regex_imatch: [{ args: ['text', 'text'], returns: 'bool' }],
+  not_regex_match: [{ args: ['text', 'text'], returns: 'bool' }],
+  not_regex_imatch: [{ args: ['text', 'text'], returns: 'bool' }],
+  regexp_replace: [
+    { args: ['text', 'text', 'text'], returns: 'text' },
+    { args: ['text', 'text', 'text', 'text'], returns: 'text' },
+  ],
+  like_escape: [{ args: ['text', 'text'], returns: 'text' }],
+  // math (executor/functions/math.ts); mod resolves to modulo
+  ceil: [
+    { args: ['float8'], returns: 'float8' },
+    { args: ['numeric'], returns: 'numeric' },
+  ],
+  floor: [
+    { args: ['float8'], returns: 'float8' },
+    { args: ['numeric'], returns: 'numeric' },
+  ],
+  trunc: [
+    { args: ['float8'], returns: 'float8' },
+    { args: ['numeric'], returns: 'numeric' },
+    { args: ['numeric', 'int4'], returns: 'numeric' },
+  ],
+  sign: [
+    { args: ['float8'], returns: 'float8' },
+    { args: ['numeric'], returns: 'numeric' },
+  ],
+  sqrt: [
+    { args: ['float8'], returns: 'float8' },
+    { args: ['numeric'], returns: 'numeric' },
+  ],
+  cbrt: [{ args: ['float8'], returns: 'float8' }],
+  exp: [
+    { args: ['float8'], returns: 'float8' },
+    { args: ['numeric'], returns: 'numeric' },
+  ],
+  ln: [
+    { args: ['float8'], returns: 'float8' },
+    { args: ['numeric'], returns: 'numeric' },
+  ],
+  log10: [
+    { args: ['float8'], returns: 'float8' },
+    { args: ['numeric'], returns: 'numeric' },
+  ],
+  log: [
+    { args: ['float8'], returns: 'float8' },
+    { args: ['numeric'], returns: 'numeric' },
+    { args: ['numeric', 'numeric'], returns: 'numeric' },
+  ],
+  power: [
+    { args: ['float8', 'float8'], returns: 'float8' },
+    { args: ['numeric', 'numeric'], returns: 'numeric' },
+  ],
+  pi: [{ args: [], returns: 'float8' }],
+  degrees: [{ args: ['float8'], returns: 'float8' }],
+  radians: [{ args: ['float8'], returns: 'float8' }],
+  random: [{ args: [], returns: 'float8' }],
+  // date/time (executor/functions/datetime.ts)
+  extract: [
+    { args: ['text', 'timestamptz'], returns: 'numeric' },
+    { args: ['text', 'timestamp'], returns: 'numeric' },
+    { args: ['text', 'date'], returns: 'numeric' },
+  ],
+  date_part: [
+    { args: ['text', 'timestamptz'], returns: 'float8' },
+    { args: ['text', 'timestamp'], returns: 'float8' },
+  ],
+  to_char: [
+    { args: ['timestamptz', 'text'], returns: 'text' },
+    { args: ['timestamp', 'text'], returns: 'text' },
+  ],
+  to_timestamp: [{ args: ['float8'], returns: 'timestamptz' }],
+  date_bin: [{ args: ['interval', 'timestamptz', 'timestamptz'], returns: 'timestamptz' }],
+  timestamp_add_interval: [
+    { args: ['timestamptz', 'interval'], returns: 'timestamptz' },
+    { args: ['timestamp', 'interval'], returns: 'timestamp' },
+  ],
+  timestamp_subtract_interval: [
+    { args: ['timestamptz', 'interval'], returns: 'timestamptz' },
+    { args: ['timestamp', 'interval'], returns: 'timestamp' },
+  ],
+  // session information (executor/functions/session.ts)
+  version: [{ args: [], returns: 'text' }],
+  current_schema: [{ args: [], returns: 'name' }],
+  pg_is_in_recovery: [{ args: [], returns: 'bool' }],
+  pg_postmaster_start_time: [{ args: [], returns: 'timestamptz' }],
+  pg_encoding_to_char: [{ args: ['int4'], returns: 'name' }],
 }
 
 /** Aggregate signatures, with PostgreSQL's result types (sum(int8) is numeric, avg(int) numeric). */

@@ -35,6 +35,8 @@ export interface ResultStream {
   readonly transaction: 'begin' | 'commit' | 'rollback' | null
   /** Set for COPY FROM STDIN / TO STDOUT: the session runs the COPY sub-protocol with it. */
   readonly copy?: CopyTransfer
+  /** Set for DEALLOCATE / DISCARD: the prepared statements the session drops, before completing. */
+  readonly release?: readonly string[] | 'all'
 }
 
 export interface Engine {

@@ -366,6 +366,7 @@ export class QuerySession {
     }
     portal.iterator = null
     portal.batch = null
+    if (result.release !== undefined) this.releaseStatements(result.release)
     portal.tag = result.commandTag()
     out.commandComplete(portal.tag)
     if (result.transaction === 'begin') this.transactionStatus = 'T'
@@ -467,6 +468,16 @@ export class QuerySession {
       if (timer !== null) clearTimeout(timer)
       this.running = null
     }
+  }
+
+  /** DEALLOCATE name (26000 when there is none) or ALL; the unnamed statement is never dropped. */
+  private releaseStatements(names: readonly string[] | 'all'): void {
+    if (names === 'all') {
+      for (const name of this.statements.keys()) if (name !== '') this.statements.delete(name)
+      return
+    }
+    for (const name of names) this.statementNamed(name)
+    for (const name of names) this.statements.delete(name)
   }
 
   private statementNamed(name: string): PreparedStatement {

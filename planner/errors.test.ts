@@ -134,13 +134,20 @@ test('INSERT errors', async () => {
 
 test('unsupported syntax is 0A000, never a crash', async () => {
   await rejects(
-    'SELECT * FROM events a JOIN events b ON true',
+    'SELECT * FROM events a NATURAL JOIN events b',
     '0A000',
-    'joins is not supported yet',
+    'NATURAL JOIN is not supported yet',
+    24,
   )
   await rejects('UPDATE events SET status = 1', '0A000', 'UPDATE is not supported yet', 1)
   await rejects('SELECT (SELECT 1)', '0A000', 'subqueries is not supported yet', 9)
-  await rejects('SELECT status ~ 1 FROM events', '0A000', 'operator ~ is not supported yet', 15)
+  await rejects('SELECT status # 1 FROM events', '0A000', 'operator # is not supported yet', 15)
+  await rejects(
+    'SELECT status ~ 1 FROM events',
+    '42883',
+    'operator does not exist: integer ~ integer',
+    15,
+  )
 })
 
 test('type and cast errors', async () => {

@@ -33,12 +33,15 @@ function shape(node: PhysicalPlan): string[] {
         node.kind === 'aggregate' ? `aggregate(${node.mode})` : node.kind,
         ...shape(node.input),
       ]
+    case 'join':
+      return [`join(${node.joinType})`, ...shape(node.left), ...shape(node.right)]
   }
 }
 
 function scanOf(node: PhysicalPlan): ScanPlan {
   if (node.kind === 'scan') return node
   if (node.kind === 'values' || node.kind === 'batches') return assert.fail('no scan')
+  if (node.kind === 'join') return scanOf(node.left)
   return scanOf(node.input)
 }
 

@@ -9,12 +9,14 @@ import type {
   ScalarValue,
   SegmentRef,
 } from '../executor/plan.js'
+import { showAllFields } from '../executor/settings.js'
 import type { Catalog } from '../storage/api.js'
-import { BindContext } from './bind/context.js'
+import { BindContext, type BindSession } from './bind/context.js'
 import { explainOutputFields, explainStatement, splitExplain } from './explain.js'
 import { planInsertValuesFast } from './insert-fast-path.js'
 import type { BoundSelect } from './bind/select-binder.js'
 import { bindStatement, type BoundStatement } from './bind/statement-binder.js'
+import { tablesOf } from './physical/join-plan.js'
 import { planSelect } from './physical/select-plan.js'
 import { parseStatement } from './sql/parser.js'
 
@@ -43,7 +45,7 @@ export async function describeStatement(
     const inner = await describeStatement(explain.query, paramTypes, ctx)
     return { paramTypes: inner.paramTypes, fields: [...explainOutputFields] }
   }
-  const context = new BindContext(paramTypes, null, ctx.timeZone)
+  const context = new BindContext(paramTypes, null, ctx.timeZone, bindSession(ctx))
   const bound = await bindStatement(parseStatement(text), context, ctx)
   return { paramTypes: context.finalParamTypes(), fields: fieldsOf(bound) }
 }
@@ -74,7 +76,7 @@ export async function planStatementGeneral(
   paramTypes: readonly (SqlType | undefined)[],
   ctx: PlannerContext,
 ): Promise<ExecutableStatement> {
-  const context = new BindContext(paramTypes, params, ctx.timeZone)
+  const context = new BindContext(paramTypes, params, ctx.timeZone, bindSession(ctx))
   const bound = await bindStatement(parseStatement(text), context, ctx)
   switch (bound.kind) {
     case 'query':
@@ -113,8 +115,11 @@ export async function planStatementGeneral(
 }
 
 async function planQuery(select: BoundSelect, ctx: PlannerContext): Promise<PhysicalPlan> {
-  const segments = select.table === null ? [] : await pinSegments(select.table.name, ctx)
-  return planSelect(select, ctx.tenant, segments)
+  const pinned = new Map<string, SegmentRef[]>()
+  for (const table of tablesOf(select)) {
+    if (!pinned.has(table)) pinned.set(table, await pinSegments(table, ctx))
+  }
+  return planSelect(select, ctx.tenant, (table) => pinned.get(table) ?? [])
 }
 
 /** Takes the table's visible segments once: the snapshot the whole statement reads. */
@@ -136,9 +141,14 @@ function fieldsOf(bound: BoundStatement): OutputField[] | null {
       return [...bound.select.fields]
     case 'show':
       return bound.name === 'all'
-        ? null
+        ? [...showAllFields]
         : [{ name: bound.name, type: 'text', tableOid: 0, columnNumber: 0 }]
     default:
       return null
   }
+}
+
+/** The session's database and user, for current_database() and current_user. */
+function bindSession(ctx: PlannerContext): BindSession {
+  return { database: ctx.tenant, user: ctx.settings.get('session_authorization') ?? 'malamute' }
 }

@@ -1,6 +1,7 @@
 // What storage offers the layers above it. Implementations live beside this file; the
 // planner and executor import only these interfaces and `openStorage`.
 import type { Batch, Field, SqlType } from '../common/index.js'
+import type { BlobLocation, MetadataLocation } from './blob-location.js'
 
 export interface ColumnInfo {
   readonly name: string
@@ -104,6 +105,10 @@ export interface SegmentReader {
 
 export interface StorageConfig {
   readonly dataDir: string
+  /** Where segment files live: a directory under dataDir when unset, or S3. */
+  readonly blob?: BlobLocation
+  /** Where metadata lives: lmdb under dataDir when unset, or FoundationDB. */
+  readonly metadata?: MetadataLocation
   /** How long a writer waits for more rows before cutting a segment. */
   readonly flushIntervalMs?: number
 }

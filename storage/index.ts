@@ -10,16 +10,26 @@
 // and never import from the executor, planner or gateway.
 //
 // Data directory layout: <dataDir>/meta holds the lmdb environment, <dataDir>/segments the
-// segment files (blob keys are paths below it).
+// segment files (blob keys are paths below it). With `blob: s3` the segment files live in a
+// bucket instead (s3-blob-store.ts, readers behind a range cache); with `metadata: fdb` the
+// metadata lives in FoundationDB (fdb-metadata-store.ts, loaded only when asked for).
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SegmentReader, Storage, StorageConfig } from './api.js'
+import {
+  DirectoryBlobLocation,
+  LmdbMetadataLocation,
+  type BlobLocation,
+  type MetadataLocation,
+} from './blob-location.js'
+import { CachingBlobStore, DefaultRangeCacheBytesMax } from './blob-range-cache.js'
 import type { BlobStore } from './blob-store.js'
 import { MetadataCatalog } from './catalog.js'
 import { Compactor, type CompactorOptions } from './compactor.js'
 import { GarbageCollector, type GarbageCollectorOptions } from './garbage-collector.js'
 import { DirectoryBlobStore } from './directory-blob-store.js'
 import { GroupCommitIngestWriter } from './ingest-writer.js'
+import { openFdbMetadataStore } from './fdb-metadata-store.js'
 import { LmdbMetadataStore } from './lmdb-metadata-store.js'
 import type { MetadataStore } from './metadata-store.js'
 import { openSegmentReader, SegmentFooterCache } from './segment/segment-reader.js'
@@ -36,6 +46,20 @@ export type {
 export { compareKeys, prefixEnd } from './metadata-store.js'
 export { DirectoryBlobStore } from './directory-blob-store.js'
 export { LmdbMetadataStore } from './lmdb-metadata-store.js'
+export { FdbMetadataStore, openFdbMetadataStore } from './fdb-metadata-store.js'
+// s3-blob-store.ts is loaded on first use (it brings in the AWS SDK): import it directly.
+export type { S3BlobStore, S3BlobStoreOptions } from './s3-blob-store.js'
+export { CachingBlobStore, DefaultRangeCacheBytesMax } from './blob-range-cache.js'
+export { blobStoreCounters, type BlobStoreCounters } from './blob-counters.js'
+export {
+  DirectoryBlobLocation,
+  LmdbMetadataLocation,
+  describeBlobLocation,
+  parseBlobLocation,
+  parseMetadataLocation,
+  type BlobLocation,
+  type MetadataLocation,
+} from './blob-location.js'
 export { FirstTableOid, MetadataCatalog, timeColumnOf } from './catalog.js'
 export { GroupCommitIngestWriter, type IngestWriterOptions } from './ingest-writer.js'
 export {
@@ -102,15 +126,63 @@ export interface EmbeddedStorage extends Storage {
 export interface EmbeddedStorageConfig extends StorageConfig {
   /** Buffered rows per table that cut a flush before flushIntervalMs. */
   readonly flushRowsThreshold?: number
+  /** S3 credentials for tests; the standard AWS environment otherwise. */
+  readonly s3Credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string }
 }
 
-/** Opens (creating when missing) the storage in `config.dataDir`. */
-export async function openStorage(config: EmbeddedStorageConfig): Promise<EmbeddedStorage> {
-  const { metaDir, segmentsDir } = storagePaths(config.dataDir)
+/**
+ * Opens the blob store `location` names (creating its directory). S3 sits behind a bounded
+ * range cache, and its module (with the AWS SDK) loads only when asked for.
+ */
+export async function openBlobStore(
+  location: BlobLocation,
+  dataDir: string,
+  credentials?: EmbeddedStorageConfig['s3Credentials'],
+): Promise<BlobStore> {
+  if (location.kind === 'directory') {
+    const { segmentsDir } = storagePaths(dataDir)
+    await mkdir(segmentsDir, { recursive: true })
+    return new DirectoryBlobStore(segmentsDir)
+  }
+  const { S3BlobStore } = await import('./s3-blob-store.js')
+  const s3 = new S3BlobStore({
+    bucket: location.bucket,
+    prefix: location.prefix,
+    ...(location.endpoint === undefined ? {} : { endpoint: location.endpoint }),
+    ...(location.region === undefined ? {} : { region: location.region }),
+    ...(credentials === undefined ? {} : { credentials }),
+  })
+  const cacheBytesMax = location.cacheBytesMax ?? DefaultRangeCacheBytesMax
+  return cacheBytesMax > 0 ? new CachingBlobStore(s3, cacheBytesMax) : s3
+}
+
+/** Opens the metadata store `location` names (FoundationDB is loaded only when named). */
+export async function openMetadataStore(
+  location: MetadataLocation,
+  dataDir: string,
+): Promise<MetadataStore> {
+  if (location.kind === 'fdb') return openFdbMetadataStore(location.clusterFile)
+  const { metaDir } = storagePaths(dataDir)
   await mkdir(metaDir, { recursive: true })
-  await mkdir(segmentsDir, { recursive: true })
-  const metadata = LmdbMetadataStore.open(metaDir)
-  const blobs = new DirectoryBlobStore(segmentsDir)
+  return LmdbMetadataStore.open(metaDir)
+}
+
+/** Closes what a blob store holds open (an S3 client's sockets). */
+function closeBlobStore(blobs: BlobStore): void {
+  const inner: BlobStore & { close?: unknown } =
+    blobs instanceof CachingBlobStore ? blobs.inner : blobs
+  if (typeof inner.close === 'function') inner.close()
+}
+
+/** Opens (creating when missing) the storage in `config.dataDir`, or where config names. */
+export async function openStorage(config: EmbeddedStorageConfig): Promise<EmbeddedStorage> {
+  await mkdir(config.dataDir, { recursive: true })
+  const metadata = await openMetadataStore(config.metadata ?? LmdbMetadataLocation, config.dataDir)
+  const blobs = await openBlobStore(
+    config.blob ?? DirectoryBlobLocation,
+    config.dataDir,
+    config.s3Credentials,
+  )
   const catalog = new MetadataCatalog(metadata, blobs)
   await catalog.collectGarbage()
   const writer = new GroupCommitIngestWriter(catalog, metadata, blobs, {
@@ -134,6 +206,7 @@ export async function openStorage(config: EmbeddedStorageConfig): Promise<Embedd
       closed = true
       await writer.close()
       await metadata.close()
+      closeBlobStore(blobs)
     },
   }
 }
@@ -157,12 +230,19 @@ export interface WorkerSegments {
   openSegment(blobKey: string): Promise<SegmentReader>
 }
 
-/** Opens segments for a worker thread that knows only the data directory (no metadata store). */
+/**
+ * Opens segments for a worker thread that knows only the data directory and the blob
+ * location (no metadata store). Each worker thread keeps its own range cache.
+ */
 export function openSegmentsForWorker(
   dataDir: string,
   footerCacheEntriesMax = FooterCacheEntriesMax,
+  blob: BlobLocation = DirectoryBlobLocation,
 ): WorkerSegments {
-  const blobs = new DirectoryBlobStore(storagePaths(dataDir).segmentsDir)
+  let blobs: Promise<BlobStore> | undefined
   const footers = new SegmentFooterCache(footerCacheEntriesMax)
-  return { openSegment: (blobKey) => openSegmentReader(blobs, blobKey, footers) }
+  return {
+    openSegment: async (blobKey) =>
+      openSegmentReader(await (blobs ??= openBlobStore(blob, dataDir)), blobKey, footers),
+  }
 }

@@ -63,6 +63,8 @@ export interface StartOptions {
   readonly dataDir?: string
   /** Extra environment for the server process. */
   readonly env?: Readonly<Record<string, string>>
+  /** Extra `serve` arguments, after the host, port and data dir (e.g. --blob s3://...). */
+  readonly args?: readonly string[]
 }
 
 export class MalamuteServer {
@@ -78,6 +80,7 @@ export class MalamuteServer {
     private readonly ownsDataDir: boolean,
     private currentPort: number,
     private readonly env: Readonly<Record<string, string>>,
+    private readonly extraArgs: readonly string[] = [],
   ) {}
 
   /** Starts a server on a free port and waits until it says `listening`. */
@@ -87,7 +90,8 @@ export class MalamuteServer {
     }
     const ownsDataDir = options.dataDir === undefined
     const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'malamute-test-')))
-    const server = new MalamuteServer(dataDir, ownsDataDir, await freePort(), options.env ?? {})
+    const port = await freePort()
+    const server = new MalamuteServer(dataDir, ownsDataDir, port, options.env ?? {}, options.args)
     try {
       await server.spawnAndWait()
     } catch (error) {
@@ -189,7 +193,7 @@ export class MalamuteServer {
 
   private async spawnAndWait(): Promise<void> {
     const args = ['serve', '--host', this.host, '--port', String(this.currentPort)]
-    args.push('--data-dir', this.dataDir)
+    args.push('--data-dir', this.dataDir, ...this.extraArgs)
     const runsUnderNode = serverEntry.endsWith('.js')
     const command = runsUnderNode ? process.execPath : serverEntry
     const child = spawn(command, runsUnderNode ? [serverEntry, ...args] : args, {

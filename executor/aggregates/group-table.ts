@@ -62,6 +62,37 @@ export class GroupTable {
     return groupIds
   }
 
+  /**
+   * Returns the group id of each of the `length` rows of `keyVectors`, or -1 where the key was
+   * never inserted or `include` is 0; adds nothing (a hash join's probe).
+   */
+  find(keyVectors: readonly Vector[], length: number, include: Uint8Array | null): Int32Array {
+    assert(keyVectors.length === this.keys.length, 'one vector per key column')
+    assert(this.keys.length > 0, 'a probe has keys')
+    const groupIds = new Int32Array(length).fill(-1)
+    if (this.rowHashes.length < length) this.rowHashes = new Uint32Array(length)
+    const hashes = this.rowHashes
+    for (let column = 0; column < keyVectors.length; column++) {
+      hashVectorInto(keyVectors[column]!, hashes, column === 0)
+    }
+    const mask = this.slots.length - 1
+    for (let row = 0; row < length; row++) {
+      if (include !== null && include[row] === 0) continue
+      const hash = hashes[row]!
+      let slot = hash & mask
+      for (;;) {
+        const group = this.slots[slot]!
+        if (group === emptySlot) break
+        if (this.groupHashes[group] === hash && this.keysEqual(group, keyVectors, row)) {
+          groupIds[row] = group
+          break
+        }
+        slot = (slot + 1) & mask
+      }
+    }
+    return groupIds
+  }
+
   /** findOrInsert for one text key column, every row included: the common GROUP BY. */
   private findOrInsertText(vector: TextVector, hashes: Uint32Array, groupIds: Int32Array): void {
     const key = this.keys[0]!

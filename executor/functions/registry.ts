@@ -3,9 +3,14 @@
 import { arithmeticKernels } from './arithmetic.js'
 import { comparisonKernels } from './comparison.js'
 import { conditionalKernels } from './conditional.js'
+import { datetimeKernels } from './datetime.js'
 import type { Kernel } from './kernel.js'
 import { likeKernels } from './like.js'
 import { logicKernels } from './logic.js'
+import { mathKernels } from './math.js'
+import { regexKernels } from './regex.js'
+import { sessionKernels } from './session.js'
+import { stringKernels } from './string.js'
 import { textKernels } from './text.js'
 import { timeKernels } from './time.js'
 
@@ -19,4 +24,9 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...likeKernels,
   ...conditionalKernels,
   ...timeKernels,
+  ...stringKernels,
+  ...regexKernels,
+  ...mathKernels,
+  ...datetimeKernels,
+  ...sessionKernels,
 }

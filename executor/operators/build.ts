@@ -3,6 +3,7 @@ import type { PhysicalPlan } from '../plan.js'
 import { AggregateOp } from './aggregate.js'
 import { DistinctOp } from './distinct.js'
 import { FilterOp } from './filter.js'
+import { JoinOp } from './join.js'
 import { LimitOp } from './limit.js'
 import type { Operator, OperatorContext } from './operator.js'
 import { ProjectOp } from './project.js'
@@ -31,6 +32,10 @@ export function buildOperator(plan: PhysicalPlan, context: OperatorContext): Ope
       return new LimitOp(buildOperator(plan.input, context), plan.limit, plan.offset, context)
     case 'distinct':
       return new DistinctOp(buildOperator(plan.input, context), context)
+    case 'join': {
+      const left = buildOperator(plan.left, context)
+      return new JoinOp(plan, left, buildOperator(plan.right, context), context)
+    }
     default:
       return assertNever(plan, 'plan kind')
   }

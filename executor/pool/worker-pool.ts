@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os'
 import { Piscina } from 'piscina'
 import { fromPlainError } from '../../common/index.js'
+import { DirectoryBlobLocation, type BlobLocation } from '../../storage/index.js'
 import { queryCanceledError } from '../operators/operator.js'
 import type {
   FragmentReply,
@@ -11,6 +12,11 @@ import type {
   FragmentTask,
 } from './fragment-runner.js'
 
+/** What every worker thread of the pool is started with (Piscina.workerData in the worker). */
+export interface WorkerData {
+  readonly blob: BlobLocation
+}
+
 /** How long an idle worker thread lives: threads keep their open files and parsed footers. */
 const IdleThreadTimeoutMs = 5 * 60 * 1000
 
@@ -18,6 +24,8 @@ export interface WorkerPoolOptions {
   /** Threads in the pool; defaults to the number of cores. */
   readonly maxThreads?: number
   readonly minThreads?: number
+  /** Where workers read segment files; the data dir's directory when unset. */
+  readonly blob?: BlobLocation
 }
 
 export class WorkerPoolRunner implements FragmentRunner {
@@ -31,6 +39,7 @@ export class WorkerPoolRunner implements FragmentRunner {
       maxThreads,
       minThreads: Math.min(options.minThreads ?? 1, maxThreads),
       idleTimeout: IdleThreadTimeoutMs,
+      workerData: { blob: options.blob ?? DirectoryBlobLocation } satisfies WorkerData,
     })
     this.concurrency = maxThreads * 2
   }

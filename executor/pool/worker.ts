@@ -2,6 +2,7 @@
 // data. Result vectors' buffers are transferred, not copied; errors cross as PlainError.
 import { Piscina } from 'piscina'
 import { assert, toPlainError } from '../../common/index.js'
+import { DirectoryBlobLocation, openSegmentsForWorker } from '../../storage/index.js'
 import {
   FragmentProtocolVersion,
   type FragmentReply,
@@ -9,17 +10,24 @@ import {
 } from './fragment-runner.js'
 import { runFragment } from './fragment.js'
 import { WorkerSegmentFiles } from './segment-files.js'
+import type { WorkerData } from './worker-pool.js'
 import { transferableBuffers } from './transfer.js'
 
+/** Where this pool's segment files live: the data dir's directory, or S3 (worker-pool.ts). */
+const blob = (Piscina.workerData as WorkerData | undefined)?.blob ?? DirectoryBlobLocation
+
 /** One segment opener per data directory: descriptors and footers stay cached across tasks. */
-const openers = new Map<string, WorkerSegmentFiles>()
+const openers = new Map<string, Pick<WorkerSegmentFiles, 'openSegment'>>()
 
 export default async function runFragmentTask(task: FragmentTask): Promise<unknown> {
   try {
     assert(task.version === FragmentProtocolVersion, 'coordinator and worker speak one version')
     let segments = openers.get(task.dataDir)
     if (segments === undefined) {
-      segments = new WorkerSegmentFiles(task.dataDir)
+      segments =
+        blob.kind === 'directory'
+          ? new WorkerSegmentFiles(task.dataDir)
+          : openSegmentsForWorker(task.dataDir, undefined, blob)
       openers.set(task.dataDir, segments)
     }
     const files = segments

@@ -7,8 +7,15 @@ import type { CastExpr, Expr, LiteralExpr, ScalarValue } from '../../executor/pl
 import { castVector } from '../../executor/cast/cast-vector.js'
 import { makeConstantVector, scalarAt } from '../../executor/expr/vector-builders.js'
 
+/** Who is binding: session functions (current_user, current_database()) fold to these. */
+export interface BindSession {
+  readonly database: string
+  readonly user: string
+}
+
 export class BindContext {
   readonly timeZone: string
+  readonly session: BindSession
   /** Each $n's type: given by the client or inferred; undefined while still unknown. */
   private readonly paramTypes: (SqlType | undefined)[]
   /** Parameter values when planning; null when only describing. */
@@ -21,10 +28,12 @@ export class BindContext {
     paramTypes: readonly (SqlType | undefined)[],
     paramValues: readonly ScalarValue[] | null,
     timeZone: string,
+    session: BindSession = { database: 'malamute', user: 'malamute' },
   ) {
     this.paramTypes = paramTypes.map((t) => (t === 'unknown' ? undefined : t))
     this.paramValues = paramValues
     this.timeZone = timeZone
+    this.session = session
   }
 
   /** Remembers where `expr` was written (0-based offset); returns it for chaining. */

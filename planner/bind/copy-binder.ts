@@ -1,11 +1,13 @@
 // Binds COPY: the table and columns against the catalog, and the options against
 // PostgreSQL 15's rules (https://www.postgresql.org/docs/15/sql-copy.html), with the
 // Malamute extension FORMAT ndjson. COPY ... TO binds as the SELECT it stands for.
+import { checkWritable } from '../catalog/virtual-catalog.js'
 import { PgError, SqlState, type Field } from '../../common/index.js'
 import { defaultCopyOptions, type CopyFormat, type CopyOptions } from '../../executor/index.js'
 import type { TableInfo } from '../../storage/api.js'
 import type { CopyNode, CopyOptionNode, SelectNode } from '../sql/ast.js'
 import type { BindContext } from './context.js'
+import { resolveTables } from './from-binder.js'
 import { bindSelect, type BoundSelect } from './select-binder.js'
 
 export type BoundCopy =
@@ -28,10 +30,11 @@ export async function bindCopy(
   if (node.direction === 'to') {
     if (options.format === 'ndjson') throw notSupported('COPY TO in FORMAT ndjson', node.options)
     const select: SelectNode = node.query ?? selectFor(node)
-    const from = select.from === null ? null : await lookupTable(select.from.table)
-    return { kind: 'copy-to', select: bindSelect(select, from, context), options }
+    const tables = await resolveTables(select, lookupTable)
+    return { kind: 'copy-to', select: bindSelect(select, tables, context), options }
   }
   const table = await lookupTable(node.table!)
+  checkWritable(table)
   if (options.format === 'ndjson') {
     if (node.columns !== null) throw notSupported('a column list with FORMAT ndjson', node.options)
     return { kind: 'copy-from', tenant, table: table.name, columns: [], options }
@@ -71,7 +74,7 @@ function selectFor(node: CopyNode): SelectNode {
     kind: 'select',
     distinct: false,
     targets,
-    from: { table, alias: null },
+    from: { kind: 'table-ref', table, alias: null },
     where: null,
     groupBy: [],
     having: null,

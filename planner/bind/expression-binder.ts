@@ -4,8 +4,7 @@
 // the bound tree holds an AggregateRef column (negative index), which the select binder
 // later turns into the aggregate's output column.
 import { PgError, SqlState, sqlTypeByName, type SqlType } from '../../common/index.js'
-import type { TableInfo } from '../../storage/api.js'
-import type { AggregateCall, ColumnExpr, Expr } from '../../executor/plan.js'
+import type { AggregateCall, Expr } from '../../executor/plan.js'
 import type {
   BinaryOp,
   CaseNode,
@@ -15,12 +14,14 @@ import type {
   TypeNameNode,
 } from '../sql/ast.js'
 import type { BindContext } from './context.js'
+import { resolveColumn, type Scope } from './scope.js'
 import {
   aggregateFunctionNames,
   aggregateSignatures,
   resolveCall,
   scalarFunctionNames,
   scalarSignatures,
+  sessionFunctionNames,
   undefinedFunction,
   undefinedOperator,
 } from './functions.js'
@@ -33,11 +34,7 @@ import {
   isStringType,
 } from './types.js'
 
-/** The one table a SELECT reads, under the name its columns may be qualified with. */
-export interface Scope {
-  readonly table: TableInfo | null
-  readonly name: string | null
-}
+export type { Scope } from './scope.js'
 
 /** Where aggregates may appear; the clause name goes into 42803's message when they may not. */
 export type AggregatePolicy =
@@ -67,6 +64,10 @@ const operatorFunctions: Readonly<Record<BinaryOp, string>> = {
   'not ilike': 'not_ilike',
   'is distinct from': 'is_distinct_from',
   'is not distinct from': 'is_not_distinct_from',
+  '~': 'regex_match',
+  '~*': 'regex_imatch',
+  '!~': 'not_regex_match',
+  '!~*': 'not_regex_imatch',
 }
 
 export class ExpressionBinder {
@@ -128,26 +129,10 @@ export class ExpressionBinder {
     }
   }
 
-  /** Resolves a column name: exact match on the folded name, as PostgreSQL compares them. */
-  bindColumn(table: string | null, name: string, position: number): ColumnExpr {
-    if (table !== null && table !== this.scope.name) {
-      throw new PgError({
-        code: SqlState.undefinedTable,
-        message: `missing FROM-clause entry for table "${table}"`,
-        position: position + 1,
-      })
-    }
-    const columns = this.scope.table?.columns ?? []
-    const index = columns.findIndex((c) => c.name === name)
-    const column = columns[index]
-    if (column === undefined) {
-      const message =
-        table === null
-          ? `column "${name}" does not exist`
-          : `column ${table}.${name} does not exist`
-      throw new PgError({ code: SqlState.undefinedColumn, message, position: position + 1 })
-    }
-    return this.context.at({ kind: 'column', index, type: column.type }, position)
+  /** Resolves a column name as PostgreSQL does (see scope.ts): exact match on the folded name. */
+  bindColumn(table: string | null, name: string, position: number): Expr {
+    const column = resolveColumn(this.scope, table, name, position)
+    return this.context.at({ ...column.expr }, position)
   }
 
   private bindLiteral(
@@ -219,6 +204,8 @@ export class ExpressionBinder {
       ]
       return { kind: 'call', fn, args, type: 'bool' }
     }
+    const shifted = this.bindIntervalArithmetic(op, left, right)
+    if (shifted !== undefined) return shifted
     const target = operandType(op, left.type, right.type)
     const signature =
       target === undefined ? undefined : scalarSignatures(fn).find((s) => s.args[0] === target)
@@ -315,6 +302,26 @@ export class ExpressionBinder {
     }
   }
 
+  /** current_user, current_database() & co.: constants of the statement's session, type name. */
+  private bindSessionFunction(node: FuncNode): Expr | undefined {
+    if (!sessionFunctionNames.has(node.name) || node.args.length > 0) return undefined
+    const { database, user } = this.context.session
+    const database_ = node.name === 'current_database' || node.name === 'current_catalog'
+    return { kind: 'literal', value: database_ ? database : user, type: 'name' }
+  }
+
+  /** timestamp ± interval (and interval + timestamp); undefined for other operands. */
+  private bindIntervalArithmetic(op: BinaryOp, left: Expr, right: Expr): Expr | undefined {
+    if (op !== '+' && op !== '-') return undefined
+    const isTime = (t: SqlType): boolean => t === 'timestamptz' || t === 'timestamp'
+    let [time, interval] = [left, right]
+    if (op === '+' && left.type === 'interval' && isTime(right.type))
+      [time, interval] = [right, left]
+    if (!isTime(time.type) || interval.type !== 'interval') return undefined
+    const fn = op === '+' ? 'timestamp_add_interval' : 'timestamp_subtract_interval'
+    return { kind: 'call', fn, args: [time, constantInterval(interval)], type: time.type }
+  }
+
   private bindFunction(node: FuncNode, policy: AggregatePolicy): Expr {
     if (aggregateFunctionNames.has(node.name)) return this.bindAggregate(node, policy)
     if (node.star || node.distinct || node.filter !== null) {
@@ -329,13 +336,15 @@ export class ExpressionBinder {
         position: node.position + 1,
       })
     }
+    const session = this.bindSessionFunction(node)
+    if (session !== undefined) return session
     const args = node.args.map((a) => this.bind(a, policy))
     const fn = scalarFunctionNames[node.name]
     const resolved =
       fn === undefined ? undefined : resolveCall(scalarSignatures(fn), args, this.context)
     if (fn === undefined || resolved === undefined)
       throw undefinedFunction(node.name, args, node.position)
-    return { kind: 'call', fn, args: resolved.args, type: resolved.type }
+    return { kind: 'call', fn, args: resolved.args.map(constantInterval), type: resolved.type }
   }
 
   private bindAggregate(node: FuncNode, policy: AggregatePolicy): Expr {
@@ -396,9 +405,29 @@ export class ExpressionBinder {
   }
 }
 
+/**
+ * An interval constant (a cast of a literal: intervals are held as their input text) as a
+ * literal, so kernels see a constant argument and parse it once.
+ */
+function constantInterval(expr: Expr): Expr {
+  if (expr.type !== 'interval' || expr.kind !== 'cast' || expr.arg.kind !== 'literal') return expr
+  return { kind: 'literal', value: expr.arg.value, type: 'interval' }
+}
+
+const textOperators: ReadonlySet<BinaryOp> = new Set<BinaryOp>([
+  'like',
+  'not like',
+  'ilike',
+  'not ilike',
+  '~',
+  '~*',
+  '!~',
+  '!~*',
+])
+
 /** The type both operands of `op` are converted to, or undefined when there is none. */
 function operandType(op: BinaryOp, left: SqlType, right: SqlType): SqlType | undefined {
-  if (op === '||' || op === 'like' || op === 'not like' || op === 'ilike' || op === 'not ilike') {
+  if (op === '||' || textOperators.has(op)) {
     const texty = (t: SqlType): boolean => isStringType(t) || t === 'unknown'
     if (op === '||' ? texty(left) || texty(right) : texty(left) && texty(right)) return 'text'
     return undefined

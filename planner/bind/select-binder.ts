@@ -14,10 +14,15 @@ import type { TableInfo } from '../../storage/api.js'
 import type { SelectNode, SyntaxExpr } from '../sql/ast.js'
 import type { BindContext } from './context.js'
 import { ExpressionBinder, aggregateRefIndex, type AggregatePolicy } from './expression-binder.js'
+import { bindFrom, type BoundFrom, type TableResolver } from './from-binder.js'
 import { outputName } from './output-name.js'
+import { emptyScope, findRelation, hasVisibleColumn, resolveColumn } from './scope.js'
 
 export interface BoundSelect {
+  /** The table when FROM is exactly one base table: the scan-only plan. */
   readonly table: TableInfo | null
+  /** FROM when it is anything else (joins, subqueries); null without FROM or for one table. */
+  readonly relation: BoundFrom | null
   /** Input space. */
   readonly where: Expr | null
   /** Input space; null when the query does not aggregate. */
@@ -45,14 +50,17 @@ interface Target {
   readonly node: SyntaxExpr | null
 }
 
-/** Binds `node` against `table` (null without FROM); `scopeName` qualifies its columns. */
+/** Binds `node`, its FROM tables resolved by `tables`. */
 export function bindSelect(
   node: SelectNode,
-  table: TableInfo | null,
+  tables: TableResolver,
   context: BindContext,
 ): BoundSelect {
-  const scopeName = node.from === null ? null : (node.from.alias ?? node.from.table.name)
-  const binder = new ExpressionBinder(context, { table, name: scopeName })
+  const bindSubquery = (inner: SelectNode): BoundSelect => bindSelect(inner, tables, context)
+  const bound = node.from === null ? null : bindFrom(node.from, tables, context, bindSubquery)
+  const table = bound?.scope.table ?? null
+  const relation = bound === null || table !== null ? null : bound.from
+  const binder = new ExpressionBinder(context, bound?.scope ?? emptyScope)
   const where =
     node.where === null
       ? null
@@ -77,6 +85,7 @@ export function bindSelect(
   const lift = (e: Expr): Expr => liftToAggregateSpace(e, groupBy, binder, context)
   return {
     table,
+    relation,
     where,
     aggregation: aggregated ? { groupBy, aggregates: binder.aggregates } : null,
     having: having === null || !aggregated ? having : lift(having),
@@ -109,35 +118,26 @@ function expandStar(
   position: number,
   binder: ExpressionBinder,
 ): Target[] {
-  const table = binder.scope.table
-  if (table === null) {
+  const scope = binder.scope
+  if (scope.relations.length === 0) {
     throw new PgError({
       code: SqlState.syntaxError,
       message: 'SELECT * with no tables specified is not valid',
       position: position + 1,
     })
   }
-  if (qualifier !== null && qualifier !== binder.scope.name) {
-    throw new PgError({
-      code: SqlState.undefinedTable,
-      message: `missing FROM-clause entry for table "${qualifier}"`,
-      position: position + 1,
-    })
-  }
-  const columns = [...table.columns].sort((a, b) => a.attnum - b.attnum)
-  return columns.map((column) => {
-    const expr = binder.bindColumn(null, column.name, position)
-    return {
-      expr,
-      field: {
-        name: column.name,
-        type: column.type,
-        tableOid: table.oid,
-        columnNumber: column.attnum,
-      },
-      node: null,
-    }
-  })
+  const columns =
+    qualifier === null ? scope.visible : findRelation(scope, qualifier, position).columns
+  return columns.map((column) => ({
+    expr: binder.context.at({ ...column.expr }, position),
+    field: {
+      name: column.name,
+      type: column.expr.type,
+      tableOid: column.tableOid,
+      columnNumber: column.attnum,
+    },
+    node: null,
+  }))
 }
 
 function fieldOf(
@@ -146,14 +146,13 @@ function fieldOf(
   node: SyntaxExpr,
   binder: ExpressionBinder,
 ): OutputField {
-  const table = binder.scope.table
   const column =
-    expr.kind === 'column' && expr.index >= 0 && node.kind === 'column-ref'
-      ? table?.columns[expr.index]
+    node.kind === 'column-ref'
+      ? resolveColumn(binder.scope, node.table, node.name, node.position)
       : undefined
-  if (table === null || column === undefined)
+  if (column === undefined || column.tableOid === 0 || expr.kind !== 'column')
     return { name, type: expr.type, tableOid: 0, columnNumber: 0 }
-  return { name, type: expr.type, tableOid: table.oid, columnNumber: column.attnum }
+  return { name, type: expr.type, tableOid: column.tableOid, columnNumber: column.attnum }
 }
 
 /** GROUP BY item: an ordinal, an input column, an output column name, or an expression. */
@@ -171,7 +170,7 @@ function bindGroupItem(
     return target.expr
   }
   if (item.kind === 'column-ref' && item.table === null) {
-    const isInputColumn = binder.scope.table?.columns.some((c) => c.name === item.name) ?? false
+    const isInputColumn = hasVisibleColumn(binder.scope, item.name)
     const target = targets.find((t) => t.field.name === item.name)
     if (!isInputColumn && target?.node !== undefined && target.node !== null)
       return binder.bind(target.node, noAggregates)
@@ -274,10 +273,10 @@ function ungroupedColumn(
   binder: ExpressionBinder,
   position: number | undefined,
 ): PgError {
-  const name = binder.scope.table?.columns[index]?.name ?? '?'
+  const input = binder.scope.inputNames[index]
   return new PgError({
     code: SqlState.groupingError,
-    message: `column "${binder.scope.name ?? ''}.${name}" must appear in the GROUP BY clause or be used in an aggregate function`,
+    message: `column "${input?.relation ?? ''}.${input?.name ?? '?'}" must appear in the GROUP BY clause or be used in an aggregate function`,
     ...(position === undefined ? {} : { position: position + 1 }),
   })
 }

@@ -12,9 +12,12 @@ import {
   type SyntaxExpr,
 } from '../sql/ast.js'
 import type { CopyOptions } from '../../executor/index.js'
+import { checkWritable, lookupVirtualTable } from '../catalog/virtual-catalog.js'
 import { bindCopy } from './copy-binder.js'
 import type { BindContext } from './context.js'
 import { ExpressionBinder, resolveTypeName } from './expression-binder.js'
+import { resolveTables } from './from-binder.js'
+import { emptyScope } from './scope.js'
 import { bindSelect, type BoundSelect } from './select-binder.js'
 import { canCastByAssignment, displayType } from './types.js'
 
@@ -34,6 +37,8 @@ export type BoundStatement =
 export interface CatalogScope {
   readonly tenant: string
   readonly catalog: Catalog
+  /** Session settings, for pg_settings and the user the virtual catalog shows. */
+  readonly settings?: ReadonlyMap<string, string>
 }
 
 export async function bindStatement(
@@ -43,8 +48,8 @@ export async function bindStatement(
 ): Promise<BoundStatement> {
   switch (node.kind) {
     case 'select': {
-      const table = node.from === null ? null : await lookupTable(node.from.table, scope)
-      return { kind: 'query', select: bindSelect(node, table, context) }
+      const tables = await resolveTables(node, (name) => lookupTable(name, scope))
+      return { kind: 'query', select: bindSelect(node, tables, context) }
     }
     case 'insert':
       return bindInsert(node, context, scope)
@@ -81,12 +86,16 @@ export async function bindStatement(
       return { kind: 'show', name: node.name }
     case 'empty':
       return { kind: 'empty' }
+    case 'release':
+      return { kind: 'release', tag: node.tag, statements: node.statements }
     case 'copy':
       return bindCopy(node, context, (name) => lookupTable(name, scope), scope.tenant)
   }
 }
 
 async function lookupTable(name: NameNode, scope: CatalogScope): Promise<TableInfo> {
+  const virtual = await lookupVirtualTable(name.name, scope)
+  if (virtual !== undefined) return virtual
   const table = await scope.catalog.getTable(scope.tenant, name.name)
   if (table === undefined) {
     throw new PgError({
@@ -124,6 +133,7 @@ async function bindInsert(
   scope: CatalogScope,
 ): Promise<BoundStatement> {
   const table = await lookupTable(node.table, scope)
+  checkWritable(table)
   const targets =
     node.columns === null
       ? [...table.columns].sort((a, b) => a.attnum - b.attnum)
@@ -132,7 +142,7 @@ async function bindInsert(
     const rows = node.source.rows
     const width = checkValuesWidth(rows)
     const used = checkTargetCount(width, targets, node, (i) => rows[0]?.[i]?.position ?? 0)
-    const binder = new ExpressionBinder(context, { table: null, name: null })
+    const binder = new ExpressionBinder(context, emptyScope)
     const bound = rows.map((row) =>
       row.map((value, i) =>
         assign(binder.bind(value, { allowed: false, clause: 'VALUES' }), used[i], value, context),
@@ -145,9 +155,8 @@ async function bindInsert(
       source: { kind: 'values', rows: bound },
     }
   }
-  const sourceTable =
-    node.source.from === null ? null : await lookupTable(node.source.from.table, scope)
-  const select = bindSelect(node.source, sourceTable, context)
+  const sourceTables = await resolveTables(node.source, (name) => lookupTable(name, scope))
+  const select = bindSelect(node.source, sourceTables, context)
   const sourceTargets = node.source.targets
   const used = checkTargetCount(
     select.fields.length,

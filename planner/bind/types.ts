@@ -17,6 +17,11 @@ export function isNumericType(type: SqlType): boolean {
   return numericRank[type] !== undefined
 }
 
+/** int2, int4, int8: the types PostgreSQL casts to oid implicitly (catalog lookups `oid = 16386`). */
+function isIntegerType(type: SqlType): boolean {
+  return type === 'int2' || type === 'int4' || type === 'int8'
+}
+
 export function isStringType(type: SqlType): boolean {
   return type === 'text' || type === 'varchar' || type === 'bpchar' || type === 'name'
 }
@@ -34,6 +39,7 @@ export function canCastImplicitly(from: SqlType, to: SqlType): boolean {
   const toRank = numericRank[to]
   if (fromRank !== undefined && toRank !== undefined) return fromRank <= toRank
   if (isStringType(from) && to === 'text') return true
+  if (to === 'oid' && isIntegerType(from)) return true
   const fromTime = dateTimeRank[from]
   const toTime = dateTimeRank[to]
   return fromTime !== undefined && toTime !== undefined && fromTime <= toTime
@@ -71,6 +77,7 @@ export function commonType(types: readonly SqlType[]): SqlType | undefined {
   const first = known[0]
   if (first === undefined) return 'text'
   if (known.every((t) => t === first)) return first
+  if (known.includes('oid') && known.every((t) => t === 'oid' || isIntegerType(t))) return 'oid'
   if (known.every(isNumericType)) return maxBy(known, numericRank)
   if (known.every(isStringType)) return 'text'
   if (known.every(isDateTimeType)) return maxBy(known, dateTimeRank)

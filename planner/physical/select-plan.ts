@@ -13,6 +13,8 @@
 import { assert, type Field } from '../../common/index.js'
 import type { Expr, PhysicalPlan, ScanPlan, SegmentRef } from '../../executor/plan.js'
 import type { BoundSelect } from '../bind/select-binder.js'
+import { isVirtualTable, virtualTablePlan } from '../catalog/virtual-catalog.js'
+import { planRelationSelect, type SegmentsOf } from './join-plan.js'
 import { collectColumns, pruneByTime, remapAggregate, remapColumns } from './rules.js'
 import { answerFromMetadata, pruneByStats } from './stats-rules.js'
 
@@ -20,9 +22,18 @@ import { answerFromMetadata, pruneByStats } from './stats-rules.js'
 export function planSelect(
   bound: BoundSelect,
   tenant: string,
-  segments: readonly SegmentRef[],
+  segmentsOf: SegmentsOf,
 ): PhysicalPlan {
-  const source = bound.table === null ? planWithoutTable(bound) : planTable(bound, tenant, segments)
+  const planSubquery = (select: BoundSelect): PhysicalPlan => planSelect(select, tenant, segmentsOf)
+  const segments = bound.table === null ? [] : segmentsOf(bound.table.name)
+  const source =
+    bound.relation !== null
+      ? planRelationSelect(bound, bound.relation, tenant, segmentsOf, planSubquery)
+      : bound.table === null
+        ? planWithoutTable(bound)
+        : isVirtualTable(bound.table)
+          ? planOverRows(bound, virtualTablePlan(bound.table))
+          : planTable(bound, tenant, segments)
   return planTail(bound, source)
 }
 
@@ -32,6 +43,18 @@ function planWithoutTable(bound: BoundSelect): PhysicalPlan {
   if (bound.where === null && bound.aggregation === null)
     return { kind: 'values', fields, rows: [bound.outputs] }
   let plan: PhysicalPlan = { kind: 'values', fields: [], rows: [[]] }
+  if (bound.where !== null) plan = { kind: 'filter', input: plan, predicate: bound.where }
+  if (bound.aggregation !== null) {
+    const { groupBy, aggregates } = bound.aggregation
+    plan = { kind: 'aggregate', mode: 'single', input: plan, groupBy, aggregates }
+    if (bound.having !== null) plan = { kind: 'filter', input: plan, predicate: bound.having }
+  }
+  return { kind: 'project', input: plan, exprs: bound.outputs }
+}
+
+/** A catalog relation's rows, already in memory: filter, aggregate and project on the coordinator. */
+function planOverRows(bound: BoundSelect, rows: PhysicalPlan): PhysicalPlan {
+  let plan = rows
   if (bound.where !== null) plan = { kind: 'filter', input: plan, predicate: bound.where }
   if (bound.aggregation !== null) {
     const { groupBy, aggregates } = bound.aggregation

@@ -71,6 +71,10 @@ export type BinaryOp =
   | 'not ilike'
   | 'is distinct from'
   | 'is not distinct from'
+  | '~'
+  | '~*'
+  | '!~'
+  | '!~*'
 
 export interface BinaryNode {
   readonly kind: 'binary'
@@ -179,11 +183,44 @@ export interface OrderItem {
   readonly nullsFirst: boolean | null
 }
 
+/** A base table in FROM, `name [AS] alias`. */
+export interface TableRefNode {
+  readonly kind: 'table-ref'
+  readonly table: NameNode
+  readonly alias: string | null
+}
+
+export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross'
+
+/** `left [type] JOIN right ON ... | USING (...)`; comma lists are cross joins. */
+export interface JoinNode {
+  readonly kind: 'join'
+  readonly joinType: JoinType
+  readonly left: FromItem
+  readonly right: FromItem
+  readonly on: SyntaxExpr | null
+  readonly using: readonly NameNode[] | null
+  /** `(a JOIN b) AS j`: only the alias is visible from outside. */
+  readonly alias: string | null
+  readonly position: number
+}
+
+/** `(SELECT ...) [AS] alias [(columns)]` in FROM. */
+export interface SubqueryRefNode {
+  readonly kind: 'subquery-ref'
+  readonly query: SelectNode
+  readonly alias: string | null
+  readonly columnAliases: readonly NameNode[]
+  readonly position: number
+}
+
+export type FromItem = TableRefNode | JoinNode | SubqueryRefNode
+
 export interface SelectNode {
   readonly kind: 'select'
   readonly distinct: boolean
   readonly targets: readonly SelectTarget[]
-  readonly from: { readonly table: NameNode; readonly alias: string | null } | null
+  readonly from: FromItem | null
   readonly where: SyntaxExpr | null
   readonly groupBy: readonly SyntaxExpr[]
   readonly having: SyntaxExpr | null
@@ -235,6 +272,14 @@ export interface EmptyNode {
   readonly kind: 'empty'
 }
 
+/** DEALLOCATE and DISCARD: drop the named prepared statements, all of them, or none. */
+export interface ReleaseNode {
+  readonly kind: 'release'
+  /** The command tag: DEALLOCATE, DEALLOCATE ALL, DISCARD ALL, DISCARD PLANS, ... */
+  readonly tag: string
+  readonly statements: readonly string[] | 'all'
+}
+
 /** One COPY option as written: `(format csv, header)` or the old `CSV HEADER` words. */
 export interface CopyOptionNode {
   /** Lower-case option name: format, header, delimiter, null, quote, escape, encoding, ... */
@@ -264,3 +309,4 @@ export type StatementNode =
   | SetNode
   | ShowNode
   | EmptyNode
+  | ReleaseNode

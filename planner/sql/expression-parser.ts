@@ -102,8 +102,14 @@ function parseLikeLevel(cursor: TokenCursor): SyntaxExpr {
     if (cursor.acceptKeyword('like') || cursor.acceptKeyword('ilike')) {
       const base = token.value as 'like' | 'ilike'
       const op: BinaryOp = negated ? (base === 'like' ? 'not like' : 'not ilike') : base
-      arg = { kind: 'binary', op, left: arg, right: parseOther(cursor), position: token.start }
-      if (cursor.isKeyword('escape')) throw cursor.notSupportedAt('LIKE ... ESCAPE', cursor.peek())
+      let right = parseOther(cursor)
+      if (cursor.isKeyword('escape')) {
+        // As PostgreSQL's grammar: x LIKE p ESCAPE e is x LIKE like_escape(p, e).
+        const escape = cursor.next()
+        const args = [right, parseOther(cursor)]
+        right = funcNode('like_escape', args, escape.start)
+      }
+      arg = { kind: 'binary', op, left: arg, right, position: token.start }
     } else if (cursor.acceptKeyword('between')) {
       if (cursor.isKeyword('symmetric'))
         throw cursor.notSupportedAt('BETWEEN SYMMETRIC', cursor.peek())
@@ -150,14 +156,24 @@ const punctuation = new Set([
   '>=',
 ])
 
+/** Operators at the "any other operator" level: || and the POSIX regex matches. */
+const otherOps: Readonly<Record<string, BinaryOp>> = {
+  '||': '||',
+  '~': '~',
+  '~*': '~*',
+  '!~': '!~',
+  '!~*': '!~*',
+}
+
 function parseOther(cursor: TokenCursor): SyntaxExpr {
   let left = parseAdditive(cursor)
   for (;;) {
     const token = cursor.peek()
     if (token.kind !== 'op' || punctuation.has(token.value)) return left
-    if (token.value !== '||') throw cursor.notSupportedAt(`operator ${token.value}`, token)
+    const op = otherOps[token.value]
+    if (op === undefined) throw cursor.notSupportedAt(`operator ${token.value}`, token)
     cursor.next()
-    left = { kind: 'binary', op: '||', left, right: parseAdditive(cursor), position: token.start }
+    left = { kind: 'binary', op, left, right: parseAdditive(cursor), position: token.start }
   }
 }
 
@@ -302,6 +318,21 @@ function parseKeywordOrName(cursor: TokenCursor): SyntaxExpr {
         filter: null,
         position,
       }
+    case 'substring':
+    case 'position':
+    case 'trim':
+    case 'extract':
+      if (cursor.isOp('(', 1)) return parseSpecialCall(cursor)
+      break
+    case 'current_user':
+    case 'session_user':
+    case 'current_role':
+    case 'user':
+    case 'current_catalog':
+    case 'current_schema':
+      if (cursor.isOp('(', 1)) break
+      cursor.next()
+      return funcNode(token.value, [], position)
     case 'exists':
       throw cursor.notSupportedAt('EXISTS', token)
     case 'array':
@@ -372,6 +403,84 @@ function parseFunctionCall(cursor: TokenCursor, name: string, position: number):
   }
   if (cursor.isKeyword('over')) throw cursor.notSupportedAt('window functions', cursor.peek())
   return { kind: 'func', name, args, star, distinct, filter, position }
+}
+
+function funcNode(name: string, args: SyntaxExpr[], position: number): FuncNode {
+  return { kind: 'func', name, args, star: false, distinct: false, filter: null, position }
+}
+
+/**
+ * SQL's keyword-argument calls, rewritten as PostgreSQL's grammar does:
+ * SUBSTRING(x FROM n FOR m) is substring(x, n, m), POSITION(a IN b) is strpos(b, a),
+ * TRIM(LEADING c FROM x) is ltrim(x, c), EXTRACT(field FROM x) is extract('field', x).
+ */
+function parseSpecialCall(cursor: TokenCursor): SyntaxExpr {
+  const name = cursor.next()
+  const position = name.start
+  cursor.expectOp('(')
+  let node: FuncNode
+  switch (name.value) {
+    case 'substring': {
+      const args = [parseExpr(cursor)]
+      if (cursor.acceptKeyword('from')) {
+        args.push(parseExpr(cursor))
+        if (cursor.acceptKeyword('for')) args.push(parseExpr(cursor))
+      } else if (cursor.acceptKeyword('for')) {
+        const count = parseExpr(cursor)
+        args.push({ kind: 'literal', literal: 'integer', text: '1', position: count.position })
+        args.push(count)
+      } else {
+        while (cursor.acceptOp(',')) args.push(parseExpr(cursor))
+      }
+      node = funcNode('substring', args, position)
+      break
+    }
+    case 'position': {
+      const needle = parseOther(cursor)
+      if (!cursor.acceptKeyword('in')) {
+        const args = [needle]
+        while (cursor.acceptOp(',')) args.push(parseExpr(cursor))
+        node = funcNode('position', args, position)
+        break
+      }
+      node = funcNode('position', [parseOther(cursor), needle], position)
+      break
+    }
+    case 'trim': {
+      let fn = 'btrim'
+      if (cursor.acceptKeyword('leading')) fn = 'ltrim'
+      else if (cursor.acceptKeyword('trailing')) fn = 'rtrim'
+      else cursor.acceptKeyword('both')
+      if (cursor.acceptKeyword('from')) {
+        node = funcNode(fn, [parseExpr(cursor)], position)
+        break
+      }
+      const first = parseExpr(cursor)
+      if (cursor.acceptKeyword('from')) {
+        node = funcNode(fn, [parseExpr(cursor), first], position)
+        break
+      }
+      const args = [first]
+      while (cursor.acceptOp(',')) args.push(parseExpr(cursor))
+      node = funcNode(fn, args, position)
+      break
+    }
+    default: {
+      const field = cursor.next()
+      if (field.kind !== 'ident' && field.kind !== 'string') throw cursor.syntaxErrorAt(field)
+      cursor.expectKeyword('from')
+      const fieldLiteral: SyntaxExpr = {
+        kind: 'literal',
+        literal: 'string',
+        text: field.value,
+        position: field.start,
+      }
+      node = funcNode('extract', [fieldLiteral, parseExpr(cursor)], position)
+      break
+    }
+  }
+  cursor.expectOp(')')
+  return node
 }
 
 function parseCase(cursor: TokenCursor): SyntaxExpr {

@@ -9,7 +9,10 @@ import type {
   CopyOptionNode,
   CreateTableNode,
   DropTableNode,
+  FromItem,
   InsertNode,
+  JoinNode,
+  JoinType,
   NameNode,
   OrderItem,
   SelectNode,
@@ -21,6 +24,7 @@ import type {
 import { PgError, SqlState } from '../../common/index.js'
 import { TokenCursor } from './cursor.js'
 import { parseExpr, parseTypeName } from './expression-parser.js'
+import { parseDeallocate, parseDiscard, parseShowPhrase } from './session-statements.js'
 
 /** Statements PostgreSQL has that we recognize only to say they are not supported yet. */
 const unsupportedStatements = new Set([
@@ -35,7 +39,6 @@ const unsupportedStatements = new Set([
   'vacuum',
   'prepare',
   'execute',
-  'deallocate',
   'declare',
   'fetch',
   'close',
@@ -44,7 +47,6 @@ const unsupportedStatements = new Set([
   'grant',
   'revoke',
   'lock',
-  'discard',
   'savepoint',
   'release',
   'table',
@@ -97,6 +99,10 @@ function parseStatementAt(cursor: TokenCursor): StatementNode {
       return parseSet(cursor)
     case 'show':
       return parseShow(cursor)
+    case 'deallocate':
+      return parseDeallocate(cursor)
+    case 'discard':
+      return parseDiscard(cursor)
     case 'copy':
       return parseCopy(cursor)
     default:
@@ -154,18 +160,110 @@ function parseTargets(cursor: TokenCursor): SelectTarget[] {
   return targets
 }
 
-function parseFrom(cursor: TokenCursor): NonNullable<SelectNode['from']> {
-  const token = cursor.peek()
-  if (token.kind === 'op' && token.value === '(')
-    throw cursor.notSupportedAt('subqueries in FROM', token)
-  const table = parseTableName(cursor)
-  let alias: string | null = null
-  if (cursor.acceptKeyword('as')) alias = cursor.expectIdentifier().value
-  else if (cursor.isAliasCandidate() && !isJoinWord(cursor)) alias = cursor.next().value
-  if (cursor.isOp(',') || isJoinWord(cursor) || cursor.isKeyword('join')) {
-    throw cursor.notSupportedAt('joins', cursor.peek())
+/** FROM items: comma-separated join trees, a comma being a cross join. */
+function parseFrom(cursor: TokenCursor): FromItem {
+  let item = parseJoinedItem(cursor)
+  while (cursor.isOp(',')) {
+    const position = cursor.next().start
+    const right = parseJoinedItem(cursor)
+    item = join('cross', item, right, null, null, position)
   }
-  return { table, alias }
+  return item
+}
+
+function join(
+  joinType: JoinType,
+  left: FromItem,
+  right: FromItem,
+  on: SyntaxExpr | null,
+  using: readonly NameNode[] | null,
+  position: number,
+): JoinNode {
+  return { kind: 'join', joinType, left, right, on, using, alias: null, position }
+}
+
+/** `primary { [INNER | LEFT | RIGHT | FULL [OUTER] | CROSS] JOIN primary [ON ... | USING (...)] }`. */
+function parseJoinedItem(cursor: TokenCursor): FromItem {
+  let left = parseFromPrimary(cursor)
+  for (;;) {
+    const token = cursor.peek()
+    if (cursor.isKeyword('natural')) throw cursor.notSupportedAt('NATURAL JOIN', token)
+    const joinType = parseJoinType(cursor)
+    if (joinType === null) return left
+    const right = parseFromPrimary(cursor)
+    let on: SyntaxExpr | null = null
+    let using: NameNode[] | null = null
+    if (joinType !== 'cross') {
+      if (cursor.acceptKeyword('on')) on = parseExpr(cursor)
+      else if (cursor.acceptKeyword('using')) using = parseNameList(cursor)
+      else throw cursor.syntaxErrorAt(cursor.peek())
+    }
+    left = join(joinType, left, right, on, using, token.start)
+  }
+}
+
+function parseJoinType(cursor: TokenCursor): JoinType | null {
+  if (cursor.acceptKeyword('join')) return 'inner'
+  let joinType: JoinType | null = null
+  if (cursor.acceptKeyword('cross')) joinType = 'cross'
+  else if (cursor.acceptKeyword('inner')) joinType = 'inner'
+  else if (cursor.acceptKeyword('left')) joinType = 'left'
+  else if (cursor.acceptKeyword('right')) joinType = 'right'
+  else if (cursor.acceptKeyword('full')) joinType = 'full'
+  if (joinType === null) return null
+  if (joinType !== 'cross' && joinType !== 'inner') cursor.acceptKeyword('outer')
+  cursor.expectKeyword('join')
+  return joinType
+}
+
+function parseNameList(cursor: TokenCursor): NameNode[] {
+  cursor.expectOp('(')
+  const names: NameNode[] = []
+  do {
+    const token = cursor.expectIdentifier()
+    names.push({ name: token.value, position: token.start })
+  } while (cursor.acceptOp(','))
+  cursor.expectOp(')')
+  return names
+}
+
+/** A table, `(SELECT ...) alias`, or a parenthesised join tree `(a JOIN b ON ...) [alias]`. */
+function parseFromPrimary(cursor: TokenCursor): FromItem {
+  const open = cursor.peek()
+  if (cursor.acceptOp('(')) {
+    if (cursor.isKeyword('select')) {
+      const query = parseSelect(cursor)
+      cursor.expectOp(')')
+      const alias = parseAlias(cursor)
+      if (alias === null) {
+        throw new PgError({
+          code: SqlState.syntaxError,
+          message: 'subquery in FROM must have an alias',
+          hint: 'For example, FROM (SELECT ...) [AS] foo.',
+          position: open.start + 1,
+        })
+      }
+      const columnAliases = cursor.isOp('(') ? parseNameList(cursor) : []
+      return { kind: 'subquery-ref', query, alias, columnAliases, position: open.start }
+    }
+    const inner = parseJoinedItem(cursor)
+    cursor.expectOp(')')
+    const alias = parseAlias(cursor)
+    if (alias === null) return inner
+    if (inner.kind !== 'join') throw cursor.syntaxErrorAt(cursor.peek())
+    return { ...inner, alias }
+  }
+  const table = parseTableName(cursor)
+  const alias = parseAlias(cursor)
+  if (alias !== null && cursor.isOp('('))
+    throw cursor.notSupportedAt('column aliases on a table', cursor.peek())
+  return { kind: 'table-ref', table, alias }
+}
+
+function parseAlias(cursor: TokenCursor): string | null {
+  if (cursor.acceptKeyword('as')) return cursor.expectIdentifier().value
+  if (cursor.isAliasCandidate() && !isJoinWord(cursor)) return cursor.next().value
+  return null
 }
 
 function isJoinWord(cursor: TokenCursor): boolean {
@@ -381,7 +479,9 @@ function parseSettingValue(cursor: TokenCursor): string {
 
 function parseShow(cursor: TokenCursor): StatementNode {
   cursor.expectKeyword('show')
-  const name = cursor.acceptKeyword('all') ? 'all' : parseSettingName(cursor)
+  const name = cursor.acceptKeyword('all')
+    ? 'all'
+    : (parseShowPhrase(cursor) ?? parseSettingName(cursor))
   return { kind: 'show', name }
 }
 

@@ -1,0 +1,279 @@
+// Binds a FROM clause: tables, subqueries and join trees, into a BoundFrom tree over one input
+// space (see scope.ts) and the Scope its names resolve in. Join conditions are bound over the
+// input space too: a join covering input columns [offset, offset + width) reads only those.
+// Comma lists are cross joins, as PostgreSQL plans them.
+import { PgError, SqlState } from '../../common/index.js'
+import type { Expr } from '../../executor/plan.js'
+import type { TableInfo } from '../../storage/api.js'
+import type { FromItem, JoinNode, JoinType, NameNode, SelectNode } from '../sql/ast.js'
+import type { BindContext } from './context.js'
+import { ExpressionBinder } from './expression-binder.js'
+import type { ScopeColumn, ScopeRelation, Scope } from './scope.js'
+import { emptyScope, tableColumns } from './scope.js'
+import type { BoundSelect } from './select-binder.js'
+import { commonType, displayType } from './types.js'
+
+export type BoundFrom =
+  | {
+      readonly kind: 'table'
+      readonly table: TableInfo
+      readonly offset: number
+      readonly width: number
+    }
+  | {
+      readonly kind: 'join'
+      readonly joinType: JoinType
+      readonly left: BoundFrom
+      readonly right: BoundFrom
+      /** Over the input space; null for CROSS JOIN. */
+      readonly condition: Expr | null
+      readonly offset: number
+      readonly width: number
+    }
+  | {
+      readonly kind: 'subquery'
+      readonly select: BoundSelect
+      readonly offset: number
+      readonly width: number
+    }
+
+/** Returns the table a FROM names (sync: the statement binder looked every name up first). */
+export type TableResolver = (name: NameNode) => TableInfo
+
+interface BoundItem {
+  readonly from: BoundFrom
+  readonly relations: readonly ScopeRelation[]
+  readonly visible: readonly ScopeColumn[]
+  readonly inputNames: readonly { readonly relation: string; readonly name: string }[]
+}
+
+/** Binds `item`; subqueries are bound by `bindSubquery` (the select binder). */
+export function bindFrom(
+  item: FromItem,
+  tables: TableResolver,
+  context: BindContext,
+  bindSubquery: (node: SelectNode) => BoundSelect,
+): { readonly from: BoundFrom; readonly scope: Scope } {
+  const binder = new FromBinder(tables, context, bindSubquery)
+  const bound = binder.bindItem(item, 0)
+  const single = bound.from.kind === 'table' ? bound.from.table : null
+  const scope: Scope = {
+    table: single,
+    name: single === null ? null : (bound.relations[0]?.name ?? null),
+    relations: bound.relations,
+    visible: bound.visible,
+    inputNames: bound.inputNames,
+  }
+  return { from: bound.from, scope }
+}
+
+class FromBinder {
+  constructor(
+    private readonly tables: TableResolver,
+    private readonly context: BindContext,
+    private readonly bindSubquery: (node: SelectNode) => BoundSelect,
+  ) {}
+
+  bindItem(item: FromItem, offset: number): BoundItem {
+    switch (item.kind) {
+      case 'table-ref': {
+        const table = this.tables(item.table)
+        const name = item.alias ?? table.name
+        const columns = tableColumns(table, offset)
+        const width = table.columns.length
+        const inputNames = table.columns.map((c) => ({ relation: name, name: c.name }))
+        const from = { kind: 'table', table, offset, width } as const
+        return { from, relations: [{ name, columns }], visible: columns, inputNames }
+      }
+      case 'subquery-ref':
+        return this.bindSubqueryItem(item, offset)
+      case 'join':
+        return this.bindJoin(item, offset)
+    }
+  }
+
+  private bindSubqueryItem(
+    item: Extract<FromItem, { kind: 'subquery-ref' }>,
+    offset: number,
+  ): BoundItem {
+    const select = this.bindSubquery(item.query)
+    const name = item.alias ?? 'unnamed_subquery'
+    if (item.columnAliases.length > select.fields.length) {
+      throw new PgError({
+        code: SqlState.invalidColumnReference,
+        message: `table "${name}" has ${select.fields.length} columns available but ${item.columnAliases.length} columns specified`,
+        position: item.position + 1,
+      })
+    }
+    const columns = select.fields.map((field, index) => ({
+      name: item.columnAliases[index]?.name ?? field.name,
+      expr: { kind: 'column', index: offset + index, type: field.type } as const,
+      tableOid: field.tableOid,
+      attnum: field.columnNumber,
+    }))
+    const from = { kind: 'subquery', select, offset, width: columns.length } as const
+    const inputNames = columns.map((c) => ({ relation: name, name: c.name }))
+    return { from, relations: [{ name, columns }], visible: columns, inputNames }
+  }
+
+  private bindJoin(item: JoinNode, offset: number): BoundItem {
+    const left = this.bindItem(item.left, offset)
+    const right = this.bindItem(item.right, offset + left.from.width)
+    for (const relation of right.relations) {
+      if (left.relations.some((r) => r.name === relation.name)) {
+        throw new PgError({
+          code: SqlState.duplicateAlias,
+          message: `table name "${relation.name}" specified more than once`,
+        })
+      }
+    }
+    const relations = [...left.relations, ...right.relations]
+    const inputNames = [...left.inputNames, ...right.inputNames]
+    let condition: Expr | null = null
+    let visible: ScopeColumn[] = [...left.visible, ...right.visible]
+    if (item.on !== null) {
+      const scope: Scope = { table: null, name: null, relations, visible, inputNames }
+      const binder = new ExpressionBinder(this.context, scope)
+      condition = binder.bindCondition(
+        item.on,
+        { allowed: false, clause: 'JOIN conditions' },
+        'JOIN/ON',
+      )
+    } else if (item.using !== null) {
+      const using = this.bindUsing(item, left, right)
+      condition = using.condition
+      visible = using.visible
+    }
+    const width = left.from.width + right.from.width
+    const from: BoundFrom = {
+      kind: 'join',
+      joinType: item.joinType,
+      left: left.from,
+      right: right.from,
+      condition,
+      offset,
+      width,
+    }
+    if (item.alias === null) return { from, relations, visible, inputNames }
+    return { from, relations: [{ name: item.alias, columns: visible }], visible, inputNames }
+  }
+
+  /** USING (a, b): `l.a = r.a AND ...`, and the merged columns shown once, first. */
+  private bindUsing(
+    item: JoinNode,
+    left: BoundItem,
+    right: BoundItem,
+  ): { condition: Expr; visible: ScopeColumn[] } {
+    const binder = new ExpressionBinder(this.context, emptyScope)
+    const merged: ScopeColumn[] = []
+    const tests: Expr[] = []
+    const usedLeft = new Set<ScopeColumn>()
+    const usedRight = new Set<ScopeColumn>()
+    for (const name of item.using ?? []) {
+      if (item.using?.some((other) => other !== name && other.name === name.name) === true) {
+        throw new PgError({
+          code: SqlState.duplicateColumn,
+          message: `column name "${name.name}" appears more than once in USING clause`,
+          position: name.position + 1,
+        })
+      }
+      const l = usingColumn(left, name, 'left')
+      const r = usingColumn(right, name, 'right')
+      const type = commonType([l.expr.type, r.expr.type])
+      if (type === undefined) {
+        throw new PgError({
+          code: SqlState.datatypeMismatch,
+          message: `JOIN/USING types ${displayType(l.expr.type)} and ${displayType(r.expr.type)} cannot be matched`,
+          position: name.position + 1,
+        })
+      }
+      const le = this.context.coerce(l.expr, type)
+      const re = this.context.coerce(r.expr, type)
+      tests.push(binder.bindBinary('=', le, re, name.position))
+      const expr: Expr =
+        item.joinType === 'full'
+          ? { kind: 'call', fn: 'coalesce', args: [le, re], type }
+          : item.joinType === 'right'
+            ? re
+            : le
+      merged.push({ name: name.name, expr, tableOid: 0, attnum: 0 })
+      usedLeft.add(l)
+      usedRight.add(r)
+    }
+    const condition = tests.reduce((all, test) => ({
+      kind: 'call',
+      fn: 'and',
+      args: [all, test],
+      type: 'bool',
+    }))
+    const visible = [
+      ...merged,
+      ...left.visible.filter((c) => !usedLeft.has(c)),
+      ...right.visible.filter((c) => !usedRight.has(c)),
+    ]
+    return { condition, visible }
+  }
+}
+
+function usingColumn(item: BoundItem, name: NameNode, side: 'left' | 'right'): ScopeColumn {
+  const matches = item.visible.filter((c) => c.name === name.name)
+  if (matches.length > 1) {
+    throw new PgError({
+      code: SqlState.ambiguousColumn,
+      message: `common column name "${name.name}" appears more than once in ${side} table`,
+      position: name.position + 1,
+    })
+  }
+  const column = matches[0]
+  if (column === undefined) {
+    throw new PgError({
+      code: SqlState.undefinedColumn,
+      message: `column "${name.name}" specified in USING clause does not exist in ${side} table`,
+      position: name.position + 1,
+    })
+  }
+  return column
+}
+
+/** Every table name a SELECT reads in FROM, subqueries included, for looking them up first. */
+export function tableNamesOf(node: SelectNode): NameNode[] {
+  const names: NameNode[] = []
+  const visit = (item: FromItem): void => {
+    switch (item.kind) {
+      case 'table-ref':
+        names.push(item.table)
+        return
+      case 'subquery-ref':
+        names.push(...tableNamesOf(item.query))
+        return
+      case 'join':
+        visit(item.left)
+        visit(item.right)
+        return
+    }
+  }
+  if (node.from !== null) visit(node.from)
+  return names
+}
+
+/** Looks every table of `node` up once; the resolver rethrows a failed lookup when bound. */
+export async function resolveTables(
+  node: SelectNode,
+  lookup: (name: NameNode) => Promise<TableInfo>,
+): Promise<TableResolver> {
+  const found = new Map<NameNode, TableInfo | unknown>()
+  const failed = new Set<NameNode>()
+  for (const name of tableNamesOf(node)) {
+    try {
+      found.set(name, await lookup(name))
+    } catch (error) {
+      found.set(name, error)
+      failed.add(name)
+    }
+  }
+  return (name) => {
+    const value = found.get(name)
+    if (failed.has(name)) throw value
+    return value as TableInfo
+  }
+}

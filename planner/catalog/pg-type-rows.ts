@@ -1,0 +1,139 @@
+// pg_type and the per-type facts pg_attribute repeats (length, alignment, storage, collation):
+// one row per Malamute type (common/sql-type.ts, with PostgreSQL's OIDs) and one per its array
+// type, so drivers that look a RowDescription type OID up in pg_type find it.
+import { SqlTypeNames, SqlTypes, type SqlType } from '../../common/index.js'
+import { NamespaceOid, OwnerOid, type CatalogRow } from './catalog-snapshot.js'
+
+/** pg_collation oids: the database default, "C" and "POSIX". */
+export const CollationOid = { default: 100, c: 950, posix: 951 } as const
+
+/** Input function names, as pg_type.typinput spells them; output/receive/send follow the pattern. */
+const inputFunctions: Readonly<Record<SqlType, string>> = {
+  bool: 'boolin',
+  int2: 'int2in',
+  int4: 'int4in',
+  int8: 'int8in',
+  float4: 'float4in',
+  float8: 'float8in',
+  numeric: 'numeric_in',
+  text: 'textin',
+  varchar: 'varcharin',
+  bpchar: 'bpcharin',
+  name: 'namein',
+  timestamptz: 'timestamptz_in',
+  timestamp: 'timestamp_in',
+  date: 'date_in',
+  interval: 'interval_in',
+  jsonb: 'jsonb_in',
+  json: 'json_in',
+  bytea: 'byteain',
+  oid: 'oidin',
+  unknown: 'unknownin',
+}
+
+/** The I/O function named like `input` for `suffix` (out, recv, send): int4in → int4out. */
+function ioFunction(input: string, suffix: 'out' | 'recv' | 'send'): string {
+  return input.endsWith('_in')
+    ? `${input.slice(0, -3)}_${suffix}`
+    : `${input.slice(0, -2)}${suffix}`
+}
+
+export interface TypeFacts {
+  readonly typlen: number
+  readonly byValue: boolean
+  /** pg_type.typalign: c (char), s (short), i (int), d (double). */
+  readonly align: 'c' | 's' | 'i' | 'd'
+  /** pg_type.typstorage: p (plain), x (extended), m (main). */
+  readonly storage: 'p' | 'x' | 'm'
+  readonly collation: number
+}
+
+/** Returns the physical facts PostgreSQL 15 records for `type`. */
+export function typeFacts(type: SqlType): TypeFacts {
+  const { typlen, category } = SqlTypes[type]
+  const byValue = typlen === 1 || typlen === 2 || typlen === 4 || typlen === 8
+  const align =
+    typlen === 8 || type === 'interval'
+      ? 'd'
+      : typlen === 2
+        ? 's'
+        : typlen === 1 || typlen === 64 || typlen === -2
+          ? 'c'
+          : 'i'
+  const storage = typlen > 0 || typlen === -2 ? 'p' : type === 'numeric' ? 'm' : 'x'
+  const collation =
+    type === 'name'
+      ? CollationOid.c
+      : category === 'S' && type !== 'unknown'
+        ? CollationOid.default
+        : 0
+  return { typlen, byValue, align, storage, collation }
+}
+
+/** pg_type rows: each type, then each array type. */
+export function pgTypeRows(): CatalogRow[] {
+  const rows: CatalogRow[] = []
+  for (const name of SqlTypeNames) {
+    const info = SqlTypes[name]
+    const facts = typeFacts(name)
+    const input = inputFunctions[name]
+    rows.push({
+      ...commonTypeColumns,
+      oid: info.oid,
+      typname: name,
+      typlen: info.typlen,
+      typbyval: facts.byValue,
+      typtype: name === 'unknown' ? 'p' : 'b',
+      typcategory: info.category,
+      typispreferred: info.preferred,
+      typsubscript: '-',
+      typelem: 0,
+      typarray: info.arrayOid,
+      typinput: input,
+      typoutput: ioFunction(input, 'out'),
+      typreceive: ioFunction(input, 'recv'),
+      typsend: ioFunction(input, 'send'),
+      typalign: facts.align,
+      typstorage: facts.storage,
+      typcollation: facts.collation,
+    })
+    if (info.arrayOid === 0) continue
+    rows.push({
+      ...commonTypeColumns,
+      oid: info.arrayOid,
+      typname: `_${name}`,
+      typlen: -1,
+      typbyval: false,
+      typtype: 'b',
+      typcategory: 'A',
+      typispreferred: false,
+      typsubscript: 'array_subscript_handler',
+      typelem: info.oid,
+      typarray: 0,
+      typinput: 'array_in',
+      typoutput: 'array_out',
+      typreceive: 'array_recv',
+      typsend: 'array_send',
+      typanalyze: 'array_typanalyze',
+      typalign: facts.align === 'd' ? 'd' : 'i',
+      typstorage: 'x',
+      typcollation: facts.collation,
+    })
+  }
+  return rows
+}
+
+const commonTypeColumns: CatalogRow = {
+  typnamespace: NamespaceOid.pg_catalog,
+  typowner: OwnerOid,
+  typisdefined: true,
+  typdelim: ',',
+  typrelid: 0,
+  typmodin: '-',
+  typmodout: '-',
+  typanalyze: '-',
+  typnotnull: false,
+  typbasetype: 0,
+  typtypmod: -1,
+  typndims: 0,
+}
