@@ -8,21 +8,23 @@
 //        [--threads 2]
 // The spine has no arrays or jsonb yet, so the nine scalar columns are loaded (message, tags
 // and attributes are left out on both sides).
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { DuckDBInstance } from '@duckdb/node-api'
+import {
+  normaliseAnswer,
+  parseArgs,
+  root,
+  spineQueries,
+  startMalamute,
+  timeMedian,
+} from './harness.mjs'
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .flatMap((arg, i, all) => (arg.startsWith('--') ? [[arg.slice(2), all[i + 1]]] : [])),
-)
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const args = parseArgs()
 args.csv ??= generatedCsv(Number(args.rows ?? 1_000_000))
 
 /** Generates (once) the shared benchmark's seeded data set and answers its CSV path. */
@@ -60,39 +62,9 @@ const columns = [
   'trace_id',
   'user_id',
 ]
-const queries = [
-  ['count(*)', 'SELECT count(*) FROM logs'],
-  ['sum', 'SELECT sum(duration_ms), sum(http_status) FROM logs'],
-  [
-    'GROUP BY',
-    'SELECT service, count(*), avg(duration_ms), max(http_status) FROM logs GROUP BY service ORDER BY service',
-  ],
-  [
-    'GROUP BY + FILTER',
-    'SELECT status, count(*), count(*) FILTER (WHERE http_status >= 500) FROM logs GROUP BY status ORDER BY status',
-  ],
-]
+const queries = spineQueries
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'malamute-bench-'))
-
-async function startMalamute() {
-  const child = spawn(
-    process.execPath,
-    [path.join(root, 'dist/bin/malamute.js'), 'serve', '--port', '0', '--data-dir', dataDir],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  )
-  const port = await new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout })
-    lines.on('line', (line) => {
-      const match = /listening on [^:]+:(\d+)/.exec(line)
-      if (match) resolve(Number(match[1]))
-    })
-    child.once('exit', (code) => reject(new Error(`malamute exited with ${code}`)))
-  })
-  return { child, port }
-}
 
 /** Splits one CSV line (RFC 4180 quoting) into fields. */
 function splitCsvLine(line) {
@@ -203,35 +175,8 @@ async function loadDuckDb(rows) {
   return { connection, seconds: (performance.now() - started) / 1000 }
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
-
-async function time(run) {
-  const times = []
-  let answer
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now()
-    answer = await run()
-    times.push(performance.now() - started)
-  }
-  return { ms: median(times), answer }
-}
-
-/** Normalises an answer to comparable text: numbers rounded to 6 significant digits. */
-function normalise(rows) {
-  return JSON.stringify(
-    rows.map((row) =>
-      row.map((value) => {
-        const number =
-          typeof value === 'bigint'
-            ? Number(value)
-            : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)
-              ? Number(value)
-              : value
-        return typeof number === 'number' ? Number(number.toPrecision(6)) : value
-      }),
-    ),
-  )
-}
+const time = (run) => timeMedian(run, runs)
+const normalise = normaliseAnswer
 
 /** Waits until background compaction stops changing the segment count; answers the count. */
 async function settledSegments(client) {
@@ -255,7 +200,7 @@ async function settledSegments(client) {
   return { segments: last, waitedSeconds: (performance.now() - started) / 1000 }
 }
 
-const { child, port } = await startMalamute()
+const { child, port } = await startMalamute(dataDir)
 try {
   const load = await loadMalamute(port)
   const settled = await settledSegments(load.clients[0])

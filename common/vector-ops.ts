@@ -53,9 +53,16 @@ function takeText(vector: TextVector, selection: RowSelection): TextVector {
     offsets[i + 1] = bytes
   }
   const data = new Uint8Array(bytes)
+  const source = vector.data
   for (let i = 0; i < selection.length; i++) {
     const row = selection[i]!
-    data.set(vector.data.subarray(vector.offsets[row]!, vector.offsets[row + 1]!), offsets[i]!)
+    const from = vector.offsets[row]!
+    const to = vector.offsets[row + 1]!
+    // Short values copy byte by byte: a subarray per row costs more than the copy.
+    if (to - from <= 32) {
+      let at = offsets[i]!
+      for (let k = from; k < to; k++) data[at++] = source[k]!
+    } else data.set(source.subarray(from, to), offsets[i]!)
   }
   const validity = takeValidity(vector.validity, selection)
   return { kind: 'text', type: vector.type, length: selection.length, validity, offsets, data }

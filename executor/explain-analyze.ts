@@ -14,6 +14,7 @@ import { ProjectOp } from './operators/project.js'
 import { ScanOp } from './operators/scan.js'
 import { SortOp } from './operators/sort.js'
 import { BatchesOp, ValuesOp } from './operators/values.js'
+import { WindowOp } from './operators/window.js'
 import type { PhysicalPlan } from './plan.js'
 
 /** Counts what passes through `operator` and the time spent pulling from it. */
@@ -83,6 +84,9 @@ function build(
       break
     case 'distinct':
       operator = new DistinctOp(input(plan.input), context)
+      break
+    case 'window':
+      operator = new WindowOp(plan, input(plan.input), context)
       break
     case 'join':
       operator = new JoinOp(plan, input(plan.left), input(plan.right), context)

@@ -9,7 +9,16 @@
 import { assertNever, type Batch, type Field } from '../common/index.js'
 import { makeTextVector } from './expr/vector-builders.js'
 import type { ScanMetrics } from './pool/fragment-runner.js'
-import type { AggregateCall, Expr, PhysicalPlan, ScalarValue, ScanPlan, SortKey } from './plan.js'
+import type {
+  AggregateCall,
+  Expr,
+  PhysicalPlan,
+  ScalarValue,
+  ScanPlan,
+  SortKey,
+  WindowCall,
+  WindowFrameBound,
+} from './plan.js'
 
 /** The column PostgreSQL names EXPLAIN's output. */
 export const QueryPlanColumn = 'QUERY PLAN'
@@ -127,6 +136,19 @@ function scanFacts(plan: ScanPlan): string[] {
   return facts
 }
 
+function renderWindowCall(call: WindowCall): string {
+  const over: string[] = []
+  if (call.partitionBy.length > 0)
+    over.push(`partition-by=[${call.partitionBy.map((e) => renderExpr(e)).join(', ')}]`)
+  if (call.orderBy.length > 0) over.push(`order-by=[${call.orderBy.map(renderSortKey).join(', ')}]`)
+  const bound = (b: WindowFrameBound): string =>
+    b.kind === 'preceding' || b.kind === 'following' ? `${b.offset} ${b.kind}` : b.kind
+  over.push(`${call.frame.mode} ${bound(call.frame.start)}..${bound(call.frame.end)}`)
+  const args = call.args.map((e) => renderExpr(e)).join(', ')
+  const filter = call.filter === null ? '' : ` filter ${renderExpr(call.filter)}`
+  return `${call.fn}(${args})${filter} over (${over.join(' ')})`
+}
+
 /** The operator's name and facts, without measurements. */
 function describe(plan: PhysicalPlan): string {
   switch (plan.kind) {
@@ -155,6 +177,8 @@ function describe(plan: PhysicalPlan): string {
       return `Limit (limit=${plan.limit ?? 'ALL'} offset=${plan.offset})`
     case 'distinct':
       return 'Distinct'
+    case 'window':
+      return `Window (${plan.calls.map(renderWindowCall).join(', ')})`
     case 'join': {
       const method = plan.leftKeys.length === 0 ? 'Nested Loop' : 'Hash Join'
       const keys = plan.leftKeys.map((k, i) => {

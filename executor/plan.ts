@@ -203,6 +203,47 @@ export interface DistinctPlan {
   readonly input: PhysicalPlan
 }
 
+/** One end of a window frame; `offset` counts rows (ROWS) or peer groups (GROUPS). */
+export interface WindowFrameBound {
+  readonly kind:
+    'unbounded-preceding' | 'preceding' | 'current-row' | 'following' | 'unbounded-following'
+  readonly offset: number
+}
+
+/** RANGE frames bound by peer groups (CURRENT ROW includes the row's peers). */
+export interface WindowFrame {
+  readonly mode: 'rows' | 'range' | 'groups'
+  readonly start: WindowFrameBound
+  readonly end: WindowFrameBound
+}
+
+/**
+ * One window function call: a ranking or value function (row_number, rank, lag, ...,
+ * executor/signatures.ts WindowSignatures) or an aggregate of AggregateSignatures over the
+ * frame. Every expression is over the Window node's input columns.
+ */
+export interface WindowCall {
+  readonly fn: string
+  readonly args: readonly Expr[]
+  /** FILTER (WHERE ...) of a window aggregate. */
+  readonly filter: Expr | null
+  readonly partitionBy: readonly Expr[]
+  readonly orderBy: readonly SortKey[]
+  readonly frame: WindowFrame
+  readonly type: SqlType
+}
+
+/**
+ * Window functions over all input rows, as PostgreSQL runs them after HAVING and before
+ * DISTINCT / ORDER BY / LIMIT. Output: the input columns in input order, then one column per
+ * call.
+ */
+export interface WindowPlan {
+  readonly kind: 'window'
+  readonly input: PhysicalPlan
+  readonly calls: readonly WindowCall[]
+}
+
 /**
  * Joins two inputs; output rows are the left columns, then the right ones. With keys it is a
  * hash join: the right input is the build side, `leftKeys[i] = rightKeys[i]` for every i
@@ -236,6 +277,7 @@ export type PhysicalPlan =
   | SortPlan
   | LimitPlan
   | DistinctPlan
+  | WindowPlan
 
 // ---------------------------------------------------------------------------------------
 // Statements: what one SQL statement does once planned. `query` streams rows; the others

@@ -213,6 +213,57 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   pg_is_in_recovery: [{ args: [], returns: 'bool' }],
   pg_postmaster_start_time: [{ args: [], returns: 'timestamptz' }],
   pg_encoding_to_char: [{ args: ['int4'], returns: 'name' }],
+  // catalog information (executor/functions/catalog.ts); *_out are the reg* casts' output
+  ...catalogSignatures(),
+}
+
+function catalogSignatures(): Record<string, readonly Signature[]> {
+  const privilege: Signature[] = [
+    { args: ['text', 'text'], returns: 'bool' },
+    { args: ['oid', 'text'], returns: 'bool' },
+    { args: ['name', 'text', 'text'], returns: 'bool' },
+    { args: ['name', 'oid', 'text'], returns: 'bool' },
+  ]
+  const oidToText: Signature[] = [{ args: ['oid'], returns: 'text' }]
+  return {
+    pg_table_is_visible: [{ args: ['oid'], returns: 'bool' }],
+    has_table_privilege: privilege,
+    has_schema_privilege: privilege,
+    has_database_privilege: privilege,
+    pg_relation_is_publishable: [{ args: ['oid'], returns: 'bool' }],
+    pg_get_expr: [
+      { args: ['text', 'oid'], returns: 'text' },
+      { args: ['text', 'oid', 'bool'], returns: 'text' },
+    ],
+    obj_description: [
+      { args: ['oid'], returns: 'text' },
+      { args: ['oid', 'name'], returns: 'text' },
+    ],
+    col_description: [{ args: ['oid', 'int4'], returns: 'text' }],
+    shobj_description: [{ args: ['oid', 'name'], returns: 'text' }],
+    pg_get_constraintdef: [
+      { args: ['oid'], returns: 'text' },
+      { args: ['oid', 'bool'], returns: 'text' },
+    ],
+    pg_get_indexdef: [
+      { args: ['oid'], returns: 'text' },
+      { args: ['oid', 'int4', 'bool'], returns: 'text' },
+    ],
+    pg_get_serial_sequence: [{ args: ['text', 'text'], returns: 'text' }],
+    pg_get_statisticsobjdef_columns: oidToText,
+    pg_backend_pid: [{ args: [], returns: 'int4' }],
+    txid_current: [{ args: [], returns: 'int8' }],
+    format_type: [{ args: ['oid', 'int4'], returns: 'text' }],
+    pg_get_userbyid: [{ args: ['oid', 'name'], returns: 'name' }],
+    regclass_out: [{ args: ['oid', 'text'], returns: 'text' }],
+    regtype_out: oidToText,
+    regnamespace_out: oidToText,
+    regproc_out: oidToText,
+    array_to_string: [{ args: ['text', 'text'], returns: 'text' }],
+    text_array_contains: [{ args: ['text', 'text'], returns: 'bool' }],
+    text_array_element: [{ args: ['text', 'int4'], returns: 'text' }],
+    current_schemas: [{ args: ['bool'], returns: 'text' }],
+  }
 }
 
 /** Aggregate signatures, with PostgreSQL's result types (sum(int8) is numeric, avg(int) numeric). */
@@ -237,4 +288,30 @@ export const AggregateSignatures: Readonly<Record<string, readonly Signature[]>>
   ],
   min: comparable.map((t) => ({ args: [t], returns: t })),
   max: comparable.map((t) => ({ args: [t], returns: t })),
+}
+
+/**
+ * Window-only functions (executor/operators/window-functions.ts), with PostgreSQL's result
+ * types. lag/lead's default is cast to the value's type by the planner.
+ */
+export const WindowSignatures: Readonly<Record<string, readonly Signature[]>> = {
+  row_number: [{ args: [], returns: 'int8' }],
+  rank: [{ args: [], returns: 'int8' }],
+  dense_rank: [{ args: [], returns: 'int8' }],
+  percent_rank: [{ args: [], returns: 'float8' }],
+  cume_dist: [{ args: [], returns: 'float8' }],
+  ntile: [{ args: ['int4'], returns: 'int4' }],
+  lag: [
+    { args: ['any'], returns: 'same' },
+    { args: ['any', 'int4'], returns: 'same' },
+    { args: ['any', 'int4', 'any'], returns: 'same' },
+  ],
+  lead: [
+    { args: ['any'], returns: 'same' },
+    { args: ['any', 'int4'], returns: 'same' },
+    { args: ['any', 'int4', 'any'], returns: 'same' },
+  ],
+  first_value: [{ args: ['any'], returns: 'same' }],
+  last_value: [{ args: ['any'], returns: 'same' }],
+  nth_value: [{ args: ['any', 'int4'], returns: 'same' }],
 }

@@ -1,9 +1,9 @@
 // The Engine the wire protocol talks to: planner and executor glued behind gateway/engine.ts.
 // It keeps no state of its own between statements; session state lives in SessionState.
-import type { SqlType, Vector } from '../common/index.js'
+import type { Batch, Field, SqlType, Vector } from '../common/index.js'
 import type { Executor } from '../executor/index.js'
 import { formatValueText } from '../executor/format/text-output.js'
-import type { ScalarValue } from '../executor/plan.js'
+import type { PhysicalPlan, ScalarValue } from '../executor/plan.js'
 import {
   describeStatement,
   planStatement,
@@ -47,12 +47,10 @@ export class SqlEngine implements Engine {
     session: SessionState,
     signal: AbortSignal,
   ): Promise<ResultStream> {
-    const planned = await planStatement(
-      statement.text,
-      params,
-      paramTypes,
-      this.#plannerContext(session),
-    )
+    const planned = await planStatement(statement.text, params, paramTypes, {
+      ...this.#plannerContext(session),
+      runPlan: (plan, fields) => this.#runToEnd(plan, fields, session, signal),
+    })
     return this.#executor.run(
       planned,
       { timeZone: timeZoneOf(session), settings: session.settings },
@@ -62,6 +60,24 @@ export class SqlEngine implements Engine {
 
   formatText(vector: Vector, row: number, session: SessionState): string | null {
     return formatValueText(vector, row, { timeZone: timeZoneOf(session) })
+  }
+
+  /** Runs a subquery's plan for the planner and collects its batches. */
+  async #runToEnd(
+    plan: PhysicalPlan,
+    fields: readonly Field[],
+    session: SessionState,
+    signal: AbortSignal,
+  ): Promise<Batch[]> {
+    const outputFields = fields.map((f) => ({ ...f, tableOid: 0, columnNumber: 0 }))
+    const result = await this.#executor.run(
+      { kind: 'query', plan, fields: outputFields },
+      { timeZone: timeZoneOf(session), settings: session.settings },
+      signal,
+    )
+    const batches: Batch[] = []
+    for await (const batch of result.batches) batches.push(batch)
+    return batches
   }
 
   #plannerContext(session: SessionState): PlannerContext {

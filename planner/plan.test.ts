@@ -29,6 +29,7 @@ function shape(node: PhysicalPlan): string[] {
     case 'sort':
     case 'limit':
     case 'distinct':
+    case 'window':
       return [
         node.kind === 'aggregate' ? `aggregate(${node.mode})` : node.kind,
         ...shape(node.input),

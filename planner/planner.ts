@@ -1,7 +1,7 @@
 // The planner's two entry points: describe (Parse/Describe: parameter and row types, no
 // segments touched) and plan (bind with the parameter values, pin the table's segments once,
 // cut the physical plan).
-import type { SqlType } from '../common/index.js'
+import { assert, type Batch, type Field, type SqlType } from '../common/index.js'
 import type {
   ExecutableStatement,
   OutputField,
@@ -19,6 +19,13 @@ import { bindStatement, type BoundStatement } from './bind/statement-binder.js'
 import { tablesOf } from './physical/join-plan.js'
 import { planSelect } from './physical/select-plan.js'
 import { parseStatement } from './sql/parser.js'
+import type { StatementNode } from './sql/ast.js'
+import {
+  QueryMaterializer,
+  hasQueryParts,
+  type PlanSelect,
+  type RunPlan,
+} from './materialize/query-materializer.js'
 
 export interface PlannerContext {
   readonly tenant: string
@@ -27,6 +34,8 @@ export interface PlannerContext {
   readonly settings: Map<string, string>
   /** The session's TimeZone: reads timestamptz constants written without an offset. */
   readonly timeZone: string
+  /** Runs a plan to its end: subqueries, set operations and WITH run once before the query. */
+  readonly runPlan?: (plan: PhysicalPlan, fields: readonly Field[]) => Promise<Batch[]>
 }
 
 export interface StatementDescription {
@@ -46,7 +55,7 @@ export async function describeStatement(
     return { paramTypes: inner.paramTypes, fields: [...explainOutputFields] }
   }
   const context = new BindContext(paramTypes, null, ctx.timeZone, bindSession(ctx))
-  const bound = await bindStatement(parseStatement(text), context, ctx)
+  const bound = await bindWithMaterialized(parseStatement(text), context, ctx, null)
   return { paramTypes: context.finalParamTypes(), fields: fieldsOf(bound) }
 }
 
@@ -77,7 +86,8 @@ export async function planStatementGeneral(
   ctx: PlannerContext,
 ): Promise<ExecutableStatement> {
   const context = new BindContext(paramTypes, params, ctx.timeZone, bindSession(ctx))
-  const bound = await bindStatement(parseStatement(text), context, ctx)
+  const run = ctx.runPlan ?? noRunner
+  const bound = await bindWithMaterialized(parseStatement(text), context, ctx, run)
   switch (bound.kind) {
     case 'query':
       return {
@@ -112,6 +122,28 @@ export async function planStatementGeneral(
     default:
       return bound
   }
+}
+
+/** Binds `node` after running its subqueries, set operations and WITH (planner/materialize). */
+async function bindWithMaterialized(
+  node: StatementNode,
+  context: BindContext,
+  ctx: PlannerContext,
+  run: RunPlan,
+): Promise<BoundStatement> {
+  if (!hasQueryParts(node)) return bindStatement(node, context, ctx)
+  const planSelect: PlanSelect = async (select, relations) => {
+    const bound = await bindStatement(select, context, { ...ctx, materialized: relations })
+    assert(bound.kind === 'query', 'a SELECT binds as a query')
+    return { select: bound.select, plan: () => planQuery(bound.select, ctx) }
+  }
+  const materializer = new QueryMaterializer(context, ctx.tenant, planSelect, run)
+  const rewritten = await materializer.rewriteStatement(node)
+  return bindStatement(rewritten, context, { ...ctx, materialized: materializer.relations })
+}
+
+async function noRunner(): Promise<Batch[]> {
+  assert(false, 'PlannerContext.runPlan is needed to run subqueries')
 }
 
 async function planQuery(select: BoundSelect, ctx: PlannerContext): Promise<PhysicalPlan> {

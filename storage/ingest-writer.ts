@@ -28,7 +28,12 @@ import type { Catalog } from './api.js'
 import type { MetadataStore } from './metadata-store.js'
 import { checkValuesFit } from './segment/column-codec.js'
 import { encodeSegment, segmentColumnStats } from './segment/segment-writer.js'
-import { concatVectors, nullVector, takeRows, timeSortPermutation } from './segment/vector-ops.js'
+import {
+  concatVectors,
+  nullVector,
+  takeRowsFromParts,
+  timeSortPermutation,
+} from './segment/vector-ops.js'
 import { uploadsInFlight } from './garbage-collector.js'
 import { reconcileTypes } from './type-drift.js'
 
@@ -141,8 +146,8 @@ export class GroupCommitIngestWriter implements IngestWriter {
     info: TableInfo,
     group: readonly RowGroup[],
   ): Promise<{ fields: Field[]; segment: SegmentMeta }> {
-    const { fields, columns } = unionColumns(group)
-    const sorted = sortByTime(info, fields, columns)
+    const { fields, parts } = unionParts(group)
+    const sorted = sortByTime(info, fields, parts)
     const { bytes, footer } = encodeSegment(fields, sorted.columns)
     const segmentId = newSegmentId()
     const blobKey = `t${info.oid}/${segmentId}.seg`
@@ -381,37 +386,51 @@ class BulkAppendSession implements BulkAppend {
   }
 }
 
-/** Concatenates a group's batches under the union of their fields; a missing field is NULL. */
-function unionColumns(group: readonly RowGroup[]): { fields: Field[]; columns: Vector[] } {
+/**
+ * A group's batches under the union of their fields (a missing field is NULL), as per-field
+ * parts: the caller concatenates or gathers them.
+ */
+function unionParts(group: readonly RowGroup[]): { fields: Field[]; parts: Vector[][] } {
   const types = new Map<string, SqlType>()
   for (const append of group) {
     for (const field of append.fields) if (!types.has(field.name)) types.set(field.name, field.type)
   }
   const fields = [...types].map(([name, type]) => ({ name, type }))
-  const columns = fields.map((field) => {
-    const parts = group.map((append) => {
+  const parts = fields.map((field) =>
+    group.map((append) => {
       const index = append.fields.findIndex((candidate) => candidate.name === field.name)
       return index < 0 ? nullVector(field.type, append.batch.length) : append.batch.columns[index]!
-    })
-    return parts.length === 1 ? parts[0]! : concatVectors(field.type, parts)
-  })
-  return { fields, columns }
+    }),
+  )
+  return { fields, parts }
 }
 
-/** Sorts rows by the table's time column (as it will be after this commit), if it has one. */
+/**
+ * Concatenates each field's parts in the order of the table's time column (as it will be after
+ * this commit), if it has one: only the time column is concatenated to find the order; every
+ * column is then gathered from its parts in one copy.
+ */
 function sortByTime(
   info: TableInfo,
   fields: readonly Field[],
-  columns: readonly Vector[],
+  parts: readonly (readonly Vector[])[],
 ): { columns: Vector[]; timeColumn: string | null } {
+  const whole = (index: number): Vector => {
+    const field = fields[index]!
+    const columnParts = parts[index]!
+    return columnParts.length === 1 ? columnParts[0]! : concatVectors(field.type, columnParts)
+  }
   const known = new Set(info.columns.map((column) => column.name))
   const added: ColumnInfo[] = fields
     .filter((field) => !known.has(field.name))
     .map((field, index) => ({ ...field, attnum: info.columns.length + index + 1, declared: false }))
   const timeColumn = timeColumnOf([...info.columns, ...added])
   const timeIndex = fields.findIndex((field) => field.name === timeColumn)
-  const times = columns[timeIndex]
-  if (times === undefined) return { columns: [...columns], timeColumn: null }
-  const order = timeSortPermutation(times)
-  return { columns: columns.map((column) => takeRows(column, order)), timeColumn }
+  if (timeIndex < 0) return { columns: fields.map((_, index) => whole(index)), timeColumn: null }
+  const order = timeSortPermutation(whole(timeIndex))
+  let sorted = true
+  for (let row = 0; row < order.length && sorted; row++) sorted = order[row] === row
+  if (sorted) return { columns: fields.map((_, index) => whole(index)), timeColumn }
+  const columns = fields.map((field, index) => takeRowsFromParts(field.type, parts[index]!, order))
+  return { columns, timeColumn }
 }

@@ -3,6 +3,7 @@
 // virtual tables agree with what RowDescription says about a table's columns.
 
 import assert from 'node:assert/strict'
+import { runPsql } from './psql-client.js'
 import { after, before, test } from 'node:test'
 import type pg from 'pg'
 import {
@@ -30,19 +31,25 @@ after(async () => {
  * Captured statements (client: `#n` numbers) that succeed now, as PostgreSQL answered them.
  * Among them the catalog probes: odbc #2/#13 (pg_type 'lo'), #9/#10 (pg_class × pg_namespace),
  * #6/#15 (DEALLOCATE), sqlalchemy #2 (hstore in pg_type JOIN pg_namespace), #17, #20, #59, #62,
- * pgcli #4 (pg_namespace), #11 (pg_database).
+ * pgcli #4 (pg_namespace), #11 (pg_database); psql's \dt (#2), \l (#11), \dn (#12) and the
+ * first queries of \d (#3, #4: OPERATOR(pg_catalog.~), COLLATE, reg* casts), pgjdbc's
+ * getTables (#22: 'pg_class'::regclass), getSchemas (#24: current_schemas(true)[1]), pgcli's `relkind = ANY($1)` (#5, #8).
  */
 const workingNow: Readonly<Record<string, readonly number[]>> = {
-  jdbc: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 25, 27, 28, 29],
+  jdbc: [
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 24, 25, 27, 28,
+    29,
+  ],
   node: [1, 2, 3, 4, 5, 6, 7, 8, 10, 113, 115, 116, 117, 118],
-  odbc: [1, 2, 3, 5, 6, 7, 9, 10, 12, 13, 14, 15],
-  pgcli: [1, 2, 4, 11],
-  psql: [1, 13, 14, 15, 16],
+  odbc: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+  pgcli: [1, 2, 4, 5, 6, 8, 9, 11, 13, 14, 15, 17, 18],
+  psql: [1, 2, 3, 4, 7, 9, 10, 11, 12, 13, 14, 15, 16],
   psycopg2: [1, 2, 3, 4, 6, 7, 8, 9, 10, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 30],
   psycopg3: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21, 22],
   sqlalchemy: [
-    1, 2, 3, 4, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 40, 41, 45, 46, 48,
-    49, 51, 52, 54, 55, 57, 58, 59, 60, 61, 62, 63, 64, 67,
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 27, 28, 29,
+    40, 41, 42, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65,
+    66, 67,
   ],
 }
 
@@ -156,4 +163,40 @@ test('catalog relations are read-only', async () => {
   await assert.rejects(client.query("INSERT INTO pg_namespace (nspname) VALUES ('x')"), {
     code: '42501',
   })
+})
+
+/** Runs psql's backslash commands (aligned output, as a user sees it) and returns stdout. */
+async function psqlCommands(commands: readonly string[]): Promise<string> {
+  const args = ['-X', '-v', 'ON_ERROR_STOP=1', ...commands.flatMap((command) => ['-c', command])]
+  const { code, stdout, stderr } = await runPsql(server, args)
+  assert.equal(code, 0, `psql exited with ${code}: ${stderr}`)
+  return stdout
+}
+
+/** The data rows of psql's aligned table output, cells trimmed. */
+function tableRows(output: string): string[][] {
+  return output
+    .split('\n')
+    .filter((line) => line.includes('|') && !/^\s*(Schema|Name)\s*\|/.test(line))
+    .map((line) => line.split('|').map((cell) => cell.trim()))
+}
+
+test("psql's \\dt, \\l and \\dn list the tables, the database and the schema", async () => {
+  await client.query('CREATE TABLE psql_listed (ts timestamptz, service text)')
+  const tables = tableRows(await psqlCommands(['\\dt']))
+  assert.ok(
+    tables.some((r) => r[0] === 'public' && r[1] === 'psql_listed' && r[2] === 'table'),
+    JSON.stringify(tables),
+  )
+  assert.ok(tables.every((r) => r[0] === 'public'))
+  const databases = tableRows(await psqlCommands(['\\l']))
+  assert.deepEqual(
+    databases.map((r) => [r[0], r[2]]),
+    [[server.database, 'UTF8']],
+  )
+  const schemas = tableRows(await psqlCommands(['\\dn']))
+  assert.deepEqual(
+    schemas.map((r) => r[0]),
+    ['public'],
+  )
 })

@@ -2,7 +2,7 @@
 // checked; a bad value in the middle commits nothing and names its line and column; COPY TO
 // in csv and text round-trips through COPY FROM.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { psqlScriptArgs, runPsql, type PsqlResult } from './psql-client.js'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -13,37 +13,8 @@ const rowCount = 4000
 let server: MalamuteServer
 let dir: string
 
-interface PsqlResult {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
 async function psql(sql: string): Promise<PsqlResult> {
-  const args = [
-    '-h',
-    server.host,
-    '-p',
-    String(server.port),
-    '-U',
-    server.user,
-    '-d',
-    server.database,
-  ]
-  args.push('-X', '-v', 'ON_ERROR_STOP=1', '-q', '-A', '-t', '-F', '|', '-f', '-')
-  const env: NodeJS.ProcessEnv = { ...process.env, PGCONNECT_TIMEOUT: '10' }
-  if (server.password !== undefined) env['PGPASSWORD'] = server.password
-  const child = spawn('psql', args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-  child.stdin.end(sql)
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('close', resolve)
-  })
-  return { code, stdout, stderr }
+  return runPsql(server, psqlScriptArgs, sql)
 }
 
 async function psqlOk(sql: string): Promise<string> {

@@ -2,7 +2,7 @@
 // 1,000, then aggregates whose answers the test computes itself.
 
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { psqlScriptArgs, runPsql } from './psql-client.js'
 import { after, before, test } from 'node:test'
 import { startMalamute } from './server-harness.js'
 import type { MalamuteServer } from './server-harness.js'
@@ -27,22 +27,7 @@ function makeRows(): Row[] {
 
 /** Runs SQL through psql (unaligned, tuples only, `|`-separated) and returns its stdout. */
 async function psql(server: MalamuteServer, sql: string): Promise<string> {
-  const args = ['-h', server.host, '-p', String(server.port), '-U', server.user]
-  args.push('-d', server.database)
-  args.push('-X', '-v', 'ON_ERROR_STOP=1', '-q', '-A', '-t', '-F', '|', '-f', '-')
-  const password = server.password
-  const env: NodeJS.ProcessEnv = { ...process.env, PGCONNECT_TIMEOUT: '10' }
-  if (password !== undefined) env['PGPASSWORD'] = password
-  const child = spawn('psql', args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-  child.stdin.end(sql)
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('close', resolve)
-  })
+  const { code, stdout, stderr } = await runPsql(server, psqlScriptArgs, sql)
   assert.equal(code, 0, `psql exited with ${code}: ${stderr}\nserver log:\n${server.log}`)
   return stdout
 }

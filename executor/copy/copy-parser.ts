@@ -65,6 +65,10 @@ export class CopyParser {
   private state = State.Unquoted
   private field = new Uint8Array(256)
   private fieldLength = 0
+  /** Field bytes not yet copied to `field`: [pendingStart, pendingEnd) of pendingChunk. */
+  private pendingChunk: Uint8Array | null = null
+  private pendingStart = 0
+  private pendingEnd = 0
   private rawLength = 0
   private rawNull = true
   private rawEnd = true
@@ -94,7 +98,10 @@ export class CopyParser {
   }
 
   /** Parses one chunk; complete batches are then available from takeReady(). */
-  push(chunk: Uint8Array): void {
+  push(input: Uint8Array): void {
+    // A plain view: Buffer's subarray builds a FastBuffer, several times dearer per field.
+    const chunk =
+      input instanceof Buffer ? new Uint8Array(input.buffer, input.byteOffset, input.length) : input
     let i = 0
     const n = chunk.length
     while (i < n && !this.ended) {
@@ -137,6 +144,7 @@ export class CopyParser {
           continue
       }
     }
+    this.materialize()
   }
 
   /** Ends the stream: a last row without a newline still counts. */
@@ -194,10 +202,15 @@ export class CopyParser {
     const { quote, escape } = this
     let i = start
     const n = chunk.length
-    while (i < n) {
-      const byte = chunk[i]!
-      if (byte === quote || byte === escape) break
-      i++
+    if (quote === escape) {
+      i = chunk.indexOf(quote, start)
+      if (i < 0) i = n
+    } else {
+      while (i < n) {
+        const byte = chunk[i]!
+        if (byte === quote || byte === escape) break
+        i++
+      }
     }
     if (i > start) this.contentRange(chunk, start, i)
     if (i === n) return i
@@ -268,13 +281,33 @@ export class CopyParser {
     } else {
       this.rawLength += end - start
     }
+    // A field that is one run of one chunk is appended from the chunk itself (endField).
+    if (this.fieldLength === 0 && this.pendingChunk === null) {
+      this.pendingChunk = chunk
+      this.pendingStart = start
+      this.pendingEnd = end
+      return
+    }
+    this.materialize()
     const needed = this.fieldLength + (end - start)
     if (needed > this.field.length) this.growField(needed)
     this.field.set(chunk.subarray(start, end), this.fieldLength)
     this.fieldLength = needed
   }
 
+  /** Copies a pending run into the field buffer. */
+  private materialize(): void {
+    const chunk = this.pendingChunk
+    if (chunk === null) return
+    this.pendingChunk = null
+    const length = this.pendingEnd - this.pendingStart
+    if (this.fieldLength + length > this.field.length) this.growField(this.fieldLength + length)
+    this.field.set(chunk.subarray(this.pendingStart, this.pendingEnd), this.fieldLength)
+    this.fieldLength += length
+  }
+
   private appendFieldByte(byte: number): void {
+    this.materialize()
     if (this.fieldLength === this.field.length) this.growField(this.fieldLength + 1)
     this.field[this.fieldLength++] = byte
   }
@@ -291,8 +324,11 @@ export class CopyParser {
       if (column === undefined) throw this.formatError('extra data after last expected column')
       const isNull = !this.quoted && this.rawNull && this.rawLength === this.nullBytes.length
       if (isNull) column.appendNull()
+      else if (this.pendingChunk !== null)
+        column.appendBytes(this.pendingChunk, this.pendingStart, this.pendingEnd)
       else column.appendBytes(this.field, 0, this.fieldLength)
     }
+    this.pendingChunk = null
     this.fieldIndex++
     this.fieldLength = 0
     this.rawLength = 0

@@ -25,7 +25,11 @@ export class RawColumnBuilder {
       grown.set(this.data.subarray(0, this.byteLength))
       this.data = grown
     }
-    this.data.set(source.subarray(start, end), this.byteLength)
+    if (end - start <= 32) {
+      const data = this.data
+      let at = this.byteLength
+      for (let i = start; i < end; i++) data[at++] = source[i]!
+    } else this.data.set(source.subarray(start, end), this.byteLength)
     this.byteLength = needed
     this.finishRow()
   }
@@ -44,10 +48,12 @@ export class RawColumnBuilder {
       kind: 'text',
       type: 'text',
       length: rows,
-      validity: this.validity === null ? null : this.validity.slice(0, rows),
-      offsets: this.offsets.slice(0, rows + 1),
-      data: this.data.slice(0, this.byteLength),
+      validity: this.validity === null ? null : this.validity.subarray(0, rows),
+      offsets: this.offsets.subarray(0, rows + 1),
+      data: this.data.subarray(0, this.byteLength),
     }
+    // The vector keeps the buffers; the next rows start in fresh ones (no copy of these).
+    this.data = new Uint8Array(Math.max(1024, this.byteLength + (this.byteLength >> 3)))
     this.byteLength = 0
     this.row = 0
     this.validity = null

@@ -1,6 +1,7 @@
 // The scalar function registry: one kernel per entry of executor/signatures.ts's
 // ScalarSignatures. registry.test.ts checks that the two name sets are equal.
 import { arithmeticKernels } from './arithmetic.js'
+import { catalogKernels } from './catalog.js'
 import { comparisonKernels } from './comparison.js'
 import { conditionalKernels } from './conditional.js'
 import { datetimeKernels } from './datetime.js'
@@ -29,4 +30,5 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...mathKernels,
   ...datetimeKernels,
   ...sessionKernels,
+  ...catalogKernels,
 }

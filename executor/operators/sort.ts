@@ -42,6 +42,15 @@ export function rowComparator(
   keys: readonly SortKey[],
   keyVectors: readonly Vector[],
 ): RowComparator {
+  const compareKeys = keyComparator(keys, keyVectors)
+  return (a, b) => compareKeys(a, b) || a - b
+}
+
+/** Compares rows by the sort keys' vectors only: 0 for rows equal on every key (peers). */
+export function keyComparator(
+  keys: readonly SortKey[],
+  keyVectors: readonly Vector[],
+): RowComparator {
   const comparators = keyVectors.map((vector, index) => {
     const key = keys[index]!
     const compareValues = valueComparator(vector)
@@ -62,7 +71,7 @@ export function rowComparator(
       const order = compare(a, b)
       if (order !== 0) return order
     }
-    return a - b
+    return 0
   }
 }
 

@@ -4,17 +4,30 @@
 // the bound tree holds an AggregateRef column (negative index), which the select binder
 // later turns into the aggregate's output column.
 import { PgError, SqlState, sqlTypeByName, type SqlType } from '../../common/index.js'
-import type { AggregateCall, Expr } from '../../executor/plan.js'
+import type { AggregateCall, Expr, WindowCall } from '../../executor/plan.js'
 import type {
+  BinaryNode,
   BinaryOp,
   CaseNode,
   FuncNode,
   InListNode,
   SyntaxExpr,
   TypeNameNode,
+  WindowSpecNode,
 } from '../sql/ast.js'
+import {
+  arraysNotSupported,
+  bindArrayMembership,
+  bindSubscript,
+  bindRegCast,
+  constantArrayElements,
+  expandQuantified,
+  isRegType,
+  quantifierOf,
+} from './catalog-syntax.js'
 import type { BindContext } from './context.js'
 import { resolveColumn, type Scope } from './scope.js'
+import { bindWindowCall, windowRefIndex } from './window-call-binder.js'
 import {
   aggregateFunctionNames,
   aggregateSignatures,
@@ -76,6 +89,12 @@ export class ExpressionBinder {
   readonly aggregates: AggregateCall[] = []
   /** Inside an aggregate's arguments: aggregates may not nest. */
   private insideAggregate = false
+  /** Window calls, referenced as windowRefIndex(j) columns until the select binder places them. */
+  readonly windows: WindowCall[] = []
+  /** The query's WINDOW clause, by name. */
+  readonly namedWindows = new Map<string, WindowSpecNode>()
+  /** Inside a window call: its arguments, then its window definition. */
+  windowPart: 'arguments' | 'definition' | null = null
 
   constructor(context: BindContext, scope: Scope) {
     this.context = context
@@ -110,6 +129,7 @@ export class ExpressionBinder {
       case 'unary':
         return this.bindUnary(node.op, node.arg, policy, node.position)
       case 'binary':
+        if (quantifierOf(node.right) !== undefined) return this.bindQuantified(node, policy)
         return this.bindBinary(
           node.op,
           this.bind(node.left, policy),
@@ -126,7 +146,33 @@ export class ExpressionBinder {
         return this.bindCase(node, policy)
       case 'func':
         return this.bindFunction(node, policy)
+      case 'constant':
+        return { kind: 'literal', value: node.value, type: node.type }
+      case 'subquery':
+      case 'exists':
+      case 'in-subquery':
+        // planner/materialize runs or rewrites every subquery before binding.
+        throw new PgError({
+          code: SqlState.featureNotSupported,
+          message: 'subqueries are not supported here',
+          position: node.position + 1,
+        })
     }
+  }
+
+  /** `x op ANY (array)` / `x op ALL (array)`; see catalog-syntax.ts. */
+  private bindQuantified(node: BinaryNode, policy: AggregatePolicy): Expr {
+    const quantified = node.right as FuncNode
+    const quantifier = quantifierOf(quantified) ?? 'any'
+    const source = quantified.args[0]!
+    let array: Expr | undefined
+    const elements = constantArrayElements(source, () => (array = this.bind(source, policy)))
+    if (elements !== undefined)
+      return this.bind(expandQuantified(node, quantifier, elements), policy)
+    const left = this.bind(node.left, policy)
+    array ??= this.bind(source, policy)
+    if (array.kind === 'literal' && array.value === null) return nullOf('bool')
+    return bindArrayMembership(node, quantifier, left, array, this.context)
   }
 
   /** Resolves a column name as PostgreSQL does (see scope.ts): exact match on the folded name. */
@@ -156,6 +202,7 @@ export class ExpressionBinder {
   }
 
   bindCast(arg: Expr, typeName: TypeNameNode): Expr {
+    if (isRegType(typeName)) return bindRegCast(arg, typeName, this.context)
     const type = resolveTypeName(typeName)
     if (!canCastExplicitly(arg.type, type)) {
       throw new PgError({
@@ -323,6 +370,7 @@ export class ExpressionBinder {
   }
 
   private bindFunction(node: FuncNode, policy: AggregatePolicy): Expr {
+    if (node.over !== undefined) return this.bindWindow(node, node.over, policy)
     if (aggregateFunctionNames.has(node.name)) return this.bindAggregate(node, policy)
     if (node.star || node.distinct || node.filter !== null) {
       const what = node.star
@@ -335,6 +383,14 @@ export class ExpressionBinder {
         message: `${what}, but ${node.name} is not an aggregate function`,
         position: node.position + 1,
       })
+    }
+    if (node.name === 'array') throw arraysNotSupported(node)
+    if (node.name === '[]') return bindSubscript(node, (a) => this.bind(a, policy), this.context)
+    if (node.name === 'pg_get_userbyid' && node.args.length === 1) {
+      // The one role (oid 10) is the session's user: its name rides along as a constant.
+      const user: Expr = { kind: 'literal', value: this.context.session.user, type: 'name' }
+      const oid = this.context.coerce(this.bind(node.args[0]!, policy), 'oid')
+      return { kind: 'call', fn: 'pg_get_userbyid', args: [oid, user], type: 'name' }
     }
     const session = this.bindSessionFunction(node)
     if (session !== undefined) return session
@@ -382,6 +438,36 @@ export class ExpressionBinder {
       return { kind: 'column', index: aggregateRefIndex(this.addAggregate(call)), type: call.type }
     } finally {
       this.insideAggregate = false
+    }
+  }
+
+  private bindWindow(node: FuncNode, over: WindowSpecNode, policy: AggregatePolicy): Expr {
+    const position = node.position + 1
+    const misplaced = !policy.allowed
+      ? `window functions are not allowed in ${policy.clause}`
+      : this.windowPart === 'arguments'
+        ? 'window function calls cannot be nested'
+        : this.windowPart === 'definition'
+          ? 'window functions are not allowed in window definitions'
+          : null
+    if (misplaced !== null)
+      throw new PgError({ code: SqlState.windowingError, message: misplaced, position })
+    if (this.insideAggregate) {
+      throw new PgError({
+        code: SqlState.groupingError,
+        message: 'aggregate function calls cannot contain window function calls',
+        position,
+      })
+    }
+    this.windowPart = 'arguments'
+    try {
+      const call = bindWindowCall(this, node, over, policy)
+      const key = JSON.stringify(call)
+      let index = this.windows.findIndex((w) => JSON.stringify(w) === key)
+      if (index === -1) index = this.windows.push(call) - 1
+      return { kind: 'column', index: windowRefIndex(index), type: call.type }
+    } finally {
+      this.windowPart = null
     }
   }
 

@@ -89,6 +89,14 @@ class FromBinder {
         return this.bindSubqueryItem(item, offset)
       case 'join':
         return this.bindJoin(item, offset)
+      case 'set-op':
+      case 'values':
+        // planner/materialize turns these into materialized relations before binding.
+        throw new PgError({
+          code: SqlState.featureNotSupported,
+          message: `${item.kind === 'values' ? 'VALUES' : 'set operations'} are not supported here`,
+          position: item.position + 1,
+        })
     }
   }
 
@@ -249,6 +257,11 @@ export function tableNamesOf(node: SelectNode): NameNode[] {
       case 'join':
         visit(item.left)
         visit(item.right)
+        return
+      case 'set-op':
+        names.push(...tableNamesOf(item.left), ...tableNamesOf(item.right))
+        return
+      case 'values':
         return
     }
   }

@@ -186,6 +186,30 @@ export const scalarFunctionNames: Readonly<Record<string, string>> = {
   pg_is_in_recovery: 'pg_is_in_recovery',
   pg_postmaster_start_time: 'pg_postmaster_start_time',
   pg_encoding_to_char: 'pg_encoding_to_char',
+  // catalog information (executor/functions/catalog.ts)
+  ...Object.fromEntries(
+    [
+      'pg_table_is_visible',
+      'has_table_privilege',
+      'has_schema_privilege',
+      'has_database_privilege',
+      'pg_relation_is_publishable',
+      'pg_get_expr',
+      'obj_description',
+      'col_description',
+      'shobj_description',
+      'pg_get_constraintdef',
+      'pg_get_indexdef',
+      'pg_get_serial_sequence',
+      'pg_get_statisticsobjdef_columns',
+      'pg_backend_pid',
+      'txid_current',
+      'format_type',
+      'pg_get_userbyid',
+      'array_to_string',
+      'current_schemas',
+    ].map((name) => [name, name]),
+  ),
 }
 
 /** Functions of the session, folded to constants when binding (PostgreSQL's SQLValueFunction). */

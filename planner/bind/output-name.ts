@@ -22,6 +22,12 @@ function figureName(node: SyntaxExpr): [string | undefined, number] {
       if (strength > 1) return [name, strength]
       return [sqlTypeByName(node.typeName.name) ?? node.typeName.name, 1]
     }
+    case 'constant':
+      return node.name === null ? [undefined, 0] : [node.name, 2]
+    case 'subquery':
+      return [undefined, 0]
+    case 'exists':
+      return ['exists', 2]
     case 'literal':
       // true and false are casts of 't' and 'f' to boolean in PostgreSQL's grammar
       return node.literal === 'bool' ? ['bool', 1] : [undefined, 0]
@@ -32,6 +38,7 @@ function figureName(node: SyntaxExpr): [string | undefined, number] {
     case 'is':
     case 'between':
     case 'in-list':
+    case 'in-subquery':
       return [undefined, 0]
   }
 }

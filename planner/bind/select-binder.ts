@@ -9,7 +9,7 @@
 // Lifting is PostgreSQL's check_ungrouped_columns: a subtree equal to a group key becomes
 // that key's column; a column left over is 42803.
 import { PgError, SqlState, assert } from '../../common/index.js'
-import type { AggregateCall, Expr, OutputField, SortKey } from '../../executor/plan.js'
+import type { AggregateCall, Expr, OutputField, SortKey, WindowCall } from '../../executor/plan.js'
 import type { TableInfo } from '../../storage/api.js'
 import type { SelectNode, SyntaxExpr } from '../sql/ast.js'
 import type { BindContext } from './context.js'
@@ -17,6 +17,7 @@ import { ExpressionBinder, aggregateRefIndex, type AggregatePolicy } from './exp
 import { bindFrom, type BoundFrom, type TableResolver } from './from-binder.js'
 import { outputName } from './output-name.js'
 import { emptyScope, findRelation, hasVisibleColumn, resolveColumn } from './scope.js'
+import { hasWindowRef, splitWindows } from './window-split.js'
 
 export interface BoundSelect {
   /** The table when FROM is exactly one base table: the scan-only plan. */
@@ -40,6 +41,12 @@ export interface BoundSelect {
   readonly orderBy: readonly SortKey[]
   readonly limit: number | null
   readonly offset: number
+  /**
+   * Window functions, when the query calls any: `outputs` above are then the pre-window
+   * columns, the Window node appends one column per call, and these `outputs` (select list,
+   * then hidden ORDER BY expressions) are computed over both; `orderBy` refers to them.
+   */
+  readonly window?: { readonly calls: readonly WindowCall[]; readonly outputs: readonly Expr[] }
 }
 
 const allowAggregates: AggregatePolicy = { allowed: true }
@@ -61,6 +68,7 @@ export function bindSelect(
   const table = bound?.scope.table ?? null
   const relation = bound === null || table !== null ? null : bound.from
   const binder = new ExpressionBinder(context, bound?.scope ?? emptyScope)
+  defineWindows(node, binder)
   const where =
     node.where === null
       ? null
@@ -69,6 +77,10 @@ export function bindSelect(
   const groupBy = node.groupBy.map((item) => bindGroupItem(item, targets, binder))
   const having =
     node.having === null ? null : binder.bindCondition(node.having, allowAggregates, 'HAVING')
+  if (having !== null && hasWindowRef(having)) {
+    const message = 'window functions are not allowed in HAVING'
+    throw new PgError({ code: SqlState.windowingError, message })
+  }
   const outputs = targets.map((t) => t.expr)
   const orderBy = node.orderBy.map((item) => {
     const index = bindOrderItem(item.expr, targets, outputs, node.distinct, binder)
@@ -83,13 +95,16 @@ export function bindSelect(
   })
   const aggregated = groupBy.length > 0 || binder.aggregates.length > 0 || having !== null
   const lift = (e: Expr): Expr => liftToAggregateSpace(e, groupBy, binder, context)
+  const split = binder.windows.length === 0 ? null : splitWindows(outputs, binder.windows)
+  const preWindow = split === null ? outputs : split.preWindow
   return {
+    ...(split === null ? {} : { window: { calls: split.calls, outputs: split.outputs } }),
     table,
     relation,
     where,
     aggregation: aggregated ? { groupBy, aggregates: binder.aggregates } : null,
     having: having === null || !aggregated ? having : lift(having),
-    outputs: aggregated ? outputs.map(lift) : outputs,
+    outputs: aggregated ? preWindow.map(lift) : preWindow,
     fields: targets.map((t) => t.field),
     distinct: node.distinct,
     orderBy,
@@ -279,6 +294,17 @@ function ungroupedColumn(
     message: `column "${input?.relation ?? ''}.${input?.name ?? '?'}" must appear in the GROUP BY clause or be used in an aggregate function`,
     ...(position === undefined ? {} : { position: position + 1 }),
   })
+}
+
+/** Makes the WINDOW clause's names known to `OVER name`. */
+function defineWindows(node: SelectNode, binder: ExpressionBinder): void {
+  for (const { name, spec } of node.windows ?? []) {
+    if (binder.namedWindows.has(name)) {
+      const message = `window "${name}" is already defined`
+      throw new PgError({ code: SqlState.windowingError, message, position: spec.position + 1 })
+    }
+    binder.namedWindows.set(name, spec)
+  }
 }
 
 /** LIMIT/OFFSET: a constant or parameter, read as int8 now; null for LIMIT ALL or NULL. */

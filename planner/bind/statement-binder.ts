@@ -12,7 +12,8 @@ import {
   type SyntaxExpr,
 } from '../sql/ast.js'
 import type { CopyOptions } from '../../executor/index.js'
-import { checkWritable, lookupVirtualTable } from '../catalog/virtual-catalog.js'
+import { checkWritable, lookupVirtualTable, takeSnapshot } from '../catalog/virtual-catalog.js'
+import { castsToRegclass } from './catalog-syntax.js'
 import { bindCopy } from './copy-binder.js'
 import type { BindContext } from './context.js'
 import { ExpressionBinder, resolveTypeName } from './expression-binder.js'
@@ -39,6 +40,8 @@ export interface CatalogScope {
   readonly catalog: Catalog
   /** Session settings, for pg_settings and the user the virtual catalog shows. */
   readonly settings?: ReadonlyMap<string, string>
+  /** Relations planner/materialize built for this statement (common tables, set operations). */
+  readonly materialized?: ReadonlyMap<string, TableInfo>
 }
 
 export async function bindStatement(
@@ -49,6 +52,7 @@ export async function bindStatement(
   switch (node.kind) {
     case 'select': {
       const tables = await resolveTables(node, (name) => lookupTable(name, scope))
+      if (castsToRegclass(node)) context.regclassRelations = (await takeSnapshot(scope)).relations
       return { kind: 'query', select: bindSelect(node, tables, context) }
     }
     case 'insert':
@@ -94,6 +98,8 @@ export async function bindStatement(
 }
 
 async function lookupTable(name: NameNode, scope: CatalogScope): Promise<TableInfo> {
+  const materialized = scope.materialized?.get(name.name)
+  if (materialized !== undefined) return materialized
   const virtual = await lookupVirtualTable(name.name, scope)
   if (virtual !== undefined) return virtual
   const table = await scope.catalog.getTable(scope.tenant, name.name)

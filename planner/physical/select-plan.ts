@@ -17,6 +17,7 @@ import { isVirtualTable, virtualTablePlan } from '../catalog/virtual-catalog.js'
 import { planRelationSelect, type SegmentsOf } from './join-plan.js'
 import { collectColumns, pruneByTime, remapAggregate, remapColumns } from './rules.js'
 import { answerFromMetadata, pruneByStats } from './stats-rules.js'
+import { planWindowSelect } from './window-plan.js'
 
 /** Builds the physical plan of `bound`; `segments` are the table's pinned segments. */
 export function planSelect(
@@ -25,6 +26,8 @@ export function planSelect(
   segmentsOf: SegmentsOf,
 ): PhysicalPlan {
   const planSubquery = (select: BoundSelect): PhysicalPlan => planSelect(select, tenant, segmentsOf)
+  if (bound.window !== undefined)
+    return planWindowSelect(bound, bound.window, planSubquery, planTail)
   const segments = bound.table === null ? [] : segmentsOf(bound.table.name)
   const source =
     bound.relation !== null

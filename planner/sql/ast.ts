@@ -2,6 +2,8 @@
 // carries `position`, the 0-based offset where PostgreSQL would point an error at it (the
 // operator for binary expressions, the function name for calls, the first token otherwise).
 // Identifiers are already folded: unquoted ones to lower case, quoted ones kept as written.
+import type { SqlType } from '../../common/index.js'
+import type { ScalarValue } from '../../executor/plan.js'
 
 export interface ColumnRefNode {
   readonly kind: 'column-ref'
@@ -125,10 +127,77 @@ export interface FuncNode {
   readonly star: boolean
   readonly distinct: boolean
   readonly filter: SyntaxExpr | null
+  /** OVER (...) or OVER name: a window function call. */
+  readonly over?: WindowSpecNode
+  readonly position: number
+}
+
+/** One end of a window frame; `offset` for `n PRECEDING` / `n FOLLOWING`. */
+export interface FrameBoundNode {
+  readonly kind:
+    'unbounded-preceding' | 'preceding' | 'current-row' | 'following' | 'unbounded-following'
+  readonly offset: SyntaxExpr | null
+  readonly position: number
+}
+
+export interface FrameNode {
+  readonly mode: 'rows' | 'range' | 'groups'
+  readonly start: FrameBoundNode
+  readonly end: FrameBoundNode
+  readonly exclude: boolean
+  readonly position: number
+}
+
+/** A window specification: `OVER name` sets only `base`; `OVER (base ...)` refines a named one. */
+export interface WindowSpecNode {
+  readonly base: string | null
+  readonly partitionBy: readonly SyntaxExpr[]
+  readonly orderBy: readonly OrderItem[]
+  readonly frame: FrameNode | null
+  readonly position: number
+}
+
+/** `(SELECT ...)` used as a value: at most one row, exactly one column. */
+export interface SubqueryExprNode {
+  readonly kind: 'subquery'
+  readonly query: SelectNode
+  readonly position: number
+}
+
+/** `EXISTS (SELECT ...)`; NOT EXISTS is a unary NOT over it. */
+export interface ExistsNode {
+  readonly kind: 'exists'
+  readonly query: SelectNode
+  readonly position: number
+}
+
+/** `arg [NOT] IN (SELECT ...)`. */
+export interface InSubqueryNode {
+  readonly kind: 'in-subquery'
+  readonly arg: SyntaxExpr
+  readonly query: SelectNode
+  readonly negated: boolean
+  readonly position: number
+}
+
+/**
+ * A value the planner already knows, typed: what a subquery in an expression becomes once
+ * it has run (planner/materialize). The parser never produces it.
+ */
+export interface ConstantNode {
+  readonly kind: 'constant'
+  readonly value: ScalarValue
+  readonly type: SqlType
+  /** The output column name PostgreSQL would give the replaced expression, if any. */
+  readonly name: string | null
   readonly position: number
 }
 
 export type SyntaxExpr =
+  | SubqueryExprNode
+  | ExistsNode
+  | InSubqueryNode
+  | ConstantNode
   | ColumnRefNode
   | StarNode
   | LiteralNode
@@ -151,7 +220,11 @@ export function leftmostPosition(node: SyntaxExpr): number {
     case 'is':
     case 'between':
     case 'in-list':
+    case 'in-subquery':
       return Math.min(node.position, leftmostPosition(node.arg))
+    case 'subquery':
+    case 'exists':
+    case 'constant':
     case 'column-ref':
     case 'star':
     case 'literal':
@@ -214,7 +287,40 @@ export interface SubqueryRefNode {
   readonly position: number
 }
 
-export type FromItem = TableRefNode | JoinNode | SubqueryRefNode
+/** `left UNION|INTERSECT|EXCEPT [ALL] right`; the parser wraps it as `SELECT * FROM` it. */
+export interface SetOpRefNode {
+  readonly kind: 'set-op'
+  readonly op: 'union' | 'intersect' | 'except'
+  readonly all: boolean
+  readonly left: SelectNode
+  readonly right: SelectNode
+  readonly alias: string | null
+  readonly columnAliases: readonly NameNode[]
+  readonly position: number
+}
+
+/** `VALUES (...), (...)` as a FROM item (or a statement, wrapped as `SELECT * FROM` it). */
+export interface ValuesRefNode {
+  readonly kind: 'values'
+  readonly rows: readonly (readonly SyntaxExpr[])[]
+  readonly alias: string | null
+  readonly columnAliases: readonly NameNode[]
+  readonly position: number
+}
+
+export type FromItem = TableRefNode | JoinNode | SubqueryRefNode | SetOpRefNode | ValuesRefNode
+
+/** One `name [(columns)] AS (query)` of a WITH clause. */
+export interface CommonTableNode {
+  readonly name: NameNode
+  readonly columnAliases: readonly NameNode[]
+  readonly query: SelectNode
+}
+
+export interface WithClause {
+  readonly recursive: boolean
+  readonly tables: readonly CommonTableNode[]
+}
 
 export interface SelectNode {
   readonly kind: 'select'
@@ -227,6 +333,10 @@ export interface SelectNode {
   readonly orderBy: readonly OrderItem[]
   readonly limit: SyntaxExpr | null
   readonly offset: SyntaxExpr | null
+  /** WINDOW name AS (...), ...; absent when not written. */
+  readonly windows?: readonly { readonly name: string; readonly spec: WindowSpecNode }[]
+  /** WITH ...: the common tables this query (and its subqueries) may read. */
+  readonly with?: WithClause
 }
 
 export interface InsertNode {

@@ -2,8 +2,25 @@
 // (https://www.postgresql.org/docs/15/sql-syntax-lexical.html#SQL-PRECEDENCE), lowest first:
 //   OR, AND, NOT, IS, comparison, LIKE/ILIKE/BETWEEN/IN, other operators (||), + -, * / %,
 //   unary minus, ::, primary.
-import type { BinaryOp, FuncNode, SyntaxExpr, TypeNameNode } from './ast.js'
+import { PgError, SqlState } from '../../common/index.js'
+import type { BinaryOp, FuncNode, SelectNode, SyntaxExpr, TypeNameNode } from './ast.js'
 import type { TokenCursor } from './cursor.js'
+// A cycle by design: queries nest in expressions; both are functions, resolved at call time.
+import { isQueryStart, parseQuery } from './parser.js'
+import { parseOver } from './window-parser.js'
+
+/** `( query )`: an IN or EXISTS subquery. */
+function parseQueryInParens(cursor: TokenCursor): SelectNode {
+  cursor.expectOp('(')
+  const query = parseQuery(cursor)
+  cursor.expectOp(')')
+  return query
+}
+
+/** True when `(` at the cursor opens a query, not a value list. */
+function isQueryAhead(cursor: TokenCursor): boolean {
+  return ['select', 'values', 'with'].some((w) => cursor.isKeyword(w, 1))
+}
 
 export function parseExpr(cursor: TokenCursor): SyntaxExpr {
   return parseOr(cursor)
@@ -119,6 +136,11 @@ function parseLikeLevel(cursor: TokenCursor): SyntaxExpr {
       const high = parseOther(cursor)
       arg = { kind: 'between', arg, low, high, negated, position: token.start }
     } else if (cursor.acceptKeyword('in')) {
+      if (cursor.isOp('(') && isQueryAhead(cursor)) {
+        const query = parseQueryInParens(cursor)
+        arg = { kind: 'in-subquery', arg, query, negated, position: token.start }
+        continue
+      }
       arg = { kind: 'in-list', arg, values: parseInList(cursor), negated, position: token.start }
     } else if (cursor.isKeyword('similar')) {
       throw cursor.notSupportedAt('SIMILAR TO', token)
@@ -130,7 +152,6 @@ function parseLikeLevel(cursor: TokenCursor): SyntaxExpr {
 
 function parseInList(cursor: TokenCursor): SyntaxExpr[] {
   cursor.expectOp('(')
-  if (cursor.isKeyword('select')) throw cursor.notSupportedAt('IN (subquery)', cursor.peek())
   const values = [parseExpr(cursor)]
   while (cursor.acceptOp(',')) values.push(parseExpr(cursor))
   cursor.expectOp(')')
@@ -169,12 +190,45 @@ function parseOther(cursor: TokenCursor): SyntaxExpr {
   let left = parseAdditive(cursor)
   for (;;) {
     const token = cursor.peek()
+    if (cursor.isKeyword('operator') && cursor.isOp('(', 1)) {
+      const op = parseOperatorSyntax(cursor)
+      left = { kind: 'binary', op, left, right: parseAdditive(cursor), position: token.start }
+      continue
+    }
     if (token.kind !== 'op' || punctuation.has(token.value)) return left
     const op = otherOps[token.value]
     if (op === undefined) throw cursor.notSupportedAt(`operator ${token.value}`, token)
     cursor.next()
     left = { kind: 'binary', op, left, right: parseAdditive(cursor), position: token.start }
   }
+}
+
+/** Operators OPERATOR(pg_catalog.x) may name: the ones we run, whatever their usual level. */
+const qualifiableOps: Readonly<Record<string, BinaryOp>> = {
+  ...comparisonOps,
+  ...otherOps,
+  '+': '+',
+  '-': '-',
+  '*': '*',
+  '/': '/',
+  '%': '%',
+}
+
+/** `OPERATOR(pg_catalog.~)`: PostgreSQL's qualified operator, at the "other operator" level. */
+function parseOperatorSyntax(cursor: TokenCursor): BinaryOp {
+  cursor.next()
+  cursor.expectOp('(')
+  if (cursor.peek().kind === 'ident') {
+    const schema = cursor.next()
+    if (schema.value !== 'pg_catalog') throw cursor.syntaxErrorAt(schema)
+    cursor.expectOp('.')
+  }
+  const token = cursor.peek()
+  const op = token.kind === 'op' ? qualifiableOps[token.value] : undefined
+  if (op === undefined) throw cursor.syntaxErrorAt(token)
+  cursor.next()
+  cursor.expectOp(')')
+  return op
 }
 
 function parseAdditive(cursor: TokenCursor): SyntaxExpr {
@@ -216,11 +270,37 @@ function parsePostfix(cursor: TokenCursor): SyntaxExpr {
     const token = cursor.peek()
     if (cursor.acceptOp('::')) {
       arg = { kind: 'cast', arg, typeName: parseTypeName(cursor), position: token.start }
+    } else if (cursor.isKeyword('collate')) {
+      parseCollation(cursor)
     } else if (cursor.isOp('[')) {
-      throw cursor.notSupportedAt('array subscripts', token)
+      // x[i] as a call of `[]`, a name no function can have: the binder reads an array held
+      // as its text literal (current_schemas(true)[1]) until arrays are a type.
+      cursor.next()
+      const index = parseExpr(cursor)
+      if (cursor.isOp(':')) throw cursor.notSupportedAt('array slices', cursor.peek())
+      cursor.expectOp(']')
+      arg = funcNode('[]', [arg, index], token.start)
     } else {
       return arg
     }
+  }
+}
+
+/** Collations that compare as Malamute does (bytewise UTF-8): COLLATE with them is a no-op. */
+const bytewiseCollations = new Set(['default', 'C', 'POSIX', 'ucs_basic'])
+
+/** `COLLATE [pg_catalog.]name`: accepted for the collations we compare by; 42704 otherwise. */
+function parseCollation(cursor: TokenCursor): void {
+  cursor.next()
+  let name = cursor.next()
+  if (name.value === 'pg_catalog' && cursor.acceptOp('.')) name = cursor.next()
+  if (name.kind !== 'ident') throw cursor.syntaxErrorAt(name)
+  if (!bytewiseCollations.has(name.value)) {
+    throw new PgError({
+      code: SqlState.undefinedObject,
+      message: `collation "${name.value}" for encoding "UTF8" does not exist`,
+      position: name.start + 1,
+    })
   }
 }
 
@@ -244,7 +324,11 @@ function parsePrimary(cursor: TokenCursor): SyntaxExpr {
     case 'op':
       if (token.value !== '(') throw cursor.syntaxErrorAt(token)
       cursor.next()
-      if (cursor.isKeyword('select')) throw cursor.notSupportedAt('subqueries', cursor.peek())
+      if (isQueryStart(cursor)) {
+        const query = parseQuery(cursor)
+        cursor.expectOp(')')
+        return { kind: 'subquery', query, position: token.start }
+      }
       return parseParenthesized(cursor)
     case 'ident':
       return token.quoted ? parseName(cursor) : parseKeywordOrName(cursor)
@@ -334,8 +418,10 @@ function parseKeywordOrName(cursor: TokenCursor): SyntaxExpr {
       cursor.next()
       return funcNode(token.value, [], position)
     case 'exists':
-      throw cursor.notSupportedAt('EXISTS', token)
+      cursor.next()
+      return { kind: 'exists', query: parseQueryInParens(cursor), position }
     case 'array':
+      if (cursor.isOp('[', 1)) return parseArrayConstructor(cursor)
       throw cursor.notSupportedAt('arrays', token)
     default:
       break
@@ -373,6 +459,8 @@ function parseName(cursor: TokenCursor): SyntaxExpr {
     return { kind: 'column-ref', table: null, name: first.value, position: first.start }
   if (cursor.acceptOp('*')) return { kind: 'star', table: first.value, position: first.start }
   const second = cursor.expectIdentifier()
+  if (cursor.isOp('(') && (first.value === 'pg_catalog' || first.value === 'public'))
+    return parseFunctionCall(cursor, second.value, second.start)
   if (cursor.isOp('.') || cursor.isOp('('))
     throw cursor.notSupportedAt('qualified names', cursor.peek())
   return { kind: 'column-ref', table: first.value, name: second.value, position: first.start }
@@ -401,8 +489,27 @@ function parseFunctionCall(cursor: TokenCursor, name: string, position: number):
     filter = parseExpr(cursor)
     cursor.expectOp(')')
   }
-  if (cursor.isKeyword('over')) throw cursor.notSupportedAt('window functions', cursor.peek())
+  if (cursor.acceptKeyword('over')) {
+    const over = parseOver(cursor, parseExpr)
+    return { kind: 'func', name, args, star, distinct, filter, over, position }
+  }
   return { kind: 'func', name, args, star, distinct, filter, position }
+}
+
+/**
+ * `ARRAY[a, b]` as a call of `array`: the binder accepts it where a list of values is meant
+ * (`x = ANY(ARRAY[...])`) and answers 0A000 elsewhere, until arrays are a type.
+ */
+function parseArrayConstructor(cursor: TokenCursor): FuncNode {
+  const position = cursor.next().start
+  cursor.expectOp('[')
+  const args: SyntaxExpr[] = []
+  if (!cursor.isOp(']')) {
+    args.push(parseExpr(cursor))
+    while (cursor.acceptOp(',')) args.push(parseExpr(cursor))
+  }
+  cursor.expectOp(']')
+  return funcNode('array', args, position)
 }
 
 function funcNode(name: string, args: SyntaxExpr[], position: number): FuncNode {
@@ -510,9 +617,14 @@ function parseCastCall(cursor: TokenCursor): SyntaxExpr {
 
 /** Reads a type name: one word, or PostgreSQL's multi-word ones; modifiers like (10,2) are dropped. */
 export function parseTypeName(cursor: TokenCursor): TypeNameNode {
-  const first = cursor.peek()
+  let first = cursor.peek()
   if (first.kind !== 'ident') throw cursor.syntaxErrorAt(first)
   cursor.next()
+  if (first.value === 'pg_catalog' && cursor.acceptOp('.')) {
+    first = cursor.peek()
+    if (first.kind !== 'ident') throw cursor.syntaxErrorAt(first)
+    cursor.next()
+  }
   const words = [first.value]
   if (first.value === 'double' && cursor.acceptKeyword('precision')) words.push('precision')
   if (first.value === 'character' && cursor.acceptKeyword('varying')) words.push('varying')

@@ -5,6 +5,7 @@
 // literals (`timestamptz '2024-01-01'`). Anything PostgreSQL accepts that we do not run yet
 // is a 0A000 error, never a crash.
 import type {
+  CommonTableNode,
   CopyNode,
   CopyOptionNode,
   CreateTableNode,
@@ -18,18 +19,21 @@ import type {
   SelectNode,
   SelectTarget,
   SetNode,
+  SetOpRefNode,
   StatementNode,
   SyntaxExpr,
+  ValuesRefNode,
+  WithClause,
+  WindowSpecNode,
 } from './ast.js'
 import { PgError, SqlState } from '../../common/index.js'
 import { TokenCursor } from './cursor.js'
 import { parseExpr, parseTypeName } from './expression-parser.js'
 import { parseDeallocate, parseDiscard, parseShowPhrase } from './session-statements.js'
+import { parseWindowSpec } from './window-parser.js'
 
 /** Statements PostgreSQL has that we recognize only to say they are not supported yet. */
 const unsupportedStatements = new Set([
-  'with',
-  'values',
   'update',
   'delete',
   'explain',
@@ -75,12 +79,13 @@ export function parseStatement(text: string): StatementNode {
 function parseStatementAt(cursor: TokenCursor): StatementNode {
   const first = cursor.peek()
   if (first.kind === 'eof') return { kind: 'empty' }
-  if (first.kind === 'op' && first.value === '(')
-    throw cursor.notSupportedAt('parenthesized queries', first)
+  if (first.kind === 'op' && first.value === '(') return parseQuery(cursor)
   if (first.kind !== 'ident' || first.quoted) throw cursor.syntaxErrorAt(first)
   switch (first.value) {
     case 'select':
-      return parseSelect(cursor)
+    case 'with':
+    case 'values':
+      return parseQuery(cursor)
     case 'insert':
       return parseInsert(cursor)
     case 'create':
@@ -112,7 +117,117 @@ function parseStatementAt(cursor: TokenCursor): StatementNode {
   }
 }
 
-function parseSelect(cursor: TokenCursor): SelectNode {
+/** True when a query (SELECT, VALUES, WITH) starts here: after `(` in FROM or an expression. */
+export function isQueryStart(cursor: TokenCursor): boolean {
+  return cursor.isKeyword('select') || cursor.isKeyword('values') || cursor.isKeyword('with')
+}
+
+/**
+ * A query expression: `[WITH ...] operand { UNION | EXCEPT [ALL] operand } [ORDER BY] [LIMIT]`
+ * with INTERSECT binding tighter, as in PostgreSQL's grammar. A set operation or VALUES
+ * becomes `SELECT * FROM` it, so every query is a SelectNode; ORDER BY and LIMIT after a set
+ * operation then sort and cut the whole set by output name or ordinal.
+ */
+export function parseQuery(cursor: TokenCursor): SelectNode {
+  const withClause = cursor.isKeyword('with') ? parseWith(cursor) : undefined
+  let query = parseSetOperations(cursor, 0)
+  if (cursor.isKeyword('order') || cursor.isKeyword('limit') || cursor.isKeyword('offset')) {
+    const orderBy = cursor.isKeyword('order') ? parseOrderBy(cursor) : []
+    const { limit, offset } = parseLimitOffset(cursor)
+    if (query.orderBy.length > 0 || query.limit !== null || query.offset !== null)
+      query = selectStarFrom(subqueryItem(query))
+    query = { ...query, orderBy, limit, offset }
+  }
+  if (withClause === undefined) return query
+  if (query.with !== undefined) query = selectStarFrom(subqueryItem(query))
+  return { ...query, with: withClause }
+}
+
+/** `WITH [RECURSIVE] name [(columns)] AS [[NOT] MATERIALIZED] (query), ...`. */
+function parseWith(cursor: TokenCursor): WithClause {
+  cursor.expectKeyword('with')
+  const recursive = cursor.acceptKeyword('recursive')
+  const tables: CommonTableNode[] = []
+  do {
+    const token = cursor.expectIdentifier()
+    const columnAliases = cursor.isOp('(') ? parseNameList(cursor) : []
+    cursor.expectKeyword('as')
+    cursor.acceptKeyword('not')
+    cursor.acceptKeyword('materialized')
+    cursor.expectOp('(')
+    const query = parseQuery(cursor)
+    cursor.expectOp(')')
+    tables.push({ name: { name: token.value, position: token.start }, columnAliases, query })
+  } while (cursor.acceptOp(','))
+  return { recursive, tables }
+}
+
+/** Operands joined by set operators of `level` or tighter (0: UNION/EXCEPT, 1: INTERSECT). */
+function parseSetOperations(cursor: TokenCursor, level: 0 | 1): SelectNode {
+  const operand = (): SelectNode =>
+    level === 0 ? parseSetOperations(cursor, 1) : parseQueryOperand(cursor)
+  let left = operand()
+  for (;;) {
+    const token = cursor.peek()
+    const words = level === 0 ? ['union', 'except'] : ['intersect']
+    const op = words.find((w) => cursor.isKeyword(w)) as SetOpRefNode['op'] | undefined
+    if (op === undefined) return left
+    cursor.next()
+    const all = cursor.acceptKeyword('all')
+    if (!all) cursor.acceptKeyword('distinct')
+    const right = operand()
+    left = selectStarFrom({
+      kind: 'set-op',
+      ...{ op, all, left, right, alias: null, columnAliases: [], position: token.start },
+    })
+  }
+}
+
+/** `SELECT ...` without ORDER BY/LIMIT, `VALUES ...`, or a parenthesised query. */
+function parseQueryOperand(cursor: TokenCursor): SelectNode {
+  if (cursor.acceptOp('(')) {
+    const inner = parseQuery(cursor)
+    cursor.expectOp(')')
+    return inner
+  }
+  if (cursor.isKeyword('values')) return selectStarFrom(parseValues(cursor))
+  return parseSelectCore(cursor)
+}
+
+function parseValues(cursor: TokenCursor): ValuesRefNode {
+  const position = cursor.expectKeyword('values').start
+  const rows: SyntaxExpr[][] = []
+  do {
+    const open = cursor.expectOp('(')
+    const row = parseExprList(cursor)
+    cursor.expectOp(')')
+    if (rows[0] !== undefined && rows[0].length !== row.length) {
+      throw new PgError({
+        code: SqlState.syntaxError,
+        message: 'VALUES lists must all be the same length',
+        position: open.start + 1,
+      })
+    }
+    rows.push(row)
+  } while (cursor.acceptOp(','))
+  return { kind: 'values', rows, alias: null, columnAliases: [], position }
+}
+
+function subqueryItem(query: SelectNode): FromItem {
+  return { kind: 'subquery-ref', query, alias: 'unnamed_subquery', columnAliases: [], position: 0 }
+}
+
+function selectStarFrom(from: FromItem): SelectNode {
+  return {
+    kind: 'select',
+    ...{ distinct: false, from, where: null, groupBy: [], having: null },
+    targets: [{ expr: { kind: 'star', table: null, position: 0 }, alias: null }],
+    ...{ orderBy: [], limit: null, offset: null },
+  }
+}
+
+/** SELECT up to HAVING and WINDOW: an operand of a set operation. */
+function parseSelectCore(cursor: TokenCursor): SelectNode {
   cursor.expectKeyword('select')
   let distinct = false
   if (cursor.acceptKeyword('distinct')) {
@@ -130,12 +245,26 @@ function parseSelect(cursor: TokenCursor): SelectNode {
     groupBy.push(...parseExprList(cursor))
   }
   const having = cursor.acceptKeyword('having') ? parseExpr(cursor) : null
-  if (cursor.isKeyword('union') || cursor.isKeyword('intersect') || cursor.isKeyword('except')) {
-    throw cursor.notSupportedAt(cursor.peek().value.toUpperCase(), cursor.peek())
+  const windows = parseWindowClause(cursor)
+  const orderBy: OrderItem[] = []
+  const [limit, offset] = [null, null]
+  const select: SelectNode = {
+    kind: 'select',
+    ...{ distinct, targets, from, where, groupBy, having, orderBy, limit, offset },
   }
-  const orderBy = cursor.isKeyword('order') ? parseOrderBy(cursor) : []
-  const { limit, offset } = parseLimitOffset(cursor)
-  return { kind: 'select', distinct, targets, from, where, groupBy, having, orderBy, limit, offset }
+  return windows.length === 0 ? select : { ...select, windows }
+}
+
+/** `WINDOW name AS (spec) [, ...]`; empty when the clause is absent. */
+function parseWindowClause(cursor: TokenCursor): { name: string; spec: WindowSpecNode }[] {
+  const windows: { name: string; spec: WindowSpecNode }[] = []
+  if (!cursor.acceptKeyword('window')) return windows
+  do {
+    const name = cursor.expectIdentifier().value
+    cursor.expectKeyword('as')
+    windows.push({ name, spec: parseWindowSpec(cursor, parseExpr) })
+  } while (cursor.acceptOp(','))
+  return windows
 }
 
 function parseTargets(cursor: TokenCursor): SelectTarget[] {
@@ -231,8 +360,8 @@ function parseNameList(cursor: TokenCursor): NameNode[] {
 function parseFromPrimary(cursor: TokenCursor): FromItem {
   const open = cursor.peek()
   if (cursor.acceptOp('(')) {
-    if (cursor.isKeyword('select')) {
-      const query = parseSelect(cursor)
+    if (isQueryStart(cursor)) {
+      const query = parseQuery(cursor)
       cursor.expectOp(')')
       const alias = parseAlias(cursor)
       if (alias === null) {
@@ -350,7 +479,8 @@ function parseInsert(cursor: TokenCursor): InsertNode {
 }
 
 function parseInsertSource(cursor: TokenCursor): InsertNode['source'] {
-  if (cursor.isKeyword('select')) return parseSelect(cursor)
+  if (cursor.isKeyword('select') || cursor.isKeyword('with') || cursor.isOp('('))
+    return parseQuery(cursor)
   if (cursor.isKeyword('default')) throw cursor.notSupportedAt('DEFAULT VALUES', cursor.peek())
   cursor.expectKeyword('values')
   const rows: SyntaxExpr[][] = []
@@ -492,9 +622,8 @@ function parseCopy(cursor: TokenCursor): CopyNode {
   let columns: NameNode[] | null = null
   let query: SelectNode | null = null
   if (cursor.acceptOp('(')) {
-    if (!cursor.isKeyword('select'))
-      throw cursor.notSupportedAt('COPY of this query', cursor.peek())
-    query = parseSelect(cursor)
+    if (!isQueryStart(cursor)) throw cursor.notSupportedAt('COPY of this query', cursor.peek())
+    query = parseQuery(cursor)
     cursor.expectOp(')')
   } else {
     table = parseTableName(cursor)

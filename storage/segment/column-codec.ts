@@ -278,6 +278,17 @@ function decodeValidity(raw: Uint8Array, range: BufferRange, rows: number): Uint
   return validity
 }
 
+/**
+ * A view of `range` of `raw` as `width`-byte elements: no copy when the range is aligned (it
+ * is whenever the chunk starts aligned, as a decompressed chunk does), else a copy.
+ */
+function alignedBuffer(raw: Uint8Array, range: BufferRange, width: number): [ArrayBuffer, number] {
+  const start = raw.byteOffset + range.offset
+  return start % width === 0 && raw.buffer instanceof ArrayBuffer
+    ? [raw.buffer, start]
+    : [copyOut(raw, range), 0]
+}
+
 function decodeNumbers(
   raw: Uint8Array,
   range: BufferRange,
@@ -286,23 +297,26 @@ function decodeNumbers(
 ): Float64Array {
   const layout = storedLayoutOf(type)
   assert(range.length === rows * valueWidthOf(layout), 'values buffer has one slot per row')
-  const buffer = copyOut(raw, range)
-  if (layout === 'float64') return new Float64Array(buffer)
+  // The result owns its buffer (whole), so it can be transferred to the coordinator.
+  if (layout === 'float64') return new Float64Array(copyOut(raw, range))
   const values = new Float64Array(rows)
   if (layout === 'int64') {
-    const pairs = new Uint32Array(buffer)
+    const [buffer, start] = alignedBuffer(raw, range, 4)
+    const pairs = new Uint32Array(buffer, start, rows * 2)
     for (let row = 0; row < rows; row++)
       values[row] = (pairs[row * 2 + 1]! | 0) * TwoTo32 + pairs[row * 2]!
     return values
   }
+  const width = valueWidthOf(layout)
+  const [buffer, start] = alignedBuffer(raw, range, width)
   const source =
     layout === 'int16'
-      ? new Int16Array(buffer)
+      ? new Int16Array(buffer, start, rows)
       : layout === 'float32'
-        ? new Float32Array(buffer)
+        ? new Float32Array(buffer, start, rows)
         : type === 'oid'
-          ? new Uint32Array(buffer)
-          : new Int32Array(buffer)
+          ? new Uint32Array(buffer, start, rows)
+          : new Int32Array(buffer, start, rows)
   values.set(source)
   return values
 }

@@ -18,7 +18,7 @@ import { DirectoryBlobStore } from '../directory-blob-store.js'
 import { formatDecimal } from './column-codec.js'
 import { openSegmentReader, SegmentFooterCache } from './segment-reader.js'
 import { encodeSegment, segmentColumnStats } from './segment-writer.js'
-import { takeRows, timeSortPermutation } from './vector-ops.js'
+import { concatVectors, takeRows, takeRowsFromParts, timeSortPermutation } from './vector-ops.js'
 
 /** mulberry32: a small seeded generator, so a failure reproduces from its seed. */
 function random(seed: number): () => number {
@@ -401,4 +401,23 @@ test('numberToDecimalText: no exponents, exact integers', async () => {
   assert.equal(numberToDecimalText(1e21), '1000000000000000000000')
   assert.equal(numberToDecimalText(-2.5), '-2.5')
   assert.ok(!numberToDecimalText(1e-7).includes('e'))
+})
+
+test('takeRowsFromParts gathers as takeRows over the concatenation does, for every type', () => {
+  const next = random(7)
+  for (const type of StoredTypes) {
+    const parts = [5, 1, 40, 17].map((rows) => randomVector(type, rows, next, 0.3))
+    parts.push(randomVector(type, 9, next, 0))
+    const whole = concatVectors(type, parts)
+    const order = new Uint32Array(whole.length * 2)
+    for (let i = 0; i < order.length; i++) order[i] = Math.floor(next() * whole.length)
+    const expected = takeRows(whole, order)
+    const actual = takeRowsFromParts(type, parts, order)
+    assert.equal(actual.length, order.length, type)
+    for (let row = 0; row < order.length; row++) {
+      assert.equal(isNullAt(actual, row), isNullAt(expected, row), `${type} row ${row}`)
+      if (!isNullAt(expected, row))
+        assert.deepEqual(valueAt(actual, row), valueAt(expected, row), `${type} row ${row}`)
+    }
+  }
 })

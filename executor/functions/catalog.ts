@@ -1,0 +1,249 @@
+// System information and catalog functions that psql's \d family, pgjdbc's DatabaseMetaData
+// and pgcli call (https://www.postgresql.org/docs/15/functions-info.html): format_type(),
+// pg_table_is_visible(), pg_get_userbyid(), the privilege checks (Malamute has one role, a
+// superuser: always true), and the deparsers of objects Malamute does not have (defaults,
+// constraints, indexes, policies: NULL). Also the output of the reg* casts (regclass_out &
+// co., planned by the binder) and PostgreSQL array literals read as text (array_to_string,
+// `x = ANY(text[])`) until arrays are a type.
+import { SqlTypeNames, SqlTypes, type SqlType } from '../../common/index.js'
+import { makeBoolVector, makeConstantVector, makeNullVector } from '../expr/vector-builders.js'
+import { argAt, type Kernel, type KernelCall } from './kernel.js'
+import { boolRows, numberReader, stringReader, textRows } from './row-values.js'
+
+/** Types that are no Malamute type but that catalogs and clients name (pg_type.dat oids). */
+export const extraTypeNames: Readonly<Record<number, string>> = {
+  18: '"char"',
+  22: 'int2vector',
+  24: 'regproc',
+  28: 'xid',
+  30: 'oidvector',
+  194: 'pg_node_tree',
+  1033: 'aclitem',
+  2202: 'regprocedure',
+  2205: 'regclass',
+  2206: 'regtype',
+  2249: 'record',
+  2275: 'cstring',
+  2276: '"any"',
+  2277: 'anyarray',
+  2278: 'void',
+  2279: 'trigger',
+  2281: 'internal',
+  2283: 'anyelement',
+  3838: 'event_trigger',
+  4089: 'regnamespace',
+  4096: 'regrole',
+}
+
+const typeByOid = new Map<number, SqlType>()
+const arrayElementByOid = new Map<number, SqlType>()
+for (const name of SqlTypeNames) {
+  typeByOid.set(SqlTypes[name].oid, name)
+  if (SqlTypes[name].arrayOid !== 0) arrayElementByOid.set(SqlTypes[name].arrayOid, name)
+}
+
+/** The oid of a type name as regtype's input reads it (`integer`, `int4`, `trigger`), if any. */
+export function typeOidByName(name: string): number | undefined {
+  for (const [oid, typeName] of Object.entries(extraTypeNames))
+    if (typeName === name || typeName === `"${name}"`) return Number(oid)
+  return undefined
+}
+
+/**
+ * format_type(oid, typmod) as PostgreSQL prints it: `integer`, `character varying(20)`,
+ * `numeric(10,2)`, `timestamp with time zone`, `text[]`; `???` for an unknown oid and `-`
+ * for regtype's output of 0 (`forRegtype`).
+ */
+export function formatType(oid: number, typmod: number | null, forRegtype = false): string {
+  if (oid === 0 && forRegtype) return '-'
+  const element = arrayElementByOid.get(oid)
+  if (element !== undefined) return `${formatType(SqlTypes[element].oid, typmod)}[]`
+  const type = typeByOid.get(oid)
+  if (type === undefined) return extraTypeNames[oid] ?? (forRegtype ? String(oid) : '???')
+  const display = SqlTypes[type].displayName
+  if (typmod === null) return display
+  if (typmod < 0) return type === 'bpchar' ? 'bpchar' : display
+  switch (type) {
+    case 'varchar':
+    case 'bpchar':
+      return `${display}(${typmod - 4})`
+    case 'numeric': {
+      const packed = typmod - 4
+      return `numeric(${(packed >> 16) & 0xffff},${packed & 0xffff})`
+    }
+    case 'timestamptz':
+      return `timestamp(${typmod}) with time zone`
+    case 'timestamp':
+      return `timestamp(${typmod}) without time zone`
+    default:
+      return display
+  }
+}
+
+/** pg_namespace's rows (planner/catalog), for regnamespace's output. */
+const namespaceNames: Readonly<Record<number, string>> = {
+  11: 'pg_catalog',
+  99: 'pg_toast',
+  2200: 'public',
+  13207: 'information_schema',
+}
+
+/**
+ * Reads a PostgreSQL array literal (`{a,"b c",NULL}`) into its elements; NULL elements are
+ * null. One dimension: nested braces are kept as text.
+ */
+export function parseArrayLiteral(text: string): (string | null)[] {
+  const body = text.trim()
+  if (!body.startsWith('{') || !body.endsWith('}')) return [body]
+  const out: (string | null)[] = []
+  let i = 1
+  const end = body.length - 1
+  if (body.slice(1, end).trim() === '') return out
+  while (i <= end) {
+    while (i < end && body[i] === ' ') i++
+    let value = ''
+    let quoted = false
+    if (body[i] === '"') {
+      quoted = true
+      i++
+      while (i < end && body[i] !== '"') {
+        if (body[i] === '\\') i++
+        value += body[i] ?? ''
+        i++
+      }
+      i++
+      while (i < end && body[i] !== ',') i++
+    } else {
+      let depth = 0
+      while (i < end && (depth > 0 || body[i] !== ',')) {
+        if (body[i] === '{') depth++
+        if (body[i] === '}') depth--
+        value += body[i]
+        i++
+      }
+      value = value.trim()
+    }
+    out.push(!quoted && value.toUpperCase() === 'NULL' ? null : value)
+    i++
+  }
+  return out
+}
+
+const alwaysTrue: Kernel = (call) => boolRows(call, () => true)
+
+const alwaysNull: Kernel = (call) => makeNullVector(call.type, call.length)
+
+/** Reads a `oid\tname\n...` map the planner passes as a constant argument. */
+function nameMap(call: KernelCall, index: number): Map<number, string> {
+  const map = new Map<number, string>()
+  if (call.length === 0) return map
+  const text = stringReader(call, index)(0)
+  for (const line of text.split('\n')) {
+    const tab = line.indexOf('\t')
+    if (tab > 0) map.set(Number(line.slice(0, tab)), line.slice(tab + 1))
+  }
+  return map
+}
+
+let transactionCounter = 1000
+
+export const catalogKernels: Readonly<Record<string, Kernel>> = {
+  pg_table_is_visible: alwaysTrue,
+  has_table_privilege: alwaysTrue,
+  has_schema_privilege: alwaysTrue,
+  has_database_privilege: alwaysTrue,
+  pg_relation_is_publishable: (call) => boolRows(call, () => false),
+  pg_get_expr: alwaysNull,
+  obj_description: alwaysNull,
+  col_description: alwaysNull,
+  shobj_description: alwaysNull,
+  pg_get_constraintdef: alwaysNull,
+  pg_get_indexdef: alwaysNull,
+  pg_get_serial_sequence: alwaysNull,
+  pg_get_statisticsobjdef_columns: alwaysNull,
+  pg_backend_pid: (call) => makeConstantVector(process.pid, 'int4', call.length),
+  txid_current: (call) => makeConstantVector((transactionCounter += 1), 'int8', call.length),
+  format_type: (call) => {
+    const oids = numberReader(call, 0)
+    const typmods = argAt(call, 1)
+    const typmod = numberReader(call, 1)
+    const oidValidity = argAt(call, 0).validity
+    return textRows(
+      call,
+      (row) =>
+        formatType(
+          oids(row),
+          typmods.validity !== null && typmods.validity[row] === 0 ? null : typmod(row),
+        ),
+      oidValidity,
+    )
+  },
+  pg_get_userbyid: (call) => {
+    const oids = numberReader(call, 0)
+    const user = stringReader(call, 1)
+    return textRows(call, (row) => (oids(row) === 10 ? user(row) : `unknown (OID=${oids(row)})`))
+  },
+  regclass_out: (call) => {
+    const oids = numberReader(call, 0)
+    const names = nameMap(call, 1)
+    return textRows(
+      call,
+      (row) => names.get(oids(row)) ?? String(oids(row)),
+      argAt(call, 0).validity,
+    )
+  },
+  regtype_out: (call) => {
+    const oids = numberReader(call, 0)
+    return textRows(call, (row) => formatType(oids(row), null, true))
+  },
+  regnamespace_out: (call) => {
+    const oids = numberReader(call, 0)
+    return textRows(call, (row) => namespaceNames[oids(row)] ?? String(oids(row)))
+  },
+  regproc_out: (call) => {
+    const oids = numberReader(call, 0)
+    return textRows(call, (row) => (oids(row) === 0 ? '-' : String(oids(row))))
+  },
+  array_to_string: (call) => {
+    const arrays = stringReader(call, 0)
+    const separators = stringReader(call, 1)
+    return textRows(call, (row) =>
+      parseArrayLiteral(arrays(row))
+        .filter((e) => e !== null)
+        .join(separators(row)),
+    )
+  },
+  current_schemas: (call) => {
+    const implicit = argAt(call, 0)
+    return textRows(call, (row) =>
+      implicit.kind === 'bool' && implicit.values[row] === 1 ? '{pg_catalog,public}' : '{public}',
+    )
+  },
+  text_array_element: (call) => {
+    const arrays = stringReader(call, 0)
+    const index = numberReader(call, 1)
+    return textRows(call, (row) => parseArrayLiteral(arrays(row))[index(row) - 1] ?? null)
+  },
+  text_array_contains: (call) => {
+    // `element = ANY(array)`: true on a match; NULL when there is none but the array has a
+    // NULL element; false otherwise (PostgreSQL's three-valued ANY).
+    const elements = stringReader(call, 0)
+    const arrays = stringReader(call, 1)
+    const validity = new Uint8Array(call.length)
+    const values = new Uint8Array(call.length)
+    const a = argAt(call, 0).validity
+    const b = argAt(call, 1).validity
+    for (let row = 0; row < call.length; row++) {
+      if ((a !== null && a[row] === 0) || (b !== null && b[row] === 0)) continue
+      const items = parseArrayLiteral(arrays(row))
+      const element = elements(row)
+      if (items.includes(element)) {
+        values[row] = 1
+        validity[row] = 1
+      } else if (!items.includes(null)) {
+        validity[row] = 1
+      }
+    }
+    return makeBoolVector('bool', values, validity)
+  },
+}
