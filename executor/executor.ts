@@ -1,6 +1,7 @@
 // The executor's entry point: runs one planned statement. Queries stream batches from an
 // operator tree; INSERT drains its source and commits the rows in one append; DDL goes to
-// the catalog; SET/SHOW/BEGIN/COMMIT/ROLLBACK answer from the session.
+// the catalog; SET/SHOW/BEGIN/COMMIT/ROLLBACK answer from the session. Inside a transaction
+// block INSERT and COPY FROM add to the session's WriteTransaction, which the gateway ends.
 import { availableParallelism } from 'node:os'
 import { PgError, SqlState, assertNever, type Batch } from '../common/index.js'
 import type { Storage } from '../storage/api.js'
@@ -18,6 +19,7 @@ import type { FragmentRunner } from './pool/fragment-runner.js'
 import { InlineRunner } from './pool/inline-runner.js'
 import { WorkerPoolRunner } from './pool/worker-pool.js'
 import { applySetting, showAllBatch, showAllFields, showSetting } from './settings.js'
+import type { WriteTransaction } from './write-transaction.js'
 
 /** Rows one INSERT may add: they are held in memory to commit atomically. */
 export const InsertRowsMax = 1_000_000
@@ -33,6 +35,8 @@ export interface ExecutionSession {
   readonly timeZone: string
   /** SET writes here under lower-case names; the caller derives timeZone etc. from it. */
   readonly settings: Map<string, string>
+  /** Inside BEGIN ... COMMIT: where INSERT and COPY FROM put their rows until COMMIT. */
+  readonly transaction?: WriteTransaction | null
 }
 
 export interface ExecutionResult {
@@ -180,7 +184,9 @@ export class Executor {
     checkCanceled(signal)
     if (rows === 0) return 0
     const { tenant, table, columns } = statement
-    await this.storage.writer.append(tenant, table, columns, concatBatches(collected))
+    const batch = concatBatches(collected)
+    if (session.transaction != null) await session.transaction.add(tenant, table, columns, batch)
+    else await this.storage.writer.append(tenant, table, columns, batch)
     return rows
   }
 
@@ -229,7 +235,8 @@ export class Executor {
       direction: 'in',
       columnCount: statement.columns.length,
       consume: async (source) => {
-        rows = await copyFrom(storage, statement, source, session.timeZone, signal)
+        const transaction = session.transaction ?? null
+        rows = await copyFrom(storage, statement, source, session.timeZone, signal, transaction)
         return rows
       },
     }

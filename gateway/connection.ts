@@ -244,7 +244,7 @@ export class Connection {
     this.scram = null
     const settings = startupSettings(startup.parameters, startup.user)
     statementTimeoutMs(settings.get('statement_timeout'))
-    const session = { database: startup.database, user: startup.user, settings }
+    const session = { database: startup.database, user: startup.user, settings, transaction: null }
     const wire = {
       out: this.out,
       flush: () => this.flush(),

@@ -1,7 +1,7 @@
 // What the wire protocol needs from the SQL engine, and nothing more: the connection state
 // machine speaks bytes and hands statements here; rows come back as columnar batches.
 import type { Batch, SqlType, Vector } from '../common/index.js'
-import type { CopyTransfer } from '../executor/index.js'
+import type { CopyTransfer, WriteTransaction } from '../executor/index.js'
 import type { OutputField, ScalarValue } from '../executor/plan.js'
 
 /** One statement cut from a query string, with its place in the original text. */
@@ -17,6 +17,8 @@ export interface SessionState {
   readonly user: string
   /** Settings as SET/SHOW see them, lower-case names; startup parameters are applied here. */
   readonly settings: Map<string, string>
+  /** The writes of the open transaction block (BEGIN ... COMMIT), null outside one. */
+  transaction: WriteTransaction | null
 }
 
 export interface Description {
@@ -59,6 +61,11 @@ export interface Engine {
     session: SessionState,
     signal: AbortSignal,
   ): Promise<ResultStream>
+  /**
+   * Starts the writes of a transaction block: BEGIN calls it, COMMIT commits and ROLLBACK
+   * aborts what it returns. An engine without it runs every statement in autocommit.
+   */
+  beginTransaction?(): WriteTransaction
   /** PostgreSQL's text output of one value (DataRow text format), or null for NULL. */
   formatText(vector: Vector, row: number, session: SessionState): string | null
 }

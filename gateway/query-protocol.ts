@@ -7,7 +7,9 @@
 //
 // After an error the extended protocol discards messages until Sync. ReadyForQuery's status
 // follows ResultStream.transaction: BEGIN makes it T, an error inside a block makes it E,
-// and in E only COMMIT/ROLLBACK pass (COMMIT then rolls back, with the tag ROLLBACK).
+// and in E only COMMIT/ROLLBACK pass (COMMIT then rolls back, with the tag ROLLBACK). The
+// block's writes (SessionState.transaction, made on BEGIN) commit before COMMIT's
+// CommandComplete and are aborted by ROLLBACK, by COMMIT of a failed block, or by close().
 import type { Logger } from 'pino'
 import type { SqlType } from '../common/index.js'
 import { PgError, SqlState, asPgError, sqlTypeByOid, SqlTypes } from '../common/index.js'
@@ -81,11 +83,16 @@ export class QuerySession {
       portal.controller.abort(canceledByUser())
   }
 
-  /** Ends every portal: the connection is going away. */
+  /** Ends every portal and aborts an open block's writes: the connection is going away. */
   close(): void {
     for (const portal of this.portals.values()) closePortal(portal)
     this.portals.clear()
     if (this.running !== null) closePortal(this.running)
+    const transaction = this.session.transaction
+    this.session.transaction = null
+    transaction
+      ?.abort()
+      .catch((error: unknown) => this.wire.logger.error({ err: error }, 'aborting a transaction'))
   }
 
   /** Handles one query-phase message. */
@@ -333,7 +340,10 @@ export class QuerySession {
     const out = this.wire.out
     if (portal.localTransaction !== null || portal.tag !== null) {
       portal.tag ??= 'ROLLBACK'
-      if (portal.localTransaction !== null) this.endTransactionBlock()
+      if (portal.localTransaction !== null) {
+        await this.endWrites('rollback')
+        this.endTransactionBlock()
+      }
       out.commandComplete(portal.tag)
       return
     }
@@ -367,10 +377,14 @@ export class QuerySession {
     portal.iterator = null
     portal.batch = null
     if (result.release !== undefined) this.releaseStatements(result.release)
+    if (result.transaction === 'commit' || result.transaction === 'rollback')
+      await this.endWrites(result.transaction)
     portal.tag = result.commandTag()
     out.commandComplete(portal.tag)
-    if (result.transaction === 'begin') this.transactionStatus = 'T'
-    else if (result.transaction !== null) this.endTransactionBlock()
+    if (result.transaction === 'begin') {
+      this.transactionStatus = 'T'
+      this.session.transaction ??= this.engine.beginTransaction?.() ?? null
+    } else if (result.transaction !== null) this.endTransactionBlock()
     this.reportParameters()
   }
 
@@ -434,6 +448,23 @@ export class QuerySession {
             message: `unexpected message type ${message.kind} during COPY from stdin`,
           })
       }
+    }
+  }
+
+  /**
+   * Commits or aborts the block's writes. A failed COMMIT has aborted them all: the block is
+   * over (status I, as after PostgreSQL's failed COMMIT) and the error goes to the client.
+   */
+  private async endWrites(action: 'commit' | 'rollback'): Promise<void> {
+    const transaction = this.session.transaction
+    this.session.transaction = null
+    if (transaction === null) return
+    if (action === 'rollback') return transaction.abort()
+    try {
+      await transaction.commit()
+    } catch (error) {
+      this.endTransactionBlock()
+      throw error
     }
   }
 

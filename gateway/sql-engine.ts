@@ -1,7 +1,7 @@
 // The Engine the wire protocol talks to: planner and executor glued behind gateway/engine.ts.
 // It keeps no state of its own between statements; session state lives in SessionState.
 import type { Batch, Field, SqlType, Vector } from '../common/index.js'
-import type { Executor } from '../executor/index.js'
+import { WriteTransaction, type Executor } from '../executor/index.js'
 import { formatValueText } from '../executor/format/text-output.js'
 import type { PhysicalPlan, ScalarValue } from '../executor/plan.js'
 import {
@@ -53,9 +53,17 @@ export class SqlEngine implements Engine {
     })
     return this.#executor.run(
       planned,
-      { timeZone: timeZoneOf(session), settings: session.settings },
+      {
+        timeZone: timeZoneOf(session),
+        settings: session.settings,
+        transaction: session.transaction,
+      },
       signal,
     )
+  }
+
+  beginTransaction(): WriteTransaction {
+    return new WriteTransaction(this.#storage.writer)
   }
 
   formatText(vector: Vector, row: number, session: SessionState): string | null {

@@ -78,6 +78,11 @@ export interface IngestWriter {
    * transaction, or deleted by abort(). Fields follow append()'s type-drift rules.
    */
   beginBulk(tenant: string, table: string): Promise<BulkAppend>
+  /**
+   * Commits several open bulk appends of this writer (any tables) in ONE metadata
+   * transaction: all become visible, or none (on failure every one is aborted).
+   */
+  commitBulks(bulks: readonly BulkAppend[]): Promise<void>
 }
 
 export interface BulkAppend {

@@ -211,6 +211,34 @@ test('ingest: two appends racing to add one new column with two types: the secon
   }
 })
 
+test('ingest: commitBulks commits bulks of two tables in one transaction, or none', async () => {
+  const storage = await openStorage({ dataDir: newDataDir(), flushIntervalMs: 1 })
+  try {
+    const id: Field[] = [{ name: 'id', type: 'int8' }]
+    const one = (value: number): Batch => ({ length: 1, columns: [numbers('int8', [value])] })
+    for (const table of ['a', 'b', 'gone']) await storage.catalog.createTable('t', table, id, false)
+    const a = await storage.writer.beginBulk('t', 'a')
+    const b = await storage.writer.beginBulk('t', 'b')
+    await a.add(id, one(1))
+    await b.add(id, one(2))
+    await storage.writer.commitBulks([a, b])
+    assert.deepEqual(await readAll(storage, 't', 'a', 'id', 'int8'), [1])
+    assert.deepEqual(await readAll(storage, 't', 'b', 'id', 'int8'), [2])
+    // A table dropped before the commit fails it for every table; the uploads are deleted.
+    const blobsBefore = await storage.blobs.list('')
+    const again = await storage.writer.beginBulk('t', 'a')
+    const gone = await storage.writer.beginBulk('t', 'gone')
+    await again.add(id, one(3))
+    await gone.add(id, one(4))
+    await storage.catalog.dropTable('t', 'gone')
+    await assert.rejects(storage.writer.commitBulks([again, gone]), isCode('42P01'))
+    assert.deepEqual(await readAll(storage, 't', 'a', 'id', 'int8'), [1])
+    assert.deepEqual((await storage.blobs.list('')).sort(), [...blobsBefore].sort())
+  } finally {
+    await storage.close()
+  }
+})
+
 test('ingest: a bulk append commits all its segments at once, or none after abort', async () => {
   const storage = await openStorage({ dataDir: newDataDir(), flushIntervalMs: 1 })
   try {

@@ -283,19 +283,52 @@ export class GroupCommitIngestWriter implements IngestWriter {
     fields: readonly Field[],
     segments: readonly SegmentMeta[],
   ): Promise<void> {
+    await this.commitTables([{ info, fields, segments }])
+  }
+
+  /** commit() for several tables in one metadata transaction. */
+  async commitTables(tables: readonly TableCommit[]): Promise<void> {
     await this.metadata.transact(async (tx) => {
-      const table = await readTable(tx, info.tenant, info.name)
-      if (table === undefined || table.oid !== info.oid) throw undefinedTable(info.name)
-      const existing = new Map(table.columns.map((column) => [column.name, column]))
-      let attnum = table.columns.reduce((max, column) => Math.max(max, column.attnum), 0)
-      for (const field of fields) {
-        const column = existing.get(field.name)
-        if (column === undefined) addColumn(tx, table, field, false, ++attnum)
-        else if (column.type !== field.type) throw typeMismatch(field.name, column.type, field.type)
+      for (const { info, fields, segments } of tables) {
+        const table = await readTable(tx, info.tenant, info.name)
+        if (table === undefined || table.oid !== info.oid) throw undefinedTable(info.name)
+        const existing = new Map(table.columns.map((column) => [column.name, column]))
+        let attnum = table.columns.reduce((max, column) => Math.max(max, column.attnum), 0)
+        for (const field of fields) {
+          const column = existing.get(field.name)
+          if (column === undefined) addColumn(tx, table, field, false, ++attnum)
+          else if (column.type !== field.type)
+            throw typeMismatch(field.name, column.type, field.type)
+        }
+        for (const segment of segments) addSegment(tx, segment)
       }
-      for (const segment of segments) addSegment(tx, segment)
     })
   }
+
+  async commitBulks(bulks: readonly BulkAppend[]): Promise<void> {
+    const sessions = bulks.map((bulk) => {
+      assert(bulk instanceof BulkAppendSession && bulk.writer === this, 'a bulk of this writer')
+      return bulk
+    })
+    try {
+      const tables: TableCommit[] = []
+      for (const session of sessions) {
+        const table = await session.prepare()
+        if (table.segments.length > 0) tables.push(table)
+      }
+      if (tables.length > 0) await this.commitTables(tables)
+    } catch (error) {
+      for (const session of sessions) await session.abort()
+      throw error
+    }
+    for (const session of sessions) session.committed()
+  }
+}
+
+interface TableCommit {
+  readonly info: TableInfo
+  readonly fields: readonly Field[]
+  readonly segments: readonly SegmentMeta[]
 }
 
 /** Checks one append's shape: a vector per field, of its type and the batch's length, no name twice. */
@@ -329,7 +362,7 @@ class BulkAppendSession implements BulkAppend {
   private state: 'open' | 'committed' | 'aborted' = 'open'
 
   constructor(
-    private readonly writer: GroupCommitIngestWriter,
+    readonly writer: GroupCommitIngestWriter,
     private readonly info: TableInfo,
     private readonly segmentRows: number,
   ) {
@@ -352,18 +385,21 @@ class BulkAppendSession implements BulkAppend {
   }
 
   async commit(): Promise<number> {
+    await this.writer.commitBulks([this])
+    return this.rows
+  }
+
+  /** Uploads what is still pending; answers what commitBulks records for this table. */
+  async prepare(): Promise<TableCommit> {
     assert(this.state === 'open', 'bulk append is open')
-    try {
-      await this.writePending()
-      if (this.segments.length > 0)
-        await this.writer.commit(this.info, [...this.fields.values()], this.segments)
-    } catch (error) {
-      await this.abort()
-      throw error
-    }
+    await this.writePending()
+    return { info: this.info, fields: [...this.fields.values()], segments: this.segments }
+  }
+
+  /** Called by commitBulks once the metadata transaction recorded this bulk's segments. */
+  committed(): void {
     this.state = 'committed'
     this.writer.releaseUploads(this.segments.map((segment) => segment.blobKey))
-    return this.rows
   }
 
   async abort(): Promise<void> {

@@ -5,10 +5,12 @@
 #   2. unit             node --test over dist/{common,storage,executor,planner,gateway,sqllogic,bin}
 #   3. sqllogic/pg      every .slt file against PostgreSQL 15 (confirms the expected output)
 #   4. sqllogic/mal     every .slt file against a fresh Malamute server
-#   5. integration      node --test dist/test/*.test.js (psql, node-postgres, errors, durability)
+#   5. integration      node --test dist/test/*.test.js (psql, node-postgres, errors, durability,
+#                       and the real drivers psycopg2, pgjdbc and psqlODBC via pyodbc)
 #
-# Installs postgresql-15 and postgresql-client-15 from Debian when missing (needs root). The last
-# line is `N passed, N failed`; the exit code is non-zero when anything failed.
+# Installs postgresql-15 and postgresql-client-15, and the drivers (ensure_client_packages), from
+# Debian when missing (needs root). The last line is `N passed, N failed`; the exit code is
+# non-zero when anything failed.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -47,6 +49,26 @@ ensure_debian_packages() {
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update
   $sudo apt-get install -y --no-install-recommends postgresql-15 postgresql-client-15
+}
+
+# The real drivers the integration tests run (test/psycopg2, pgjdbc, psqlodbc .test.ts): Debian's
+# python3 with psycopg2 and pyodbc, psqlODBC on unixODBC, pgjdbc, and a JDK (single-file source
+# launch needs jdk.compiler). Installed only when missing.
+ensure_client_packages() {
+  local missing=()
+  /usr/bin/python3 -c 'import psycopg2' 2>/dev/null || missing+=(python3-psycopg2)
+  /usr/bin/python3 -c 'import pyodbc' 2>/dev/null || missing+=(python3-pyodbc)
+  command -v odbcinst >/dev/null || missing+=(unixodbc)
+  odbcinst -q -d -n 'PostgreSQL Unicode' >/dev/null 2>&1 || missing+=(odbc-postgresql)
+  [[ -f /usr/share/java/postgresql.jar ]] || missing+=(libpostgresql-jdbc-java)
+  java --list-modules 2>/dev/null | grep '^jdk.compiler' >/dev/null || missing+=(default-jdk-headless)
+  if [[ ${#missing[@]} -eq 0 ]]; then return; fi
+  echo "installing ${missing[*]}"
+  local sudo=
+  if [[ $(id -u) -ne 0 ]]; then sudo=sudo; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update
+  $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
 # node_tests STAGE FILES...: runs node --test, spec output on the terminal, TAP kept for counts.
@@ -117,6 +139,7 @@ start_malamute() {
 
 banner 'debian packages'
 ensure_debian_packages
+ensure_client_packages
 
 banner 'build: npx tsc -b'
 if npx tsc -b; then

@@ -21,6 +21,7 @@ import { makeTextVector, textAt } from '../expr/vector-builders.js'
 import { checkCanceled } from '../operators/operator.js'
 import type { CopyOptions } from './copy-options.js'
 import { CopyParser, type RawCopyBatch } from './copy-parser.js'
+import type { WriteTransaction } from '../write-transaction.js'
 
 export interface CopyFromTarget {
   readonly tenant: string
@@ -29,19 +30,39 @@ export interface CopyFromTarget {
   readonly options: CopyOptions
 }
 
-/** Consumes a COPY FROM stream into `target`; resolves with the rows committed. */
+/** Where parsed rows go: a bulk append of its own, or the transaction block's. */
+type RowSink = Pick<BulkAppend, 'add'>
+
+/**
+ * Consumes a COPY FROM stream into `target`; resolves with the rows committed. Inside a
+ * transaction block the rows go to `transaction` instead, and commit or abort with it.
+ */
 export async function copyFrom(
   storage: Storage,
   target: CopyFromTarget,
   source: AsyncIterable<Uint8Array>,
   timeZone: string,
   signal: AbortSignal,
+  transaction: WriteTransaction | null = null,
 ): Promise<number> {
+  const copyInto = async (sink: RowSink): Promise<void> => {
+    if (target.options.format === 'ndjson') await copyNdjson(storage, target, source, sink, signal)
+    else await copyDelimited(target, source, sink, timeZone, signal)
+    checkCanceled(signal)
+  }
+  if (transaction !== null) {
+    let rows = 0
+    await copyInto({
+      add: async (fields, batch) => {
+        await transaction.add(target.tenant, target.table, fields, batch)
+        rows += batch.length
+      },
+    })
+    return rows
+  }
   const bulk = await storage.writer.beginBulk(target.tenant, target.table)
   try {
-    if (target.options.format === 'ndjson') await copyNdjson(storage, target, source, bulk, signal)
-    else await copyDelimited(target, source, bulk, timeZone, signal)
-    checkCanceled(signal)
+    await copyInto(bulk)
     return await bulk.commit()
   } catch (error) {
     await bulk.abort()
@@ -52,7 +73,7 @@ export async function copyFrom(
 async function copyDelimited(
   target: CopyFromTarget,
   source: AsyncIterable<Uint8Array>,
-  bulk: BulkAppend,
+  bulk: RowSink,
   timeZone: string,
   signal: AbortSignal,
 ): Promise<void> {
@@ -115,7 +136,7 @@ async function copyNdjson(
   storage: Storage,
   target: CopyFromTarget,
   source: AsyncIterable<Uint8Array>,
-  bulk: BulkAppend,
+  bulk: RowSink,
   signal: AbortSignal,
 ): Promise<void> {
   const info = await storage.catalog.getTable(target.tenant, target.table)

@@ -91,10 +91,11 @@ class FromBinder {
         return this.bindJoin(item, offset)
       case 'set-op':
       case 'values':
+      case 'function-ref':
         // planner/materialize turns these into materialized relations before binding.
         throw new PgError({
           code: SqlState.featureNotSupported,
-          message: `${item.kind === 'values' ? 'VALUES' : 'set operations'} are not supported here`,
+          message: `${fromItemWhat(item.kind)} are not supported here`,
           position: item.position + 1,
         })
     }
@@ -262,6 +263,7 @@ export function tableNamesOf(node: SelectNode): NameNode[] {
         names.push(...tableNamesOf(item.left), ...tableNamesOf(item.right))
         return
       case 'values':
+      case 'function-ref':
         return
     }
   }
@@ -289,4 +291,9 @@ export async function resolveTables(
     if (failed.has(name)) throw value
     return value as TableInfo
   }
+}
+
+function fromItemWhat(kind: 'set-op' | 'values' | 'function-ref'): string {
+  if (kind === 'values') return 'VALUES'
+  return kind === 'set-op' ? 'set operations' : 'functions in FROM'
 }

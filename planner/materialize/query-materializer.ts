@@ -2,22 +2,23 @@
 // syntax tree around the results, the way PostgreSQL runs an InitPlan once per statement:
 //
 //   WITH a AS (...)            each common table runs once; references read its rows
-//   x UNION / INTERSECT / EXCEPT y, VALUES (...)
+//   x UNION / INTERSECT / EXCEPT y, VALUES (...), generate_series(...) in FROM
 //                              run, combined (set-operations.ts), and read as a relation
 //   (SELECT max(x) FROM t)     runs once; becomes a constant (21000 on a second row)
 //   x [NOT] IN (SELECT ...)    runs once; becomes `x [NOT] IN (v1, v2, ...)`, a hash probe
 //   [NOT] EXISTS (SELECT ...)  runs once (LIMIT 1); becomes true or false
 //
-// A correlated EXISTS whose only link to the outer query is one equality `inner = outer` is
-// decorrelated into a semi join on the distinct inner keys: `coalesce(outer IN (keys), false)`
-// over the keys that are not NULL (PostgreSQL's hashed subplan). Other correlations are 0A000.
+// A correlated EXISTS or scalar subquery linked to the outer query by `inner = outer`
+// equalities is decorrelated (decorrelate.ts): EXISTS on one key into a semi join on the
+// distinct inner keys, `coalesce(outer IN (keys), false)` (PostgreSQL's hashed subplan), on
+// several keys and a scalar subquery into a left join. Other correlations are 0A000.
 //
 // Materialized rows are held in memory (at most `MaterializedRowsMax`); a relation built here
 // is a VirtualTableInfo whose rows the physical planner reads as a Batches leaf. When only
 // describing a statement nothing runs: every relation is empty and every value NULL.
 import { PgError, SqlState, type Batch, type Field, type SqlType } from '../../common/index.js'
 import { concatBatches, takeRows } from '../../executor/expr/batch-ops.js'
-import { makeNullVector, scalarAt } from '../../executor/expr/vector-builders.js'
+import { makeNullVector, makeNumberVector, scalarAt } from '../../executor/expr/vector-builders.js'
 import type { PhysicalPlan, ScalarValue } from '../../executor/plan.js'
 import type { TableInfo } from '../../storage/api.js'
 import type { BindContext } from '../bind/context.js'
@@ -27,9 +28,9 @@ import { emptyScope } from '../bind/scope.js'
 import { commonType, displayType } from '../bind/types.js'
 import type { VirtualTableInfo } from '../catalog/virtual-catalog.js'
 import type {
-  ColumnRefNode,
   CommonTableNode,
   FromItem,
+  FunctionRefNode,
   SelectNode,
   SetOpRefNode,
   StatementNode,
@@ -142,7 +143,7 @@ export class QueryMaterializer {
   }
 
   /** Left-joins `rows` (a decorrelated scalar subquery) to the SELECT being rewritten. */
-  joinToCurrentSelect(rows: Rows, outer: ColumnRefNode, position: number): string {
+  joinToCurrentSelect(rows: Rows, outer: readonly SyntaxExpr[], position: number): string {
     const frame = this.joinFrames[this.joinFrames.length - 1]
     if (frame === undefined) throw correlatedNotSupported(position)
     const alias = `*subquery ${frame.length + 1}*`
@@ -175,6 +176,8 @@ export class QueryMaterializer {
           return this.relationRef(await this.values(values, tables), values)
         }
         break
+      case 'function-ref':
+        return this.functionRef(node as FunctionRefNode, tables)
       case 'subquery':
       case 'exists':
       case 'in-subquery':
@@ -211,6 +214,65 @@ export class QueryMaterializer {
       table: { name: internal, position: item.position },
       alias: item.alias ?? fallback,
     }
+  }
+
+  /** A function in FROM, run once into a relation; its one column is named after the alias. */
+  private async functionRef(item: FunctionRefNode, tables: CommonTables): Promise<FromItem> {
+    const name = item.name.name
+    if (name !== 'generate_series') {
+      throw new PgError({
+        code: SqlState.featureNotSupported,
+        message: `function ${name} in FROM is not supported yet`,
+        position: item.position + 1,
+      })
+    }
+    const args = (await this.rewrite(item.args, tables)) as SyntaxExpr[]
+    const rows = await this.generateSeries(args, item.position)
+    const alias = item.alias ?? name
+    const named = { fields: rows.fields.map((f) => ({ ...f, name: alias })), batches: rows.batches }
+    const internal = this.register(renameColumns(named, item.columnAliases, alias))
+    return { kind: 'table-ref', table: { name: internal, position: item.position }, alias }
+  }
+
+  /** `generate_series(start, stop [, step])` over int4 or int8, as PostgreSQL's. */
+  private async generateSeries(args: readonly SyntaxExpr[], position: number): Promise<Rows> {
+    const binder = new ExpressionBinder(this.context, emptyScope)
+    const policy = { allowed: false, clause: 'FROM' } as const
+    const bound = args.map((arg) => binder.bind(arg, policy))
+    const types = bound.map((e) => (e.type === 'unknown' || e.type === 'int2' ? 'int4' : e.type))
+    const type: SqlType = types.includes('int8') ? 'int8' : 'int4'
+    if (
+      (args.length !== 2 && args.length !== 3) ||
+      types.some((t) => t !== 'int4' && t !== 'int8')
+    ) {
+      throw new PgError({
+        code: SqlState.undefinedFunction,
+        message: `function generate_series(${types.map(displayType).join(', ')}) does not exist`,
+        hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+        position: position + 1,
+      })
+    }
+    const fields: Field[] = [{ name: 'generate_series', type }]
+    if (this.run === null) return { fields, batches: [] }
+    const argFields: Field[] = bound.map((_, i) => ({ name: `arg${i + 1}`, type }))
+    const coerced = bound.map((e) => this.context.coerce(e, type))
+    const plan = { kind: 'values', fields: argFields, rows: [coerced] } as const
+    const batch = (await this.run(plan, argFields)).find((b) => b.length > 0)
+    const values = batch?.columns.map((c) => scalarAt(c, 0)) ?? []
+    const [start, stop, step = 1] = values
+    if (typeof start !== 'number' || typeof stop !== 'number' || typeof step !== 'number')
+      return { fields, batches: [] }
+    if (step === 0) {
+      throw new PgError({
+        code: SqlState.invalidParameterValue,
+        message: 'step size cannot equal zero',
+      })
+    }
+    const count = Math.max(0, Math.floor((stop - start) / step) + 1)
+    if (count > MaterializedRowsMax) throw tooManyRows('generate_series')
+    const out = new Float64Array(count)
+    for (let i = 0; i < count; i += 1) out[i] = start + i * step
+    return { fields, batches: [{ length: count, columns: [makeNumberVector(type, out, null)] }] }
   }
 
   /** Holds `rows` as a relation for this statement; returns its internal name. */
@@ -418,7 +480,7 @@ export function correlatedNotSupported(position: number): PgError {
   return new PgError({
     code: SqlState.featureNotSupported,
     message:
-      'correlated subqueries are supported only as EXISTS or an aggregate linked by one equality',
+      'correlated subqueries are supported only as EXISTS or a scalar subquery linked by equalities',
     position: position + 1,
   })
 }
@@ -509,7 +571,7 @@ function distinctTypes(types: readonly SqlType[]): [SqlType, SqlType] {
   return [first, known.find((t) => t !== first) ?? first]
 }
 
-/** True when `value` holds a subquery expression, set operation, VALUES item or WITH. */
+/** True when `value` holds a subquery expression, set operation, VALUES item, function in FROM or WITH. */
 export function hasQueryParts(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasQueryParts)
   if (typeof value !== 'object' || value === null) return false
@@ -519,6 +581,7 @@ export function hasQueryParts(value: unknown): boolean {
     case 'exists':
     case 'in-subquery':
     case 'set-op':
+    case 'function-ref':
       return true
     case 'values':
       if ('columnAliases' in node) return true

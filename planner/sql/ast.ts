@@ -308,7 +308,18 @@ export interface ValuesRefNode {
   readonly position: number
 }
 
-export type FromItem = TableRefNode | JoinNode | SubqueryRefNode | SetOpRefNode | ValuesRefNode
+/** A set-returning function in FROM: `generate_series(1, 3) [AS] g [(n)]`. */
+export interface FunctionRefNode {
+  readonly kind: 'function-ref'
+  readonly name: NameNode
+  readonly args: readonly SyntaxExpr[]
+  readonly alias: string | null
+  readonly columnAliases: readonly NameNode[]
+  readonly position: number
+}
+
+export type FromItem =
+  TableRefNode | JoinNode | SubqueryRefNode | SetOpRefNode | ValuesRefNode | FunctionRefNode
 
 /** One `name [(columns)] AS (query)` of a WITH clause. */
 export interface CommonTableNode {

@@ -356,7 +356,7 @@ function parseNameList(cursor: TokenCursor): NameNode[] {
   return names
 }
 
-/** A table, `(SELECT ...) alias`, or a parenthesised join tree `(a JOIN b ON ...) [alias]`. */
+/** A table, a function (`generate_series(...)`), `(SELECT ...) alias`, or a parenthesised join tree `(a JOIN b ON ...) [alias]`. */
 function parseFromPrimary(cursor: TokenCursor): FromItem {
   const open = cursor.peek()
   if (cursor.acceptOp('(')) {
@@ -383,6 +383,14 @@ function parseFromPrimary(cursor: TokenCursor): FromItem {
     return { ...inner, alias }
   }
   const table = parseTableName(cursor)
+  if (cursor.acceptOp('(')) {
+    const args = cursor.isOp(')') ? [] : parseExprList(cursor)
+    cursor.expectOp(')')
+    const name = { ...table, name: table.name.replace(/^pg_catalog\./, '') }
+    const alias = parseAlias(cursor)
+    const columnAliases = alias !== null && cursor.isOp('(') ? parseNameList(cursor) : []
+    return { kind: 'function-ref', name, args, alias, columnAliases, position: table.position }
+  }
   const alias = parseAlias(cursor)
   if (alias !== null && cursor.isOp('('))
     throw cursor.notSupportedAt('column aliases on a table', cursor.peek())
