@@ -24,7 +24,7 @@ import type {
 import type { BoundFrom } from '../bind/from-binder.js'
 import type { BoundSelect } from '../bind/select-binder.js'
 import { isVirtualTable, virtualTablePlan } from '../catalog/virtual-catalog.js'
-import { collectColumns, conjuncts, pruneByTime, remapColumns } from './rules.js'
+import { collectColumns, columnsUsedBy, conjuncts, pruneByTime, remapColumns } from './rules.js'
 import { pruneByStats } from './stats-rules.js'
 
 export type SegmentsOf = (table: string) => readonly SegmentRef[]
@@ -42,17 +42,7 @@ export function planRelationSelect(
   segmentsOf: SegmentsOf,
   planSubquery: (select: BoundSelect) => PhysicalPlan,
 ): PhysicalPlan {
-  const used = new Set<number>()
-  collectColumns(bound.where, used)
-  if (bound.aggregation === null) {
-    for (const output of bound.outputs) collectColumns(output, used)
-  } else {
-    for (const key of bound.aggregation.groupBy) collectColumns(key, used)
-    for (const call of bound.aggregation.aggregates) {
-      for (const arg of call.args) collectColumns(arg, used)
-      collectColumns(call.filter, used)
-    }
-  }
+  const used = columnsUsedBy(bound)
   collectJoinColumns(relation, used)
   const fields: Field[] = []
   inputFields(relation, fields)

@@ -5,6 +5,23 @@
 // no false negatives: anything it cannot prove disjoint stays.
 import { assert } from '../../common/index.js'
 import type { AggregateCall, Expr, SegmentRef } from '../../executor/plan.js'
+import type { BoundSelect } from '../bind/select-binder.js'
+
+/** The input columns a SELECT reads: its WHERE, and its outputs or its grouping and aggregates. */
+export function columnsUsedBy(bound: BoundSelect): Set<number> {
+  const used = new Set<number>()
+  collectColumns(bound.where, used)
+  if (bound.aggregation === null) {
+    for (const output of bound.outputs) collectColumns(output, used)
+  } else {
+    for (const key of bound.aggregation.groupBy) collectColumns(key, used)
+    for (const call of bound.aggregation.aggregates) {
+      for (const arg of call.args) collectColumns(arg, used)
+      collectColumns(call.filter, used)
+    }
+  }
+  return used
+}
 
 /** Adds the input column indexes `expr` reads to `into` (aggregate refs, negative, are skipped). */
 export function collectColumns(expr: Expr | null, into: Set<number>): void {

@@ -15,7 +15,7 @@ import type { Expr, PhysicalPlan, ScanPlan, SegmentRef } from '../../executor/pl
 import type { BoundSelect } from '../bind/select-binder.js'
 import { isVirtualTable, virtualTablePlan } from '../catalog/virtual-catalog.js'
 import { planRelationSelect, type SegmentsOf } from './join-plan.js'
-import { collectColumns, pruneByTime, remapAggregate, remapColumns } from './rules.js'
+import { columnsUsedBy, pruneByTime, remapAggregate, remapColumns } from './rules.js'
 import { answerFromMetadata, pruneByStats } from './stats-rules.js'
 import { planWindowSelect } from './window-plan.js'
 
@@ -74,17 +74,7 @@ function planTable(
 ): PhysicalPlan {
   const table = bound.table
   assert(table !== null, 'planTable runs for queries with FROM')
-  const used = new Set<number>()
-  collectColumns(bound.where, used)
-  if (bound.aggregation === null) {
-    for (const output of bound.outputs) collectColumns(output, used)
-  } else {
-    for (const key of bound.aggregation.groupBy) collectColumns(key, used)
-    for (const call of bound.aggregation.aggregates) {
-      for (const arg of call.args) collectColumns(arg, used)
-      collectColumns(call.filter, used)
-    }
-  }
+  const used = columnsUsedBy(bound)
   const read = [...used].sort((a, b) => a - b)
   const mapping = new Map(read.map((index, position) => [index, position]))
   const columns: Field[] = read.flatMap((index) => {
