@@ -53,6 +53,7 @@ export const SqlState = {
   invalidPassword: '28P01',
   invalidCatalogName: '3D000',
   invalidCursorName: '34000',
+  invalidSavepointSpecification: '3B001',
   invalidSchemaName: '3F000',
   transactionRollback: '40000',
   serializationFailure: '40001',

@@ -16,11 +16,14 @@ export class WriteTransaction {
   private state: 'open' | 'committed' | 'aborted' = 'open'
   /** The write in progress: abort waits for it, so no upload outlives the abort. */
   private busy: Promise<void> = Promise.resolve()
+  /** Rows handed to add() so far, counted on arrival: savepoints compare it to undo nothing. */
+  private rowsReceived = 0
 
   constructor(private readonly writer: IngestWriter) {}
 
   /** Adds rows to the table's bulk append; they become visible at commit(). */
   add(tenant: string, table: string, fields: readonly Field[], batch: Batch): Promise<void> {
+    this.rowsReceived += batch.length
     return this.serialized(async () => {
       if (this.state !== 'open') {
         throw new PgError({
@@ -37,6 +40,11 @@ export class WriteTransaction {
       }
       await bulk.add(fields, batch)
     })
+  }
+
+  /** How many rows add() has received, including any whose upload failed. */
+  get rowsAdded(): number {
+    return this.rowsReceived
   }
 
   /** Makes every added row visible in one metadata transaction; aborts everything on failure. */

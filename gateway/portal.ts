@@ -13,7 +13,8 @@ export interface Portal {
   readonly params: readonly ScalarValue[]
   /** Parameter types the client declared in Parse; undefined ones the planner infers. */
   readonly paramTypes: readonly (SqlType | undefined)[]
-  readonly resultFormats: readonly FormatCode[]
+  /** Set by Bind; FETCH from a BINARY cursor in the simple protocol makes it binary. */
+  resultFormats: readonly FormatCode[]
   /** Aborted by CancelRequest, statement_timeout, or closing the portal. */
   readonly controller: AbortController
   result: ResultStream | null
@@ -26,6 +27,16 @@ export interface Portal {
   tag: string | null
   /** Set when the gateway answers the statement itself (transaction end in a failed block). */
   localTransaction: 'rollback' | null
+  /** Set for FETCH and MOVE: the rows come from this cursor's portal. */
+  fetch: PortalFetch | null
+}
+
+/** What FETCH or MOVE reads: up to `count` rows (Infinity: ALL) of a cursor. */
+export interface PortalFetch {
+  readonly cursor: Portal
+  readonly count: number
+  /** MOVE skips the rows instead of sending them. */
+  readonly move: boolean
 }
 
 export function createPortal(
@@ -47,6 +58,7 @@ export function createPortal(
     rowOffset: 0,
     tag: null,
     localTransaction: null,
+    fetch: null,
   }
 }
 
@@ -89,6 +101,11 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
       },
     )
   })
+}
+
+/** True for ROLLBACK TO SAVEPOINT, which a failed block also accepts. */
+export function rollsBackToSavepoint(text: string): boolean {
+  return /^\s*(rollback|abort)\s+((work|transaction)\s+)?to\b/i.test(text)
 }
 
 /** True for statements that end a transaction block: accepted even in a failed one. */

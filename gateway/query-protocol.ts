@@ -10,12 +10,17 @@
 // and in E only COMMIT/ROLLBACK pass (COMMIT then rolls back, with the tag ROLLBACK). The
 // block's writes (SessionState.transaction, made on BEGIN) commit before COMMIT's
 // CommandComplete and are aborted by ROLLBACK, by COMMIT of a failed block, or by close().
+//
+// Savepoints and cursors (session-commands.ts) are answered here. A savepoint remembers how
+// many rows the block's WriteTransaction had received; ROLLBACK TO it returns E to T only when
+// none arrived since, because a bulk append cannot take back part of its upload. A cursor is
+// a portal of its own, kept by name; FETCH sends its rows through the FETCH portal's writers.
 import type { Logger } from 'pino'
 import type { SqlType } from '../common/index.js'
-import { PgError, SqlState, asPgError, sqlTypeByOid, SqlTypes } from '../common/index.js'
+import { PgError, SqlState, asPgError, assert, sqlTypeByOid, SqlTypes } from '../common/index.js'
 import type { CopyTransfer } from '../executor/index.js'
-import type { Description, Engine, ParsedStatement, SessionState } from './engine.js'
-import type { Portal } from './portal.js'
+import type { Description, Engine, ParsedStatement, ResultStream, SessionState } from './engine.js'
+import type { Portal, PortalFetch } from './portal.js'
 import {
   canceledByTimeout,
   canceledByUser,
@@ -23,11 +28,13 @@ import {
   createPortal,
   endsTransaction,
   raceAbort,
+  rollsBackToSavepoint,
 } from './portal.js'
+import { parseSessionCommand, type SessionCommand } from './session-commands.js'
 import type { BackendWriter, TransactionStatus } from './protocol/backend-writer.js'
 import { formatAt } from './protocol/backend-writer.js'
 import type { FrontendMessage } from './protocol/frontend-messages.js'
-import { columnWriters, writeDataRows } from './types/data-rows.js'
+import { columnWriters, writeDataRows, type ColumnWriter } from './types/data-rows.js'
 import { decodeParameter } from './types/parameters.js'
 import { reportedParameters, statementTimeoutMs } from './session-settings.js'
 
@@ -49,6 +56,22 @@ export interface Wire {
   readonly logger: Logger
 }
 
+interface Savepoint {
+  readonly name: string
+  /** WriteTransaction.rowsAdded when the savepoint was set. */
+  readonly rowsAdded: number
+  /** The cursors open then: ROLLBACK TO closes the ones declared after. */
+  readonly cursors: ReadonlySet<string>
+}
+
+interface Cursor {
+  readonly portal: Portal
+  readonly binary: boolean
+  /** WITH HOLD: survives COMMIT (not ROLLBACK of the block that declared it). */
+  readonly hold: boolean
+  declaredInBlock: boolean
+}
+
 /** Output past this many bytes is written out mid-result, so memory stays bounded. */
 const flushBytesThreshold = 256 * 1024
 
@@ -59,6 +82,8 @@ export class QuerySession {
   private readonly portals = new Map<string, Portal>()
   private running: Portal | null = null
   private readonly reported = new Map<string, string>()
+  private savepoints: Savepoint[] = []
+  private readonly cursors = new Map<string, Cursor>()
 
   constructor(
     private readonly engine: Engine,
@@ -88,6 +113,8 @@ export class QuerySession {
     for (const portal of this.portals.values()) closePortal(portal)
     this.portals.clear()
     if (this.running !== null) closePortal(this.running)
+    for (const cursor of this.cursors.values()) closePortal(cursor.portal)
+    this.cursors.clear()
     const transaction = this.session.transaction
     this.session.transaction = null
     transaction
@@ -158,7 +185,8 @@ export class QuerySession {
         this.checkNotFailed(statement)
         await this.scoped(portal, async () => {
           await this.start(portal)
-          if (portal.result?.fields != null) this.wire.out.rowDescription(portal.result.fields, [])
+          if (portal.result?.fields != null)
+            this.wire.out.rowDescription(portal.result.fields, portal.resultFormats)
           await this.run(portal, 0)
         })
       } catch (error) {
@@ -192,7 +220,8 @@ export class QuerySession {
   }
 
   private checkNotFailed(statement: ParsedStatement): void {
-    if (this.transactionStatus !== 'E' || endsTransaction(statement.text) !== null) return
+    if (this.transactionStatus !== 'E') return
+    if (endsTransaction(statement.text) !== null || rollsBackToSavepoint(statement.text)) return
     throw new PgError({
       code: SqlState.inFailedSqlTransaction,
       message: 'current transaction is aborted, commands ignored until end of transaction block',
@@ -226,6 +255,13 @@ export class QuerySession {
   private async described(prepared: PreparedStatement): Promise<Description> {
     if (prepared.description !== null) return prepared.description
     if (prepared.statement === null) return { paramTypes: [], fields: null }
+    const command = parseSessionCommand(prepared.statement)
+    if (command !== null) {
+      const cursor = command.kind === 'fetch' ? this.cursors.get(command.name) : undefined
+      const fields =
+        command.kind === 'fetch' && !command.move ? cursor?.portal.result?.fields : null
+      return { paramTypes: [], fields: fields ?? null }
+    }
     try {
       prepared.description = await this.engine.describe(
         prepared.statement,
@@ -322,10 +358,20 @@ export class QuerySession {
       return
     }
     const signal = portal.controller.signal
-    const result = await raceAbort(
-      this.engine.execute(portal.statement, portal.params, portal.paramTypes, this.session, signal),
-      signal,
-    )
+    const command = parseSessionCommand(portal.statement)
+    const result =
+      command !== null
+        ? await this.runSessionCommand(portal, command)
+        : await raceAbort(
+            this.engine.execute(
+              portal.statement,
+              portal.params,
+              portal.paramTypes,
+              this.session,
+              signal,
+            ),
+            signal,
+          )
     portal.result = result
     portal.iterator = result.batches[Symbol.asyncIterator]()
     if (result.fields !== null) {
@@ -342,7 +388,7 @@ export class QuerySession {
       portal.tag ??= 'ROLLBACK'
       if (portal.localTransaction !== null) {
         await this.endWrites('rollback')
-        this.endTransactionBlock()
+        this.endTransactionBlock('rollback')
       }
       out.commandComplete(portal.tag)
       return
@@ -351,31 +397,13 @@ export class QuerySession {
     if (result === null)
       throw new PgError({ code: SqlState.internalError, message: 'portal was not started' })
     if (result.copy !== undefined) return this.runCopy(portal, result.copy)
-    let remaining = maxRows > 0 ? maxRows : Infinity
-    for (;;) {
-      if (remaining === 0) {
-        out.portalSuspended()
-        return
-      }
-      const batch = portal.batch
-      if (batch !== null && portal.rowOffset < batch.length) {
-        const end = Math.min(batch.length, portal.rowOffset + remaining)
-        if (portal.writers !== null)
-          writeDataRows(out, batch, portal.rowOffset, end, portal.writers)
-        remaining -= end - portal.rowOffset
-        portal.rowOffset = end
-        if (out.length >= flushBytesThreshold) await this.wire.flush()
-        continue
-      }
-      const iterator = portal.iterator
-      if (iterator === null) break
-      const next = await raceAbort(iterator.next(), portal.controller.signal)
-      if (next.done === true) break
-      portal.batch = next.value
-      portal.rowOffset = 0
+    if (portal.fetch !== null) return this.runFetch(portal, portal.fetch)
+    const limit = maxRows > 0 ? maxRows : Infinity
+    const sent = await this.sendRows(portal, portal.writers, limit, portal.controller.signal)
+    if (sent === limit) {
+      out.portalSuspended()
+      return
     }
-    portal.iterator = null
-    portal.batch = null
     if (result.release !== undefined) this.releaseStatements(result.release)
     if (result.transaction === 'commit' || result.transaction === 'rollback')
       await this.endWrites(result.transaction)
@@ -384,8 +412,173 @@ export class QuerySession {
     if (result.transaction === 'begin') {
       this.transactionStatus = 'T'
       this.session.transaction ??= this.engine.beginTransaction?.() ?? null
-    } else if (result.transaction !== null) this.endTransactionBlock()
+    } else if (result.transaction !== null) this.endTransactionBlock(result.transaction)
     this.reportParameters()
+  }
+
+  /**
+   * Sends up to `limit` rows of `source` through `writers` (null: skips them) and returns how
+   * many; fewer than `limit` means the rows ran out, and the source's iterator is dropped.
+   */
+  private async sendRows(
+    source: Portal,
+    writers: ColumnWriter[] | null,
+    limit: number,
+    signal: AbortSignal,
+  ): Promise<number> {
+    const out = this.wire.out
+    let sent = 0
+    while (sent < limit) {
+      const batch = source.batch
+      if (batch !== null && source.rowOffset < batch.length) {
+        const end = Math.min(batch.length, source.rowOffset + (limit - sent))
+        if (writers !== null) writeDataRows(out, batch, source.rowOffset, end, writers)
+        sent += end - source.rowOffset
+        source.rowOffset = end
+        if (out.length >= flushBytesThreshold) await this.wire.flush()
+        continue
+      }
+      const iterator = source.iterator
+      if (iterator === null) break
+      const next = await raceAbort(iterator.next(), signal)
+      if (next.done === true) break
+      source.batch = next.value
+      source.rowOffset = 0
+    }
+    if (sent < limit) {
+      source.iterator = null
+      source.batch = null
+    }
+    return sent
+  }
+
+  /** FETCH / MOVE: the cursor's next rows, then `FETCH n` / `MOVE n`. */
+  private async runFetch(portal: Portal, fetch: PortalFetch): Promise<void> {
+    const writers = fetch.move ? null : portal.writers
+    const sent = await this.sendRows(fetch.cursor, writers, fetch.count, portal.controller.signal)
+    portal.tag = `${fetch.move ? 'MOVE' : 'FETCH'} ${sent}`
+    this.wire.out.commandComplete(portal.tag)
+  }
+
+  /** Runs SAVEPOINT, RELEASE, ROLLBACK TO, DECLARE, FETCH, MOVE or CLOSE on session state. */
+  private async runSessionCommand(portal: Portal, command: SessionCommand): Promise<ResultStream> {
+    switch (command.kind) {
+      case 'savepoint':
+        this.requireBlock('SAVEPOINT')
+        this.savepoints.push({
+          name: command.name,
+          rowsAdded: this.rowsAdded(),
+          cursors: new Set(this.cursors.keys()),
+        })
+        return completed('SAVEPOINT')
+      case 'release':
+        this.requireBlock('RELEASE SAVEPOINT')
+        this.savepoints.length = this.savepointIndex(command.name)
+        return completed('RELEASE')
+      case 'rollbackTo':
+        return this.rollbackToSavepoint(command.name)
+      case 'declare':
+        return this.declareCursor(portal, command)
+      case 'fetch': {
+        const cursor = this.cursorNamed(command.name)
+        portal.fetch = { cursor: cursor.portal, count: command.count, move: command.move }
+        if (cursor.binary && portal.resultFormats.length === 0) portal.resultFormats = [1]
+        const fields = command.move ? null : (cursor.portal.result?.fields ?? null)
+        return { ...completed('FETCH 0'), fields, commandTag: () => portal.tag ?? 'FETCH 0' }
+      }
+      case 'close': {
+        const names = command.name === null ? [...this.cursors.keys()] : [command.name]
+        for (const name of names) {
+          closePortal(this.cursorNamed(name).portal)
+          this.cursors.delete(name)
+        }
+        return completed('CLOSE CURSOR')
+      }
+    }
+  }
+
+  /** ROLLBACK TO: keeps the savepoint, drops later ones and the cursors declared since. */
+  private rollbackToSavepoint(name: string): ResultStream {
+    this.requireBlock('ROLLBACK TO SAVEPOINT')
+    const index = this.savepointIndex(name)
+    const savepoint = this.savepoints[index]
+    assert(savepoint !== undefined, 'savepointIndex returns an index of the stack')
+    if (this.rowsAdded() > savepoint.rowsAdded) {
+      throw new PgError({
+        code: SqlState.featureNotSupported,
+        message: 'ROLLBACK TO SAVEPOINT after writes is not supported yet',
+        detail: 'Rows were written in this transaction block since the savepoint was set.',
+        hint: 'Roll back the whole transaction block with ROLLBACK.',
+      })
+    }
+    this.savepoints.length = index + 1
+    for (const [cursorName, cursor] of this.cursors) {
+      if (savepoint.cursors.has(cursorName)) continue
+      closePortal(cursor.portal)
+      this.cursors.delete(cursorName)
+    }
+    this.transactionStatus = 'T'
+    return completed('ROLLBACK')
+  }
+
+  /** DECLARE: starts the query in a portal of its own, kept until CLOSE or the block's end. */
+  private async declareCursor(
+    portal: Portal,
+    command: Extract<SessionCommand, { kind: 'declare' }>,
+  ): Promise<ResultStream> {
+    if (!command.hold) this.requireBlock('DECLARE CURSOR')
+    if (this.cursors.has(command.name)) {
+      throw new PgError({
+        code: SqlState.duplicateCursor,
+        message: `cursor "${command.name}" already exists`,
+      })
+    }
+    const formats = command.binary ? [1 as const] : []
+    const cursor = createPortal(command.query, portal.params, portal.paramTypes, formats)
+    try {
+      await this.start(cursor)
+    } catch (error) {
+      closePortal(cursor)
+      throw shiftPosition(error, command.query.offset - (portal.statement?.offset ?? 0))
+    }
+    this.cursors.set(command.name, {
+      portal: cursor,
+      binary: command.binary,
+      hold: command.hold,
+      declaredInBlock: this.transactionStatus !== 'I',
+    })
+    return completed('DECLARE CURSOR')
+  }
+
+  private requireBlock(command: string): void {
+    if (this.transactionStatus !== 'I') return
+    throw new PgError({
+      code: SqlState.noActiveSqlTransaction,
+      message: `${command} can only be used in transaction blocks`,
+    })
+  }
+
+  /** The newest savepoint of that name (3B001 when there is none). */
+  private savepointIndex(name: string): number {
+    for (let i = this.savepoints.length - 1; i >= 0; i--)
+      if (this.savepoints[i]?.name === name) return i
+    throw new PgError({
+      code: SqlState.invalidSavepointSpecification,
+      message: `savepoint "${name}" does not exist`,
+    })
+  }
+
+  private rowsAdded(): number {
+    return this.session.transaction?.rowsAdded ?? 0
+  }
+
+  private cursorNamed(name: string): Cursor {
+    const cursor = this.cursors.get(name)
+    if (cursor !== undefined) return cursor
+    throw new PgError({
+      code: SqlState.invalidCursorName,
+      message: `cursor "${name}" does not exist`,
+    })
   }
 
   /**
@@ -463,13 +656,23 @@ export class QuerySession {
     try {
       await transaction.commit()
     } catch (error) {
-      this.endTransactionBlock()
+      this.endTransactionBlock('rollback')
       throw error
     }
   }
 
-  private endTransactionBlock(): void {
+  /** Back to I: savepoints go; cursors too, except WITH HOLD ones a COMMIT keeps. */
+  private endTransactionBlock(end: 'commit' | 'rollback'): void {
     this.transactionStatus = 'I'
+    this.savepoints = []
+    for (const [name, cursor] of this.cursors) {
+      if (cursor.hold && (end === 'commit' || !cursor.declaredInBlock)) {
+        cursor.declaredInBlock = false
+        continue
+      }
+      closePortal(cursor.portal)
+      this.cursors.delete(name)
+    }
     for (const [name, portal] of this.portals) {
       if (portal.tag === null && portal !== this.running) {
         closePortal(portal)
@@ -535,6 +738,15 @@ export class QuerySession {
     closePortal(portal)
     this.portals.delete(name)
   }
+}
+
+const noBatches: AsyncIterable<never> = {
+  [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
+}
+
+/** The result of a statement the session answered itself: no rows, then `tag`. */
+function completed(tag: string): ResultStream {
+  return { fields: null, batches: noBatches, commandTag: () => tag, transaction: null }
 }
 
 /** Makes an error's position count from the start of the client's query string. */

@@ -7,6 +7,7 @@
 // executor's; and every error a user can cause leaves as a PgError with PostgreSQL's code,
 // message and 1-based position.
 export { splitStatements, type ParsedStatement } from './sql/split.js'
+export { tokenize, type Token } from './sql/lexer.js'
 export {
   describeStatement,
   planStatement,

@@ -80,10 +80,16 @@ test('psqlODBC reports SQLSTATE 42P01 and the connection stays usable', () => {
   assert.deepEqual(session['after_error'], [2, 3.75])
 })
 
-test(
-  "psqlODBC with pyodbc's default autocommit off (BEGIN + a SAVEPOINT per statement)",
-  { todo: 'Malamute answers SAVEPOINT with 0A000; psqlODBC reports "internal SAVEPOINT failed"' },
-  () => {
-    assert.deepEqual(session['manual_commit'], { count: 4 })
-  },
-)
+test("psqlODBC with pyodbc's default autocommit off: SAVEPOINT per statement, on after an error", () => {
+  // psqlODBC's statement-level rollback (Protocol=7.4-2): SAVEPOINT before each statement,
+  // RELEASE after it, ROLLBACK TO after the failing SELECT; the block then goes on and commits.
+  assert.deepEqual(session['manual_commit'], {
+    count: 4,
+    failed: '42P01',
+    rows: [
+      [4, 0.5],
+      [5, 0.25],
+      [6, 0.125],
+    ],
+  })
+})

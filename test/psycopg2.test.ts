@@ -67,30 +67,31 @@ test('psycopg2 fetchmany on a client-side cursor', () => {
   assert.deepEqual(session['fetchmany'], [[[1], [2], [3]], [[4]], []])
 })
 
-test(
-  'psycopg2 named (server-side) cursor: DECLARE / FETCH FORWARD n / CLOSE',
-  { todo: 'Malamute answers DECLARE with 0A000 "DECLARE is not supported yet"' },
-  () => {
-    assert.deepEqual(session['named_cursor'], {
-      batches: [
-        [
-          [1, "O'Brien"],
-          [2, 'Zoë'],
-          [3, 'c'],
-        ],
-        [[4, 'd']],
-        [],
+test('psycopg2 named (server-side) cursor: DECLARE / FETCH FORWARD n / CLOSE', () => {
+  assert.deepEqual(session['named_cursor'], {
+    batches: [
+      [
+        [1, "O'Brien"],
+        [2, 'Zoë'],
+        [3, 'c'],
       ],
-    })
-  },
-)
+      [[4, 'd']],
+      [],
+    ],
+  })
+})
 
-test('psycopg2 named cursor fails cleanly and the connection works after rollback', () => {
-  const named = session['named_cursor'] as Record<string, unknown>
-  if (named['error'] !== undefined) {
-    assert.equal(named['pgcode'], '0A000')
-    assert.equal(named['error'], 'FeatureNotSupported')
-  }
+test('psycopg2 named cursor: fetchmany in a loop over 5,000 rows, resuming mid-batch', () => {
+  // 700-row fetches cut the executor's 8,192-row batches at arbitrary offsets.
+  assert.deepEqual(session['named_cursor_many'], {
+    sizes: [700, 700, 700, 700, 700, 700, 700, 100, 0],
+    count: 5000,
+    sum: (5000 * 5001) / 2,
+    wrong: 0,
+  })
+})
+
+test('psycopg2 connection is idle after the named cursor is closed and committed', () => {
   assert.deepEqual(session['recovered_after_named_cursor'], {
     closed: 0,
     count: 4,

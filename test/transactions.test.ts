@@ -159,3 +159,145 @@ test('kill -9 inside an open block: nothing visible after restart, its files col
   client = await server.connect()
   assert.equal(await count('tx_killed'), 1)
 })
+
+test('SAVEPOINT, RELEASE and ROLLBACK TO outside a block answer 25P01', async () => {
+  for (const [sql, message] of [
+    ['SAVEPOINT a', 'SAVEPOINT can only be used in transaction blocks'],
+    ['RELEASE SAVEPOINT a', 'RELEASE SAVEPOINT can only be used in transaction blocks'],
+    ['ROLLBACK TO SAVEPOINT a', 'ROLLBACK TO SAVEPOINT can only be used in transaction blocks'],
+  ] as const) {
+    await assert.rejects(client.query(sql), { code: '25P01', message })
+  }
+})
+
+test('ROLLBACK TO a savepoint after a failed read returns the block to its writes', async () => {
+  // psqlODBC's statement-level rollback: SAVEPOINT before each statement, RELEASE after it.
+  await createTable('tx_savepoint')
+  await client.query('BEGIN')
+  await client.query('SAVEPOINT s1')
+  await client.query(`INSERT INTO tx_savepoint VALUES (1, 'a')`)
+  const released = await client.query('RELEASE s1')
+  assert.equal(released.command, 'RELEASE')
+  const set = await client.query('SAVEPOINT s2')
+  assert.equal(set.command, 'SAVEPOINT')
+  await assert.rejects(client.query('SELECT * FROM tx_no_such_table'), { code: '42P01' })
+  await assert.rejects(client.query('SELECT 1'), { code: '25P02' })
+  const rolledBack = await client.query('ROLLBACK TO SAVEPOINT s2')
+  assert.equal(rolledBack.command, 'ROLLBACK')
+  // The savepoint stays after ROLLBACK TO, so it can be used again.
+  await client.query('ROLLBACK TO s2')
+  await client.query(`INSERT INTO tx_savepoint VALUES (2, 'b')`)
+  await client.query('RELEASE SAVEPOINT s2')
+  await client.query('COMMIT')
+  assert.equal(await count('tx_savepoint'), 2)
+})
+
+test('RELEASE drops later savepoints; an unknown name is 3B001 and fails the block', async () => {
+  await client.query('BEGIN')
+  await client.query('SAVEPOINT a')
+  await client.query('SAVEPOINT b')
+  await client.query('RELEASE a')
+  await assert.rejects(client.query('ROLLBACK TO b'), {
+    code: '3B001',
+    message: 'savepoint "b" does not exist',
+  })
+  await assert.rejects(client.query('SELECT 1'), { code: '25P02' })
+  // In a failed block, ROLLBACK TO an unknown name fails again and the block stays failed.
+  await assert.rejects(client.query('ROLLBACK TO nope'), { code: '3B001' })
+  await assert.rejects(client.query('SELECT 1'), { code: '25P02' })
+  await client.query('ROLLBACK')
+})
+
+test('ROLLBACK TO a savepoint with rows written since: 0A000 on Malamute, only ROLLBACK ends it', async () => {
+  await createTable('tx_savepoint_writes')
+  const malamute = (await segmentFiles()) !== null
+  await client.query('BEGIN')
+  await client.query(`INSERT INTO tx_savepoint_writes VALUES (1, 'a')`)
+  await client.query('SAVEPOINT a')
+  await client.query(`INSERT INTO tx_savepoint_writes VALUES (2, 'b')`)
+  if (malamute) {
+    await assert.rejects(client.query('ROLLBACK TO a'), {
+      code: '0A000',
+      message: 'ROLLBACK TO SAVEPOINT after writes is not supported yet',
+    })
+    await assert.rejects(client.query(`INSERT INTO tx_savepoint_writes VALUES (3, 'c')`), {
+      code: '25P02',
+    })
+    await client.query('ROLLBACK')
+    assert.equal(await count('tx_savepoint_writes'), 0)
+  } else {
+    await client.query('ROLLBACK TO a')
+    await client.query('COMMIT')
+    assert.equal(await count('tx_savepoint_writes'), 1)
+  }
+})
+
+test('DECLARE, FETCH, MOVE and CLOSE a cursor inside a block', async () => {
+  await createTable('tx_cursor')
+  const values = Array.from({ length: 10 }, (_, i) => `(${i + 1}, 'r${i + 1}')`).join(', ')
+  await client.query(`INSERT INTO tx_cursor VALUES ${values}`)
+  await assert.rejects(client.query('DECLARE c CURSOR FOR SELECT n FROM tx_cursor'), {
+    code: '25P01',
+    message: 'DECLARE CURSOR can only be used in transaction blocks',
+  })
+  await client.query('BEGIN')
+  const declared = await client.query(
+    'DECLARE "C" NO SCROLL CURSOR WITHOUT HOLD FOR SELECT n, s FROM tx_cursor WHERE n > $1 ORDER BY n',
+    [2],
+  )
+  assert.equal(declared.command, 'DECLARE')
+  await assert.rejects(client.query('DECLARE "C" CURSOR FOR SELECT 1'), { code: '42P03' })
+  await client.query('ROLLBACK')
+  await client.query('BEGIN')
+  await client.query(
+    'DECLARE c NO SCROLL CURSOR FOR SELECT n, s FROM tx_cursor WHERE n > 2 ORDER BY n',
+  )
+  const first = await client.query('FETCH 2 FROM c')
+  assert.equal(first.command, 'FETCH')
+  assert.equal(first.rowCount, 2)
+  assert.deepEqual(
+    first.fields.map((field) => field.name),
+    ['n', 's'],
+  )
+  assert.deepEqual(first.rows, [
+    { n: 3, s: 'r3' },
+    { n: 4, s: 'r4' },
+  ])
+  const moved = await client.query('MOVE FORWARD 3 IN c')
+  assert.equal(moved.command, 'MOVE')
+  assert.equal(moved.rowCount, 3)
+  const next = await client.query('FETCH NEXT FROM c')
+  assert.deepEqual(next.rows, [{ n: 8, s: 'r8' }])
+  const rest = await client.query('FETCH ALL c')
+  assert.deepEqual(
+    rest.rows.map((row: { n: number }) => row.n),
+    [9, 10],
+  )
+  const none = await client.query('FETCH FORWARD 5 FROM c')
+  assert.equal(none.rowCount, 0)
+  await assert.rejects(client.query('FETCH BACKWARD 1 FROM c'), { code: '55000' })
+  await client.query('ROLLBACK')
+  await client.query('BEGIN')
+  await client.query('DECLARE c CURSOR FOR SELECT n FROM tx_cursor')
+  const closed = await client.query('CLOSE c')
+  assert.equal(closed.command, 'CLOSE')
+  await assert.rejects(client.query('FETCH 1 FROM c'), {
+    code: '34000',
+    message: 'cursor "c" does not exist',
+  })
+  await client.query('ROLLBACK')
+})
+
+test('cursors close at COMMIT, except WITH HOLD ones', async () => {
+  await createTable('tx_cursor_hold')
+  await client.query(`INSERT INTO tx_cursor_hold VALUES (1, 'a'), (2, 'b'), (3, 'c')`)
+  await client.query('BEGIN')
+  await client.query('DECLARE plain CURSOR FOR SELECT n FROM tx_cursor_hold ORDER BY n')
+  await client.query('DECLARE held CURSOR WITH HOLD FOR SELECT n FROM tx_cursor_hold ORDER BY n')
+  await client.query('COMMIT')
+  await assert.rejects(client.query('FETCH 1 FROM plain'), { code: '34000' })
+  const held = await client.query('FETCH 2 FROM held')
+  assert.deepEqual(held.rows, [{ n: 1 }, { n: 2 }])
+  await client.query('CLOSE ALL')
+  await assert.rejects(client.query('FETCH 1 FROM held'), { code: '34000' })
+})

@@ -88,6 +88,30 @@ def named_cursor():
     return {"batches": batches}
 
 
+def named_cursor_many(rows=5000, size=700):
+    """A named cursor over a few thousand rows, read with fetchmany in a loop."""
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE py_many (id int4, label text)")
+    values = ",".join(cur.mogrify("(%s, %s)", (i, f"row {i}")).decode() for i in range(1, rows + 1))
+    cur.execute("INSERT INTO py_many VALUES " + values)
+    conn.commit()
+    named = conn.cursor("py_many_cursor")
+    named.execute("SELECT id, label FROM py_many WHERE id > %s ORDER BY id", (0,))
+    sizes, count, total, wrong = [], 0, 0, 0
+    while True:
+        batch = named.fetchmany(size)
+        sizes.append(len(batch))
+        if not batch:
+            break
+        for id_, label in batch:
+            count += 1
+            total += id_
+            wrong += int(id_ != count or label != f"row {id_}")
+    named.close()
+    conn.commit()
+    return {"sizes": sizes, "count": count, "sum": total, "wrong": wrong}
+
+
 def undefined_table():
     cur = conn.cursor()
     cur.execute("SELECT * FROM py_no_such_table")
@@ -109,6 +133,7 @@ step("select", typed_select)
 step("fetchmany", fetchmany_client_side)
 step("named_cursor", named_cursor)
 step("recovered_after_named_cursor", after_rollback)
+step("named_cursor_many", named_cursor_many)
 # Not through step(): the error must be left in the transaction for after_rollback to clear.
 try:
     out["undefined_table"] = undefined_table()

@@ -92,7 +92,8 @@ conn.close()
 
 def manual_commit():
     """pyodbc's default, autocommit off: psqlODBC wraps statements in BEGIN and, with its
-    default Protocol=7.4-2 (statement-level rollback), a SAVEPOINT per statement."""
+    default Protocol=7.4-2 (statement-level rollback), a SAVEPOINT per statement, RELEASE after
+    it succeeds and ROLLBACK TO after it fails, so the transaction goes on after an error."""
     manual = pyodbc.connect(connection_string, timeout=10)
     try:
         cur = manual.cursor()
@@ -101,7 +102,18 @@ def manual_commit():
         cur.execute("SELECT count(*) FROM odbc_events")
         count = cur.fetchone()[0]
         manual.commit()
-        return {"count": count}
+        cur.execute("INSERT INTO odbc_events VALUES (?, ?, ?, ?)", 5, "db", 0.25, None)
+        try:
+            cur.execute("SELECT * FROM odbc_no_such_table")
+            failed = None
+        except pyodbc.Error as e:
+            failed = e.args[0]
+        cur.execute("INSERT INTO odbc_events VALUES (?, ?, ?, ?)", 6, "db", 0.125, None)
+        manual.commit()
+        cur.execute("SELECT id, latency FROM odbc_events WHERE id >= ? ORDER BY id", 4)
+        rows = [list(r) for r in cur.fetchall()]
+        manual.commit()
+        return {"count": count, "failed": failed, "rows": rows}
     finally:
         manual.close()
 
