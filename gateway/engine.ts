@@ -1,7 +1,7 @@
 // What the wire protocol needs from the SQL engine, and nothing more: the connection state
 // machine speaks bytes and hands statements here; rows come back as columnar batches.
-import type { Batch, SqlType, Vector } from '../common/index.js'
-import type { CopyTransfer, WriteTransaction } from '../executor/index.js'
+import type { SqlType, Vector } from '../common/index.js'
+import type { ExecutionResult, WriteTransaction } from '../executor/index.js'
 import type { OutputField, ScalarValue } from '../executor/plan.js'
 
 /** One statement cut from a query string, with its place in the original text. */
@@ -28,18 +28,8 @@ export interface Description {
   readonly fields: readonly OutputField[] | null
 }
 
-export interface ResultStream {
-  readonly fields: readonly OutputField[] | null
-  readonly batches: AsyncIterable<Batch>
-  /** The CommandComplete tag, known once the batches are drained: `SELECT 3`, `INSERT 0 5`. */
-  commandTag(): string
-  /** Set when the statement was BEGIN, COMMIT or ROLLBACK: ReadyForQuery's status follows it. */
-  readonly transaction: 'begin' | 'commit' | 'rollback' | null
-  /** Set for COPY FROM STDIN / TO STDOUT: the session runs the COPY sub-protocol with it. */
-  readonly copy?: CopyTransfer
-  /** Set for DEALLOCATE / DISCARD: the prepared statements the session drops, before completing. */
-  readonly release?: readonly string[] | 'all'
-}
+/** What running one statement yields: the executor's result, handed to the wire as it is. */
+export type ResultStream = ExecutionResult
 
 export interface Engine {
   /** Splits a query string into statements; throws PgError 42601 with a position on bad syntax. */

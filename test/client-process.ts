@@ -1,5 +1,6 @@
 // Runs a real client program (Python, Java) against a test server and collects its output: the
 // driver tests (psycopg2, pgjdbc, psqlODBC) share it. The programs live in test/clients/.
+import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
@@ -62,4 +63,28 @@ export function lastJsonLine(result: ProcessResult): unknown {
         `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`,
     )
   }
+}
+
+/**
+ * Runs a Python client session (test/clients/`program`, with Debian's python3 and its
+ * `debianPackage`) against `server`, and answers the JSON object it printed last.
+ */
+export async function runPythonSession(
+  server: MalamuteServer,
+  program: string,
+  debianPackage: string,
+): Promise<Record<string, unknown>> {
+  assert.ok(
+    commandExists(debianPython),
+    `${debianPython} is missing: test/run-all.sh installs ${debianPackage}`,
+  )
+  const result = await runClient(server, debianPython, [
+    clientProgram(program),
+    server.host,
+    String(server.port),
+    server.user,
+    server.database,
+  ])
+  assert.equal(result.code, 0, `${program} failed:\n${result.stderr}\n${server.log}`)
+  return lastJsonLine(result) as Record<string, unknown>
 }

@@ -5,13 +5,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import {
-  clientProgram,
-  commandExists,
-  debianPython,
-  lastJsonLine,
-  runClient,
-} from './client-process.js'
+import { runPythonSession } from './client-process.js'
 import { startMalamute, type MalamuteServer } from './server-harness.js'
 
 type Session = Record<string, unknown>
@@ -20,20 +14,8 @@ let server: MalamuteServer
 let session: Session
 
 before(async () => {
-  assert.ok(
-    commandExists(debianPython),
-    `${debianPython} is missing: test/run-all.sh installs python3-pyodbc`,
-  )
   server = await startMalamute()
-  const result = await runClient(server, debianPython, [
-    clientProgram('pyodbc_session.py'),
-    server.host,
-    String(server.port),
-    server.user,
-    server.database,
-  ])
-  assert.equal(result.code, 0, `pyodbc session failed:\n${result.stderr}\n${server.log}`)
-  session = lastJsonLine(result) as Session
+  session = await runPythonSession(server, 'pyodbc_session.py', 'python3-pyodbc')
 })
 
 after(async () => {
