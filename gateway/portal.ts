@@ -4,8 +4,9 @@ import type { Batch, SqlType } from '../common/index.js'
 import { PgError, SqlState } from '../common/index.js'
 import type { ScalarValue } from '../executor/plan.js'
 import type { ParsedStatement, ResultStream } from './engine.js'
+import type { BackendWriter } from './protocol/backend-writer.js'
 import type { FormatCode } from './protocol/frontend-messages.js'
-import type { ColumnWriter } from './types/data-rows.js'
+import { writeDataRows, type ColumnWriter } from './types/data-rows.js'
 
 export interface Portal {
   /** Null for an empty query string: Execute answers EmptyQueryResponse. */
@@ -115,4 +116,60 @@ export function endsTransaction(text: string): 'commit' | 'rollback' | null {
   if (/^\s*rollback\s+(work\s+|transaction\s+)?to\b/i.test(text)) return null
   const word = (match[1] ?? '').toLowerCase()
   return word === 'commit' || word === 'end' ? 'commit' : 'rollback'
+}
+
+/** Output past this many bytes is written out mid-result, so memory stays bounded. */
+export const flushBytesThreshold = 256 * 1024
+
+/** Makes an error's position count from the start of the client's query string. */
+export function shiftPosition(error: unknown, offset: number): unknown {
+  if (!(error instanceof PgError) || offset === 0) return error
+  const position = error.fields.position
+  return position === undefined
+    ? error
+    : new PgError({ ...error.fields, position: position + offset })
+}
+
+/** Where a portal's rows go: the output buffer and a way to drain it. */
+export interface PortalOutput {
+  readonly out: BackendWriter
+  /** Writes buffered output to the socket, waiting for drain when the socket pushes back. */
+  flush(): Promise<void>
+}
+
+/**
+ * Sends up to `limit` rows of `source` through `writers` (null: skips them) and returns how
+ * many; fewer than `limit` means the rows ran out, and the source's iterator is dropped.
+ */
+export async function sendRows(
+  output: PortalOutput,
+  source: Portal,
+  writers: ColumnWriter[] | null,
+  limit: number,
+  signal: AbortSignal,
+): Promise<number> {
+  const out = output.out
+  let sent = 0
+  while (sent < limit) {
+    const batch = source.batch
+    if (batch !== null && source.rowOffset < batch.length) {
+      const end = Math.min(batch.length, source.rowOffset + (limit - sent))
+      if (writers !== null) writeDataRows(out, batch, source.rowOffset, end, writers)
+      sent += end - source.rowOffset
+      source.rowOffset = end
+      if (out.length >= flushBytesThreshold) await output.flush()
+      continue
+    }
+    const iterator = source.iterator
+    if (iterator === null) break
+    const next = await raceAbort(iterator.next(), signal)
+    if (next.done === true) break
+    source.batch = next.value
+    source.rowOffset = 0
+  }
+  if (sent < limit) {
+    source.iterator = null
+    source.batch = null
+  }
+  return sent
 }

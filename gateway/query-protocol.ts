@@ -11,15 +11,13 @@
 // block's writes (SessionState.transaction, made on BEGIN) commit before COMMIT's
 // CommandComplete and are aborted by ROLLBACK, by COMMIT of a failed block, or by close().
 //
-// Savepoints and cursors (session-commands.ts) are answered here. A savepoint remembers how
-// many rows the block's WriteTransaction had received; ROLLBACK TO it returns E to T only when
-// none arrived since, because a bulk append cannot take back part of its upload. A cursor is
-// a portal of its own, kept by name; FETCH sends its rows through the FETCH portal's writers.
+// The block's state, savepoints and cursors live in transaction-block.ts; COPY in
+// copy-protocol.ts. FETCH sends a cursor's rows through the FETCH portal's writers here.
 import type { Logger } from 'pino'
 import type { SqlType } from '../common/index.js'
-import { PgError, SqlState, asPgError, assert, sqlTypeByOid, SqlTypes } from '../common/index.js'
-import type { CopyTransfer } from '../executor/index.js'
-import type { Description, Engine, ParsedStatement, ResultStream, SessionState } from './engine.js'
+import { PgError, SqlState, asPgError, sqlTypeByOid, SqlTypes } from '../common/index.js'
+import { runCopy, type CopyWire } from './copy-protocol.js'
+import type { Description, Engine, ParsedStatement, SessionState } from './engine.js'
 import type { Portal, PortalFetch } from './portal.js'
 import {
   canceledByTimeout,
@@ -29,12 +27,15 @@ import {
   endsTransaction,
   raceAbort,
   rollsBackToSavepoint,
+  sendRows,
+  shiftPosition,
 } from './portal.js'
-import { parseSessionCommand, type SessionCommand } from './session-commands.js'
-import type { BackendWriter, TransactionStatus } from './protocol/backend-writer.js'
+import { parseSessionCommand } from './session-commands.js'
+import { TransactionBlock } from './transaction-block.js'
+import type { TransactionStatus } from './protocol/backend-writer.js'
 import { formatAt } from './protocol/backend-writer.js'
 import type { FrontendMessage } from './protocol/frontend-messages.js'
-import { columnWriters, writeDataRows, type ColumnWriter } from './types/data-rows.js'
+import { columnWriters } from './types/data-rows.js'
 import { decodeParameter } from './types/parameters.js'
 import { reportedParameters, statementTimeoutMs } from './session-settings.js'
 
@@ -47,49 +48,36 @@ interface PreparedStatement {
 }
 
 /** What the session needs from its connection: the output buffer and a way to drain it. */
-export interface Wire {
-  readonly out: BackendWriter
-  /** Writes buffered output to the socket, waiting for drain when the socket pushes back. */
-  flush(): Promise<void>
-  /** The next message from the client, for COPY FROM STDIN; null when the connection closed. */
-  nextMessage(): Promise<FrontendMessage | null>
+export interface Wire extends CopyWire {
   readonly logger: Logger
 }
 
-interface Savepoint {
-  readonly name: string
-  /** WriteTransaction.rowsAdded when the savepoint was set. */
-  readonly rowsAdded: number
-  /** The cursors open then: ROLLBACK TO closes the ones declared after. */
-  readonly cursors: ReadonlySet<string>
-}
-
-interface Cursor {
-  readonly portal: Portal
-  readonly binary: boolean
-  /** WITH HOLD: survives COMMIT (not ROLLBACK of the block that declared it). */
-  readonly hold: boolean
-  declaredInBlock: boolean
-}
-
-/** Output past this many bytes is written out mid-result, so memory stays bounded. */
-const flushBytesThreshold = 256 * 1024
-
 export class QuerySession {
-  transactionStatus: TransactionStatus = 'I'
   private ignoreUntilSync = false
   private readonly statements = new Map<string, PreparedStatement>()
   private readonly portals = new Map<string, Portal>()
   private running: Portal | null = null
   private readonly reported = new Map<string, string>()
-  private savepoints: Savepoint[] = []
-  private readonly cursors = new Map<string, Cursor>()
+  private readonly block: TransactionBlock
 
   constructor(
     private readonly engine: Engine,
     readonly session: SessionState,
     private readonly wire: Wire,
-  ) {}
+  ) {
+    this.block = new TransactionBlock({
+      session,
+      logger: wire.logger,
+      startPortal: (portal) => this.start(portal),
+      closeUndrainedPortals: () => this.closeUndrainedPortals(),
+      beginWrites: () => this.engine.beginTransaction?.() ?? null,
+    })
+  }
+
+  /** ReadyForQuery's status: I, T in a transaction block, E in a failed one. */
+  get transactionStatus(): TransactionStatus {
+    return this.block.status
+  }
 
   /** Sends every reported parameter whose value changed since it was last sent. */
   reportParameters(): void {
@@ -113,13 +101,7 @@ export class QuerySession {
     for (const portal of this.portals.values()) closePortal(portal)
     this.portals.clear()
     if (this.running !== null) closePortal(this.running)
-    for (const cursor of this.cursors.values()) closePortal(cursor.portal)
-    this.cursors.clear()
-    const transaction = this.session.transaction
-    this.session.transaction = null
-    transaction
-      ?.abort()
-      .catch((error: unknown) => this.wire.logger.error({ err: error }, 'aborting a transaction'))
+    this.block.close()
   }
 
   /** Handles one query-phase message. */
@@ -216,7 +198,7 @@ export class QuerySession {
   private fail(error: unknown): void {
     if (!(error instanceof PgError)) this.wire.logger.error({ err: error }, 'internal error')
     this.wire.out.errorResponse(asPgError(error).fields)
-    if (this.transactionStatus === 'T') this.transactionStatus = 'E'
+    if (this.block.status === 'T') this.block.status = 'E'
   }
 
   private checkNotFailed(statement: ParsedStatement): void {
@@ -256,12 +238,7 @@ export class QuerySession {
     if (prepared.description !== null) return prepared.description
     if (prepared.statement === null) return { paramTypes: [], fields: null }
     const command = parseSessionCommand(prepared.statement)
-    if (command !== null) {
-      const cursor = command.kind === 'fetch' ? this.cursors.get(command.name) : undefined
-      const fields =
-        command.kind === 'fetch' && !command.move ? cursor?.portal.result?.fields : null
-      return { paramTypes: [], fields: fields ?? null }
-    }
+    if (command !== null) return { paramTypes: [], fields: this.block.commandFields(command) }
     try {
       prepared.description = await this.engine.describe(
         prepared.statement,
@@ -361,7 +338,7 @@ export class QuerySession {
     const command = parseSessionCommand(portal.statement)
     const result =
       command !== null
-        ? await this.runSessionCommand(portal, command)
+        ? await this.block.runSessionCommand(portal, command)
         : await raceAbort(
             this.engine.execute(
               portal.statement,
@@ -387,8 +364,8 @@ export class QuerySession {
     if (portal.localTransaction !== null || portal.tag !== null) {
       portal.tag ??= 'ROLLBACK'
       if (portal.localTransaction !== null) {
-        await this.endWrites('rollback')
-        this.endTransactionBlock('rollback')
+        await this.block.endWrites('rollback')
+        this.block.endTransactionBlock('rollback')
       }
       out.commandComplete(portal.tag)
       return
@@ -396,289 +373,36 @@ export class QuerySession {
     const result = portal.result
     if (result === null)
       throw new PgError({ code: SqlState.internalError, message: 'portal was not started' })
-    if (result.copy !== undefined) return this.runCopy(portal, result.copy)
+    if (result.copy !== undefined) return runCopy(this.wire, portal, result.copy)
     if (portal.fetch !== null) return this.runFetch(portal, portal.fetch)
     const limit = maxRows > 0 ? maxRows : Infinity
-    const sent = await this.sendRows(portal, portal.writers, limit, portal.controller.signal)
+    const sent = await sendRows(this.wire, portal, portal.writers, limit, portal.controller.signal)
     if (sent === limit) {
       out.portalSuspended()
       return
     }
     if (result.release !== undefined) this.releaseStatements(result.release)
     if (result.transaction === 'commit' || result.transaction === 'rollback')
-      await this.endWrites(result.transaction)
+      await this.block.endWrites(result.transaction)
     portal.tag = result.commandTag()
     out.commandComplete(portal.tag)
-    if (result.transaction === 'begin') {
-      this.transactionStatus = 'T'
-      this.session.transaction ??= this.engine.beginTransaction?.() ?? null
-    } else if (result.transaction !== null) this.endTransactionBlock(result.transaction)
+    if (result.transaction === 'begin') this.block.begin()
+    else if (result.transaction !== null) this.block.endTransactionBlock(result.transaction)
     this.reportParameters()
-  }
-
-  /**
-   * Sends up to `limit` rows of `source` through `writers` (null: skips them) and returns how
-   * many; fewer than `limit` means the rows ran out, and the source's iterator is dropped.
-   */
-  private async sendRows(
-    source: Portal,
-    writers: ColumnWriter[] | null,
-    limit: number,
-    signal: AbortSignal,
-  ): Promise<number> {
-    const out = this.wire.out
-    let sent = 0
-    while (sent < limit) {
-      const batch = source.batch
-      if (batch !== null && source.rowOffset < batch.length) {
-        const end = Math.min(batch.length, source.rowOffset + (limit - sent))
-        if (writers !== null) writeDataRows(out, batch, source.rowOffset, end, writers)
-        sent += end - source.rowOffset
-        source.rowOffset = end
-        if (out.length >= flushBytesThreshold) await this.wire.flush()
-        continue
-      }
-      const iterator = source.iterator
-      if (iterator === null) break
-      const next = await raceAbort(iterator.next(), signal)
-      if (next.done === true) break
-      source.batch = next.value
-      source.rowOffset = 0
-    }
-    if (sent < limit) {
-      source.iterator = null
-      source.batch = null
-    }
-    return sent
   }
 
   /** FETCH / MOVE: the cursor's next rows, then `FETCH n` / `MOVE n`. */
   private async runFetch(portal: Portal, fetch: PortalFetch): Promise<void> {
     const writers = fetch.move ? null : portal.writers
-    const sent = await this.sendRows(fetch.cursor, writers, fetch.count, portal.controller.signal)
+    const sent = await sendRows(
+      this.wire,
+      fetch.cursor,
+      writers,
+      fetch.count,
+      portal.controller.signal,
+    )
     portal.tag = `${fetch.move ? 'MOVE' : 'FETCH'} ${sent}`
     this.wire.out.commandComplete(portal.tag)
-  }
-
-  /** Runs SAVEPOINT, RELEASE, ROLLBACK TO, DECLARE, FETCH, MOVE or CLOSE on session state. */
-  private async runSessionCommand(portal: Portal, command: SessionCommand): Promise<ResultStream> {
-    switch (command.kind) {
-      case 'savepoint':
-        this.requireBlock('SAVEPOINT')
-        this.savepoints.push({
-          name: command.name,
-          rowsAdded: this.rowsAdded(),
-          cursors: new Set(this.cursors.keys()),
-        })
-        return completed('SAVEPOINT')
-      case 'release':
-        this.requireBlock('RELEASE SAVEPOINT')
-        this.savepoints.length = this.savepointIndex(command.name)
-        return completed('RELEASE')
-      case 'rollbackTo':
-        return this.rollbackToSavepoint(command.name)
-      case 'declare':
-        return this.declareCursor(portal, command)
-      case 'fetch': {
-        const cursor = this.cursorNamed(command.name)
-        portal.fetch = { cursor: cursor.portal, count: command.count, move: command.move }
-        if (cursor.binary && portal.resultFormats.length === 0) portal.resultFormats = [1]
-        const fields = command.move ? null : (cursor.portal.result?.fields ?? null)
-        return { ...completed('FETCH 0'), fields, commandTag: () => portal.tag ?? 'FETCH 0' }
-      }
-      case 'close': {
-        const names = command.name === null ? [...this.cursors.keys()] : [command.name]
-        for (const name of names) {
-          closePortal(this.cursorNamed(name).portal)
-          this.cursors.delete(name)
-        }
-        return completed('CLOSE CURSOR')
-      }
-    }
-  }
-
-  /** ROLLBACK TO: keeps the savepoint, drops later ones and the cursors declared since. */
-  private rollbackToSavepoint(name: string): ResultStream {
-    this.requireBlock('ROLLBACK TO SAVEPOINT')
-    const index = this.savepointIndex(name)
-    const savepoint = this.savepoints[index]
-    assert(savepoint !== undefined, 'savepointIndex returns an index of the stack')
-    if (this.rowsAdded() > savepoint.rowsAdded) {
-      throw new PgError({
-        code: SqlState.featureNotSupported,
-        message: 'ROLLBACK TO SAVEPOINT after writes is not supported yet',
-        detail: 'Rows were written in this transaction block since the savepoint was set.',
-        hint: 'Roll back the whole transaction block with ROLLBACK.',
-      })
-    }
-    this.savepoints.length = index + 1
-    for (const [cursorName, cursor] of this.cursors) {
-      if (savepoint.cursors.has(cursorName)) continue
-      closePortal(cursor.portal)
-      this.cursors.delete(cursorName)
-    }
-    this.transactionStatus = 'T'
-    return completed('ROLLBACK')
-  }
-
-  /** DECLARE: starts the query in a portal of its own, kept until CLOSE or the block's end. */
-  private async declareCursor(
-    portal: Portal,
-    command: Extract<SessionCommand, { kind: 'declare' }>,
-  ): Promise<ResultStream> {
-    if (!command.hold) this.requireBlock('DECLARE CURSOR')
-    if (this.cursors.has(command.name)) {
-      throw new PgError({
-        code: SqlState.duplicateCursor,
-        message: `cursor "${command.name}" already exists`,
-      })
-    }
-    const formats = command.binary ? [1 as const] : []
-    const cursor = createPortal(command.query, portal.params, portal.paramTypes, formats)
-    try {
-      await this.start(cursor)
-    } catch (error) {
-      closePortal(cursor)
-      throw shiftPosition(error, command.query.offset - (portal.statement?.offset ?? 0))
-    }
-    this.cursors.set(command.name, {
-      portal: cursor,
-      binary: command.binary,
-      hold: command.hold,
-      declaredInBlock: this.transactionStatus !== 'I',
-    })
-    return completed('DECLARE CURSOR')
-  }
-
-  private requireBlock(command: string): void {
-    if (this.transactionStatus !== 'I') return
-    throw new PgError({
-      code: SqlState.noActiveSqlTransaction,
-      message: `${command} can only be used in transaction blocks`,
-    })
-  }
-
-  /** The newest savepoint of that name (3B001 when there is none). */
-  private savepointIndex(name: string): number {
-    for (let i = this.savepoints.length - 1; i >= 0; i--)
-      if (this.savepoints[i]?.name === name) return i
-    throw new PgError({
-      code: SqlState.invalidSavepointSpecification,
-      message: `savepoint "${name}" does not exist`,
-    })
-  }
-
-  private rowsAdded(): number {
-    return this.session.transaction?.rowsAdded ?? 0
-  }
-
-  private cursorNamed(name: string): Cursor {
-    const cursor = this.cursors.get(name)
-    if (cursor !== undefined) return cursor
-    throw new PgError({
-      code: SqlState.invalidCursorName,
-      message: `cursor "${name}" does not exist`,
-    })
-  }
-
-  /**
-   * The COPY sub-protocol (https://www.postgresql.org/docs/15/protocol-flow.html#PROTOCOL-COPY):
-   *
-   *   FROM STDIN:  CopyInResponse ─► client CopyData* ─► CopyDone | CopyFail ─► CommandComplete
-   *   TO STDOUT:   CopyOutResponse ─► CopyData* ─► CopyDone ─► CommandComplete
-   *
-   * An error ends COPY IN at once; the client's remaining CopyData, CopyDone and CopyFail are
-   * then ignored like any copy message outside COPY.
-   */
-  private async runCopy(portal: Portal, copy: CopyTransfer): Promise<void> {
-    const out = this.wire.out
-    out.copyResponse(copy.direction, copy.columnCount)
-    if (copy.direction === 'in') {
-      await this.wire.flush()
-      await copy.consume(this.copyInData(portal.controller.signal))
-    } else {
-      const iterator = copy.chunks[Symbol.asyncIterator]()
-      for (;;) {
-        const next = await raceAbort(iterator.next(), portal.controller.signal)
-        if (next.done === true) break
-        out.copyData(next.value)
-        if (out.length >= flushBytesThreshold) await this.wire.flush()
-      }
-      out.copyDone()
-    }
-    portal.iterator = null
-    portal.tag = portal.result?.commandTag() ?? 'COPY 0'
-    out.commandComplete(portal.tag)
-  }
-
-  /** The CopyData payloads of a COPY FROM STDIN, until CopyDone; CopyFail becomes 57014. */
-  private async *copyInData(signal: AbortSignal): AsyncGenerator<Uint8Array> {
-    for (;;) {
-      const message = await raceAbort(this.wire.nextMessage(), signal)
-      if (message === null) {
-        throw new PgError({
-          code: SqlState.connectionFailure,
-          message: 'unexpected EOF on client connection with an open transaction',
-        })
-      }
-      switch (message.kind) {
-        case 'copyData':
-          yield message.data
-          continue
-        case 'copyDone':
-          return
-        case 'copyFail':
-          throw new PgError({
-            code: SqlState.queryCanceled,
-            message: `COPY from stdin failed: ${message.message}`,
-          })
-        case 'flush':
-        case 'sync':
-          continue // PostgreSQL ignores Flush and Sync during COPY IN.
-        default:
-          throw new PgError({
-            code: SqlState.protocolViolation,
-            message: `unexpected message type ${message.kind} during COPY from stdin`,
-          })
-      }
-    }
-  }
-
-  /**
-   * Commits or aborts the block's writes. A failed COMMIT has aborted them all: the block is
-   * over (status I, as after PostgreSQL's failed COMMIT) and the error goes to the client.
-   */
-  private async endWrites(action: 'commit' | 'rollback'): Promise<void> {
-    const transaction = this.session.transaction
-    this.session.transaction = null
-    if (transaction === null) return
-    if (action === 'rollback') return transaction.abort()
-    try {
-      await transaction.commit()
-    } catch (error) {
-      this.endTransactionBlock('rollback')
-      throw error
-    }
-  }
-
-  /** Back to I: savepoints go; cursors too, except WITH HOLD ones a COMMIT keeps. */
-  private endTransactionBlock(end: 'commit' | 'rollback'): void {
-    this.transactionStatus = 'I'
-    this.savepoints = []
-    for (const [name, cursor] of this.cursors) {
-      if (cursor.hold && (end === 'commit' || !cursor.declaredInBlock)) {
-        cursor.declaredInBlock = false
-        continue
-      }
-      closePortal(cursor.portal)
-      this.cursors.delete(name)
-    }
-    for (const [name, portal] of this.portals) {
-      if (portal.tag === null && portal !== this.running) {
-        closePortal(portal)
-        this.portals.delete(name)
-      }
-    }
   }
 
   /**
@@ -732,28 +456,20 @@ export class QuerySession {
     })
   }
 
+  /** At a block's end: portals whose rows were not drained go, except the one running now. */
+  private closeUndrainedPortals(): void {
+    for (const [name, portal] of this.portals) {
+      if (portal.tag === null && portal !== this.running) {
+        closePortal(portal)
+        this.portals.delete(name)
+      }
+    }
+  }
+
   private closePortalNamed(name: string): void {
     const portal = this.portals.get(name)
     if (portal === undefined) return
     closePortal(portal)
     this.portals.delete(name)
   }
-}
-
-const noBatches: AsyncIterable<never> = {
-  [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
-}
-
-/** The result of a statement the session answered itself: no rows, then `tag`. */
-function completed(tag: string): ResultStream {
-  return { fields: null, batches: noBatches, commandTag: () => tag, transaction: null }
-}
-
-/** Makes an error's position count from the start of the client's query string. */
-function shiftPosition(error: unknown, offset: number): unknown {
-  if (!(error instanceof PgError) || offset === 0) return error
-  const position = error.fields.position
-  return position === undefined
-    ? error
-    : new PgError({ ...error.fields, position: position + offset })
 }
