@@ -14,8 +14,7 @@
 // The block's state, savepoints and cursors live in transaction-block.ts; COPY in
 // copy-protocol.ts. FETCH sends a cursor's rows through the FETCH portal's writers here.
 import type { Logger } from 'pino'
-import type { SqlType } from '../common/index.js'
-import { PgError, SqlState, asPgError, sqlTypeByOid, SqlTypes } from '../common/index.js'
+import { PgError, SqlState, asPgError } from '../common/index.js'
 import { runCopy, type CopyWire } from './copy-protocol.js'
 import type { Description, Engine, ParsedStatement, SessionState } from './engine.js'
 import type { Portal, PortalFetch } from './portal.js'
@@ -30,6 +29,7 @@ import {
   sendRows,
   shiftPosition,
 } from './portal.js'
+import { parameterOids, PreparedStatements, type PreparedStatement } from './prepared-statements.js'
 import { parseSessionCommand } from './session-commands.js'
 import { TransactionBlock } from './transaction-block.js'
 import type { TransactionStatus } from './protocol/backend-writer.js'
@@ -39,14 +39,6 @@ import { columnWriters } from './types/data-rows.js'
 import { decodeParameter } from './types/parameters.js'
 import { reportedParameters, statementTimeoutMs } from './session-settings.js'
 
-interface PreparedStatement {
-  readonly statement: ParsedStatement | null
-  /** Types the client declared in Parse (undefined: infer); `oids` keeps what it sent. */
-  readonly declaredTypes: readonly (SqlType | undefined)[]
-  readonly declaredOids: readonly number[]
-  description: Description | null
-}
-
 /** What the session needs from its connection: the output buffer and a way to drain it. */
 export interface Wire extends CopyWire {
   readonly logger: Logger
@@ -54,7 +46,7 @@ export interface Wire extends CopyWire {
 
 export class QuerySession {
   private ignoreUntilSync = false
-  private readonly statements = new Map<string, PreparedStatement>()
+  private readonly statements = new PreparedStatements()
   private readonly portals = new Map<string, Portal>()
   private running: Portal | null = null
   private readonly reported = new Map<string, string>()
@@ -126,12 +118,12 @@ export class QuerySession {
         return this.bind(message)
       case 'describe':
         if (message.target === 'statement')
-          return this.describeStatement(this.statementNamed(message.name))
+          return this.describeStatement(this.statements.named(message.name))
         return this.describePortal(this.portalNamed(message.name))
       case 'execute':
         return this.execute(this.portalNamed(message.portalName), message.maxRows)
       case 'close':
-        if (message.target === 'statement') this.statements.delete(message.name)
+        if (message.target === 'statement') this.statements.close(message.name)
         else this.closePortalNamed(message.name)
         out.closeComplete()
         return
@@ -211,26 +203,7 @@ export class QuerySession {
   }
 
   private parse(name: string, sql: string, oids: readonly number[]): void {
-    if (name !== '' && this.statements.has(name)) {
-      throw new PgError({
-        code: SqlState.duplicatePreparedStatement,
-        message: `prepared statement "${name}" already exists`,
-      })
-    }
-    const parsed = this.engine.parse(sql)
-    if (parsed.length > 1) {
-      throw new PgError({
-        code: SqlState.syntaxError,
-        message: 'cannot insert multiple commands into a prepared statement',
-      })
-    }
-    const declaredTypes = oids.map((oid) => (oid === 0 ? undefined : sqlTypeByOid(oid)))
-    this.statements.set(name, {
-      statement: parsed[0] ?? null,
-      declaredTypes,
-      declaredOids: oids,
-      description: null,
-    })
+    this.statements.add(name, this.engine.parse(sql), oids)
     this.wire.out.parseComplete()
   }
 
@@ -253,26 +226,14 @@ export class QuerySession {
 
   private async describeStatement(prepared: PreparedStatement): Promise<void> {
     const description = await this.described(prepared)
-    const count = Math.max(description.paramTypes.length, prepared.declaredOids.length)
-    const oids: number[] = []
-    for (let i = 0; i < count; i++) {
-      const declared = prepared.declaredOids[i] ?? 0
-      const inferred = description.paramTypes[i]
-      oids.push(
-        declared !== 0
-          ? declared
-          : inferred === undefined
-            ? SqlTypes.text.oid
-            : SqlTypes[inferred].oid,
-      )
-    }
+    const oids = parameterOids(prepared, description)
     this.wire.out.parameterDescription(oids)
     if (description.fields === null) this.wire.out.noData()
     else this.wire.out.rowDescription(description.fields, [])
   }
 
   private async bind(message: Extract<FrontendMessage, { kind: 'bind' }>): Promise<void> {
-    const prepared = this.statementNamed(message.statementName)
+    const prepared = this.statements.named(message.statementName)
     if (message.portalName !== '' && this.portals.has(message.portalName)) {
       throw new PgError({
         code: SqlState.duplicateCursor,
@@ -381,7 +342,7 @@ export class QuerySession {
       out.portalSuspended()
       return
     }
-    if (result.release !== undefined) this.releaseStatements(result.release)
+    if (result.release !== undefined) this.statements.release(result.release)
     if (result.transaction === 'commit' || result.transaction === 'rollback')
       await this.block.endWrites(result.transaction)
     portal.tag = result.commandTag()
@@ -426,25 +387,6 @@ export class QuerySession {
       if (timer !== null) clearTimeout(timer)
       this.running = null
     }
-  }
-
-  /** DEALLOCATE name (26000 when there is none) or ALL; the unnamed statement is never dropped. */
-  private releaseStatements(names: readonly string[] | 'all'): void {
-    if (names === 'all') {
-      for (const name of this.statements.keys()) if (name !== '') this.statements.delete(name)
-      return
-    }
-    for (const name of names) this.statementNamed(name)
-    for (const name of names) this.statements.delete(name)
-  }
-
-  private statementNamed(name: string): PreparedStatement {
-    const prepared = this.statements.get(name)
-    if (prepared !== undefined) return prepared
-    throw new PgError({
-      code: SqlState.invalidSqlStatementName,
-      message: `prepared statement "${name}" does not exist`,
-    })
   }
 
   private portalNamed(name: string): Portal {
