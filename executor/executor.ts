@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os'
 import { PgError, SqlState, assertNever, type Batch } from '../common/index.js'
 import type { Storage } from '../storage/api.js'
 import { copyFrom } from './copy/copy-from.js'
-import type { CopyTransfer } from './copy/copy-transfer.js'
+import type { CopyRows, CopyTransfer } from './copy/copy-transfer.js'
 import { CopyWriter } from './copy/copy-writer.js'
 import { explainBatch } from './explain.js'
 import { explainAnalyze } from './explain-analyze.js'
@@ -251,7 +251,7 @@ export class Executor {
     const operator = buildOperator(statement.plan, this.context(session, signal))
     const writer = new CopyWriter(statement.options, { timeZone: session.timeZone })
     let rows = 0
-    const chunks = async function* (): AsyncGenerator<Uint8Array> {
+    const chunks = async function* (): AsyncGenerator<CopyRows> {
       if (statement.options.header) yield writer.header(statement.fields)
       for await (const batch of operator) {
         if (batch.length === 0) continue

@@ -255,6 +255,7 @@ function catalogSignatures(): Record<string, readonly Signature[]> {
     txid_current: [{ args: [], returns: 'int8' }],
     format_type: [{ args: ['oid', 'int4'], returns: 'text' }],
     pg_get_userbyid: [{ args: ['oid', 'name'], returns: 'name' }],
+    regclass_in: [{ args: ['text', 'text'], returns: 'oid' }],
     regclass_out: [{ args: ['oid', 'text'], returns: 'text' }],
     regtype_out: oidToText,
     regnamespace_out: oidToText,

@@ -33,8 +33,13 @@ export async function runCopy(wire: CopyWire, portal: Portal, copy: CopyTransfer
     for (;;) {
       const next = await raceAbort(iterator.next(), portal.controller.signal)
       if (next.done === true) break
-      out.copyData(next.value)
-      if (out.length >= flushBytesThreshold) await wire.flush()
+      const { bytes, rowEnds } = next.value
+      let start = 0
+      for (const end of rowEnds) {
+        out.copyData(bytes.subarray(start, end))
+        start = end
+        if (out.length >= flushBytesThreshold) await wire.flush()
+      }
     }
     out.copyDone()
   }

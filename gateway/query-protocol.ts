@@ -124,7 +124,8 @@ export class QuerySession {
         return this.execute(this.portalNamed(message.portalName), message.maxRows)
       case 'close':
         if (message.target === 'statement') this.statements.close(message.name)
-        else this.closePortalNamed(message.name)
+        else if (this.portals.has(message.name)) this.closePortalNamed(message.name)
+        else this.block.closeCursor(message.name)
         out.closeComplete()
         return
       case 'flush':
@@ -390,7 +391,7 @@ export class QuerySession {
   }
 
   private portalNamed(name: string): Portal {
-    const portal = this.portals.get(name)
+    const portal = this.portals.get(name) ?? this.block.cursorPortal(name)
     if (portal !== undefined) return portal
     throw new PgError({
       code: SqlState.invalidCursorName,

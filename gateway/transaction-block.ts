@@ -61,6 +61,19 @@ export class TransactionBlock {
     this.host.session.transaction ??= this.host.beginWrites()
   }
 
+  /** A DECLAREd cursor is a portal of the protocol too: Describe, Execute and Close reach it. */
+  cursorPortal(name: string): Portal | undefined {
+    return this.cursors.get(name)?.portal
+  }
+
+  /** Close (portal) of a cursor's name closes the cursor, as PostgreSQL's does. */
+  closeCursor(name: string): void {
+    const cursor = this.cursors.get(name)
+    if (cursor === undefined) return
+    closePortal(cursor.portal)
+    this.cursors.delete(name)
+  }
+
   /** Closes every cursor and aborts the block's writes: the connection is going away. */
   close(): void {
     for (const cursor of this.cursors.values()) closePortal(cursor.portal)

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { isNullAt, type Field, type Vector } from '../common/index.js'
 import type { SegmentMeta } from './api.js'
+import { blobsInUse } from './blob-pins.js'
 import { mergeOrder } from './merge-order.js'
 import {
   compactionFor,
@@ -242,6 +243,25 @@ test('a reader holding the pre-swap snapshot reads every segment during the grac
     const current = await storage.catalog.listSegments(tenant, table)
     assert.deepEqual(byId(await readRows(storage, current)), byId(appended))
     assert.equal(await collector.collectReplaced(), 0, 'records of deleted blobs are cleared')
+  })
+})
+
+test('a replaced blob a running query has pinned outlives the grace period until released', async () => {
+  await withStorage(async (storage) => {
+    await appendMany(storage, 4)
+    const snapshot = await storage.catalog.listSegments(tenant, table)
+    let nowMs = Date.now()
+    const config: CompactionConfig = { ...oneTier, graceMs: 1_000, now: () => nowMs }
+    const { compactor, collector } = compactionFor(storage, config)
+    const release = blobsInUse.pin(snapshot.slice(0, 1).map((segment) => segment.blobKey))
+    await compactor.compactUntilIdle()
+    nowMs += 1_001
+    assert.equal(await collector.collectReplaced(), snapshot.length - 1, 'the pinned blob stays')
+    const pinned = snapshot[0]!
+    assert.equal((await readRows(storage, [pinned])).length, pinned.rows, 'the pinned blob reads')
+    release()
+    assert.equal(await collector.collectReplaced(), 1, 'deleted once released')
+    assert.equal(await storage.blobs.size(snapshot[0]!.blobKey), undefined)
   })
 })
 

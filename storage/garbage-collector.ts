@@ -2,7 +2,8 @@
 //
 // * Replaced blobs: a compaction commit records each input's blob key with a delete-after time
 //   (the grace period), so a query that pinned the snapshot before the swap can still read
-//   them. Once the time passed, the blob is deleted, then its record cleared (a crash between
+//   them. Once the time passed and no query of this process reads it (blob-pins.ts), the
+//   blob is deleted, then its record cleared (a crash between
 //   the two deletes the blob again: deleting a missing blob is no error).
 // * Orphans: blobs written but never committed (a crash between upload and commit, an aborted
 //   compaction). A blob is an orphan when no segment record, replaced record, drop-garbage
@@ -15,6 +16,7 @@
 // A compaction output listed but released before the copy was either committed (so the later
 // metadata snapshot names it) or aborted (a true orphan).
 import { assert } from '../common/index.js'
+import { blobsInUse } from './blob-pins.js'
 import type { BlobStore } from './blob-store.js'
 import { Keys, decodeRecord, decodeTuple } from './key-layout.js'
 import type { MetadataStore } from './metadata-store.js'
@@ -75,12 +77,14 @@ export class GarbageCollector {
         blobKey: decodeRecord<ReplacedBlobRecord>(entry.value).blobKey,
       }))
     })
-    if (due.length === 0) return 0
-    for (const entry of due) await this.blobs.delete(entry.blobKey)
+    // A blob a running query still reads waits for a later pass.
+    const free = due.filter((entry) => !blobsInUse.isPinned(entry.blobKey))
+    if (free.length === 0) return 0
+    for (const entry of free) await this.blobs.delete(entry.blobKey)
     await this.metadata.transact(async (tx) => {
-      for (const entry of due) tx.clear(entry.key)
+      for (const entry of free) tx.clear(entry.key)
     })
-    return due.length
+    return free.length
   }
 
   /** Deletes blobs nothing refers to that are older than the safety age; answers how many. */

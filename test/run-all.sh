@@ -51,12 +51,16 @@ ensure_debian_packages() {
   $sudo apt-get install -y --no-install-recommends postgresql-15 postgresql-client-15
 }
 
-# The real drivers the integration tests run (test/psycopg2, pgjdbc, psqlodbc .test.ts): Debian's
-# python3 with psycopg2 and pyodbc, psqlODBC on unixODBC, pgjdbc, and a JDK (single-file source
+# The real drivers and tools the integration tests run (test/psycopg2, psycopg3, sqlalchemy,
+# pgcli, pgjdbc, psqlodbc .test.ts): Debian's python3 with psycopg2, psycopg 3, SQLAlchemy,
+# pandas, pgcli and pyodbc, psqlODBC on unixODBC, pgjdbc, and a JDK (single-file source
 # launch needs jdk.compiler). Installed only when missing.
 ensure_client_packages() {
   local missing=()
   /usr/bin/python3 -c 'import psycopg2' 2>/dev/null || missing+=(python3-psycopg2)
+  /usr/bin/python3 -c 'import psycopg' 2>/dev/null || missing+=(python3-psycopg)
+  /usr/bin/python3 -c 'import sqlalchemy, pandas' 2>/dev/null || missing+=(python3-sqlalchemy python3-pandas)
+  /usr/bin/python3 -c 'import pgcli.pgexecute' 2>/dev/null || missing+=(pgcli)
   /usr/bin/python3 -c 'import pyodbc' 2>/dev/null || missing+=(python3-pyodbc)
   command -v odbcinst >/dev/null || missing+=(unixodbc)
   odbcinst -q -d -n 'PostgreSQL Unicode' >/dev/null 2>&1 || missing+=(odbc-postgresql)

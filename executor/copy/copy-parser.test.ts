@@ -104,11 +104,27 @@ test('copy writer output parses back to the same values, in text and csv', () =>
   for (const options of [text(), csv(), csv({ header: true })]) {
     const writer = new CopyWriter(options, { timeZone: 'UTC' })
     const batch = { length: values.length, columns: [makeTextVector('text', values)] }
+    const rows = writer.rows(batch)
     const bytes = Buffer.concat([
-      options.header ? writer.header([{ name: 'c0', type: 'text' }]) : Buffer.alloc(0),
-      writer.rows(batch),
+      options.header ? writer.header([{ name: 'c0', type: 'text' }]).bytes : Buffer.alloc(0),
+      rows.bytes,
     ])
     const parsed = parse(bytes, options, 1, []).map((row) => row[0])
     assert.deepEqual(parsed, values, options.format)
+    // One CopyData per row: each row's bytes parse alone to that row.
+    const noHeader = { ...options, header: false }
+    const each = [...rows.rowEnds].map((end, i) =>
+      parse(
+        Buffer.from(rows.bytes.subarray(i === 0 ? 0 : rows.rowEnds[i - 1], end)),
+        noHeader,
+        1,
+        [],
+      ),
+    )
+    assert.deepEqual(
+      each.map((r) => r.map((row) => row[0])),
+      values.map((v) => [v]),
+      options.format,
+    )
   }
 })

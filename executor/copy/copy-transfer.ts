@@ -13,6 +13,16 @@ export type CopyTransfer =
   | {
       readonly direction: 'out'
       readonly columnCount: number
-      /** CopyData payloads; the CommandComplete tag is final once drained. */
-      readonly chunks: AsyncIterable<Uint8Array>
+      /** Rows to send; the CommandComplete tag is final once drained. */
+      readonly chunks: AsyncIterable<CopyRows>
     }
+
+/**
+ * Encoded rows and where each ends: PostgreSQL sends one CopyData message per row, and some
+ * clients (psycopg 3's `Copy.rows()`) parse each message as exactly one row.
+ */
+export interface CopyRows {
+  readonly bytes: Uint8Array
+  /** Byte offset just past each row, ascending; the last equals bytes.length. */
+  readonly rowEnds: Int32Array
+}

@@ -1,5 +1,5 @@
-// COPY TO's text and csv formats: each batch becomes one CopyData payload of whole rows,
-// values written by the types' text output functions (what DataRow's text format sends).
+// COPY TO's text and csv formats: each batch becomes its rows' bytes and their ends (one
+// CopyData message per row, as PostgreSQL sends them), values written by the types' text output functions (what DataRow's text format sends).
 // Escaping follows PostgreSQL 15 (src/backend/commands/copyto.c): text escapes backslash,
 // newline, carriage return, tab, the other control characters it has letters for, and the
 // delimiter; csv quotes a value holding the delimiter, the quote, a newline, or one that
@@ -7,6 +7,7 @@
 import type { Batch, Field } from '../../common/index.js'
 import { formatValueText, type TextOutputOptions } from '../format/text-output.js'
 import type { CopyOptions } from './copy-options.js'
+import type { CopyRows } from './copy-transfer.js'
 
 const textEscapes: Record<string, string> = {
   '\\': '\\\\',
@@ -39,25 +40,32 @@ export class CopyWriter {
   }
 
   /** The header line: column names, as csv or text values. */
-  header(fields: readonly Field[]): Buffer {
+  header(fields: readonly Field[]): CopyRows {
     const names = fields.map((field) => this.value(field.name))
-    return Buffer.from(`${names.join(this.options.delimiter)}\n`, 'utf8')
+    const bytes = Buffer.from(`${names.join(this.options.delimiter)}\n`, 'utf8')
+    return { bytes, rowEnds: Int32Array.of(bytes.length) }
   }
 
   /** Encodes every row of `batch`, each ending in a newline. */
-  rows(batch: Batch): Buffer {
+  rows(batch: Batch): CopyRows {
     const { delimiter, nullString } = this.options
     const columns = batch.columns
+    const rowEnds = new Int32Array(batch.length)
     let text = ''
+    let end = 0
     for (let row = 0; row < batch.length; row++) {
+      let line = ''
       for (let index = 0; index < columns.length; index++) {
-        if (index > 0) text += delimiter
+        if (index > 0) line += delimiter
         const value = formatValueText(columns[index]!, row, this.output)
-        text += value === null ? nullString : this.value(value)
+        line += value === null ? nullString : this.value(value)
       }
-      text += '\n'
+      line += '\n'
+      text += line
+      end += Buffer.byteLength(line, 'utf8')
+      rowEnds[row] = end
     }
-    return Buffer.from(text, 'utf8')
+    return { bytes: Buffer.from(text, 'utf8'), rowEnds }
   }
 
   private value(value: string): string {

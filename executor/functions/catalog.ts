@@ -5,10 +5,17 @@
 // constraints, indexes, policies: NULL). Also the output of the reg* casts (regclass_out &
 // co., planned by the binder) and PostgreSQL array literals read as text (array_to_string,
 // `x = ANY(text[])`) until arrays are a type.
-import { SqlTypeNames, SqlTypes, type SqlType } from '../../common/index.js'
+import {
+  PgError,
+  SqlState,
+  SqlTypeNames,
+  SqlTypes,
+  type SqlType,
+  type Vector,
+} from '../../common/index.js'
 import { makeBoolVector, makeConstantVector, makeNullVector } from '../expr/vector-builders.js'
 import { argAt, type Kernel, type KernelCall } from './kernel.js'
-import { boolRows, numberReader, stringReader, textRows } from './row-values.js'
+import { boolRows, numberReader, numberRows, stringReader, textRows } from './row-values.js'
 
 /** Types that are no Malamute type but that catalogs and clients name (pg_type.dat oids). */
 export const extraTypeNames: Readonly<Record<number, string>> = {
@@ -145,6 +152,43 @@ function nameMap(call: KernelCall, index: number): Map<number, string> {
   return map
 }
 
+/** Splits `schema.name` / `"Quoted"` as PostgreSQL's stringToQualifiedNameList does. */
+export function qualifiedName(text: string): string[] {
+  const parts: string[] = []
+  const pattern = /\s*(?:"((?:[^"]|"")*)"|([^."]+))\s*(\.|$)/y
+  let match: RegExpExecArray | null
+  while (pattern.lastIndex < text.length && (match = pattern.exec(text)) !== null) {
+    parts.push(
+      match[1] !== undefined ? match[1].replaceAll('""', '"') : (match[2] ?? '').toLowerCase(),
+    )
+    if (match[3] === '') break
+  }
+  return parts
+}
+
+/** regclass input of a computed name: `oid\tschema\tname` lines say what exists (42P01 else). */
+function regclassIn(call: KernelCall): Vector {
+  const oids = new Map<string, number>()
+  const lines = call.length === 0 ? [] : stringReader(call, 1)(0).split('\n')
+  for (const line of lines) {
+    const [oid, schema, name] = line.split('\t')
+    if (oid === undefined || schema === undefined || name === undefined) continue
+    oids.set(`${schema}.${name}`, Number(oid))
+    if (schema === 'public' || schema === 'pg_catalog') oids.set(name, Number(oid))
+  }
+  const texts = stringReader(call, 0)
+  return numberRows(call, (row) => {
+    const text = texts(row)
+    if (/^\s*\d+\s*$/.test(text)) return Number(text)
+    const oid = oids.get(qualifiedName(text).slice(-2).join('.'))
+    if (oid !== undefined) return oid
+    throw new PgError({
+      code: SqlState.undefinedTable,
+      message: `relation "${text}" does not exist`,
+    })
+  })
+}
+
 let transactionCounter = 1000
 
 export const catalogKernels: Readonly<Record<string, Kernel>> = {
@@ -183,6 +227,7 @@ export const catalogKernels: Readonly<Record<string, Kernel>> = {
     const user = stringReader(call, 1)
     return textRows(call, (row) => (oids(row) === 10 ? user(row) : `unknown (OID=${oids(row)})`))
   },
+  regclass_in: regclassIn,
   regclass_out: (call) => {
     const oids = numberReader(call, 0)
     const names = nameMap(call, 1)

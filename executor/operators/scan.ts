@@ -7,6 +7,7 @@ import {
   type FragmentTask,
   type ScanMetrics,
 } from '../pool/fragment-runner.js'
+import { blobsInUse } from '../../storage/blob-pins.js'
 import type { ScanPlan, SegmentRef } from '../plan.js'
 import { checkCanceled, type OperatorContext } from './operator.js'
 
@@ -102,6 +103,8 @@ export class ScanOp implements AsyncIterable<Batch> {
       }
     }
     let rows = 0
+    // The snapshot's blobs stay until the scan ends, even if compaction replaced them.
+    const release = blobsInUse.pin(this.plan.segments.map((segment) => segment.blobKey))
     try {
       checkCanceled(signal)
       launch()
@@ -120,6 +123,7 @@ export class ScanOp implements AsyncIterable<Batch> {
         }
       }
     } finally {
+      release()
       controller.abort()
       signal.removeEventListener('abort', abort)
     }

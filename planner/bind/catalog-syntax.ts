@@ -9,7 +9,11 @@
 //   parameter's value) it is an IN list or a chain of comparisons; over a text column holding
 //   an array literal, = ANY and <> ALL test membership row by row.
 import { PgError, SqlState, SqlTypes, sqlTypeByName, type SqlType } from '../../common/index.js'
-import { parseArrayLiteral, typeOidByName } from '../../executor/functions/catalog.js'
+import {
+  parseArrayLiteral,
+  qualifiedName,
+  typeOidByName,
+} from '../../executor/functions/catalog.js'
 import type { Expr } from '../../executor/plan.js'
 import type { BinaryNode, FuncNode, SyntaxExpr, TypeNameNode } from '../sql/ast.js'
 import { NamespaceOid } from '../catalog/catalog-snapshot.js'
@@ -51,6 +55,17 @@ export function bindRegCast(arg: Expr, typeName: TypeNameNode, context: BindCont
     const oid = regInput(typeName.name, String(arg.value), context.regclassRelations, position)
     return { kind: 'literal', value: oid, type: 'oid' }
   }
+  if (typeName.name === 'regclass' && isStringType(arg.type)) {
+    // A name computed per row (`pg_get_serial_sequence(...)::regclass`): looked up at run time.
+    const names = context.regclassRelations.map((r) => `${r.oid}\t${r.schema}\t${r.name}`)
+    const map: Expr = { kind: 'literal', value: names.join('\n'), type: 'text' }
+    return {
+      kind: 'call',
+      fn: 'regclass_in',
+      args: [context.coerce(arg, 'text'), map],
+      type: 'oid',
+    }
+  }
   if (arg.type !== 'oid' && arg.type !== 'int2' && arg.type !== 'int4' && arg.type !== 'int8') {
     throw new PgError({
       code: SqlState.featureNotSupported,
@@ -80,20 +95,6 @@ function regclassName(relation: RegclassRelation): string {
     /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`
   const visible = relation.schema === 'public' || relation.schema === 'pg_catalog'
   return visible ? quote(relation.name) : `${quote(relation.schema)}.${quote(relation.name)}`
-}
-
-/** Splits `schema.name` / `"Quoted"` as PostgreSQL's stringToQualifiedNameList does. */
-function qualifiedName(text: string): string[] {
-  const parts: string[] = []
-  const pattern = /\s*(?:"((?:[^"]|"")*)"|([^."]+))\s*(\.|$)/y
-  let match: RegExpExecArray | null
-  while (pattern.lastIndex < text.length && (match = pattern.exec(text)) !== null) {
-    parts.push(
-      match[1] !== undefined ? match[1].replaceAll('""', '"') : (match[2] ?? '').toLowerCase(),
-    )
-    if (match[3] === '') break
-  }
-  return parts
 }
 
 function regInput(

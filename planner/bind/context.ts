@@ -69,6 +69,9 @@ export class BindContext {
       this.pendingParams.set(literal, number - 1)
       return this.at(literal, position)
     }
+    // A binary-format value arrives decoded (gateway/types/parameters.ts): already of `type`.
+    if (value !== null && typeof value !== 'string')
+      return this.at({ kind: 'literal', value, type }, position)
     const typed: LiteralExpr = { kind: 'literal', value, type: 'unknown' }
     return this.coerce(this.at(typed, position), type)
   }

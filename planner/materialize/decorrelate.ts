@@ -85,7 +85,7 @@ function whenOuter(conditions: readonly SyntaxExpr[], value: SyntaxExpr, otherwi
   } as const
 }
 
-function keyName(index: number): string {
+export function keyName(index: number): string {
   return `*key ${index + 1}*`
 }
 
@@ -96,6 +96,8 @@ export interface PendingJoin {
   readonly alias: string
   /** The outer query's side of each key, in the relation's key order. */
   readonly outer: readonly SyntaxExpr[]
+  /** Keys that may be NULL on both sides and must match then (IS NOT DISTINCT FROM). */
+  readonly nullSafe?: readonly boolean[]
 }
 
 /** The value of a correlated scalar subquery, via a left join (see the top). */
@@ -224,7 +226,7 @@ export function attachLeftJoins(select: SelectNode, joins: readonly PendingJoin[
       on: andAll(
         join.outer.map((outer, i) => ({
           kind: 'binary',
-          op: '=',
+          op: join.nullSafe?.[i] === true ? 'is not distinct from' : '=',
           left: { kind: 'column-ref', table: join.alias, name: keyName(i), position: 0 },
           right: outer,
           position: outer.position,

@@ -37,6 +37,7 @@ import type {
   SyntaxExpr,
   ValuesRefNode,
 } from '../sql/ast.js'
+import { applyPerOuterRow, type OuterFrame } from './correlated-apply.js'
 import {
   attachLeftJoins,
   decorrelateExists,
@@ -74,6 +75,8 @@ export class QueryMaterializer {
   private relationCount = 0
   /** Per SELECT being rewritten: decorrelated scalar subqueries to left-join to its FROM. */
   private readonly joinFrames: PendingJoin[][] = []
+  /** Per SELECT being rewritten: its FROM and WHERE, for correlated-apply.ts. */
+  private readonly outerFrames: OuterFrame[] = []
 
   constructor(
     private readonly context: BindContext,
@@ -136,18 +139,48 @@ export class QueryMaterializer {
       tables = scoped
     }
     const { with: _with, ...rest } = node
+    // FROM first: a correlated subquery elsewhere in the SELECT may need to read it.
+    const from = (await this.rewrite(rest.from, tables)) as FromItem | null
     this.joinFrames.push([])
-    const rewritten = (await this.rewriteFields(rest, tables)) as SelectNode
+    this.outerFrames.push({ from, where: rest.where })
+    let rewritten: SelectNode
+    try {
+      const others = (await this.rewriteFields({ ...rest, from: null }, tables)) as SelectNode
+      rewritten = { ...others, from }
+    } finally {
+      this.outerFrames.pop()
+    }
     const joins = this.joinFrames.pop() ?? []
-    return joins.length === 0 ? rewritten : attachLeftJoins(rewritten, joins)
+    if (joins.length === 0) return rewritten
+    const joined = attachLeftJoins(rewritten, joins)
+    if (joined.groupBy.length === 0) return joined
+    // A subquery's value depends only on the outer columns it reads, which a grouped query
+    // may read only when grouped: grouping by the joined columns too changes no group.
+    const joinedColumns = joins.flatMap((join) =>
+      (this.relations.get(join.relation)?.columns ?? []).map((column): SyntaxExpr => ({
+        kind: 'column-ref',
+        table: join.alias,
+        name: column.name,
+        position: 0,
+      })),
+    )
+    return { ...joined, groupBy: [...joined.groupBy, ...joinedColumns] }
   }
 
   /** Left-joins `rows` (a decorrelated scalar subquery) to the SELECT being rewritten. */
-  joinToCurrentSelect(rows: Rows, outer: readonly SyntaxExpr[], position: number): string {
+  joinToCurrentSelect(
+    rows: Rows,
+    outer: readonly SyntaxExpr[],
+    position: number,
+    nullSafe?: readonly boolean[],
+  ): string {
     const frame = this.joinFrames[this.joinFrames.length - 1]
     if (frame === undefined) throw correlatedNotSupported(position)
     const alias = `*subquery ${frame.length + 1}*`
-    frame.push({ relation: this.register(rows), alias, outer })
+    const relation = this.register(rows)
+    frame.push(
+      nullSafe === undefined ? { relation, alias, outer } : { relation, alias, outer, nullSafe },
+    )
     return alias
   }
 
@@ -397,18 +430,41 @@ export class QueryMaterializer {
       case 'exists': {
         const limited = node.query.limit === null ? { ...node.query, limit: one } : node.query
         const rows = await this.executeOrDecorrelate(limited, tables)
-        if (rows === null) return decorrelateExists(node, this, tables)
+        if (rows === null)
+          return this.orApply(() => decorrelateExists(node, this, tables), node, tables)
         return constant(countRows(rows) > 0, 'bool', 'exists', node.position)
       }
       case 'in-subquery': {
         const arg = (await this.rewrite(node.arg, tables)) as SyntaxExpr
         const rows = await this.executeOrDecorrelate(node.query, tables)
-        if (rows === null) throw correlatedNotSupported(node.position)
+        if (rows === null) return this.apply({ ...node, arg }, tables)
         return this.inList(arg, rows, node.negated, node.position)
       }
       default:
         return node
     }
+  }
+
+  /** The join decorrelate.ts makes of `node`, else the per-outer-row apply. */
+  private async orApply(
+    decorrelate: () => Promise<SyntaxExpr>,
+    node: Parameters<typeof applyPerOuterRow>[0],
+    tables: CommonTables,
+  ): Promise<SyntaxExpr> {
+    try {
+      return await decorrelate()
+    } catch (error) {
+      if (!isCorrelatedNotSupported(error)) throw error
+      return this.apply(node, tables)
+    }
+  }
+
+  private apply(
+    node: Parameters<typeof applyPerOuterRow>[0],
+    tables: CommonTables,
+  ): Promise<SyntaxExpr> {
+    const frame = this.outerFrames[this.outerFrames.length - 1]
+    return applyPerOuterRow(node, frame, this, tables)
   }
 
   /** `arg [NOT] IN (the rows' distinct values)`; an empty subquery makes it false (true). */
@@ -433,7 +489,10 @@ export class QueryMaterializer {
     tables: CommonTables,
   ): Promise<SyntaxExpr> {
     const rows = await this.executeOrDecorrelate(query, tables)
-    if (rows === null) return decorrelateScalar(query, position, this, tables)
+    if (rows === null) {
+      const node = { kind: 'subquery', query, position } as const
+      return this.orApply(() => decorrelateScalar(query, position, this, tables), node, tables)
+    }
     const field = rows.fields[0]
     if (rows.fields.length !== 1 || field === undefined) {
       throw new PgError({
@@ -485,8 +544,16 @@ export function correlatedNotSupported(position: number): PgError {
   })
 }
 
+function isCorrelatedNotSupported(error: unknown): boolean {
+  return (
+    error instanceof PgError &&
+    error.code === SqlState.featureNotSupported &&
+    error.message.startsWith('correlated subqueries are supported only')
+  )
+}
+
 /** A binding error that a reference to an outer query's column would raise. */
-function isOuterReference(error: unknown): boolean {
+export function isOuterReference(error: unknown): boolean {
   if (!(error instanceof PgError)) return false
   if (error.code === SqlState.undefinedTable)
     return error.message.startsWith('missing FROM-clause entry')
