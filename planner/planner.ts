@@ -182,5 +182,9 @@ function fieldsOf(bound: BoundStatement): OutputField[] | null {
 
 /** The session's database and user, for current_database() and current_user. */
 function bindSession(ctx: PlannerContext): BindSession {
-  return { database: ctx.tenant, user: ctx.settings.get('session_authorization') ?? 'malamute' }
+  return {
+    database: ctx.tenant,
+    user: ctx.settings.get('session_authorization') ?? 'malamute',
+    settings: ctx.settings,
+  }
 }

@@ -11,6 +11,7 @@ import { logicKernels } from './logic.js'
 import { mathKernels } from './math.js'
 import { regexKernels } from './regex.js'
 import { sessionKernels } from './session.js'
+import { quoteKernels } from './quote.js'
 import { stringKernels } from './string.js'
 import { textKernels } from './text.js'
 import { timeKernels } from './time.js'
@@ -26,6 +27,7 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...conditionalKernels,
   ...timeKernels,
   ...stringKernels,
+  ...quoteKernels,
   ...regexKernels,
   ...mathKernels,
   ...datetimeKernels,

@@ -11,6 +11,8 @@ import { makeConstantVector, scalarAt } from '../../executor/expr/vector-builder
 export interface BindSession {
   readonly database: string
   readonly user: string
+  /** SET/SHOW's settings, lower-case names: current_setting() folds to them. */
+  readonly settings?: ReadonlyMap<string, string>
 }
 
 export class BindContext {

@@ -26,6 +26,7 @@ import {
   quantifierOf,
 } from './catalog-syntax.js'
 import type { BindContext } from './context.js'
+import { bindCurrentSetting } from './current-setting.js'
 import { resolveColumn, type Scope } from './scope.js'
 import { bindWindowCall, windowRefIndex } from './window-call-binder.js'
 import {
@@ -394,6 +395,10 @@ export class ExpressionBinder {
     }
     const session = this.bindSessionFunction(node)
     if (session !== undefined) return session
+    if (node.name === 'current_setting') {
+      const args = node.args.map((a) => this.bind(a, policy))
+      return bindCurrentSetting(args, node.position, this.context)
+    }
     const args = node.args.map((a) => this.bind(a, policy))
     const fn = scalarFunctionNames[node.name]
     const resolved =

@@ -227,6 +227,37 @@ export function pgTablesRows(snapshot: CatalogSnapshot): CatalogRow[] {
     }))
 }
 
+/**
+ * pg_stat_user_tables: one row per user table, as Metabase's table list reads it. Malamute
+ * keeps no access statistics: the counters are 0 and the vacuum/analyze times NULL.
+ */
+export function pgStatUserTablesRows(snapshot: CatalogSnapshot): CatalogRow[] {
+  const counters = [
+    'seq_scan',
+    'seq_tup_read',
+    'n_tup_ins',
+    'n_tup_upd',
+    'n_tup_del',
+    'n_tup_hot_upd',
+    'n_live_tup',
+    'n_dead_tup',
+    'n_mod_since_analyze',
+    'n_ins_since_vacuum',
+    'vacuum_count',
+    'autovacuum_count',
+    'analyze_count',
+    'autoanalyze_count',
+  ]
+  return snapshot.relations
+    .filter((r) => r.relkind === 'r' && r.schema === 'public')
+    .map((r) => ({
+      relid: r.oid,
+      schemaname: r.schema,
+      relname: r.name,
+      ...Object.fromEntries(counters.map((name) => [name, 0])),
+    }))
+}
+
 export function pgViewsRows(snapshot: CatalogSnapshot): CatalogRow[] {
   return snapshot.relations
     .filter((r) => r.relkind === 'v')

@@ -31,6 +31,7 @@ import {
   pgTablespaceRows,
   pgUserRows,
   pgViewsRows,
+  pgStatUserTablesRows,
 } from './pg-catalog-rows.js'
 import { pgTypeRows } from './pg-type-rows.js'
 
@@ -114,6 +115,10 @@ const columnSpecs: Readonly<Record<string, readonly [number, string]>> = {
     12104,
     'name:text setting:text unit:text category:text short_desc:text extra_desc:text context:text vartype:text source:text min_val:text max_val:text enumvals:text[] boot_val:text reset_val:text sourcefile:text sourceline:integer pending_restart:boolean',
   ],
+  pg_stat_user_tables: [
+    12161,
+    'relid:oid schemaname:name relname:name seq_scan:bigint seq_tup_read:bigint idx_scan:bigint idx_tup_fetch:bigint n_tup_ins:bigint n_tup_upd:bigint n_tup_del:bigint n_tup_hot_upd:bigint n_live_tup:bigint n_dead_tup:bigint n_mod_since_analyze:bigint n_ins_since_vacuum:bigint last_vacuum:timestamp_with_time_zone last_autovacuum:timestamp_with_time_zone last_analyze:timestamp_with_time_zone last_autoanalyze:timestamp_with_time_zone vacuum_count:bigint autovacuum_count:bigint analyze_count:bigint autoanalyze_count:bigint',
+  ],
   pg_statistic_ext: [
     3381,
     'oid:oid stxrelid:oid stxname:name stxnamespace:oid stxowner:oid stxstattarget:integer stxkeys:int2vector stxkind:"char"[] stxexprs:pg_node_tree',
@@ -163,6 +168,7 @@ const pgCatalogViews = new Set([
   'pg_tables',
   'pg_views',
   'pg_matviews',
+  'pg_stat_user_tables',
 ])
 
 type RowBuilder = (snapshot: CatalogSnapshot) => CatalogRow[]
@@ -184,6 +190,7 @@ const rowBuilders: Readonly<Record<string, RowBuilder>> = {
   pg_tablespace: pgTablespaceRows,
   pg_tables: pgTablesRows,
   pg_views: pgViewsRows,
+  pg_stat_user_tables: pgStatUserTablesRows,
   tables: tablesRows,
   columns: columnsRows,
   schemata: schemataRows,

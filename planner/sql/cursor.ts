@@ -123,6 +123,13 @@ export class TokenCursor {
     return this.next()
   }
 
+  /** Reads a column label: after `.` or `AS`, PostgreSQL allows reserved words too (ColLabel). */
+  expectLabel(): Token {
+    const token = this.peek()
+    if (token.kind !== 'ident') throw this.syntaxErrorAt(token)
+    return this.next()
+  }
+
   /** True when the next token is an identifier that may serve as a bare alias. */
   isAliasCandidate(): boolean {
     const token = this.peek()

@@ -458,11 +458,18 @@ function parseName(cursor: TokenCursor): SyntaxExpr {
   if (!cursor.acceptOp('.'))
     return { kind: 'column-ref', table: null, name: first.value, position: first.start }
   if (cursor.acceptOp('*')) return { kind: 'star', table: first.value, position: first.start }
-  const second = cursor.expectIdentifier()
+  const second = cursor.expectLabel()
   if (cursor.isOp('(') && (first.value === 'pg_catalog' || first.value === 'public'))
     return parseFunctionCall(cursor, second.value, second.start)
-  if (cursor.isOp('.') || cursor.isOp('('))
-    throw cursor.notSupportedAt('qualified names', cursor.peek())
+  if (cursor.isOp('(')) throw cursor.notSupportedAt('qualified names', cursor.peek())
+  if (cursor.acceptOp('.')) {
+    // schema.table.column: the FROM item is named by its table name alone.
+    if (cursor.acceptOp('*')) return { kind: 'star', table: second.value, position: first.start }
+    const third = cursor.expectLabel()
+    if (cursor.isOp('.') || cursor.isOp('('))
+      throw cursor.notSupportedAt('qualified names', cursor.peek())
+    return { kind: 'column-ref', table: second.value, name: third.value, position: first.start }
+  }
   return { kind: 'column-ref', table: first.value, name: second.value, position: first.start }
 }
 
