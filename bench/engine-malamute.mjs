@@ -1,0 +1,121 @@
+// Malamute as a benchmark engine: `malamute serve` on a fresh data dir, the CSV loaded with
+// COPY FROM STDIN over the wire (psql's \copy), then timed once background compaction has
+// settled. Tags and attributes load as text[] and jsonb when the server can query them that
+// way, else as text (said in the load notes).
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { startMalamute } from './harness.mjs'
+import { connectWire, copyCommand, directoryBytes, logsTableDdl, psqlWithCsv } from './wire.mjs'
+
+const login = { user: 'malamute', database: 'malamute' }
+
+/** Asks the server whether it stores and queries a column type; answers the error if not. */
+async function probeType(session, table, type, value, check) {
+  try {
+    await session.query(`DROP TABLE IF EXISTS ${table}`)
+    await session.query(`CREATE TABLE ${table} (v ${type})`)
+    await session.query(`INSERT INTO ${table} VALUES ('${value}')`)
+    return await check()
+  } catch (error) {
+    return error.message
+  } finally {
+    await session.query(`DROP TABLE IF EXISTS ${table}`).catch(() => {})
+  }
+}
+
+async function detectSchemaless(session) {
+  const arrays = await probeType(session, 'bench_probe_array', 'text[]', '{a:1,b:2}', async () => {
+    const { rows } = await session.query(
+      'SELECT tag, count(*) FROM (SELECT unnest(v) AS tag FROM bench_probe_array) t GROUP BY tag ORDER BY tag',
+    )
+    return JSON.stringify(rows) === '[["a:1","1"],["b:2","1"]]'
+      ? true
+      : `unnest answered ${JSON.stringify(rows)}`
+  })
+  const json = await probeType(
+    session,
+    'bench_probe_jsonb',
+    'jsonb',
+    '{"h":{"m":"GET"}}',
+    async () => {
+      const { rows } = await session.query(`SELECT v->'h'->>'m' FROM bench_probe_jsonb`)
+      return rows[0]?.[0] === 'GET' ? true : `->/->> answered ${JSON.stringify(rows)}`
+    },
+  )
+  return { arrays, json }
+}
+
+/** Waits until background compaction stops changing the segment count; answers the count. */
+async function settledSegments(session) {
+  const segments = async () => {
+    const { rows } = await session.query('EXPLAIN SELECT max(duration_ms) FROM logs')
+    const match = /segments=(\d+)/.exec(rows.map((row) => row[0]).join('\n'))
+    return match === null ? NaN : Number(match[1])
+  }
+  let last = await segments()
+  let steadyChecks = 0
+  const started = performance.now()
+  while (steadyChecks < 3 && performance.now() - started < 600_000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const now = await segments()
+    steadyChecks = now === last ? steadyChecks + 1 : 0
+    last = now
+  }
+  return { segments: last, waitedSeconds: (performance.now() - started) / 1000 }
+}
+
+export function malamuteEngine({ workDir, log }) {
+  const dataDir = path.join(workDir, 'malamute-data')
+  let server
+  let session
+  return {
+    key: 'malamute',
+    label: 'Malamute',
+    async load({ csv, rows }) {
+      mkdirSync(dataDir, { recursive: true })
+      // Replaced segments are deleted soon after compaction, so the stored bytes are the live ones.
+      server = await startMalamute(dataDir, { serveArgs: ['--compaction-grace-ms', '1000'] })
+      const port = server.port
+      session = await connectWire({ port, ...login })
+      const support = await detectSchemaless(session)
+      const notes = []
+      if (support.arrays !== true)
+        notes.push(`tags loaded as text (text[] not usable: ${support.arrays})`)
+      if (support.json !== true)
+        notes.push(`attributes loaded as text (jsonb not usable: ${support.json})`)
+      for (const note of notes) log(`malamute: ${note}`)
+      const ddl = logsTableDdl(
+        support.arrays === true ? 'text[]' : 'text',
+        support.json === true ? 'jsonb' : 'text',
+      )
+      log('malamute: COPY FROM STDIN (psql \\copy, csv)')
+      const seconds = await psqlWithCsv({
+        port,
+        ...login,
+        commands: [ddl, copyCommand],
+        csv,
+        label: 'malamute',
+      })
+      log(
+        `malamute: loaded in ${seconds.toFixed(1)} s; waiting for background compaction to settle`,
+      )
+      const settled = await settledSegments(session)
+      await new Promise((resolve) => setTimeout(resolve, 2500)) // garbage collection of replaced files
+      const { rows: counted } = await session.query('SELECT count(*) FROM logs')
+      if (Number(counted[0][0]) !== rows)
+        throw new Error(`malamute holds ${counted[0][0]} rows, expected ${rows}`)
+      notes.push(
+        `${settled.segments} segments after compaction settled (${settled.waitedSeconds.toFixed(0)} s)`,
+      )
+      return { seconds, bytes: directoryBytes(dataDir), notes }
+    },
+    query: (sql) => session.query(sql),
+    async close() {
+      await session?.end().catch(() => {})
+      if (server !== undefined && server.child.exitCode === null) {
+        server.child.kill('SIGTERM')
+        await new Promise((resolve) => server.child.once('exit', resolve))
+      }
+    },
+  }
+}
