@@ -36,6 +36,8 @@ const incidentFromMs = dayStartMs + 14 * 3_600_000
 const incidentToMs = incidentFromMs + 20 * 60_000
 const deadlockPer100k = 1.5
 
+const hexByte = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
+
 /** xoshiro128** seeded through splitmix32: small, fast and good enough for test data. */
 export function createRandom(seed) {
   let state = seed | 0
@@ -68,7 +70,12 @@ export function createRandom(seed) {
     unit,
     below: (n) => Math.floor(unit() * n),
     pick: (list) => list[Math.floor(unit() * list.length)],
-    hex32: () => next32().toString(16).padStart(8, '0'),
+    hex32: () => {
+      const n = next32()
+      return (
+        hexByte[n >>> 24] + hexByte[(n >>> 16) & 255] + hexByte[(n >>> 8) & 255] + hexByte[n & 255]
+      )
+    },
     /** A standard normal deviate (Box-Muller, the second value kept for the next call). */
     normal() {
       if (!Number.isNaN(spareNormal)) {
@@ -256,7 +263,9 @@ export function generate({
     const event = makeEvent(i, rows, random, state, planted)
     if (event.traceId === needleTraceId) counts.needle++
     if (event.message.includes('deadlock detected')) counts.deadlock++
-    if (/connection reset/i.test(event.message)) counts.connection_reset_ci++
+    const mentionsConnection =
+      event.message.includes('onnection') || event.message.includes('ONNECTION')
+    if (mentionsConnection && /connection reset/i.test(event.message)) counts.connection_reset_ci++
     if (event.status === 'error') counts.error++
     for (const file of files) file.pending += file.line(event)
     if ((i & 4095) === 4095 || i === rows - 1) {

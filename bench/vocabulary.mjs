@@ -69,12 +69,13 @@ const userAgents = [
 ] // prettier-ignore
 const tables = ['orders', 'order_items', 'users', 'sessions', 'payments', 'inventory', 'events', 'audit'] // prettier-ignore
 const upstreams = ['payments-svc:8443', 'inventory-svc:8080', 'auth-svc:9000', 'redis-primary:6379', 'postgres-main:5432', 'stripe-proxy:443'] // prettier-ignore
-const retryReasons = ['connection reset by peer', 'upstream request timeout', '503 Service Unavailable', 'read ECONNRESET', 'TLS handshake timeout', 'Connection Reset by peer'] // prettier-ignore
+const retryReasons = ['connection reset by peer', 'upstream request timeout', '503 Service Unavailable', 'read ECONNRESET', 'TLS handshake timeout', 'Connection Reset by peer', 'socket hang up'] // prettier-ignore
 const exceptions = [
   ['java.lang.NullPointerException', 'Cannot invoke "String.length()" because "name" is null'],
   ['java.util.concurrent.TimeoutException', 'Timed out waiting for response from upstream'],
   ['org.postgresql.util.PSQLException', 'ERROR: duplicate key value violates unique constraint "orders_pkey"'],
   ['java.lang.IllegalStateException', 'Order is already in state CAPTURED'],
+  ['com.fasterxml.jackson.core.JsonParseException', "Unexpected character ('<' (code 60)): expected a valid value"],
   ['java.io.IOException', 'Connection reset by peer'],
 ] // prettier-ignore
 const classes = ['Handler', 'OrderService', 'PaymentClient', 'Repository', 'Controller', 'EventConsumer'] // prettier-ignore
