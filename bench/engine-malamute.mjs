@@ -2,7 +2,7 @@
 // COPY FROM STDIN over the wire (psql's \copy), then timed once background compaction has
 // settled. Tags and attributes load as text[] and jsonb when the server can query them that
 // way, else as text (said in the load notes).
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { startMalamute } from './harness.mjs'
 import { connectWire, copyCommand, directoryBytes, logsTableDdl, psqlWithCsv } from './wire.mjs'
@@ -43,6 +43,13 @@ async function detectSchemaless(session) {
     },
   )
   return { arrays, json }
+}
+
+/** CPU seconds (user + system) process `pid` has used so far (Linux /proc, 100 ticks/s). */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 /** Waits until background compaction stops changing the segment count; answers the count. */
@@ -89,6 +96,7 @@ export function malamuteEngine({ workDir, log }) {
         support.json === true ? 'jsonb' : 'text',
       )
       log('malamute: COPY FROM STDIN (psql \\copy, csv)')
+      const cpuBefore = cpuSeconds(server.child.pid)
       const seconds = await psqlWithCsv({
         port,
         ...login,
@@ -96,6 +104,10 @@ export function malamuteEngine({ workDir, log }) {
         csv,
         label: 'malamute',
       })
+      // CPU time tells the server's own cost on a busy machine better than wall-clock time.
+      const cpu = cpuSeconds(server.child.pid) - cpuBefore
+      const perCpuSecond = Math.round(rows / cpu).toLocaleString('en-US')
+      notes.push(`server CPU ${cpu.toFixed(0)} s during COPY (${perCpuSecond} rows per CPU-second)`)
       log(
         `malamute: loaded in ${seconds.toFixed(1)} s; waiting for background compaction to settle`,
       )
