@@ -92,61 +92,77 @@ export function queryTable(results, engineLabels) {
 const escapeXml = (text) =>
   text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c])
 
+/** One query's bars (or why it has none), at height `y`; `ratios` per comparison key. */
+function chartGroup({ name, ratios, why }, y, { shown, x, barHeight, groupHeight, labelWidth }) {
+  const parts = [
+    `<text x="${labelWidth - 8}" y="${y + groupHeight / 2}" text-anchor="end">${escapeXml(name)}</text>`,
+  ]
+  if (why !== undefined) {
+    parts.push(
+      `<text x="${x(1) + 6}" y="${y + groupHeight / 2}" fill="#888">${escapeXml(why)}</text>`,
+    )
+    return parts
+  }
+  shown.forEach(({ key, color }, i) => {
+    const r = ratios[key]
+    const barY = y + i * barHeight
+    if (r === undefined) return
+    const [from, to] = r < 1 ? [x(r), x(1)] : [x(1), x(r)]
+    const width = Math.max(1, to - from)
+    const labelX = r < 1 ? from - 3 : from + width + 3
+    parts.push(
+      `<rect x="${from.toFixed(1)}" y="${barY}" width="${width.toFixed(1)}" height="${barHeight - 1}" fill="${color}"/>`,
+      `<text x="${labelX.toFixed(1)}" y="${barY + barHeight - 2}" font-size="8" text-anchor="${r < 1 ? 'end' : 'start'}">${formatRatio(r)}</text>`,
+    )
+  })
+  return parts
+}
+
 /** A horizontal log-scale bar chart of Malamute's ratios, one group of bars per query. */
 export function ratioChartSvg(results, title) {
   const shown = comparisons.filter(({ key }) => results.some((r) => ratio(r, key) !== undefined))
-  const all = results
-    .flatMap((r) => shown.map(({ key }) => ratio(r, key)))
-    .filter((r) => r !== undefined)
+  const means = geometricMeans(results)
+  const groups = results.map((result) => {
+    const error = result.engines.malamute?.error
+    const ratios = Object.fromEntries(shown.map(({ key }) => [key, ratio(result, key)]))
+    const why = error !== undefined ? `Malamute: error: ${error.slice(0, 60)}` : undefined
+    return { name: result.name, ratios, why }
+  })
+  groups.push({
+    name: 'geometric mean',
+    ratios: Object.fromEntries(shown.map(({ key }) => [key, means[key].mean])),
+  })
+  const all = groups.flatMap((g) => Object.values(g.ratios)).filter((r) => r !== undefined)
   const lowDecade = Math.min(-1, Math.floor(Math.log10(Math.min(...all, 1))))
   const highDecade = Math.max(1, Math.ceil(Math.log10(Math.max(...all, 1))))
-  const labelWidth = 300
-  const plotWidth = 560
-  const barHeight = 9
-  const groupHeight = Math.max(1, shown.length) * barHeight + 10
-  const top = 60
-  const height = top + results.length * groupHeight + 40
-  const x = (r) => labelWidth + ((Math.log10(r) - lowDecade) / (highDecade - lowDecade)) * plotWidth
+  const labelWidth = 240
+  const plotWidth = 600
+  const barHeight = 10
+  const groupHeight = Math.max(1, shown.length) * barHeight + 8
+  const top = 62
+  const height = top + groups.length * groupHeight + 36
+  const x = (r) =>
+    labelWidth + 30 + ((Math.log10(r) - lowDecade) / (highDecade - lowDecade)) * plotWidth
+  const layout = { shown, x, barHeight, groupHeight, labelWidth }
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + plotWidth + 30}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + plotWidth + 70}" height="${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="10" y="18" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
     `<text x="10" y="34">Malamute's median time over each engine's, log scale: left of 1 Malamute is faster, right of 1 slower.</text>`,
   ]
   shown.forEach(({ label, color }, i) => {
-    parts.push(`<rect x="${10 + i * 230}" y="42" width="10" height="10" fill="${color}"/>`)
-    parts.push(`<text x="${24 + i * 230}" y="51">${escapeXml(label)}</text>`)
+    parts.push(`<rect x="${10 + i * 240}" y="42" width="10" height="10" fill="${color}"/>`)
+    parts.push(`<text x="${24 + i * 240}" y="51">${escapeXml(label)}</text>`)
   })
   for (let decade = lowDecade; decade <= highDecade; decade++) {
-    const gx = x(10 ** decade)
+    const gridX = x(10 ** decade)
+    const text = decade >= 0 ? String(10 ** decade) : (10 ** decade).toFixed(-decade)
     parts.push(
-      `<line x1="${gx}" y1="${top - 4}" x2="${gx}" y2="${height - 30}" stroke="${decade === 0 ? '#000' : '#ddd'}"/>`,
-    )
-    parts.push(
-      `<text x="${gx}" y="${height - 16}" text-anchor="middle">${10 ** decade >= 1 ? 10 ** decade : (10 ** decade).toFixed(-decade)}</text>`,
+      `<line x1="${gridX}" y1="${top - 4}" x2="${gridX}" y2="${height - 30}" stroke="${decade === 0 ? '#000' : '#ddd'}"/>`,
+      `<text x="${gridX}" y="${height - 16}" text-anchor="middle">${text}</text>`,
     )
   }
-  results.forEach((result, row) => {
-    const y = top + row * groupHeight
-    parts.push(
-      `<text x="${labelWidth - 8}" y="${y + groupHeight / 2}" text-anchor="end">${escapeXml(result.name)}</text>`,
-    )
-    shown.forEach(({ key, color }, i) => {
-      const r = ratio(result, key)
-      const by = y + i * barHeight
-      if (r === undefined) {
-        const why = result.engines.malamute?.error !== undefined ? 'Malamute: error' : 'no figure'
-        parts.push(
-          `<text x="${x(1) + 4}" y="${by + barHeight - 1}" fill="#999" font-size="9">${why}</text>`,
-        )
-        return
-      }
-      const [from, to] = r < 1 ? [x(r), x(1)] : [x(1), x(r)]
-      parts.push(
-        `<rect x="${from.toFixed(1)}" y="${by}" width="${Math.max(1, to - from).toFixed(1)}" height="${barHeight - 1}" fill="${color}"><title>${escapeXml(`${result.name}: ${formatRatio(r)}`)}</title></rect>`,
-      )
-    })
-  })
+  groups.forEach((group, row) => parts.push(...chartGroup(group, top + row * groupHeight, layout)))
   parts.push('</svg>')
   return parts.join('\n') + '\n'
 }
