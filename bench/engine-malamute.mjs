@@ -71,6 +71,36 @@ async function settledSegments(session) {
   return { segments: last, waitedSeconds: (performance.now() - started) / 1000 }
 }
 
+/**
+ * Creates `logs` with tags and attributes as text[] and jsonb where the server can query them
+ * so (else text) and COPYs the CSV in; falls back to text when COPY into those types fails.
+ * Adds what it chose to `notes`; answers the seconds of the COPY that succeeded.
+ */
+export async function copyLogs({ port, session, csv, notes, log }) {
+  const support = await detectSchemaless(session)
+  if (support.arrays !== true) notes.push(`tags as text (text[] not usable: ${support.arrays})`)
+  if (support.json !== true) notes.push(`attributes as text (jsonb not usable: ${support.json})`)
+  for (const note of notes) log(`malamute: ${note}`)
+  const copy = (tagsType, attributesType) => {
+    log(
+      `malamute: COPY FROM STDIN (psql \\copy, csv), tags ${tagsType}, attributes ${attributesType}`,
+    )
+    const ddl = logsTableDdl(tagsType, attributesType)
+    return psqlWithCsv({ port, ...login, commands: [ddl, copyCommand], csv, label: 'malamute' })
+  }
+  const tagsType = support.arrays === true ? 'text[]' : 'text'
+  const attributesType = support.json === true ? 'jsonb' : 'text'
+  try {
+    return await copy(tagsType, attributesType)
+  } catch (error) {
+    if (tagsType === 'text' && attributesType === 'text') throw error
+    notes.push(`COPY into ${tagsType}/${attributesType} failed (${error.message}): loaded as text`)
+    log(`malamute: ${notes.at(-1)}`)
+    await session.query('DROP TABLE IF EXISTS logs')
+    return copy('text', 'text')
+  }
+}
+
 export function malamuteEngine({ workDir, log }) {
   const dataDir = path.join(workDir, 'malamute-data')
   let server
@@ -84,26 +114,9 @@ export function malamuteEngine({ workDir, log }) {
       server = await startMalamute(dataDir, { serveArgs: ['--compaction-grace-ms', '1000'] })
       const port = server.port
       session = await connectWire({ port, ...login })
-      const support = await detectSchemaless(session)
       const notes = []
-      if (support.arrays !== true)
-        notes.push(`tags loaded as text (text[] not usable: ${support.arrays})`)
-      if (support.json !== true)
-        notes.push(`attributes loaded as text (jsonb not usable: ${support.json})`)
-      for (const note of notes) log(`malamute: ${note}`)
-      const ddl = logsTableDdl(
-        support.arrays === true ? 'text[]' : 'text',
-        support.json === true ? 'jsonb' : 'text',
-      )
-      log('malamute: COPY FROM STDIN (psql \\copy, csv)')
       const cpuBefore = cpuSeconds(server.child.pid)
-      const seconds = await psqlWithCsv({
-        port,
-        ...login,
-        commands: [ddl, copyCommand],
-        csv,
-        label: 'malamute',
-      })
+      const seconds = await copyLogs({ port, session, csv, notes, log })
       // CPU time tells the server's own cost on a busy machine better than wall-clock time.
       const cpu = cpuSeconds(server.child.pid) - cpuBefore
       const perCpuSecond = Math.round(rows / cpu).toLocaleString('en-US')
