@@ -6,7 +6,9 @@
 //
 // Usage: npm run bench -- [--rows 10000000] [--engines malamute,postgres,duckdb-wire,duckdb]
 //          [--queries q01,q06] [--reps 5] [--budget-s 60] [--keep-data] [--seed 42]
-//          [--data-dir DIR] [--results-dir bench/results] [--threads 2]
+//          [--data-dir DIR] [--results-dir bench/results] [--threads 2] [--explain q06,q07,q14]
+// --explain: queries (name prefixes) whose EXPLAIN ANALYZE on Malamute is summarised (batches
+// read and pruned) and kept in the JSON; '' for none.
 import { createHash } from 'node:crypto'
 import {
   chmodSync,
@@ -44,11 +46,13 @@ const { values: options } = parseArgs({
     'data-dir': { type: 'string', default: path.join(tmpdir(), 'malamute-bench-data') },
     'results-dir': { type: 'string', default: path.join(root, 'bench/results') },
     threads: { type: 'string', default: '2' },
+    explain: { type: 'string', default: 'q06,q07,q14' },
   },
 })
 const rows = Number(options.rows)
 const reps = Number(options.reps)
 const budgetMs = Number(options['budget-s']) * 1000
+const explainWanted = options.explain === '' ? [] : options.explain.split(',')
 const engineKeys = options.engines.split(',')
 const unknown = engineKeys.filter((key) => !engineOrder.includes(key))
 if (!Number.isInteger(rows) || rows < 1 || unknown.length > 0 || !(reps >= 1)) {
@@ -109,6 +113,28 @@ async function timeQuery(engine, sql) {
   return { medianMs: median(times), timesMs: times, rows: text.rows.length, answer: text }
 }
 
+/** EXPLAIN ANALYZE of `query` on Malamute: its text and the scan's reading and pruning counts. */
+async function explain(engine, query) {
+  try {
+    const { rows: lines } = await engine.query(`EXPLAIN ANALYZE ${query.sql}`)
+    const text = lines.map((line) => line[0]).join('\n')
+    // Sums every `name=number` of the Scan lines: segments, read, pruned-by-*, batches-*, bytes-read.
+    const counts = {}
+    for (const line of text.split('\n').filter((l) => /\bScan\b/.test(l))) {
+      for (const [, name, value] of line.matchAll(/([a-z-]+)=(\d+)\b/g)) {
+        counts[name] = (counts[name] ?? 0) + Number(value)
+      }
+    }
+    const pruned = counts['batches-pruned'] ?? 0
+    const batches = pruned + (counts['batches-read'] ?? 0)
+    const summary = `segments ${counts.segments ?? '?'}, read ${counts.read ?? '?'}; batches read ${counts['batches-read'] ?? '?'}, pruned ${pruned} (${batches === 0 ? '–' : ((100 * pruned) / batches).toFixed(1)} %); bytes read ${counts['bytes-read'] ?? '?'}`
+    log(`${query.name}: EXPLAIN ANALYZE on Malamute: ${summary}`)
+    return { name: query.name, summary, counts, text }
+  } catch (error) {
+    return { name: query.name, error: String(error?.message ?? error).split('\n')[0] }
+  }
+}
+
 /** Checks each engine's answer against the reference; answers a one-cell summary. */
 function checkAgreement(query, outcomes, labels) {
   const answered = Object.keys(outcomes).filter((key) => outcomes[key].answer !== undefined)
@@ -149,6 +175,7 @@ if (options.queries !== undefined) {
 
 const loads = new Map()
 const results = []
+const explains = []
 try {
   const csv = meta.files.csv.path
   const ready = []
@@ -176,6 +203,10 @@ try {
     log(`${query.name}: ${figures.join(', ')}; agree: ${agreement}`)
     results.push({ name: query.name, engines: outcomes, agreement })
   }
+  const malamute = ready.find((engine) => engine.key === 'malamute')
+  const explained = queries.filter((query) => explainWanted.some((p) => query.name.startsWith(p)))
+  if (malamute !== undefined)
+    for (const query of explained) explains.push(await explain(malamute, query))
 } finally {
   for (const engine of engines)
     await engine.close().catch((error) => log(`${engine.key}: close: ${error.message}`))
@@ -194,6 +225,11 @@ for (const result of results) {
     if (outcome.difference !== undefined)
       console.log(`- ${result.name} ${labels.get(key)} differs: ${outcome.difference}`)
   }
+}
+for (const { name, summary: counts, error } of explains) {
+  console.log(
+    `- ${name} EXPLAIN ANALYZE on Malamute: ${error === undefined ? counts : `error: ${error}`}`,
+  )
 }
 mkdirSync(options['results-dir'], { recursive: true })
 const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\..*/, 'Z')
@@ -217,6 +253,7 @@ const summary = {
   loads: Object.fromEntries(loads),
   geometricMeans: geometricMeans(results),
   queries: forJson,
+  malamuteExplainAnalyze: explains,
 }
 writeFileSync(jsonFile, `${JSON.stringify(summary, null, 2)}\n`)
 writeFileSync(path.join(options['results-dir'], 'ratios.svg'), ratioChartSvg(results, title))
