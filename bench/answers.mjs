@@ -1,0 +1,121 @@
+// Comparable answers: every engine's rows become text in one canonical form, then are compared
+// in order, or group by group of equal sort key where the query's order is not total.
+//
+// Canonical text: NULL is ∅; numbers (and numeric text) keep 6 significant digits, so float
+// summation order and numeric scale (avg gives 12.5000000000000000 in PostgreSQL, 12.5 in
+// DuckDB) do not matter; timestamps become ISO 8601 UTC with trailing zero fractions dropped;
+// JSON objects are re-serialised with sorted keys (jsonb reorders keys and adds spaces).
+import { readFileSync } from 'node:fs'
+
+const numberPattern = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i
+const timestampPattern = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d(:?\d\d)?)?$/
+
+/** Sorts object keys, recursively, so equal JSON values serialise alike. */
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys(value[key])]),
+  )
+}
+
+function canonicalTimestamp(match) {
+  const [, date, time, fraction = '', zone = 'Z'] = match
+  const trimmed = fraction.replace(/0+$/, '').replace(/\.$/, '')
+  if (zone === 'Z' || /^[+-]00(:?00)?$/.test(zone)) return `${date}T${time}${trimmed}Z`
+  const utc = new Date(
+    `${date}T${time}${fraction.slice(0, 4)}${zone.length === 3 ? `${zone}:00` : zone}`,
+  )
+  return utc.toISOString().replace(/\.?0*Z$/, '') + trimmed.slice(4) + 'Z'
+}
+
+/** One value (text from the wire, or text of a DuckDB value) in canonical text. */
+export function canonicalValue(text) {
+  if (text === null || text === undefined) return '∅'
+  if (text.length < 30 && numberPattern.test(text)) {
+    const number = Number(text)
+    return Number.isSafeInteger(number) ? String(number) : String(Number(number.toPrecision(6)))
+  }
+  const timestamp = timestampPattern.exec(text)
+  if (timestamp !== null) return canonicalTimestamp(timestamp)
+  if (text.startsWith('{"') && text.endsWith('}')) {
+    try {
+      return JSON.stringify(sortKeys(JSON.parse(text)))
+    } catch {
+      return text // a PostgreSQL array literal, not JSON
+    }
+  }
+  return text
+}
+
+export const canonicalRow = (row) => row.map(canonicalValue).join(' | ')
+
+/** Canonical rows cut into runs of equal value in column `keyIndex` (for `-- order: ts`). */
+function groupsByKey(rows, keyIndex) {
+  const groups = []
+  for (const row of rows) {
+    const key = canonicalValue(row[keyIndex] ?? null)
+    const last = groups.at(-1)
+    if (last !== undefined && last.key === key) last.rows.push(canonicalRow(row))
+    else groups.push({ key, rows: [canonicalRow(row)] })
+  }
+  for (const group of groups) group.rows.sort()
+  return groups
+}
+
+const shorten = (text) => (text.length > 160 ? `${text.slice(0, 157)}...` : text)
+
+/**
+ * Compares `answer` with `reference` ({ columns, rows }, rows of text or null) for `query`
+ * ({ sql, orderKey }). Answers undefined when they agree, else the first difference, briefly.
+ */
+export function compareAnswers(query, { columns, rows: answer }, { rows: reference }) {
+  const keyIndex = query.orderKey === undefined ? -1 : columns.indexOf(query.orderKey)
+  if (keyIndex < 0) {
+    const ours = answer.map(canonicalRow)
+    const theirs = reference.map(canonicalRow)
+    if (ours.length !== theirs.length) return `${ours.length} rows, expected ${theirs.length}`
+    const i = ours.findIndex((row, k) => row !== theirs[k])
+    return i < 0 ? undefined : `row ${i + 1}: ${shorten(ours[i])} ≠ ${shorten(theirs[i])}`
+  }
+  if (answer.length !== reference.length)
+    return `${answer.length} rows, expected ${reference.length}`
+  const ours = groupsByKey(answer, keyIndex)
+  const theirs = groupsByKey(reference, keyIndex)
+  if (ours.length !== theirs.length)
+    return `${ours.length} distinct ${query.orderKey}, expected ${theirs.length}`
+  const limited = /\blimit\s+\d+\s*$/i.test(query.sql)
+  for (let g = 0; g < ours.length; g++) {
+    const mine = ours[g]
+    const other = theirs[g]
+    if (mine.key !== other.key)
+      return `${query.orderKey} group ${g + 1}: ${mine.key} ≠ ${other.key}`
+    // Under LIMIT, the rows of the last group are any of its peers: only its key must agree.
+    if (limited && g === ours.length - 1) break
+    const i = mine.rows.findIndex((row, k) => row !== other.rows[k])
+    if (i >= 0 || mine.rows.length !== other.rows.length) {
+      return `${query.orderKey} ${mine.key}: ${shorten(mine.rows[i] ?? '(none)')} ≠ ${shorten(other.rows[i] ?? '(none)')}`
+    }
+  }
+  return undefined
+}
+
+/** Reads a query file: `-- name: id` blocks, optional `-- order: column` lines, SQL text. */
+export function readQueryFile(file) {
+  const queries = []
+  let current
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const name = /^--\s*name:\s*(\S+)/.exec(line)
+    if (name !== null) {
+      current = { name: name[1], sql: '', orderKey: undefined }
+      queries.push(current)
+      continue
+    }
+    const order = /^--\s*order:\s*(\S+)/.exec(line)
+    if (order !== null && current !== undefined) current.orderKey = order[1]
+    else if (current !== undefined && !/^\s*--/.test(line)) current.sql += `${line}\n`
+  }
+  return queries.map((query) => ({ ...query, sql: query.sql.trim().replace(/;\s*$/, '') }))
+}
