@@ -31,12 +31,15 @@ export default async function runFragmentTask(task: FragmentTask): Promise<unkno
       openers.set(task.dataDir, segments)
     }
     const files = segments
-    const { batches, metrics } = await runFragment(
+    const { batches, metrics, topKBound } = await runFragment(
       task,
       (blobKey) => files.openSegment(blobKey),
       () => false,
     )
-    const reply: FragmentReply = { version: FragmentProtocolVersion, ok: true, batches, metrics }
+    const reply: FragmentReply =
+      topKBound === undefined
+        ? { version: FragmentProtocolVersion, ok: true, batches, metrics }
+        : { version: FragmentProtocolVersion, ok: true, batches, metrics, topKBound }
     return Piscina.move({
       [Piscina.transferableSymbol]: transferableBuffers(batches),
       [Piscina.valueSymbol]: reply,

@@ -20,6 +20,7 @@ import {
   type ChunkFooter,
   type SegmentFooter,
 } from './footer.js'
+import type { TokenFilter } from './token-filter.js'
 import { nullVector } from './vector-ops.js'
 
 /** Bytes read from the end of a segment in the first footer read. */
@@ -177,6 +178,23 @@ class BlobSegmentReader implements SegmentReader {
       min: decodeStat(type, chunk.min),
       max: decodeStat(type, chunk.max),
     }
+  }
+
+  async tokenFilter(batchIndex: number, column: string): Promise<TokenFilter | undefined> {
+    const batch = this.footer.batches[batchIndex]
+    assert(batch !== undefined, 'batch index is in range')
+    const index = this.columnIndex.get(column)
+    const filter = batch.filters?.find((entry) => entry.column === index)
+    if (index === undefined || filter === undefined) return undefined
+    const bits = await this.blobStore.getRange(this.blobKey, filter.offset, filter.length)
+    assert(bits.length === filter.length, 'token filter read is whole')
+    return { bits, hashes: filter.hashes }
+  }
+
+  tokenFilterBytes(batchIndex: number, column: string): number {
+    const index = this.columnIndex.get(column)
+    const filters = this.footer.batches[batchIndex]?.filters ?? []
+    return filters.find((entry) => entry.column === index)?.length ?? 0
   }
 
   async readColumn(batchIndex: number, column: string, type: SqlType): Promise<Vector> {
