@@ -8,8 +8,10 @@
 // Usage: node bench/search-scan.mjs --csv FILE [--runs 5] [--threads 2] [--root DIR]
 //   --root DIR   the Malamute checkout whose dist/ to run (default: this one), to compare builds
 //   --profile DIR  starts the server with --cpu-prof into DIR
+//   --data-dir DIR keeps the server's data in DIR, and loads the CSV only when DIR has no table
+//                  (to time several builds over one load)
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -82,34 +84,40 @@ async function startServer(dataDir) {
   return { child, port }
 }
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'malamute-search-bench-'))
+const keepData = args['data-dir'] !== undefined
+const reuse = keepData && existsSync(path.join(args['data-dir'], 'meta'))
+const dataDir = keepData
+  ? path.resolve(args['data-dir'])
+  : mkdtempSync(path.join(tmpdir(), 'malamute-search-bench-'))
 const { child, port } = await startServer(dataDir)
 try {
   const client = new pg.Client({ host: '127.0.0.1', port, user: 'malamute', database: 'malamute' })
   await client.connect()
-  await client.query(createTable)
   const csv = path.resolve(args.csv)
   const started = performance.now()
-  const copy = spawnSync(
-    'psql',
-    [
-      '-X',
-      '-q',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-U',
-      'malamute',
-      '-d',
-      'malamute',
-      '-c',
-      `\\copy logs FROM '${csv.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`,
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  )
+  if (!reuse) await client.query(createTable)
+  const copy = reuse
+    ? { status: 0 }
+    : spawnSync(
+        'psql',
+        [
+          '-X',
+          '-q',
+          '-v',
+          'ON_ERROR_STOP=1',
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(port),
+          '-U',
+          'malamute',
+          '-d',
+          'malamute',
+          '-c',
+          `\\copy logs FROM '${csv.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`,
+        ],
+        { stdio: ['ignore', 'inherit', 'inherit'] },
+      )
   if (copy.status !== 0) throw new Error(`psql \\copy exited with ${copy.status}`)
   const copySeconds = (performance.now() - started) / 1000
   const { rows } = await client.query({ text: 'SELECT count(*) FROM logs', rowMode: 'array' })
@@ -159,5 +167,5 @@ try {
 } finally {
   child.kill('SIGTERM')
   await new Promise((resolve) => child.once('exit', resolve))
-  rmSync(dataDir, { recursive: true, force: true })
+  if (!keepData) rmSync(dataDir, { recursive: true, force: true })
 }

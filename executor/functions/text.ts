@@ -32,6 +32,24 @@ function isAscii(data: Uint8Array, start: number, end: number): boolean {
   return true
 }
 
+/** mapCase of an all-ASCII vector: one pass over its bytes, offsets and validity unchanged. */
+function mapAsciiCase(vector: TextVector, upper: boolean): TextVector {
+  const { length, data, offsets } = vector
+  const from = upper ? 0x61 : 0x41
+  const shift = upper ? -32 : 32
+  const start = offsets[0]!
+  const end = offsets[length]!
+  const mapped = new Uint8Array(end - start)
+  for (let i = start; i < end; i++) {
+    const byte = data[i]!
+    mapped[i - start] = byte - from < 26 && byte >= from ? byte + shift : byte
+  }
+  const shifted = new Int32Array(length + 1)
+  for (let row = 0; row <= length; row++) shifted[row] = offsets[row]! - start
+  const validity = vector.validity === null ? null : vector.validity.slice()
+  return { kind: 'text', type: vector.type, length, validity, offsets: shifted, data: mapped }
+}
+
 /** Maps each character alone, keeping it when its mapping is not one character (ß stays ß), as towupper. */
 function mapCaseByCharacter(text: string, upper: boolean): string {
   let out = ''
@@ -48,6 +66,7 @@ function mapCaseByCharacter(text: string, upper: boolean): string {
  */
 export function mapCase(vector: TextVector, upper: boolean): TextVector {
   const { length, data, offsets } = vector
+  if (isAscii(data, offsets[0]!, offsets[length]!)) return mapAsciiCase(vector, upper)
   const builder = new TextVectorBuilder(vector.type, length, data.length)
   const from = upper ? 0x61 : 0x41
   const shift = upper ? -32 : 32
