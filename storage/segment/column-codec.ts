@@ -23,7 +23,7 @@ function align8(offset: number): number {
 }
 
 /** Lays buffers end to end, each at a multiple of 8 bytes. */
-function layOut(parts: readonly Uint8Array[]): { raw: Uint8Array; buffers: BufferRange[] } {
+export function layOut(parts: readonly Uint8Array[]): { raw: Uint8Array; buffers: BufferRange[] } {
   const buffers: BufferRange[] = []
   let offset = 0
   for (const part of parts) {
@@ -39,7 +39,7 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
 }
 
-function encodeValidity(
+export function encodeValidity(
   validity: Uint8Array | null,
   start: number,
   end: number,
@@ -270,7 +270,11 @@ function copyOut(raw: Uint8Array, range: BufferRange): ArrayBuffer {
   ) as ArrayBuffer
 }
 
-function decodeValidity(raw: Uint8Array, range: BufferRange, rows: number): Uint8Array | null {
+export function decodeValidity(
+  raw: Uint8Array,
+  range: BufferRange,
+  rows: number,
+): Uint8Array | null {
   if (range.length === 0) return null
   const validity = new Uint8Array(rows)
   for (let row = 0; row < rows; row++)

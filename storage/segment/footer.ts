@@ -46,6 +46,8 @@ export interface ChunkFooter {
   readonly nullCount: number
   readonly min: StoredStat
   readonly max: StoredStat
+  /** Format 2: 'dictionary' for a text chunk stored as codes and distinct values (dictionary-codec.ts). */
+  readonly encoding?: 'dictionary'
 }
 
 /** A batch's token filter of one text column: raw Bloom bits at [offset, offset + length). */
@@ -157,7 +159,12 @@ function assertChunkValid(
   )
   assert(chunk.nullCount >= 0 && chunk.nullCount <= rows, 'null count is within the batch rows')
   const layout = storedLayoutOf(field.type)
-  assert(chunk.buffers.length === (layout === 'utf8' ? 3 : 2), 'chunk has its layout buffer count')
+  const dictionary = chunk.encoding === 'dictionary'
+  assert(!dictionary || layout === 'utf8', 'only text chunks are dictionary-encoded')
+  assert(
+    chunk.buffers.length === (dictionary ? 4 : layout === 'utf8' ? 3 : 2),
+    'chunk has its layout buffer count',
+  )
   for (const buffer of chunk.buffers) {
     assert(buffer.offset % 8 === 0, 'chunk buffers are 8-byte aligned')
     assert(buffer.offset + buffer.length <= chunk.rawLength, 'chunk buffer lies inside the chunk')
@@ -170,7 +177,9 @@ function assertChunkValid(
   )
   const values = chunk.buffers[1]
   assert(values !== undefined, 'chunk has a values buffer')
-  if (layout === 'bitmap') assert(values.length === bitmapBytes, 'bool values are one bit per row')
+  if (dictionary) assert(values.length === rows * 2, 'dictionary codes are 16 bits per row')
+  else if (layout === 'bitmap')
+    assert(values.length === bitmapBytes, 'bool values are one bit per row')
   else if (layout === 'utf8')
     assert(values.length === (rows + 1) * 4, 'utf8 offsets have rows + 1 entries')
   else

@@ -20,6 +20,7 @@ import {
   type ChunkFooter,
   type SegmentFooter,
 } from './footer.js'
+import { decodeDictionaryChunk } from './dictionary-codec.js'
 import type { TokenFilter } from './token-filter.js'
 import { nullVector } from './vector-ops.js'
 
@@ -206,7 +207,11 @@ class BlobSegmentReader implements SegmentReader {
     assert(stored.length === chunk.storedLength, 'column chunk read is whole')
     const raw = chunk.compression === 'lz4' ? uncompressSync(stored) : stored
     assert(raw.length === chunk.rawLength, 'column chunk decompresses to its raw length')
-    return convertVector(decodeChunk(raw, chunk.buffers, storedType, rows), type)
+    const vector =
+      chunk.encoding === 'dictionary'
+        ? decodeDictionaryChunk(raw, chunk.buffers, storedType, rows)
+        : decodeChunk(raw, chunk.buffers, storedType, rows)
+    return convertVector(vector, type)
   }
 }
 

@@ -3,6 +3,7 @@ import { compressSync } from 'lz4-napi'
 import { BatchRowsTarget, assert, type Field, type Vector } from '../../common/index.js'
 import type { ColumnStats } from '../api.js'
 import { encodeChunk } from './column-codec.js'
+import { encodeDictionaryChunk } from './dictionary-codec.js'
 import {
   SegmentFormatVersion,
   SegmentMagic,
@@ -59,7 +60,8 @@ export function encodeSegment(
   for (let start = 0; start < rows; start += BatchRowsTarget) {
     const end = Math.min(rows, start + BatchRowsTarget)
     const chunks: ChunkFooter[] = columns.map((column) => {
-      const chunk = encodeChunk(column, start, end)
+      const dictionary = encodeDictionaryChunk(column, start, end)
+      const chunk = dictionary ?? encodeChunk(column, start, end)
       const { stored, compression } = compressIfSmaller(chunk.raw)
       parts.push(stored)
       const footer: ChunkFooter = {
@@ -71,6 +73,7 @@ export function encodeSegment(
         nullCount: chunk.nullCount,
         min: encodeStat(chunk.min),
         max: encodeStat(chunk.max),
+        ...(dictionary === null ? {} : { encoding: 'dictionary' as const }),
       }
       offset += stored.length
       return footer
