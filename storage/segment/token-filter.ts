@@ -117,16 +117,30 @@ let touched = new Int32Array(1 << 16)
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
 
-/** Collects the distinct folded trigrams of data[start, end) into `touched` from `count`. */
+/** Bytes OR-ed together by the last collectTrigrams call (>= 0x80: the value is not ASCII). */
+let lastByteUnion = 0
+/** valueHash of the bytes the last collectTrigrams call scanned. */
+let lastValueHash = 0
+
+/**
+ * Collects the distinct folded trigrams of data[start, end) into `touched` from `count`, and
+ * in the same pass the value's hash (lastValueHash) and byte union (lastByteUnion).
+ */
 function collectTrigrams(data: Uint8Array, start: number, end: number, count: number): number {
-  if (end - start < 3) return count
-  let code = (foldAscii(data[start]!) << 8) | foldAscii(data[start + 1]!)
-  for (let i = start + 2; i < end; i++) {
-    code = ((code << 8) | foldAscii(data[i]!)) & 0xffffff
+  const seenBits = seen
+  let hash = 0x811c9dc5
+  let union = 0
+  let code = 0
+  for (let i = start; i < end; i++) {
+    const byte = data[i]!
+    hash = Math.imul(hash ^ byte, 0x01000193)
+    union |= byte
+    code = ((code << 8) | (byte - 0x41 < 26 && byte >= 0x41 ? byte + 32 : byte)) & 0xffffff
+    if (i - start < 2) continue
     const mask = 1 << (code & 7)
     const slot = code >>> 3
-    if ((seen[slot]! & mask) !== 0) continue
-    seen[slot]! |= mask
+    if ((seenBits[slot]! & mask) !== 0) continue
+    seenBits[slot]! |= mask
     if (count === touched.length) {
       const grown = new Int32Array(touched.length * 2)
       grown.set(touched)
@@ -134,6 +148,8 @@ function collectTrigrams(data: Uint8Array, start: number, end: number, count: nu
     }
     touched[count++] = code
   }
+  lastValueHash = mix32(hash ^ (end - start))
+  lastByteUnion = union
   return count
 }
 
@@ -156,11 +172,9 @@ export function buildTokenFilter(
       if (validity !== null && validity[row] === 0) continue
       const from = offsets[row]!
       const to = offsets[row + 1]!
-      values.add(valueHash(data, from, to))
       count = collectTrigrams(data, from, to, count)
-      let ascii = true
-      for (let i = from; i < to && ascii; i++) ascii = data[i]! < 0x80
-      if (ascii) continue
+      values.add(lastValueHash)
+      if (lastByteUnion < 0x80) continue
       const text = decoder.decode(data.subarray(from, to))
       for (const form of [lowerByCharacter(text), lowerByCharacter(upperByCharacter(text))]) {
         const bytes = encoder.encode(form)
