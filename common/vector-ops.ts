@@ -120,7 +120,11 @@ export function sliceVector(vector: Vector, start: number, end: number): Vector 
       const offsets = new Int32Array(length + 1)
       for (let i = 0; i <= length; i++) offsets[i] = vector.offsets[start + i]! - base
       const data = vector.data.subarray(base, vector.offsets[end] ?? base)
-      return { ...vector, length, validity, offsets, data }
+      const sliced = { kind: 'text', type: vector.type, length, validity, offsets, data } as const
+      const dictionary = vector.dictionary
+      if (dictionary === undefined) return sliced
+      const codes = dictionary.codes.subarray(start, end)
+      return { ...sliced, dictionary: { codes, values: dictionary.values } }
     }
   }
 }

@@ -39,6 +39,27 @@ export interface TextVector {
   readonly validity: Uint8Array | null
   readonly offsets: Int32Array
   readonly data: Uint8Array
+  /**
+   * Set when the rows came from a dictionary-encoded chunk: row i holds values[codes[i]] (a
+   * NULL row any code). Kernels may work on the few distinct values and map codes instead of
+   * touching every row's bytes; offsets/data are always filled too. Use textDictionaryOf.
+   */
+  readonly dictionary?: TextDictionary
+}
+
+/** The distinct values of a text vector and each row's index into them. */
+export interface TextDictionary {
+  readonly codes: Uint16Array
+  readonly values: TextVector
+}
+
+/** `vector`'s dictionary when it has one that covers exactly its rows. */
+export function textDictionaryOf(vector: Vector): TextDictionary | undefined {
+  if (vector.kind !== 'text') return undefined
+  const dictionary = vector.dictionary
+  return dictionary !== undefined && dictionary.codes.length === vector.length
+    ? dictionary
+    : undefined
 }
 
 export interface NumericVector {

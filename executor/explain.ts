@@ -133,6 +133,15 @@ function scanFacts(plan: ScanPlan): string[] {
     facts.push(`project=[${project.map((e) => renderExpr(e, names)).join(', ')}]`)
   }
   if (limit !== null) facts.push(`limit=${limit}`)
+  const topK = plan.pipeline.topK
+  if (topK !== undefined) {
+    const direction = topK.descending ? ' DESC' : ''
+    const nulls =
+      topK.nullsFirst === topK.descending ? '' : topK.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST'
+    facts.push(
+      `top-k=(${names[topK.column] ?? `#${topK.column}`}${direction}${nulls} limit=${topK.limit})`,
+    )
+  }
   return facts
 }
 
@@ -207,11 +216,18 @@ function renderActuals(actuals: OperatorActuals): string {
     parts.push(
       `tasks=${scan.tasks}`,
       `segments-read=${m.segments}`,
-      `batches-read=${m.batchesTotal - m.batchesPruned}`,
-      `batches-pruned=${m.batchesPruned}`,
-      `rows-read=${m.rowsRead}`,
-      `bytes-read=${m.bytesRead}`,
+      `batches=${m.batchesTotal}`,
+      `batches-read=${m.batchesRead}`,
+      `batches-pruned-by-time=${m.batchesPrunedByTime}`,
+      `batches-pruned-by-stats=${m.batchesPruned}`,
+      `batches-pruned-by-tokens=${m.batchesPrunedByTokens}`,
     )
+    if (m.batchesSkippedByTopK > 0 || m.segmentsSkippedByTopK > 0)
+      parts.push(
+        `segments-skipped-by-top-k=${m.segmentsSkippedByTopK}`,
+        `batches-skipped-by-top-k=${m.batchesSkippedByTopK}`,
+      )
+    parts.push(`rows-read=${m.rowsRead}`, `bytes-read=${m.bytesRead}`)
   }
   return ` (actual ${parts.join(' ')})`
 }

@@ -128,6 +128,22 @@ export interface ScanPipeline {
   readonly project: readonly Expr[] | null
   /** Rows a fragment may stop after (no ORDER BY above, or a top-k below). */
   readonly limit: number | null
+  /**
+   * ORDER BY <scan column> LIMIT k above the scan (scan-top-k.ts): segments and batches are
+   * read best-first by that column's statistics, and reading stops once k rows beat the best
+   * value left unread. The output is a superset of the top k; the Sort above still orders.
+   */
+  readonly topK?: ScanTopK
+}
+
+/** The leading sort key of a top-k over a scan column (number-like, never NaN: a time column). */
+export interface ScanTopK {
+  /** Index of the key in the scan's columns. */
+  readonly column: number
+  readonly descending: boolean
+  readonly nullsFirst: boolean
+  /** Rows needed: LIMIT + OFFSET. */
+  readonly limit: number
 }
 
 export interface ScanPlan {
@@ -139,6 +155,8 @@ export interface ScanPlan {
   readonly segments: readonly SegmentRef[]
   readonly pipeline: ScanPipeline
   readonly pruning?: ScanPruning
+  /** The table's time column when the scan reads it: batches it prunes count as pruned by time. */
+  readonly timeColumn?: string
 }
 
 export interface ValuesPlan {

@@ -2,6 +2,9 @@
 // planner and executor import only these interfaces and `openStorage`.
 import type { Batch, Field, SqlType } from '../common/index.js'
 import type { BlobLocation, MetadataLocation } from './blob-location.js'
+import type { TokenFilter } from './segment/token-filter.js'
+
+export type { TokenFilter } from './segment/token-filter.js'
 
 export interface ColumnInfo {
   readonly name: string
@@ -100,6 +103,13 @@ export interface SegmentReader {
   batchRows(batchIndex: number): number
   /** Per-batch statistics for `column`, or undefined when the segment lacks the column. */
   batchStats(batchIndex: number, column: string): ColumnStats | undefined
+  /**
+   * The batch's token filter of text column `column` (segment format 2), or undefined when
+   * the segment has none for it: then the batch cannot be pruned by tokens.
+   */
+  tokenFilter?(batchIndex: number, column: string): Promise<TokenFilter | undefined>
+  /** Stored bytes of that token filter (0 when none), for EXPLAIN ANALYZE's bytes read. */
+  tokenFilterBytes?(batchIndex: number, column: string): number
   /** Reads a column of a batch as `type`; a column the segment lacks reads as all NULL. */
   readColumn(
     batchIndex: number,

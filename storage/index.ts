@@ -77,6 +77,13 @@ export {
 } from './segment/segment-reader.js'
 export type { SegmentFooter } from './segment/footer.js'
 export {
+  mayContainTrigrams,
+  mayContainValue,
+  trigramsOf,
+  BitsPerKey as TokenFilterBitsPerKey,
+  HashCount as TokenFilterHashCount,
+} from './segment/token-filter.js'
+export {
   Compactor,
   DefaultCompactionGraceMs,
   compactionCounters,

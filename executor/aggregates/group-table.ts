@@ -3,7 +3,14 @@
 // appearance. Keys are hashed column by column into a Uint32 per row; the table is open
 // addressing over an Int32Array of group ids, and the keys themselves live columnar in
 // KeyColumns, so a batch is grouped without one JS object per row.
-import { assert, type SqlType, type TextVector, type Vector } from '../../common/index.js'
+import {
+  assert,
+  textDictionaryOf,
+  type SqlType,
+  type TextDictionary,
+  type TextVector,
+  type Vector,
+} from '../../common/index.js'
 import { growTo, hashVectorInto, KeyColumn } from './key-column.js'
 
 const emptySlot = -1
@@ -40,6 +47,11 @@ export class GroupTable {
       if (this.count === 0 && length > 0) this.count = 1
       if (include === null) return groupIds
       for (let row = 0; row < length; row++) if (include[row] === 0) groupIds[row] = -1
+      return groupIds
+    }
+    const dictionary = keyVectors.length === 1 ? textDictionaryOf(keyVectors[0]!) : undefined
+    if (dictionary !== undefined && include === null) {
+      this.findOrInsertCodes(keyVectors[0]!, dictionary, groupIds)
       return groupIds
     }
     if (this.rowHashes.length < length) this.rowHashes = new Uint32Array(length)
@@ -91,6 +103,37 @@ export class GroupTable {
       }
     }
     return groupIds
+  }
+
+  /**
+   * findOrInsert for one dictionary-encoded text key: each distinct value is looked up once,
+   * then every row takes its code's group (NULL rows: the NULL group).
+   */
+  private findOrInsertCodes(
+    vector: Vector,
+    dictionary: TextDictionary,
+    groupIds: Int32Array,
+  ): void {
+    const { codes, values } = dictionary
+    const entryGroups = this.findOrInsert([values], values.length)
+    const validity = vector.validity
+    let nullGroup = -1
+    for (let row = 0; row < codes.length; row++) {
+      if (validity !== null && validity[row] === 0) {
+        if (nullGroup < 0) {
+          const nullKey: TextVector = {
+            kind: 'text',
+            type: vector.type,
+            length: 1,
+            validity: new Uint8Array(1),
+            offsets: new Int32Array(2),
+            data: new Uint8Array(0),
+          }
+          nullGroup = this.findOrInsert([nullKey], 1)[0]!
+        }
+        groupIds[row] = nullGroup
+      } else groupIds[row] = entryGroups[codes[row]!]!
+    }
   }
 
   /** findOrInsert for one text key column, every row included: the common GROUP BY. */

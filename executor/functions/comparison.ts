@@ -3,7 +3,7 @@
 // follow PostgreSQL: NaN equals NaN and sorts above every other value.
 import { makeBoolVector } from '../expr/vector-builders.js'
 import { decimalCompare } from '../decimal.js'
-import { assert, type Vector } from '../../common/index.js'
+import { assert, textDictionaryOf, type Vector } from '../../common/index.js'
 import { argAt, combineValidity, type Kernel } from './kernel.js'
 
 /** Orders two doubles as PostgreSQL's float8 comparisons do. */
@@ -67,6 +67,21 @@ export function compareVectors(left: Vector, right: Vector, length: number, out:
   }
 }
 
+/** A text vector of `length` rows, each the first row of `vector` (a constant argument). */
+function repeatFirst(vector: Vector, length: number): Vector {
+  assert(vector.kind === 'text', 'a dictionary compares against text')
+  const end = vector.offsets[1] ?? 0
+  const start = vector.offsets[0] ?? 0
+  const offsets = new Int32Array(length + 1)
+  // Every row points at the same bytes: offsets are start, then start + width per row.
+  const data = new Uint8Array((end - start) * length)
+  for (let row = 0; row < length; row++) {
+    data.set(vector.data.subarray(start, end), row * (end - start))
+    offsets[row + 1] = (row + 1) * (end - start)
+  }
+  return { kind: 'text', type: vector.type, length, validity: null, offsets, data }
+}
+
 /** A comparison kernel accepting the orderings marked in `[less, equal, greater]`. */
 function comparisonKernel(less: boolean, equal: boolean, greater: boolean): Kernel {
   const accept = new Uint8Array([less ? 1 : 0, equal ? 1 : 0, greater ? 1 : 0])
@@ -74,9 +89,21 @@ function comparisonKernel(less: boolean, equal: boolean, greater: boolean): Kern
     const left = argAt(call, 0)
     const right = argAt(call, 1)
     const { length } = call
+    const out = new Uint8Array(length)
+    const dictionary = call.constantArgs[1] === true ? textDictionaryOf(left) : undefined
+    if (dictionary !== undefined && length > 0) {
+      // Compare each distinct value once against the constant, then map codes.
+      const entries = dictionary.values.length
+      const order = new Int8Array(entries)
+      compareVectors(dictionary.values, repeatFirst(right, entries), entries, order)
+      const entryAccept = new Uint8Array(entries)
+      for (let entry = 0; entry < entries; entry++) entryAccept[entry] = accept[order[entry]! + 1]!
+      const codes = dictionary.codes
+      for (let row = 0; row < length; row++) out[row] = entryAccept[codes[row]!] ?? 0
+      return makeBoolVector('bool', out, combineValidity(length, left, right))
+    }
     const order = new Int8Array(length)
     compareVectors(left, right, length, order)
-    const out = new Uint8Array(length)
     for (let row = 0; row < length; row++) out[row] = accept[order[row]! + 1]!
     return makeBoolVector('bool', out, combineValidity(length, left, right))
   }

@@ -4,7 +4,7 @@
 // the loop: exact bytes, prefix, suffix, `%literal%` as one Buffer.indexOf sweep over the
 // batch's whole UTF-8 buffer (linear in the batch, not per row), or a general matcher that
 // backtracks to the last % like PostgreSQL's MatchText. ILIKE lowers both sides first.
-import { PgError, SqlState, type TextVector } from '../../common/index.js'
+import { PgError, SqlState, sliceVector, type TextVector } from '../../common/index.js'
 import { makeBoolVector, textAt } from '../expr/vector-builders.js'
 import { combineValidity, textArg, type Kernel } from './kernel.js'
 import { mapCase } from './text.js'
@@ -181,12 +181,14 @@ function likeKernel(caseInsensitive: boolean, negated: boolean): Kernel {
   return (call) => {
     const rawText = textArg(call, 0)
     const rawPattern = textArg(call, 1)
-    const text = caseInsensitive ? mapCase(rawText, false) : rawText
-    const patterns = caseInsensitive ? mapCase(rawPattern, false) : rawPattern
     const { length } = call
+    const constantPattern = call.constantArgs[1] === true && length > 0
+    const text = caseInsensitive ? mapCase(rawText, false) : rawText
+    // A constant pattern is lowered once, not once per row.
+    const patternRows = constantPattern ? (sliceVector(rawPattern, 0, 1) as TextVector) : rawPattern
+    const patterns = caseInsensitive ? mapCase(patternRows, false) : patternRows
     const validity = combineValidity(length, rawText, rawPattern)
     const out = new Uint8Array(length)
-    const constantPattern = call.constantArgs[1] === true && length > 0
     if (constantPattern && (patterns.validity === null || patterns.validity[0] === 1)) {
       matchLikeVector(text, cachedPattern(textAt(patterns, 0)), out)
     } else {

@@ -32,6 +32,41 @@ function isAscii(data: Uint8Array, start: number, end: number): boolean {
   return true
 }
 
+/**
+ * mapCase of a vector when all its bytes are ASCII, else null: the bytes are copied once and
+ * mapped four at a time (SWAR: a byte in [from, from + 26) gets its 0x20 bit flipped), offsets
+ * and validity are kept. An ILIKE over log messages spends its time here.
+ */
+function mapAsciiCase(vector: TextVector, upper: boolean): TextVector | null {
+  const { length, data, offsets } = vector
+  const start = offsets[0]!
+  const end = offsets[length]!
+  const mapped = new Uint8Array(end - start)
+  mapped.set(data.subarray(start, end))
+  const words = new Uint32Array(mapped.buffer, 0, mapped.length >>> 2)
+  let union = 0
+  for (let i = 0; i < words.length; i++) union |= words[i]!
+  for (let i = words.length * 4; i < mapped.length; i++) union |= mapped[i]!
+  if ((union & 0x80808080) !== 0) return null
+  // Bytes >= `from` reach 0x80 after adding (0x80 - from); bytes > `from` + 25 after (0x80 - from - 26).
+  const low = (0x80 - (upper ? 0x61 : 0x41)) * 0x01010101
+  const high = (0x80 - (upper ? 0x7b : 0x5b)) * 0x01010101
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!
+    const inRange = (word + low) & ~(word + high) & 0x80808080
+    words[i] = word ^ (inRange >>> 2)
+  }
+  const from = upper ? 0x61 : 0x41
+  for (let i = words.length * 4; i < mapped.length; i++) {
+    const byte = mapped[i]!
+    if (byte >= from && byte < from + 26) mapped[i] = byte ^ 0x20
+  }
+  const shifted = new Int32Array(length + 1)
+  for (let row = 0; row <= length; row++) shifted[row] = offsets[row]! - start
+  const validity = vector.validity === null ? null : vector.validity.slice()
+  return { kind: 'text', type: vector.type, length, validity, offsets: shifted, data: mapped }
+}
+
 /** Maps each character alone, keeping it when its mapping is not one character (ß stays ß), as towupper. */
 function mapCaseByCharacter(text: string, upper: boolean): string {
   let out = ''
@@ -48,6 +83,8 @@ function mapCaseByCharacter(text: string, upper: boolean): string {
  */
 export function mapCase(vector: TextVector, upper: boolean): TextVector {
   const { length, data, offsets } = vector
+  const ascii = mapAsciiCase(vector, upper)
+  if (ascii !== null) return ascii
   const builder = new TextVectorBuilder(vector.type, length, data.length)
   const from = upper ? 0x61 : 0x41
   const shift = upper ? -32 : 32

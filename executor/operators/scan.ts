@@ -9,6 +9,7 @@ import {
 } from '../pool/fragment-runner.js'
 import { blobsInUse } from '../../storage/blob-pins.js'
 import type { ScanPlan, SegmentRef } from '../plan.js'
+import { bestRankOf } from '../pool/scan-top-k.js'
 import { checkCanceled, type OperatorContext } from './operator.js'
 
 /** Segments one task covers at most: a worker hop and one partial state per task. */
@@ -66,8 +67,8 @@ export class ScanOp implements AsyncIterable<Batch> {
     private readonly context: OperatorContext,
   ) {}
 
-  private task(segments: readonly SegmentRef[]): FragmentTask {
-    return {
+  private task(segments: readonly SegmentRef[], topKBound: number): FragmentTask {
+    const task: FragmentTask = {
       version: FragmentProtocolVersion,
       dataDir: this.context.dataDir,
       blobKeys: segments.map((segment) => segment.blobKey),
@@ -75,14 +76,34 @@ export class ScanOp implements AsyncIterable<Batch> {
       pipeline: this.plan.pipeline,
       timeZone: this.context.evalContext.timeZone,
       nowMicros: this.context.evalContext.nowMicros,
+      timeColumn: this.plan.timeColumn ?? null,
     }
+    return this.plan.pipeline.topK === undefined ? task : { ...task, topKBound }
+  }
+
+  /** For a top-k scan: the best rank a row of `segments` can have (scan-top-k.ts). */
+  private bestRank(segments: readonly SegmentRef[]): number {
+    const topK = this.plan.pipeline.topK
+    const name = topK === undefined ? undefined : this.plan.columns[topK.column]?.name
+    if (topK === undefined || name === undefined) return Infinity
+    let best = -Infinity
+    for (const segment of segments) {
+      const stats = segment.columns?.find((column) => column.name === name)
+      best = Math.max(best, bestRankOf(topK, stats, segment.rows))
+    }
+    return best
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
     const { signal, fragments } = this.context
     const { pipeline } = this.plan
-    const groups = groupSegmentsIntoTasks(this.plan.segments, fragments.concurrency)
-    this.tasks = groups.length
+    // A top-k reads segments best-first (the planner ordered them), one per task, and stops
+    // launching once the k-th best rank in hand beats the next segment's best.
+    const topK = pipeline.topK !== undefined
+    const groups = topK
+      ? this.plan.segments.map((segment) => [segment])
+      : groupSegmentsIntoTasks(this.plan.segments, fragments.concurrency)
+    let topKBound = -Infinity
     const rowsWanted =
       pipeline.partialAggregate === null && pipeline.limit !== null ? pipeline.limit : Infinity
     const controller = new AbortController()
@@ -94,8 +115,14 @@ export class ScanOp implements AsyncIterable<Batch> {
     let next = 0
     const launch = (): void => {
       while (next < groups.length && inFlight.size < fragments.concurrency) {
+        if (topK && this.bestRank(groups[next]!) < topKBound) {
+          for (const group of groups.slice(next)) this.metrics.segmentsSkippedByTopK += group.length
+          next = groups.length
+          break
+        }
         const id = next++
-        const settled = fragments.run(this.task(groups[id]!), controller.signal).then(
+        this.tasks++
+        const settled = fragments.run(this.task(groups[id]!, topKBound), controller.signal).then(
           (result) => ({ id, result, error: null }),
           (error: unknown) => ({ id, result: null, error }),
         )
@@ -114,6 +141,7 @@ export class ScanOp implements AsyncIterable<Batch> {
         checkCanceled(signal)
         if (settled.error !== null || settled.result === null) throw settled.error
         addScanMetrics(this.metrics, settled.result.metrics)
+        topKBound = Math.max(topKBound, settled.result.topKBound ?? -Infinity)
         launch()
         for (const batch of settled.result.batches) {
           if (batch.length === 0) continue

@@ -6,7 +6,7 @@
 import type { Batch, Field, PlainError } from '../../common/index.js'
 import type { ScanPipeline } from '../plan.js'
 
-export const FragmentProtocolVersion = 2
+export const FragmentProtocolVersion = 3
 
 /** A share of a ScanPlan: the pipeline run over each of `blobKeys` in turn. */
 export interface FragmentTask {
@@ -17,35 +17,58 @@ export interface FragmentTask {
   readonly pipeline: ScanPipeline
   readonly timeZone: string
   readonly nowMicros: number
+  /** The table's time column: batches its min/max prune count as pruned by time. */
+  readonly timeColumn?: string | null
+  /** For a top-k pipeline: the k-th best rank the coordinator already holds (scan-top-k.ts). */
+  readonly topKBound?: number
 }
 
 /** What a task did, for EXPLAIN ANALYZE. */
 export interface ScanMetrics {
   segments: number
   batchesTotal: number
-  /** Batches skipped because their min/max cannot satisfy the filter. */
+  /** Batches skipped because the time column's min/max cannot satisfy the filter. */
+  batchesPrunedByTime: number
+  /** Batches skipped because another column's min/max cannot satisfy the filter. */
   batchesPruned: number
+  /** Batches skipped because a text column's token filter refutes the filter. */
+  batchesPrunedByTokens: number
+  /** Batches left unread by a top-k: their best key cannot reach the top k. */
+  batchesSkippedByTopK: number
+  /** Batches whose columns were read. */
+  batchesRead: number
+  /** Segments the coordinator never sent to a task, for a top-k (scan-top-k.ts). */
+  segmentsSkippedByTopK: number
   rowsRead: number
-  /** Bytes fetched from segment files (footers excluded). */
+  /** Bytes fetched from segment files: column chunks and token filters (footers excluded). */
   bytesRead: number
 }
 
 export function emptyScanMetrics(): ScanMetrics {
-  return { segments: 0, batchesTotal: 0, batchesPruned: 0, rowsRead: 0, bytesRead: 0 }
+  return {
+    segments: 0,
+    batchesTotal: 0,
+    batchesPrunedByTime: 0,
+    batchesPruned: 0,
+    batchesPrunedByTokens: 0,
+    batchesSkippedByTopK: 0,
+    batchesRead: 0,
+    segmentsSkippedByTopK: 0,
+    rowsRead: 0,
+    bytesRead: 0,
+  }
 }
 
 /** Adds `from` into `into`. */
 export function addScanMetrics(into: ScanMetrics, from: ScanMetrics): void {
-  into.segments += from.segments
-  into.batchesTotal += from.batchesTotal
-  into.batchesPruned += from.batchesPruned
-  into.rowsRead += from.rowsRead
-  into.bytesRead += from.bytesRead
+  for (const key of Object.keys(into) as (keyof ScanMetrics)[]) into[key] += from[key]
 }
 
 export interface FragmentResult {
   readonly batches: Batch[]
   readonly metrics: ScanMetrics
+  /** A top-k task's k-th best rank among the rows it read (-Infinity: fewer than k). */
+  readonly topKBound?: number
 }
 
 type Version = typeof FragmentProtocolVersion
@@ -56,6 +79,7 @@ export type FragmentReply =
       readonly ok: true
       readonly batches: Batch[]
       readonly metrics: ScanMetrics
+      readonly topKBound?: number
     }
   | { readonly version: Version; readonly ok: false; readonly error: PlainError }
 

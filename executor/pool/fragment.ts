@@ -1,21 +1,26 @@
 // The fragment pipeline, the same code on a worker thread and inline: for each segment of a
-// task, read only the needed columns a batch at a time, skip batches whose min/max cannot
-// satisfy the filter, filter, then partial-aggregate (one state for the whole task),
-// project or pass the columns through, stopping after `limit` rows when the plan allows it.
+// task, read only the needed columns a batch at a time, skip batches whose min/max (time
+// column or other) or token filters cannot satisfy the filter, filter, then partial-aggregate
+// (one state for the whole task), project or pass the columns through, stopping after `limit`
+// rows when the plan allows it. A top-k pipeline (scan-top-k.ts) visits batches best-first
+// and keeps only rows that can be in the top k.
 import type { Batch } from '../../common/index.js'
 import type { SegmentReader } from '../../storage/api.js'
 import { GroupedAggregation } from '../aggregates/grouped-aggregation.js'
-import { sliceBatch, takeRows } from '../expr/batch-ops.js'
+import { concatBatches, sliceBatch, takeRows } from '../expr/batch-ops.js'
 import type { EvalContext } from '../expr/eval-context.js'
 import { evaluate } from '../expr/evaluate.js'
 import { selectTrue } from '../operators/operator.js'
+import type { ScanTopK } from '../plan.js'
 import {
   emptyScanMetrics,
   type FragmentResult,
   type FragmentTask,
   type ScanMetrics,
 } from './fragment-runner.js'
+import { RankBound, bestRankOf, rowsAtLeast } from './scan-top-k.js'
 import { mayMatch, statsPredicatesOf, type StatsPredicate } from './stats-pruning.js'
+import { batchMayMatchTokens, tokenPredicatesOf, type TokenPredicate } from './token-pruning.js'
 
 export type SegmentOpener = (blobKey: string) => Promise<SegmentReader>
 
@@ -39,19 +44,82 @@ function chunkBytes(reader: SegmentReader, batchIndex: number, names: readonly s
   return bytes
 }
 
-/** False when some predicate proves batch `batchIndex` of `reader` holds no matching row. */
-function batchMayMatch(
+/** Which min/max conjunct proves batch `batchIndex` of `reader` empty: 'time', 'stats' or none. */
+function statsRefute(
   reader: SegmentReader,
   batchIndex: number,
   predicates: readonly StatsPredicate[],
   names: readonly string[],
-): boolean {
+  timeColumn: string | null,
+): 'time' | 'stats' | null {
+  let refuted: 'time' | 'stats' | null = null
   for (const predicate of predicates) {
     const name = names[predicate.column]
     if (name === undefined) continue
-    if (!mayMatch(predicate, reader.batchStats(batchIndex, name))) return false
+    if (!mayMatch(predicate, reader.batchStats(batchIndex, name))) {
+      if (name === timeColumn) return 'time'
+      refuted = 'stats'
+    }
   }
-  return true
+  return refuted
+}
+
+/** What a fragment evaluates per batch, prepared once per task. */
+interface BatchSource {
+  readonly task: FragmentTask
+  readonly context: EvalContext
+  readonly names: readonly string[]
+  readonly statsPredicates: readonly StatsPredicate[]
+  readonly tokenPredicates: readonly TokenPredicate[]
+  readonly metrics: ScanMetrics
+}
+
+/** Batch `batchIndex` of `reader` after pruning and the filter; null when no row is left. */
+async function readFilteredBatch(
+  source: BatchSource,
+  reader: SegmentReader,
+  batchIndex: number,
+): Promise<Batch | null> {
+  const { task, context, names, metrics } = source
+  const refuted = statsRefute(
+    reader,
+    batchIndex,
+    source.statsPredicates,
+    names,
+    task.timeColumn ?? null,
+  )
+  if (refuted === 'time') metrics.batchesPrunedByTime++
+  if (refuted === 'stats') metrics.batchesPruned++
+  if (refuted !== null) return null
+  if (source.tokenPredicates.length > 0) {
+    const bytes = { read: 0 }
+    const may = await batchMayMatchTokens(reader, batchIndex, source.tokenPredicates, names, bytes)
+    metrics.bytesRead += bytes.read
+    if (!may) {
+      metrics.batchesPrunedByTokens++
+      return null
+    }
+  }
+  const length = reader.batchRows(batchIndex)
+  const vectors = []
+  for (const field of task.columns)
+    vectors.push(await reader.readColumn(batchIndex, field.name, field.type))
+  metrics.batchesRead++
+  metrics.rowsRead += length
+  metrics.bytesRead += chunkBytes(reader, batchIndex, names)
+  const batch: Batch = { length, columns: vectors }
+  const filter = task.pipeline.filter
+  if (filter === null) return batch
+  const selection = selectTrue(evaluate(filter, batch, context))
+  if (selection.length === 0) return null
+  return selection.length < batch.length ? takeRows(batch, selection) : batch
+}
+
+function project(source: BatchSource, batch: Batch): Batch {
+  const exprs = source.task.pipeline.project
+  if (exprs === null) return batch
+  const columns = exprs.map((expr) => evaluate(expr, batch, source.context))
+  return { length: batch.length, columns }
 }
 
 /** Runs `task` over each of its segments and returns its output batches and metrics. */
@@ -61,13 +129,21 @@ export async function runFragment(
   isCanceled: () => boolean,
 ): Promise<FragmentResult> {
   const { pipeline, columns } = task
-  const context: EvalContext = { timeZone: task.timeZone, nowMicros: task.nowMicros }
+  const source: BatchSource = {
+    task,
+    context: { timeZone: task.timeZone, nowMicros: task.nowMicros },
+    names: columns.map((field) => field.name),
+    statsPredicates: statsPredicatesOf(pipeline.filter),
+    tokenPredicates: tokenPredicatesOf(pipeline.filter),
+    metrics: emptyScanMetrics(),
+  }
+  if (pipeline.topK !== undefined) return runTopKFragment(source, pipeline.topK, open, isCanceled)
   const partial = pipeline.partialAggregate
   const aggregation =
-    partial === null ? null : new GroupedAggregation(partial.groupBy, partial.aggregates, context)
-  const predicates = statsPredicatesOf(pipeline.filter)
-  const names = columns.map((field) => field.name)
-  const metrics: ScanMetrics = emptyScanMetrics()
+    partial === null
+      ? null
+      : new GroupedAggregation(partial.groupBy, partial.aggregates, source.context)
+  const { metrics } = source
   const output: Batch[] = []
   let remaining =
     aggregation === null && pipeline.limit !== null ? pipeline.limit : Number.POSITIVE_INFINITY
@@ -78,31 +154,13 @@ export async function runFragment(
     metrics.batchesTotal += reader.batchCount
     for (let batchIndex = 0; batchIndex < reader.batchCount && remaining > 0; batchIndex++) {
       if (isCanceled()) break
-      if (!batchMayMatch(reader, batchIndex, predicates, names)) {
-        metrics.batchesPruned++
-        continue
-      }
-      const length = reader.batchRows(batchIndex)
-      const vectors = []
-      for (const field of columns)
-        vectors.push(await reader.readColumn(batchIndex, field.name, field.type))
-      metrics.rowsRead += length
-      metrics.bytesRead += chunkBytes(reader, batchIndex, names)
-      let batch: Batch = { length, columns: vectors }
-      if (pipeline.filter !== null) {
-        const selection = selectTrue(evaluate(pipeline.filter, batch, context))
-        if (selection.length === 0) continue
-        if (selection.length < batch.length) batch = takeRows(batch, selection)
-      }
+      const filtered = await readFilteredBatch(source, reader, batchIndex)
+      if (filtered === null) continue
       if (aggregation !== null) {
-        aggregation.update(batch)
+        aggregation.update(filtered)
         continue
       }
-      if (pipeline.project !== null) {
-        const current = batch
-        const projected = pipeline.project.map((expr) => evaluate(expr, current, context))
-        batch = { length: current.length, columns: projected }
-      }
+      let batch = project(source, filtered)
       if (batch.length > remaining) batch = sliceBatch(batch, 0, remaining)
       remaining -= batch.length
       output.push(batch)
@@ -110,4 +168,59 @@ export async function runFragment(
   }
   const batches = aggregation === null ? output : aggregation.partialBatches()
   return { batches, metrics }
+}
+
+/**
+ * The top-k pipeline: batches of every segment best-first by the key's statistics, stopping
+ * at the first whose best rank is below the k-th best rank in hand (the task's starting
+ * bound from the coordinator, or what this task read). Answers the rows at or above the
+ * final bound, projected, and that bound.
+ */
+async function runTopKFragment(
+  source: BatchSource,
+  topK: ScanTopK,
+  open: SegmentOpener,
+  isCanceled: () => boolean,
+): Promise<FragmentResult> {
+  const { task, metrics, names } = source
+  const keyName = names[topK.column]
+  const ranks = new RankBound(topK.limit)
+  const startBound = task.topKBound ?? -Infinity
+  const kept: Batch[] = []
+  for (const blobKey of task.blobKeys) {
+    if (isCanceled()) break
+    const reader = await open(blobKey)
+    metrics.segments++
+    metrics.batchesTotal += reader.batchCount
+    const order = Array.from({ length: reader.batchCount }, (_, index) => ({
+      index,
+      best: bestRankOf(
+        topK,
+        keyName === undefined ? undefined : reader.batchStats(index, keyName),
+        reader.batchRows(index),
+      ),
+    })).sort((a, b) => b.best - a.best || a.index - b.index)
+    for (const [position, { index, best }] of order.entries()) {
+      if (best < Math.max(startBound, ranks.bound) || isCanceled()) {
+        metrics.batchesSkippedByTopK += order.length - position
+        break
+      }
+      const filtered = await readFilteredBatch(source, reader, index)
+      if (filtered === null) continue
+      const key = filtered.columns[topK.column]
+      if (key === undefined) continue
+      ranks.addVector(key, topK)
+      kept.push(filtered)
+    }
+  }
+  const bound = ranks.bound
+  const cut = Math.max(startBound, bound)
+  const batches: Batch[] = []
+  if (kept.length > 0) {
+    const all = concatBatches(kept)
+    const key = all.columns[topK.column]
+    const rows = key === undefined ? new Int32Array(0) : rowsAtLeast(key, topK, cut)
+    if (rows.length > 0) batches.push(project(source, takeRows(all, rows)))
+  }
+  return { batches, metrics, topKBound: bound }
 }

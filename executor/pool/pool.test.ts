@@ -168,12 +168,12 @@ describe('scan fragments over real segments', () => {
       assert.match(lines[0]!, /Scan events .*filter=\(status >= 401\)/)
       assert.match(
         lines[0]!,
-        /actual rows=0 .*segments-read=3 batches-read=0 batches-pruned=3 rows-read=0 bytes-read=0/,
+        /actual rows=0 .*segments-read=3 batches=3 batches-read=0 batches-pruned-by-time=0 batches-pruned-by-stats=3 batches-pruned-by-tokens=0 rows-read=0 bytes-read=0/,
       )
       const some = await explainAnalyze(scan({ filter: needle(400) }), context(runner))
       assert.match(
         some[0]!,
-        /actual rows=900 .*batches-read=3 batches-pruned=0 rows-read=3000 bytes-read=[1-9]/,
+        /actual rows=900 .*batches-read=3 batches-pruned-by-time=0 batches-pruned-by-stats=0 batches-pruned-by-tokens=0 rows-read=3000 bytes-read=[1-9]/,
       )
       assert.match(some.at(-1)!, /^Execution Time: /)
     }

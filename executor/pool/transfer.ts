@@ -1,7 +1,9 @@
 // Which buffers of a reply can move to the coordinator instead of being copied: a typed
 // array's ArrayBuffer is transferred only when the array covers all of it, so a buffer
-// shared with unrelated data (Node's Buffer pool, a segment read) is never detached.
+// shared with unrelated data (Node's Buffer pool, a segment read) is never detached, nor is
+// one a decoded-column cache holds.
 import type { Batch } from '../../common/index.js'
+import { isPinnedBuffer } from './decoded-column-cache.js'
 
 /** The ArrayBuffers that `batches` own outright, each listed once. */
 export function transferableBuffers(batches: readonly Batch[]): ArrayBuffer[] {
@@ -11,7 +13,7 @@ export function transferableBuffers(batches: readonly Batch[]): ArrayBuffer[] {
     const buffer = array.buffer
     if (!(buffer instanceof ArrayBuffer)) return
     const ownsBuffer = array.byteOffset === 0 && array.byteLength === buffer.byteLength
-    if (!ownsBuffer || buffer.byteLength === 0) return
+    if (!ownsBuffer || buffer.byteLength === 0 || isPinnedBuffer(buffer)) return
     buffers.add(buffer)
   }
   for (const batch of batches) {

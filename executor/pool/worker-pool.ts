@@ -54,7 +54,9 @@ export class WorkerPoolRunner implements FragmentRunner {
     const reply = await this.pool.run(task)
     if (signal.aborted) throw queryCanceledError()
     if (!reply.ok) throw fromPlainError(reply.error)
-    return { batches: reply.batches, metrics: reply.metrics }
+    return reply.topKBound === undefined
+      ? { batches: reply.batches, metrics: reply.metrics }
+      : { batches: reply.batches, metrics: reply.metrics, topKBound: reply.topKBound }
   }
 
   async close(): Promise<void> {

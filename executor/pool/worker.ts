@@ -8,6 +8,7 @@ import {
   type FragmentReply,
   type FragmentTask,
 } from './fragment-runner.js'
+import { DecodedColumnCache, DecodedCacheBytesDefault } from './decoded-column-cache.js'
 import { runFragment } from './fragment.js'
 import { WorkerSegmentFiles } from './segment-files.js'
 import type { WorkerData } from './worker-pool.js'
@@ -15,6 +16,11 @@ import { transferableBuffers } from './transfer.js'
 
 /** Where this pool's segment files live: the data dir's directory, or S3 (worker-pool.ts). */
 const blob = (Piscina.workerData as WorkerData | undefined)?.blob ?? DirectoryBlobLocation
+
+/** Decoded column chunks this thread keeps across tasks (MALAMUTE_DECODED_CACHE_BYTES). */
+const decoded = new DecodedColumnCache(
+  Number(process.env['MALAMUTE_DECODED_CACHE_BYTES'] ?? DecodedCacheBytesDefault),
+)
 
 /** One segment opener per data directory: descriptors and footers stay cached across tasks. */
 const openers = new Map<string, Pick<WorkerSegmentFiles, 'openSegment'>>()
@@ -31,12 +37,15 @@ export default async function runFragmentTask(task: FragmentTask): Promise<unkno
       openers.set(task.dataDir, segments)
     }
     const files = segments
-    const { batches, metrics } = await runFragment(
+    const { batches, metrics, topKBound } = await runFragment(
       task,
-      (blobKey) => files.openSegment(blobKey),
+      async (blobKey) => decoded.wrap(await files.openSegment(blobKey), blobKey),
       () => false,
     )
-    const reply: FragmentReply = { version: FragmentProtocolVersion, ok: true, batches, metrics }
+    const reply: FragmentReply =
+      topKBound === undefined
+        ? { version: FragmentProtocolVersion, ok: true, batches, metrics }
+        : { version: FragmentProtocolVersion, ok: true, batches, metrics, topKBound }
     return Piscina.move({
       [Piscina.transferableSymbol]: transferableBuffers(batches),
       [Piscina.valueSymbol]: reply,

@@ -17,6 +17,8 @@ import { isVirtualTable, virtualTablePlan } from '../catalog/virtual-catalog.js'
 import { planRelationSelect, type SegmentsOf } from './join-plan.js'
 import { columnsUsedBy, pruneByTime, remapAggregate, remapColumns } from './rules.js'
 import { answerFromMetadata, pruneByStats } from './stats-rules.js'
+import { distinctPairsPlan } from './distinct-rule.js'
+import { orderSegmentsForTopK, scanTopKOf } from './top-k-rule.js'
 import { planWindowSelect } from './window-plan.js'
 
 /** Builds the physical plan of `bound`; `segments` are the table's pinned segments. */
@@ -91,20 +93,29 @@ function planTable(
     prunedByStats: inTime.length - pinned.length,
   }
   const filter = bound.where === null ? null : remapColumns(bound.where, mapping)
-  const scan = (pipeline: ScanPlan['pipeline']): ScanPlan => ({
-    kind: 'scan',
-    tenant,
-    table: table.name,
-    columns,
-    segments: pinned,
-    pipeline,
-    pruning,
-  })
+  const scan = (pipeline: ScanPlan['pipeline']): ScanPlan => {
+    const topKName = pipeline.topK === undefined ? undefined : columns[pipeline.topK.column]?.name
+    const plan: ScanPlan = {
+      kind: 'scan',
+      tenant,
+      table: table.name,
+      columns,
+      segments:
+        pipeline.topK === undefined || topKName === undefined
+          ? pinned
+          : orderSegmentsForTopK(pinned, pipeline.topK, topKName),
+      pipeline,
+      pruning,
+    }
+    return table.timeColumn === null ? plan : { ...plan, timeColumn: table.timeColumn }
+  }
   if (bound.aggregation === null) {
     const project = bound.outputs.map((e) => remapColumns(e, mapping))
     const pushLimit = bound.orderBy.length === 0 && !bound.distinct && bound.limit !== null
     const limit = pushLimit && bound.limit !== null ? bound.limit + bound.offset : null
-    return scan({ filter, partialAggregate: null, project, limit })
+    const topK = scanTopKOf(bound, mapping)
+    const pipeline = { filter, partialAggregate: null, project, limit }
+    return scan(topK === undefined ? pipeline : { ...pipeline, topK })
   }
   const groupBy = bound.aggregation.groupBy.map((e) => remapColumns(e, mapping))
   const aggregates = bound.aggregation.aggregates.map((a) => remapAggregate(a, mapping))
@@ -120,13 +131,14 @@ function planTable(
         : { kind: 'filter', input: answered, predicate: bound.having }
     return { kind: 'project', input: plan, exprs: bound.outputs }
   }
+  const pairs = splittable ? null : distinctPairsPlan(groupBy, aggregates, filter, scan)
   const input = scan({
     filter,
     partialAggregate: splittable ? { groupBy, aggregates } : null,
     project: null,
     limit: null,
   })
-  let plan: PhysicalPlan = {
+  let plan: PhysicalPlan = pairs ?? {
     kind: 'aggregate',
     mode: splittable ? 'final' : 'single',
     input,

@@ -23,7 +23,7 @@ function align8(offset: number): number {
 }
 
 /** Lays buffers end to end, each at a multiple of 8 bytes. */
-function layOut(parts: readonly Uint8Array[]): { raw: Uint8Array; buffers: BufferRange[] } {
+export function layOut(parts: readonly Uint8Array[]): { raw: Uint8Array; buffers: BufferRange[] } {
   const buffers: BufferRange[] = []
   let offset = 0
   for (const part of parts) {
@@ -39,7 +39,7 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
 }
 
-function encodeValidity(
+export function encodeValidity(
   validity: Uint8Array | null,
   start: number,
   end: number,
@@ -270,7 +270,11 @@ function copyOut(raw: Uint8Array, range: BufferRange): ArrayBuffer {
   ) as ArrayBuffer
 }
 
-function decodeValidity(raw: Uint8Array, range: BufferRange, rows: number): Uint8Array | null {
+export function decodeValidity(
+  raw: Uint8Array,
+  range: BufferRange,
+  rows: number,
+): Uint8Array | null {
   if (range.length === 0) return null
   const validity = new Uint8Array(rows)
   for (let row = 0; row < rows; row++)
@@ -297,8 +301,12 @@ function decodeNumbers(
 ): Float64Array {
   const layout = storedLayoutOf(type)
   assert(range.length === rows * valueWidthOf(layout), 'values buffer has one slot per row')
-  // The result owns its buffer (whole), so it can be transferred to the coordinator.
-  if (layout === 'float64') return new Float64Array(copyOut(raw, range))
+  // A view of the chunk's own buffer when aligned: no copy (a reply that must move it to the
+  // coordinator copies it then; executor/pool/transfer.ts moves only whole buffers).
+  if (layout === 'float64') {
+    const [buffer, start] = alignedBuffer(raw, range, 8)
+    return new Float64Array(buffer, start, rows)
+  }
   const values = new Float64Array(rows)
   if (layout === 'int64') {
     const [buffer, start] = alignedBuffer(raw, range, 4)
@@ -350,8 +358,9 @@ export function decodeChunk(
       values: decodeNumbers(raw, second, type, rows),
     }
   assert(third !== undefined, 'utf8 chunk has a data buffer')
-  const offsets = new Int32Array(copyOut(raw, second))
-  const data = new Uint8Array(copyOut(raw, third))
+  const [offsetsBuffer, offsetsStart] = alignedBuffer(raw, second, 4)
+  const offsets = new Int32Array(offsetsBuffer, offsetsStart, rows + 1)
+  const data = raw.subarray(third.offset, third.offset + third.length)
   assert(offsets[rows] === data.length, 'utf8 offsets end at the data length')
   if (type !== 'numeric') return { kind: 'text', type, length: rows, validity, offsets, data }
   const unscaled: bigint[] = new Array<bigint>(rows)

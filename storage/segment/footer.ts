@@ -7,6 +7,10 @@
 // footer records, per batch, the row count and per column the chunk's byte range, its buffers'
 // ranges inside the uncompressed chunk, null count, min and max. Invariants are asserted when
 // the footer is written and again when it is read (assertFooterValid).
+//
+// Format 2 adds token filters (token-filter.ts): per batch and text column, a Bloom filter of
+// values and trigrams, stored after all column chunks and named by the batch's `filters`.
+// Format 1 segments have none and are read as before (no token pruning).
 import {
   BatchRowsTarget,
   SqlTypeNames,
@@ -17,7 +21,9 @@ import {
 } from '../../common/index.js'
 
 export const SegmentMagic = new TextEncoder().encode('MLMSEG\u0000\u0001')
-export const SegmentFormatVersion = 1
+export const SegmentFormatVersion = 2
+/** Format versions this reader understands. */
+export const SegmentFormatVersionsRead: readonly number[] = [1, 2]
 /** Bytes after the footer JSON: its length (u32) and the magic. */
 export const SegmentTrailerBytes = 4 + SegmentMagic.length
 
@@ -40,12 +46,26 @@ export interface ChunkFooter {
   readonly nullCount: number
   readonly min: StoredStat
   readonly max: StoredStat
+  /** Format 2: 'dictionary' for a text chunk stored as codes and distinct values (dictionary-codec.ts). */
+  readonly encoding?: 'dictionary'
+}
+
+/** A batch's token filter of one text column: raw Bloom bits at [offset, offset + length). */
+export interface FilterFooter {
+  /** Index of the column in the footer's column order. */
+  readonly column: number
+  readonly offset: number
+  readonly length: number
+  /** Hash functions the filter is probed with. */
+  readonly hashes: number
 }
 
 export interface BatchFooter {
   readonly rows: number
   /** One per segment column, in the footer's column order. */
   readonly columns: readonly ChunkFooter[]
+  /** Token filters of the batch's text columns (format 2; absent in format 1). */
+  readonly filters?: readonly FilterFooter[]
 }
 
 export interface SegmentFooter {
@@ -139,7 +159,12 @@ function assertChunkValid(
   )
   assert(chunk.nullCount >= 0 && chunk.nullCount <= rows, 'null count is within the batch rows')
   const layout = storedLayoutOf(field.type)
-  assert(chunk.buffers.length === (layout === 'utf8' ? 3 : 2), 'chunk has its layout buffer count')
+  const dictionary = chunk.encoding === 'dictionary'
+  assert(!dictionary || layout === 'utf8', 'only text chunks are dictionary-encoded')
+  assert(
+    chunk.buffers.length === (dictionary ? 4 : layout === 'utf8' ? 3 : 2),
+    'chunk has its layout buffer count',
+  )
   for (const buffer of chunk.buffers) {
     assert(buffer.offset % 8 === 0, 'chunk buffers are 8-byte aligned')
     assert(buffer.offset + buffer.length <= chunk.rawLength, 'chunk buffer lies inside the chunk')
@@ -152,7 +177,9 @@ function assertChunkValid(
   )
   const values = chunk.buffers[1]
   assert(values !== undefined, 'chunk has a values buffer')
-  if (layout === 'bitmap') assert(values.length === bitmapBytes, 'bool values are one bit per row')
+  if (dictionary) assert(values.length === rows * 2, 'dictionary codes are 16 bits per row')
+  else if (layout === 'bitmap')
+    assert(values.length === bitmapBytes, 'bool values are one bit per row')
   else if (layout === 'utf8')
     assert(values.length === (rows + 1) * 4, 'utf8 offsets have rows + 1 entries')
   else
@@ -167,9 +194,30 @@ function assertChunkValid(
   return chunk.offset + chunk.storedLength
 }
 
+function assertFilterValid(
+  filter: FilterFooter,
+  footer: SegmentFooter,
+  dataEnd: number,
+  previousEnd: number,
+): number {
+  const field = footer.columns[filter.column]
+  assert(
+    field !== undefined && storedLayoutOf(field.type) === 'utf8',
+    'a filter names a text column',
+  )
+  assert(filter.offset >= previousEnd, 'token filters follow the column chunks in order')
+  assert(filter.offset + filter.length <= dataEnd, 'token filter ends before the footer')
+  assert(filter.length > 0 && filter.length % 8 === 0, 'token filter is whole 64-bit words')
+  assert(filter.hashes >= 1 && filter.hashes <= 16, 'token filter hash count is sane')
+  return filter.offset + filter.length
+}
+
 /** Asserts every footer invariant; `dataEnd` is where the footer JSON starts in the file. */
 export function assertFooterValid(footer: SegmentFooter, dataEnd: number): void {
-  assert(footer.formatVersion === SegmentFormatVersion, 'segment format version is known')
+  assert(
+    SegmentFormatVersionsRead.includes(footer.formatVersion),
+    'segment format version is known',
+  )
   const names = new Set(footer.columns.map((column) => column.name))
   assert(names.size === footer.columns.length, 'segment column names are unique')
   for (const column of footer.columns) {
@@ -194,4 +242,8 @@ export function assertFooterValid(footer: SegmentFooter, dataEnd: number): void 
     rows += batch.rows
   }
   assert(rows === footer.rows, 'segment rows equal the sum of batch rows')
+  for (const batch of footer.batches) {
+    for (const filter of batch.filters ?? [])
+      previousEnd = assertFilterValid(filter, footer, dataEnd, previousEnd)
+  }
 }

@@ -20,6 +20,8 @@ import {
   type ChunkFooter,
   type SegmentFooter,
 } from './footer.js'
+import { decodeDictionaryChunk } from './dictionary-codec.js'
+import type { TokenFilter } from './token-filter.js'
 import { nullVector } from './vector-ops.js'
 
 /** Bytes read from the end of a segment in the first footer read. */
@@ -179,6 +181,23 @@ class BlobSegmentReader implements SegmentReader {
     }
   }
 
+  async tokenFilter(batchIndex: number, column: string): Promise<TokenFilter | undefined> {
+    const batch = this.footer.batches[batchIndex]
+    assert(batch !== undefined, 'batch index is in range')
+    const index = this.columnIndex.get(column)
+    const filter = batch.filters?.find((entry) => entry.column === index)
+    if (index === undefined || filter === undefined) return undefined
+    const bits = await this.blobStore.getRange(this.blobKey, filter.offset, filter.length)
+    assert(bits.length === filter.length, 'token filter read is whole')
+    return { bits, hashes: filter.hashes }
+  }
+
+  tokenFilterBytes(batchIndex: number, column: string): number {
+    const index = this.columnIndex.get(column)
+    const filters = this.footer.batches[batchIndex]?.filters ?? []
+    return filters.find((entry) => entry.column === index)?.length ?? 0
+  }
+
   async readColumn(batchIndex: number, column: string, type: SqlType): Promise<Vector> {
     const rows = this.batchRows(batchIndex)
     const found = this.chunk(batchIndex, column)
@@ -188,7 +207,11 @@ class BlobSegmentReader implements SegmentReader {
     assert(stored.length === chunk.storedLength, 'column chunk read is whole')
     const raw = chunk.compression === 'lz4' ? uncompressSync(stored) : stored
     assert(raw.length === chunk.rawLength, 'column chunk decompresses to its raw length')
-    return convertVector(decodeChunk(raw, chunk.buffers, storedType, rows), type)
+    const vector =
+      chunk.encoding === 'dictionary'
+        ? decodeDictionaryChunk(raw, chunk.buffers, storedType, rows)
+        : decodeChunk(raw, chunk.buffers, storedType, rows)
+    return convertVector(vector, type)
   }
 }
 

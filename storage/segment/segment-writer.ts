@@ -3,6 +3,7 @@ import { compressSync } from 'lz4-napi'
 import { BatchRowsTarget, assert, type Field, type Vector } from '../../common/index.js'
 import type { ColumnStats } from '../api.js'
 import { encodeChunk } from './column-codec.js'
+import { encodeDictionaryChunk } from './dictionary-codec.js'
 import {
   SegmentFormatVersion,
   SegmentMagic,
@@ -11,8 +12,18 @@ import {
   encodeStat,
   type BatchFooter,
   type ChunkFooter,
+  type FilterFooter,
   type SegmentFooter,
 } from './footer.js'
+import { buildTokenFilter, type TokenFilter } from './token-filter.js'
+
+/** Column types that get a token filter: text compared by bytes (not bpchar, json or bytea). */
+const filteredTypes: ReadonlySet<string> = new Set(['text', 'varchar', 'name'])
+
+function tokenFilterOf(column: Vector, start: number, end: number): TokenFilter | null {
+  if (column.kind !== 'text' || !filteredTypes.has(column.type)) return null
+  return buildTokenFilter(column.offsets, column.data, column.validity, start, end)
+}
 
 export interface EncodedSegment {
   readonly bytes: Uint8Array
@@ -45,10 +56,12 @@ export function encodeSegment(
   const parts: Uint8Array[] = [SegmentMagic]
   let offset = SegmentMagic.length
   const batches: BatchFooter[] = []
+  const filtersOfBatches: (readonly { column: number; filter: TokenFilter }[])[] = []
   for (let start = 0; start < rows; start += BatchRowsTarget) {
     const end = Math.min(rows, start + BatchRowsTarget)
     const chunks: ChunkFooter[] = columns.map((column) => {
-      const chunk = encodeChunk(column, start, end)
+      const dictionary = encodeDictionaryChunk(column, start, end)
+      const chunk = dictionary ?? encodeChunk(column, start, end)
       const { stored, compression } = compressIfSmaller(chunk.raw)
       parts.push(stored)
       const footer: ChunkFooter = {
@@ -60,17 +73,34 @@ export function encodeSegment(
         nullCount: chunk.nullCount,
         min: encodeStat(chunk.min),
         max: encodeStat(chunk.max),
+        ...(dictionary === null ? {} : { encoding: 'dictionary' as const }),
       }
       offset += stored.length
       return footer
     })
     batches.push({ rows: end - start, columns: chunks })
+    filtersOfBatches.push(
+      columns.flatMap((column, index) => {
+        const filter = tokenFilterOf(column, start, end)
+        return filter === null ? [] : [{ column: index, filter }]
+      }),
+    )
   }
+  // Token filters go after every column chunk: a needle query reads one contiguous region.
+  const withFilters = batches.map((batch, index): BatchFooter => {
+    const filters: FilterFooter[] = (filtersOfBatches[index] ?? []).map(({ column, filter }) => {
+      parts.push(filter.bits)
+      const entry = { column, offset, length: filter.bits.length, hashes: filter.hashes }
+      offset += filter.bits.length
+      return entry
+    })
+    return filters.length === 0 ? batch : { ...batch, filters }
+  })
   const footer: SegmentFooter = {
     formatVersion: SegmentFormatVersion,
     rows,
     columns: fields.map((field) => ({ name: field.name, type: field.type })),
-    batches,
+    batches: withFilters,
   }
   assertFooterValid(footer, offset)
   const footerBytes = new TextEncoder().encode(JSON.stringify(footer))

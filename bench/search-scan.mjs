@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// Search and scan benchmark for the engine work of issue 6: loads a CSV of the shared data
+// set into Malamute (COPY FROM STDIN via psql) and DuckDB (read_csv), then times the spine's
+// dashboard queries and the shared search queries (needle trace id, rare LIKE / ILIKE, live
+// tail) on both in one run, with medians, ratios and agreement, and prints EXPLAIN ANALYZE of
+// the search queries (batches pruned by time / statistics / token filter, bytes read).
+//
+// Usage: node bench/search-scan.mjs --csv FILE [--runs 5] [--threads 2] [--root DIR]
+//   --root DIR   the Malamute checkout whose dist/ to run (default: this one), to compare builds
+//   --profile DIR  starts the server with --cpu-prof into DIR
+//   --queries RE   runs only the queries whose name matches RE
+//   --data-dir DIR keeps the server's data in DIR, and loads the CSV only when DIR has no table
+//                  (to time several builds over one load)
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import pg from 'pg'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { normaliseAnswer, parseArgs, root, spineQueries, timeMedian } from './harness.mjs'
+
+const args = parseArgs()
+if (args.csv === undefined) {
+  console.error('usage: node bench/search-scan.mjs --csv FILE [--runs 5] [--root DIR]')
+  process.exit(2)
+}
+const runs = Number(args.runs ?? 5)
+const threads = Number(args.threads ?? 2)
+const malamuteRoot = path.resolve(args.root ?? root)
+const createTable =
+  'CREATE TABLE logs (ts timestamptz, service text, host text, env text, status text, http_status int, duration_ms double precision, trace_id text, user_id bigint, message text, tags text, attributes text)'
+
+export const searchQueries = [
+  [
+    'q06 needle',
+    "SELECT ts, service, host, status, duration_ms, message FROM logs WHERE trace_id = '4bf92f3577b34da6a3ce929d0e0e4736' ORDER BY ts",
+  ],
+  [
+    'q07 rare LIKE',
+    "SELECT ts, service, host, message FROM logs WHERE message LIKE '%deadlock detected%' ORDER BY ts DESC LIMIT 100",
+  ],
+  [
+    'q08 ILIKE',
+    "SELECT service, count(*) AS n FROM logs WHERE message ILIKE '%connection reset%' GROUP BY service ORDER BY n DESC, service",
+  ],
+  [
+    'q14 live tail',
+    'SELECT ts, service, host, status, trace_id FROM logs ORDER BY ts DESC LIMIT 100',
+  ],
+  // DuckDB's ~ is a full match: it runs regexp_matches (a search), as PostgreSQL's ~ is.
+  [
+    'regex',
+    "SELECT count(*) FROM logs WHERE message ~ 'dead(lock)? detected'",
+    "SELECT count(*) FROM logs WHERE regexp_matches(message, 'dead(lock)? detected')",
+  ],
+  [
+    'q04 errors by host',
+    "SELECT host, count(*) AS errors FROM logs WHERE status = 'error' GROUP BY host ORDER BY errors DESC, host LIMIT 10",
+  ],
+  [
+    'q05 distinct users',
+    'SELECT service, count(DISTINCT user_id) AS users FROM logs GROUP BY service ORDER BY users DESC, service',
+  ],
+]
+
+async function startServer(dataDir) {
+  const nodeArgs = args.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', args.profile]
+  const child = spawn(
+    process.execPath,
+    [
+      ...nodeArgs,
+      path.join(malamuteRoot, 'dist/bin/malamute.js'),
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  const port = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout })
+    lines.on('line', (line) => {
+      const match = /listening on [^:]+:(\d+)/.exec(line)
+      if (match) resolve(Number(match[1]))
+    })
+    child.once('exit', (code) => reject(new Error(`malamute exited with ${code}`)))
+  })
+  return { child, port }
+}
+
+const keepData = args['data-dir'] !== undefined
+const reuse = keepData && existsSync(path.join(args['data-dir'], 'meta'))
+const dataDir = keepData
+  ? path.resolve(args['data-dir'])
+  : mkdtempSync(path.join(tmpdir(), 'malamute-search-bench-'))
+const { child, port } = await startServer(dataDir)
+try {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: 'malamute', database: 'malamute' })
+  await client.connect()
+  const csv = path.resolve(args.csv)
+  const started = performance.now()
+  if (!reuse) await client.query(createTable)
+  const copy = reuse
+    ? { status: 0 }
+    : spawnSync(
+        'psql',
+        [
+          '-X',
+          '-q',
+          '-v',
+          'ON_ERROR_STOP=1',
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(port),
+          '-U',
+          'malamute',
+          '-d',
+          'malamute',
+          '-c',
+          `\\copy logs FROM '${csv.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`,
+        ],
+        { stdio: ['ignore', 'inherit', 'inherit'] },
+      )
+  if (copy.status !== 0) throw new Error(`psql \\copy exited with ${copy.status}`)
+  const copySeconds = (performance.now() - started) / 1000
+  const { rows } = await client.query({ text: 'SELECT count(*) FROM logs', rowMode: 'array' })
+  const loaded = Number(rows[0][0])
+  const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) })
+  const duck = await instance.connect()
+  await duck.run(`CREATE TABLE logs AS SELECT * FROM read_csv('${csv.replaceAll("'", "''")}', header = true, quote = '"', escape = '"', columns = {
+    'ts': 'TIMESTAMPTZ', 'service': 'VARCHAR', 'host': 'VARCHAR', 'env': 'VARCHAR', 'status': 'VARCHAR',
+    'http_status': 'INTEGER', 'duration_ms': 'DOUBLE', 'trace_id': 'VARCHAR', 'user_id': 'BIGINT',
+    'message': 'VARCHAR', 'tags': 'VARCHAR', 'attributes': 'VARCHAR'})`)
+  await duck.run("SET TimeZone = 'UTC'")
+  console.log(`build: ${malamuteRoot}`)
+  console.log(`rows: ${loaded}, Malamute COPY ${Math.round(loaded / copySeconds)} rows/s`)
+  console.log(
+    '\n| query | Malamute (wire) ms | DuckDB (in-process) ms | Malamute / DuckDB | answers agree |',
+  )
+  console.log('|---|---:|---:|---:|---|')
+  const wanted = new RegExp(args.queries ?? '.')
+  for (const [name, sql, duckSql] of [...spineQueries, ...searchQueries]) {
+    if (!wanted.test(name)) continue
+    const ours = await timeMedian(
+      async () => (await client.query({ text: sql, rowMode: 'array' })).rows,
+      runs,
+    )
+    const theirs = await timeMedian(
+      async () => (await duck.runAndReadAll(duckSql ?? sql)).getRows(),
+      runs,
+    )
+    // The live tail has ties on ts: any 100 of the newest rows are right, so compare ts only.
+    if (name.startsWith('q14')) {
+      ours.answer = ours.answer.map((row) => [row[0]])
+      theirs.answer = theirs.answer.map((row) => [row[0]])
+    }
+    const a = normaliseAnswer(
+      ours.answer.map((row) => row.map((v) => (v instanceof Date ? v.toISOString() : v))),
+    )
+    const b = normaliseAnswer(
+      theirs.answer.map((row) =>
+        row.map((v) =>
+          v !== null && typeof v === 'object' && 'micros' in v
+            ? new Date(Number(v.micros / 1000n)).toISOString()
+            : v,
+        ),
+      ),
+    )
+    console.log(
+      `| ${name} | ${ours.ms.toFixed(1)} | ${theirs.ms.toFixed(1)} | ${(ours.ms / theirs.ms).toFixed(2)} | ${a === b ? 'yes' : `NO (${ours.answer.length} vs ${theirs.answer.length} rows)`} |`,
+    )
+  }
+  for (const [name, sql] of searchQueries.slice(0, 4)) {
+    if (!wanted.test(name)) continue
+    const plan = await client.query({ text: `EXPLAIN ANALYZE ${sql}`, rowMode: 'array' })
+    const scan = plan.rows.map((row) => row[0]).find((line) => line.includes('Scan logs'))
+    const actual = scan?.slice(scan.indexOf('(actual')) ?? '(no scan)'
+    console.log(`\n${name}: ${actual}`)
+  }
+  await client.end()
+} finally {
+  child.kill('SIGTERM')
+  await new Promise((resolve) => child.once('exit', resolve))
+  if (!keepData) rmSync(dataDir, { recursive: true, force: true })
+}

@@ -1,0 +1,70 @@
+// ORDER BY <column> LIMIT k over a scan, read best-first (the live tail: ORDER BY ts DESC
+// LIMIT 100). Every value gets a rank, larger meaning "comes earlier in the output"; a range
+// of values (a segment's or a batch's min/max/null count) has a best rank. Once k rows are
+// in hand, the k-th best rank is a bound: a range whose best rank is below it holds no row of
+// the top k (ties at the bound are still read), and ranges visited best-first can stop there.
+//
+//   coordinator: segments by best rank ─► one task each ─► bound = best task bound ─► stop
+//   worker:      batches by best rank  ─► read, filter  ─► bound = k-th best rank  ─► stop
+import type { NumberVector, Vector } from '../../common/index.js'
+import type { ColumnStats } from '../../storage/api.js'
+import type { ScanTopK } from '../plan.js'
+
+/** The rank of a key value (null for NULL): larger comes first in the output. */
+export function rankOf(topK: ScanTopK, value: number | null): number {
+  if (value === null) return topK.nullsFirst ? Infinity : -Infinity
+  return topK.descending ? value : -value
+}
+
+/** The best rank a row described by `stats` can have (Infinity when stats cannot tell). */
+export function bestRankOf(topK: ScanTopK, stats: ColumnStats | undefined, rows: number): number {
+  if (stats === undefined) return Infinity
+  const { min, max, nullCount } = stats
+  let best = -Infinity
+  if (nullCount > 0) best = rankOf(topK, null)
+  if (nullCount < rows) {
+    const edge = topK.descending ? max : min
+    if (typeof edge !== 'number' || Number.isNaN(edge)) return Infinity
+    best = Math.max(best, rankOf(topK, edge))
+  }
+  return best
+}
+
+/** The k-th best rank among the ranks added so far, -Infinity until k were added. */
+export class RankBound {
+  private ranks: number[] = []
+
+  constructor(private readonly limit: number) {}
+
+  /** Adds the ranks of `vector`'s rows (a number-like key column). */
+  addVector(vector: Vector, topK: ScanTopK): void {
+    const { values, validity } = vector as NumberVector
+    for (let row = 0; row < vector.length; row++)
+      this.ranks.push(
+        rankOf(topK, validity !== null && validity[row] === 0 ? null : (values[row] ?? 0)),
+      )
+    if (this.ranks.length > 2 * this.limit + 1024) this.compact()
+  }
+
+  private compact(): void {
+    this.ranks.sort((a, b) => b - a)
+    this.ranks.length = Math.min(this.ranks.length, this.limit)
+  }
+
+  get bound(): number {
+    if (this.ranks.length < this.limit || this.limit === 0) return -Infinity
+    this.compact()
+    return this.ranks[this.limit - 1] ?? -Infinity
+  }
+}
+
+/** Row indexes of `vector` whose rank is at least `bound`. */
+export function rowsAtLeast(vector: Vector, topK: ScanTopK, bound: number): Int32Array {
+  const { values, validity } = vector as NumberVector
+  const kept: number[] = []
+  for (let row = 0; row < vector.length; row++) {
+    const rank = rankOf(topK, validity !== null && validity[row] === 0 ? null : (values[row] ?? 0))
+    if (rank >= bound) kept.push(row)
+  }
+  return Int32Array.from(kept)
+}
