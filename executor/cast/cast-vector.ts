@@ -207,8 +207,13 @@ function castToText(vector: Vector, to: SqlType, options: CastOptions): TextVect
 export function castVector(vector: Vector, to: SqlType, options: CastOptions): Vector {
   const from = vector.type
   if (from === to) return vector
+  // Intervals are packed binary in the text layout: only text converts to and from them.
+  if (to === 'interval' && vector.kind === 'text' && from !== 'bytea')
+    return castTextVector(vector, to, options.timeZone)
+  if (to === 'interval' || (from === 'interval' && !isTextLike(to))) throw cannotCast(from, to)
   if (isTextLike(to)) {
-    if (vector.kind === 'text' && from !== 'bytea') return withType(vector, to)
+    if (vector.kind === 'text' && from !== 'bytea' && from !== 'interval')
+      return withType(vector, to)
     return castToText(vector, to, options)
   }
   if (from === 'unknown' || (vector.kind === 'text' && isTextLike(from))) {

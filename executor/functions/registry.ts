@@ -5,6 +5,8 @@ import { catalogKernels } from './catalog.js'
 import { comparisonKernels } from './comparison.js'
 import { conditionalKernels } from './conditional.js'
 import { datetimeKernels } from './datetime.js'
+import { intervalKernels } from './interval-kernels.js'
+import { toCharKernels } from './to-char.js'
 import type { Kernel } from './kernel.js'
 import { likeKernels } from './like.js'
 import { logicKernels } from './logic.js'
@@ -29,6 +31,8 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...regexKernels,
   ...mathKernels,
   ...datetimeKernels,
+  ...intervalKernels,
+  ...toCharKernels,
   ...sessionKernels,
   ...catalogKernels,
 }

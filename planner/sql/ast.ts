@@ -77,6 +77,15 @@ export type BinaryOp =
   | '~*'
   | '!~'
   | '!~*'
+  | '->'
+  | '->>'
+  | '#>'
+  | '#>>'
+  | '?'
+  | '?|'
+  | '?&'
+  | '@>'
+  | '<@'
 
 export interface BinaryNode {
   readonly kind: 'binary'
