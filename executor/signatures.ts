@@ -7,7 +7,7 @@
 // Number signatures list each same-type pair; the planner widens mixed operands along
 // int2 < int4 < int8 < numeric < float4 < float8 first, as PostgreSQL's implicit casts do.
 import type { SqlType } from '../common/index.js'
-import { timeSignatures } from './time-json-signatures.js'
+import { jsonSignatures, timeSignatures } from './time-json-signatures.js'
 
 export type SignatureType = SqlType | 'any'
 
@@ -83,7 +83,10 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   greatest: [{ args: ['any'], returns: 'same', variadic: true }],
   least: [{ args: ['any'], returns: 'same', variadic: true }],
   // time
-  date_trunc: [{ args: ['text', 'timestamptz'], returns: 'timestamptz' }],
+  date_trunc: [
+    { args: ['text', 'timestamptz'], returns: 'timestamptz' },
+    { args: ['text', 'timestamptz', 'text'], returns: 'timestamptz' },
+  ],
   now: [{ args: [], returns: 'timestamptz' }],
   // string functions (executor/functions/string.ts, regex.ts)
   octet_length: [{ args: ['text'], returns: 'int4' }],
@@ -192,6 +195,7 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   ],
   to_timestamp: [{ args: ['float8'], returns: 'timestamptz' }],
   ...timeSignatures(),
+  ...jsonSignatures(),
   // session information (executor/functions/session.ts)
   version: [{ args: [], returns: 'text' }],
   current_schema: [{ args: [], returns: 'name' }],

@@ -52,3 +52,47 @@ export function timeSignatures(): Record<string, readonly Signature[]> {
     ],
   }
 }
+
+export function jsonSignatures(): Record<string, readonly Signature[]> {
+  const access = (text: boolean): Signature[] => [
+    { args: ['jsonb', 'text'], returns: text ? 'text' : 'jsonb' },
+    { args: ['jsonb', 'int4'], returns: text ? 'text' : 'jsonb' },
+    { args: ['json', 'text'], returns: text ? 'text' : 'json' },
+    { args: ['json', 'int4'], returns: text ? 'text' : 'json' },
+  ]
+  const path = (text: boolean): Signature[] => [
+    { args: ['jsonb', 'text'], returns: text ? 'text' : 'jsonb' },
+    { args: ['json', 'text'], returns: text ? 'text' : 'json' },
+  ]
+  const variadicPath = (text: boolean): Signature[] => [
+    { args: ['jsonb', 'text'], returns: text ? 'text' : 'jsonb', variadic: true },
+    { args: ['json', 'text'], returns: text ? 'text' : 'json', variadic: true },
+  ]
+  const keyTest: Signature[] = [{ args: ['jsonb', 'text'], returns: 'bool' }]
+  const build = (returns: 'json' | 'jsonb'): Signature[] => [
+    { args: [], returns },
+    { args: ['any'], returns, variadic: true },
+  ]
+  return {
+    jsonb_field: access(false),
+    jsonb_field_text: access(true),
+    jsonb_path: path(false),
+    jsonb_path_text: path(true),
+    jsonb_exists: keyTest,
+    jsonb_exists_any: keyTest,
+    jsonb_exists_all: keyTest,
+    jsonb_contains: [{ args: ['jsonb', 'jsonb'], returns: 'bool' }],
+    jsonb_contained: [{ args: ['jsonb', 'jsonb'], returns: 'bool' }],
+    jsonb_typeof: [{ args: ['jsonb'], returns: 'text' }],
+    json_typeof: [{ args: ['json'], returns: 'text' }],
+    jsonb_array_length: [{ args: ['jsonb'], returns: 'int4' }],
+    json_array_length: [{ args: ['json'], returns: 'int4' }],
+    jsonb_extract_path: variadicPath(false),
+    jsonb_extract_path_text: variadicPath(true),
+    jsonb_build_object: build('jsonb'),
+    json_build_object: build('json'),
+    jsonb_build_array: build('jsonb'),
+    json_build_array: build('json'),
+    to_jsonb: [{ args: ['any'], returns: 'jsonb' }],
+  }
+}

@@ -37,6 +37,7 @@ import {
   zoneOffsetSeconds,
 } from '../format/time-zone.js'
 import { castTextVector } from './cast-text.js'
+import { castJsonbToScalar, castTextToJson } from '../json/json-casts.js'
 import { integerBounds, integerOutOfRange } from './parse-text.js'
 
 export interface CastOptions {
@@ -211,6 +212,16 @@ export function castVector(vector: Vector, to: SqlType, options: CastOptions): V
   if (to === 'interval' && vector.kind === 'text' && from !== 'bytea')
     return castTextVector(vector, to, options.timeZone)
   if (to === 'interval' || (from === 'interval' && !isTextLike(to))) throw cannotCast(from, to)
+  if ((to === 'jsonb' || to === 'json') && vector.kind === 'text' && from !== 'bytea')
+    return from === 'jsonb' || (from === 'json' && to === 'json')
+      ? withType(vector, to)
+      : castTextToJson(vector, to)
+  if ((from === 'jsonb' || from === 'json') && !isTextLike(to) && vector.kind === 'text') {
+    const scalar = castJsonbToScalar(vector, to)
+    return scalar.type === to
+      ? scalar
+      : castVector(castVector(scalar, 'numeric', options), to, options)
+  }
   if (isTextLike(to)) {
     if (vector.kind === 'text' && from !== 'bytea' && from !== 'interval')
       return withType(vector, to)

@@ -34,6 +34,9 @@ type Field =
   | 'decade'
   | 'century'
   | 'millennium'
+  | 'timezone'
+  | 'timezone_hour'
+  | 'timezone_minute'
 
 const fieldNames: Readonly<Record<string, Field>> = {
   epoch: 'epoch',
@@ -89,6 +92,11 @@ const fieldNames: Readonly<Record<string, Field>> = {
   centuries: 'century',
   millennium: 'millennium',
   millennia: 'millennium',
+  timezone: 'timezone',
+  timezone_h: 'timezone_hour',
+  timezone_hour: 'timezone_hour',
+  timezone_m: 'timezone_minute',
+  timezone_minute: 'timezone_minute',
 }
 
 const typeDisplay: Partial<Record<SqlType, string>> = {
@@ -104,6 +112,12 @@ function parseField(text: string, type: SqlType): Field {
     throw new PgError({
       code: SqlState.invalidParameterValue,
       message: `unit "${text}" not recognized for type ${typeDisplay[type] ?? type}`,
+    })
+  }
+  if (type !== 'timestamptz' && field.startsWith('timezone') && type !== 'interval') {
+    throw new PgError({
+      code: SqlState.featureNotSupported,
+      message: `unit "${text}" not supported for type ${typeDisplay[type] ?? type}`,
     })
   }
   if (
@@ -181,6 +195,12 @@ function fieldValue(field: Field, local: number, epochMicros: number): [bigint, 
       return int(
         year > 0 ? Math.floor((year + 999) / 1000) : -Math.floor((999 - (year - 1)) / 1000),
       )
+    case 'timezone':
+      return int(Math.round((local - epochMicros) / 1_000_000))
+    case 'timezone_hour':
+      return int(Math.trunc((local - epochMicros) / 3_600_000_000))
+    case 'timezone_minute':
+      return int(Math.trunc(((local - epochMicros) % 3_600_000_000) / 60_000_000))
   }
 }
 

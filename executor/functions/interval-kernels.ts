@@ -1,10 +1,10 @@
 // Kernels over intervals and the date/time arithmetic that makes them: timestamp ± interval
 // (calendar parts in the session time zone, time in absolute microseconds), timestamp −
 // timestamp, interval ± interval, interval × / number, −interval, date − date, date ± int,
-// justify_*, age, date_bin, and AT TIME ZONE (timezone(zone, ts)). Intervals arrive packed
+// justify_*, age and date_bin. Intervals arrive packed
 // (interval/interval-layout.ts) and are decoded into three typed arrays per batch.
 import { PgError, SqlState, type SqlType } from '../../common/index.js'
-import { makeNumberVector, textAt } from '../expr/vector-builders.js'
+import { makeNumberVector } from '../expr/vector-builders.js'
 import {
   civilFromDays,
   daysFromCivil,
@@ -30,16 +30,8 @@ import {
   subtractIntervals,
   timestampDifference,
 } from '../interval/interval-math.js'
-import {
-  argAt,
-  combineValidity,
-  numberArg,
-  textArg,
-  type Kernel,
-  type KernelCall,
-} from './kernel.js'
+import { combineValidity, numberArg, textArg, type Kernel, type KernelCall } from './kernel.js'
 import { numberReader } from './row-values.js'
-import { resolveZone, type ZoneSpec } from './zone-spec.js'
 
 const civil = new Int32Array(3)
 
@@ -235,58 +227,6 @@ const dateBin: Kernel = (call) => {
   return makeNumberVector(call.type, out, validity)
 }
 
-/**
- * timezone(zone, ts): timestamptz AT TIME ZONE z is the wall clock in z (a timestamp);
- * timestamp AT TIME ZONE z reads the wall clock as z's (a timestamptz). The zone is a name,
- * an abbreviation-free POSIX offset ('+05' is five hours west) or an interval (east).
- */
-const atTimeZone: Kernel = (call) => {
-  const zones = argAt(call, 0)
-  const times = numberArg(call, 1)
-  const { length } = call
-  const validity = combineValidity(length, zones, times)
-  const out = new Float64Array(length)
-  const intervals = zones.type === 'interval' ? intervalsArg(call, 0) : null
-  let cachedText: string | null = null
-  let cachedZone: ZoneSpec | null = null
-  const zoneAt = (row: number): ZoneSpec => {
-    if (intervals !== null) {
-      if (intervals.months[row] !== 0 || intervals.days[row] !== 0) {
-        throw new PgError({
-          code: SqlState.invalidParameterValue,
-          message: `interval time zone "${textAt(textArg(call, 0), row)}" must not include months or days`,
-        })
-      }
-      return { offsetSeconds: intervals.micros[row]! / microsPerSecond }
-    }
-    const text = textAt(textArg(call, 0), row)
-    if (text !== cachedText || cachedZone === null) {
-      cachedZone = resolveZone(text)
-      cachedText = text
-    }
-    return cachedZone
-  }
-  for (let row = 0; row < length; row++) {
-    if (validity !== null && validity[row] === 0) continue
-    const value = times.values[row]!
-    if (!Number.isFinite(value)) {
-      out[row] = value
-      continue
-    }
-    const zone = zoneAt(row)
-    if (times.type === 'timestamptz') {
-      const offset = 'name' in zone ? zoneOffsetSeconds(zone.name, value) : zone.offsetSeconds
-      out[row] = value + offset * microsPerSecond
-    } else {
-      out[row] =
-        'name' in zone
-          ? localToUtcMicros(zone.name, value)
-          : value - zone.offsetSeconds * microsPerSecond
-    }
-  }
-  return makeNumberVector(call.type, out, validity)
-}
-
 export const intervalKernels: Readonly<Record<string, Kernel>> = {
   timestamp_add_interval: timestampPlusInterval(1),
   timestamp_subtract_interval: timestampPlusInterval(-1),
@@ -304,5 +244,4 @@ export const intervalKernels: Readonly<Record<string, Kernel>> = {
   justify_interval: intervalUnary(justifyInterval),
   age,
   date_bin: dateBin,
-  timezone: atTimeZone,
 }

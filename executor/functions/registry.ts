@@ -7,6 +7,8 @@ import { conditionalKernels } from './conditional.js'
 import { datetimeKernels } from './datetime.js'
 import { intervalKernels } from './interval-kernels.js'
 import { toCharKernels } from './to-char.js'
+import { zoneKernels } from './zone-kernels.js'
+import { jsonbKernels } from './jsonb-kernels.js'
 import type { Kernel } from './kernel.js'
 import { likeKernels } from './like.js'
 import { logicKernels } from './logic.js'
@@ -33,6 +35,8 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...datetimeKernels,
   ...intervalKernels,
   ...toCharKernels,
+  ...zoneKernels,
+  ...jsonbKernels,
   ...sessionKernels,
   ...catalogKernels,
 }

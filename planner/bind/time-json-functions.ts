@@ -6,4 +6,21 @@ export const timeJsonFunctionNames: Readonly<Record<string, string>> = {
   justify_hours: 'justify_hours',
   justify_interval: 'justify_interval',
   timezone: 'timezone',
+  ...Object.fromEntries(
+    [
+      'jsonb_typeof',
+      'json_typeof',
+      'jsonb_array_length',
+      'json_array_length',
+      'jsonb_extract_path',
+      'jsonb_extract_path_text',
+      'jsonb_build_object',
+      'json_build_object',
+      'jsonb_build_array',
+      'json_build_array',
+      'to_jsonb',
+    ].map((name) => [name, name]),
+  ),
+  json_extract_path: 'jsonb_extract_path',
+  json_extract_path_text: 'jsonb_extract_path_text',
 }
