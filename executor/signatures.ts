@@ -189,10 +189,6 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   radians: [{ args: ['float8'], returns: 'float8' }],
   random: [{ args: [], returns: 'float8' }],
   // date/time (executor/functions/datetime.ts)
-  to_char: [
-    { args: ['timestamptz', 'text'], returns: 'text' },
-    { args: ['timestamp', 'text'], returns: 'text' },
-  ],
   to_timestamp: [{ args: ['float8'], returns: 'timestamptz' }],
   ...timeSignatures(),
   ...jsonSignatures(),

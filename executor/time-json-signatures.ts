@@ -39,6 +39,15 @@ export function timeSignatures(): Record<string, readonly Signature[]> {
       { args: ['interval', 'timestamptz'], returns: 'timestamp' },
       { args: ['interval', 'timestamp'], returns: 'timestamptz' },
     ],
+    to_char: [
+      { args: ['timestamptz', 'text'], returns: 'text' },
+      { args: ['timestamp', 'text'], returns: 'text' },
+      { args: ['int4', 'text'], returns: 'text' },
+      { args: ['int8', 'text'], returns: 'text' },
+      { args: ['numeric', 'text'], returns: 'text' },
+      { args: ['float4', 'text'], returns: 'text' },
+      { args: ['float8', 'text'], returns: 'text' },
+    ],
     extract: [
       { args: ['text', 'timestamptz'], returns: 'numeric' },
       { args: ['text', 'timestamp'], returns: 'numeric' },

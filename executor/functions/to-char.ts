@@ -1,10 +1,14 @@
 // to_char(timestamp, format) with PostgreSQL 15's template patterns (formatting.c): YYYY MM DD
 // HH24 MI SS MS US, Month/Mon/Day/Dy in their three cases, FM to suppress padding, quoted
 // literals, TZ/tz/OF from the session time zone; to_char(number, format) is to-char-number.ts.
-import { civilFromDays, daysFromCivil, microsPerDay } from '../format/time-zone.js'
+import { decimalToString } from '../decimal.js'
+import { decimalAt } from '../expr/vector-builders.js'
+import { civilFromDays, daysFromCivil, isUtcZone, microsPerDay } from '../format/time-zone.js'
 import { isoWeek, localMicros } from './datetime.js'
-import { numberArg, type Kernel } from './kernel.js'
+import { argAt, numberArg, type Kernel } from './kernel.js'
 import { stringReader, textRows } from './row-values.js'
+import { formatNumberToChar } from './to-char-number.js'
+import { zoneAbbreviation } from './zone-spec.js'
 
 const civil = new Int32Array(3)
 
@@ -26,6 +30,8 @@ const dayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 
 /** to_char's keywords, longest first where one is a prefix of another. */
 const keywords = [
+  'tzh',
+  'tzm',
   'a.d.',
   'a.m.',
   'b.c.',
@@ -40,6 +46,8 @@ const keywords = [
   'yyyy',
   'ddd',
   'day',
+  'tz',
+  'of',
   'iyy',
   'mon',
   'yyy',
@@ -83,7 +91,11 @@ function pad(n: number, width: number, fillMode: boolean): string {
 }
 
 /** to_char(timestamp, format) of one wall-clock time. */
-export function formatToChar(local: number, format: string): string {
+export function formatToChar(
+  local: number,
+  format: string,
+  zone: ZoneOfValue = { abbreviation: '', offsetSeconds: 0 },
+): string {
   const days = Math.floor(local / microsPerDay)
   const timeOfDay = local - days * microsPerDay
   civilFromDays(days, civil)
@@ -252,6 +264,18 @@ export function formatToChar(local: number, format: string): string {
       case 'bc':
         out += styled(year > 0 ? 'ad' : 'bc', written)
         break
+      case 'tz':
+        out += styled(zone.abbreviation, written)
+        break
+      case 'of':
+        out += formatOffset(zone.offsetSeconds)
+        break
+      case 'tzh':
+        out += `${zone.offsetSeconds < 0 ? '-' : '+'}${pad(Math.trunc(Math.abs(zone.offsetSeconds) / 3600), 2, false)}`
+        break
+      case 'tzm':
+        out += pad(Math.floor(Math.abs(zone.offsetSeconds) / 60) % 60, 2, fillMode)
+        break
       case 'a.d.':
       case 'b.c.':
         out += styled(year > 0 ? 'a.d.' : 'b.c.', written)
@@ -267,14 +291,49 @@ function isoMondayOfWeekOne(isoYear: number): number {
   return jan4 - isoDow + 1
 }
 
+/** The zone facts TZ, OF, TZH and TZM print (empty and +00 for timestamp without time zone). */
+interface ZoneOfValue {
+  readonly abbreviation: string
+  readonly offsetSeconds: number
+}
+
+/** OF: '+05', '-03:30'. */
+function formatOffset(offsetSeconds: number): string {
+  const magnitude = Math.abs(offsetSeconds)
+  const hours = String(Math.floor(magnitude / 3600)).padStart(2, '0')
+  const minutes = Math.floor(magnitude / 60) % 60
+  const sign = offsetSeconds < 0 ? '-' : '+'
+  return minutes === 0 ? `${sign}${hours}` : `${sign}${hours}:${String(minutes).padStart(2, '0')}`
+}
+
 const toChar: Kernel = (call) => {
-  const times = numberArg(call, 0)
+  const input = argAt(call, 0)
   const format = stringReader(call, 1)
+  if (input.kind === 'numeric') {
+    return textRows(call, (row) =>
+      formatNumberToChar(decimalToString(decimalAt(input, row)), format(row)),
+    )
+  }
+  const times = numberArg(call, 0)
+  if (times.type !== 'timestamptz' && times.type !== 'timestamp' && times.type !== 'date') {
+    const exact = times.type !== 'float4' && times.type !== 'float8'
+    return textRows(call, (row) => {
+      const value = times.values[row]!
+      return formatNumberToChar(exact ? String(value) : value, format(row))
+    })
+  }
   const { timeZone } = call.ctx
+  const withZone = times.type === 'timestamptz'
   return textRows(call, (row) => {
     const value = times.values[row]!
     if (!Number.isFinite(value)) return null
-    return formatToChar(localMicros(times.type, value, timeZone), format(row))
+    const local = localMicros(times.type, value, timeZone)
+    if (!withZone) return formatToChar(local, format(row))
+    const offsetSeconds = Math.round((local - value) / 1_000_000)
+    const abbreviation = isUtcZone(timeZone)
+      ? 'UTC'
+      : zoneAbbreviation(timeZone, value, offsetSeconds)
+    return formatToChar(local, format(row), { abbreviation, offsetSeconds })
   })
 }
 

@@ -68,3 +68,45 @@ export function resolveZone(text: string): ZoneSpec {
   }
   return { name: trimmed }
 }
+
+const abbreviationFormatters = new Map<string, Intl.DateTimeFormat[]>()
+const abbreviationCache = new Map<string, string>()
+
+/**
+ * The zone's abbreviation at an instant, as to_char's TZ prints it: the tz database's letters
+ * where Intl knows them (EST, CEST, IST), else PostgreSQL's numeric form ('-03', '+0530').
+ */
+export function zoneAbbreviation(zone: string, utcMicros: number, offsetSeconds: number): string {
+  const key = `${zone}|${offsetSeconds}`
+  const cached = abbreviationCache.get(key)
+  if (cached !== undefined) return cached
+  let formatters = abbreviationFormatters.get(zone)
+  if (formatters === undefined) {
+    formatters = ['en-US', 'en-GB', 'en-IN'].map(
+      (locale) => new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' }),
+    )
+    abbreviationFormatters.set(zone, formatters)
+  }
+  const date = new Date(Math.floor(utcMicros / 1000))
+  let found: string | undefined
+  for (const formatter of formatters) {
+    const name = formatter.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value
+    if (
+      name !== undefined &&
+      /^[A-Z]{2,5}$/.test(name) &&
+      (name !== 'GMT' || offsetSeconds === 0)
+    ) {
+      found = name
+      break
+    }
+  }
+  if (found === undefined) {
+    const magnitude = Math.abs(offsetSeconds)
+    const hours = String(Math.floor(magnitude / 3600)).padStart(2, '0')
+    const minutes = Math.floor(magnitude / 60) % 60
+    found = `${offsetSeconds < 0 ? '-' : '+'}${hours}${minutes === 0 ? '' : String(minutes).padStart(2, '0')}`
+  }
+  if (abbreviationCache.size > 10_000) abbreviationCache.clear()
+  abbreviationCache.set(key, found)
+  return found
+}
