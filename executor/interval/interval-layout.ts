@@ -172,7 +172,12 @@ function readInt32(data: Uint8Array, at: number): number {
   return data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24)
 }
 
-function spanParts(data: Uint8Array, start: number, end: number): [days: number, rest: number] {
+/** An interval's span as whole days (30-day months) and microseconds within the day. */
+export function spanParts(
+  data: Uint8Array,
+  start: number,
+  end: number,
+): [days: number, rest: number] {
   if (end - start < IntervalBytes) return [0, 0]
   const micros = readFloat64(data, start)
   const whole = Math.floor(micros / microsPerDay)
