@@ -221,11 +221,16 @@ export interface DistinctPlan {
   readonly input: PhysicalPlan
 }
 
-/** One end of a window frame; `offset` counts rows (ROWS) or peer groups (GROUPS). */
+/**
+ * One end of a window frame; `offset` counts rows (ROWS) or peer groups (GROUPS), or for RANGE
+ * is the distance in the ORDER BY column's units; over timestamps and dates the RANGE offset
+ * is `interval` (months, days, microseconds) instead.
+ */
 export interface WindowFrameBound {
   readonly kind:
     'unbounded-preceding' | 'preceding' | 'current-row' | 'following' | 'unbounded-following'
   readonly offset: number
+  readonly interval?: { readonly months: number; readonly days: number; readonly micros: number }
 }
 
 /** RANGE frames bound by peer groups (CURRENT ROW includes the row's peers). */
@@ -233,6 +238,8 @@ export interface WindowFrame {
   readonly mode: 'rows' | 'range' | 'groups'
   readonly start: WindowFrameBound
   readonly end: WindowFrameBound
+  /** EXCLUDE CURRENT ROW / GROUP / TIES; absent for EXCLUDE NO OTHERS. */
+  readonly exclude?: 'current-row' | 'group' | 'ties'
 }
 
 /**

@@ -7,6 +7,7 @@
 // Number signatures list each same-type pair; the planner widens mixed operands along
 // int2 < int4 < int8 < numeric < float4 < float8 first, as PostgreSQL's implicit casts do.
 import type { SqlType } from '../common/index.js'
+import { jsonSignatures, timeSignatures } from './time-json-signatures.js'
 
 export type SignatureType = SqlType | 'any'
 
@@ -28,6 +29,7 @@ const comparable = [
   'timestamp',
   'date',
   'oid',
+  'interval',
 ] as const
 const sameTypePairs = (types: readonly SqlType[], returns?: SqlType): Signature[] =>
   types.map((t) => ({ args: [t, t], returns: returns ?? t }))
@@ -81,7 +83,10 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   greatest: [{ args: ['any'], returns: 'same', variadic: true }],
   least: [{ args: ['any'], returns: 'same', variadic: true }],
   // time
-  date_trunc: [{ args: ['text', 'timestamptz'], returns: 'timestamptz' }],
+  date_trunc: [
+    { args: ['text', 'timestamptz'], returns: 'timestamptz' },
+    { args: ['text', 'timestamptz', 'text'], returns: 'timestamptz' },
+  ],
   now: [{ args: [], returns: 'timestamptz' }],
   // string functions (executor/functions/string.ts, regex.ts)
   octet_length: [{ args: ['text'], returns: 'int4' }],
@@ -187,29 +192,9 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   radians: [{ args: ['float8'], returns: 'float8' }],
   random: [{ args: [], returns: 'float8' }],
   // date/time (executor/functions/datetime.ts)
-  extract: [
-    { args: ['text', 'timestamptz'], returns: 'numeric' },
-    { args: ['text', 'timestamp'], returns: 'numeric' },
-    { args: ['text', 'date'], returns: 'numeric' },
-  ],
-  date_part: [
-    { args: ['text', 'timestamptz'], returns: 'float8' },
-    { args: ['text', 'timestamp'], returns: 'float8' },
-  ],
-  to_char: [
-    { args: ['timestamptz', 'text'], returns: 'text' },
-    { args: ['timestamp', 'text'], returns: 'text' },
-  ],
   to_timestamp: [{ args: ['float8'], returns: 'timestamptz' }],
-  date_bin: [{ args: ['interval', 'timestamptz', 'timestamptz'], returns: 'timestamptz' }],
-  timestamp_add_interval: [
-    { args: ['timestamptz', 'interval'], returns: 'timestamptz' },
-    { args: ['timestamp', 'interval'], returns: 'timestamp' },
-  ],
-  timestamp_subtract_interval: [
-    { args: ['timestamptz', 'interval'], returns: 'timestamptz' },
-    { args: ['timestamp', 'interval'], returns: 'timestamp' },
-  ],
+  ...timeSignatures(),
+  ...jsonSignatures(),
   // session information (executor/functions/session.ts)
   version: [{ args: [], returns: 'text' }],
   current_schema: [{ args: [], returns: 'name' }],
@@ -291,6 +276,7 @@ export const AggregateSignatures: Readonly<Record<string, readonly Signature[]>>
     { args: ['numeric'], returns: 'numeric' },
     { args: ['float4'], returns: 'float4' },
     { args: ['float8'], returns: 'float8' },
+    { args: ['interval'], returns: 'interval' },
   ],
   avg: [
     { args: ['int2'], returns: 'numeric' },
@@ -299,6 +285,7 @@ export const AggregateSignatures: Readonly<Record<string, readonly Signature[]>>
     { args: ['numeric'], returns: 'numeric' },
     { args: ['float4'], returns: 'float8' },
     { args: ['float8'], returns: 'float8' },
+    { args: ['interval'], returns: 'interval' },
   ],
   min: comparable.map((t) => ({ args: [t], returns: t })),
   max: comparable.map((t) => ({ args: [t], returns: t })),

@@ -60,7 +60,12 @@ export class GroupTable {
       hashVectorInto(keyVectors[column]!, hashes, column === 0)
     }
     const single = keyVectors[0]!
-    if (keyVectors.length === 1 && include === null && single.kind === 'text') {
+    if (
+      keyVectors.length === 1 &&
+      include === null &&
+      single.kind === 'text' &&
+      single.type !== 'interval'
+    ) {
       this.findOrInsertText(single, hashes, groupIds)
       return groupIds
     }

@@ -4,6 +4,7 @@
 // 0 equals -0 and NaN equals NaN for floats, and numeric 1.0 equals 1.00.
 import { assert, type SqlType, type Vector } from '../../common/index.js'
 import { vectorKindOf } from '../../common/index.js'
+import { compareIntervalBytes, spanParts } from '../interval/interval-layout.js'
 
 const nullHash = 0x9e3779b9
 const floatScratch = new Float64Array(1)
@@ -64,10 +65,15 @@ export function hashVectorInto(vector: Vector, hashes: Uint32Array, first: boole
     }
     case 'text': {
       const { offsets, data } = vector
+      const interval = vector.type === 'interval'
       for (let row = 0; row < length; row++) {
         let h: number
         if (validity !== null && validity[row] === 0) h = nullHash
-        else {
+        else if (interval) {
+          // Intervals group by span, as interval_hash: '1 mon' and '30 days' are one group.
+          const [days, rest] = spanParts(data, offsets[row]!, offsets[row + 1]!)
+          h = mixHash(hashNumber(days) ^ hashNumber(rest + 0x9e37))
+        } else {
           const start = offsets[row]!
           const end = offsets[row + 1]!
           h = 0x811c9dc5
@@ -195,6 +201,13 @@ export class KeyColumn {
         const start = this.offsets[index]!
         const length = this.offsets[index + 1]! - start
         const otherStart = vector.offsets[row]!
+        if (vector.type === 'interval') {
+          const otherEnd = vector.offsets[row + 1]!
+          const end = start + length
+          return (
+            compareIntervalBytes(this.data, start, end, vector.data, otherStart, otherEnd) === 0
+          )
+        }
         if (vector.offsets[row + 1]! - otherStart !== length) return false
         const data = this.data
         const other = vector.data

@@ -12,6 +12,7 @@ import {
   type GroupsAccumulator,
 } from './accumulator.js'
 import { compareDecimalParts } from './key-column.js'
+import { compareIntervalBytes } from '../interval/interval-layout.js'
 
 /** Compares byte strings as memcmp then length does (C collation): -1, 0 or 1. */
 export function compareBytes(
@@ -108,7 +109,9 @@ export class MinMaxAccumulator implements GroupsAccumulator {
         }
         return
       }
-      case 'text':
+      case 'text': {
+        const ties = this.type === 'interval'
+        const compare = ties ? compareIntervalBytes : compareBytes
         for (let row = 0; row < groupIds.length; row++) {
           if (!rowCounts(row, groupIds, include, input.validity)) continue
           const group = groupIds[row]!
@@ -116,13 +119,15 @@ export class MinMaxAccumulator implements GroupsAccumulator {
           const end = input.offsets[row + 1]!
           const best = this.texts[group]
           const order =
-            best === undefined ? 0 : compareBytes(input.data, start, end, best, 0, best.length)
-          if (best === undefined || order * this.sign > 0) {
+            best === undefined ? 0 : compare(input.data, start, end, best, 0, best.length)
+          // interval_larger/smaller keep the later of two equal spans ('1 mon' vs '30 days').
+          if (best === undefined || order * this.sign > 0 || (order === 0 && ties)) {
             this.texts[group] = input.data.slice(start, end)
           }
           seen[group] = 1
         }
         return
+      }
       case 'numeric':
         for (let row = 0; row < groupIds.length; row++) {
           if (!rowCounts(row, groupIds, include, input.validity)) continue

@@ -3,6 +3,7 @@ import { assert, PgError, SqlState } from '../../common/index.js'
 import type { AggregateCall } from '../plan.js'
 import { CountAccumulator, type GroupsAccumulator } from './accumulator.js'
 import { DistinctAccumulator } from './distinct.js'
+import { IntervalSumAccumulator } from './interval-sum.js'
 import { MinMaxAccumulator } from './min-max.js'
 import {
   AvgAccumulator,
@@ -39,10 +40,13 @@ function createPlainAccumulator(
         case 'float4':
         case 'float8':
           return new FloatSumAccumulator(call.type)
+        case 'interval':
+          return new IntervalSumAccumulator(false)
         default:
           throw undefinedAggregate(fn, argumentType)
       }
     case 'avg':
+      if (argumentType === 'interval') return new IntervalSumAccumulator(true)
       return new AvgAccumulator(argumentType)
     case 'min':
     case 'max':

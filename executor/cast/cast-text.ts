@@ -14,6 +14,8 @@ import {
   type Vector,
 } from '../../common/index.js'
 import { decimalParse } from '../decimal.js'
+import { IntervalColumnsBuilder } from '../interval/interval-layout.js'
+import { parseInterval } from '../interval/interval-text.js'
 import { parseBoolText, parseDateTimeText, parseFloatText, parseIntegerText } from './parse-text.js'
 
 function parserFor(to: SqlType, timeZone: string): ((text: string) => number) | null {
@@ -45,6 +47,12 @@ export function castTextVector(vector: TextVector, to: SqlType, timeZone: string
     for (let row = 0; row < length; row++)
       if (present(row)) out[row] = parseBoolText(textAt(vector, row)) ? 1 : 0
     return makeBoolVector(to, out, validity)
+  }
+  if (to === 'interval') {
+    const out = new IntervalColumnsBuilder(length, validity)
+    for (let row = 0; row < length; row++)
+      if (present(row)) out.set(row, parseInterval(textAt(vector, row)))
+    return out.finish(to)
   }
   if (to === 'numeric') {
     const unscaled = new Array<bigint>(length).fill(0n)

@@ -37,6 +37,7 @@ import {
   zoneOffsetSeconds,
 } from '../format/time-zone.js'
 import { castTextVector } from './cast-text.js'
+import { castJsonbToScalar, castTextToJson } from '../json/json-casts.js'
 import { integerBounds, integerOutOfRange } from './parse-text.js'
 
 export interface CastOptions {
@@ -207,8 +208,23 @@ function castToText(vector: Vector, to: SqlType, options: CastOptions): TextVect
 export function castVector(vector: Vector, to: SqlType, options: CastOptions): Vector {
   const from = vector.type
   if (from === to) return vector
+  // Intervals are packed binary in the text layout: only text converts to and from them.
+  if (to === 'interval' && vector.kind === 'text' && from !== 'bytea')
+    return castTextVector(vector, to, options.timeZone)
+  if (to === 'interval' || (from === 'interval' && !isTextLike(to))) throw cannotCast(from, to)
+  if ((to === 'jsonb' || to === 'json') && vector.kind === 'text' && from !== 'bytea')
+    return from === 'jsonb' || (from === 'json' && to === 'json')
+      ? withType(vector, to)
+      : castTextToJson(vector, to)
+  if ((from === 'jsonb' || from === 'json') && !isTextLike(to) && vector.kind === 'text') {
+    const scalar = castJsonbToScalar(vector, to)
+    return scalar.type === to
+      ? scalar
+      : castVector(castVector(scalar, 'numeric', options), to, options)
+  }
   if (isTextLike(to)) {
-    if (vector.kind === 'text' && from !== 'bytea') return withType(vector, to)
+    if (vector.kind === 'text' && from !== 'bytea' && from !== 'interval')
+      return withType(vector, to)
     return castToText(vector, to, options)
   }
   if (from === 'unknown' || (vector.kind === 'text' && isTextLike(from))) {

@@ -4,6 +4,8 @@ import type { TextVector, Vector } from '../../common/index.js'
 import { decimalCompare, decimalParse, type Decimal } from '../decimal.js'
 import type { ScalarValue } from '../plan.js'
 import { makeBoolVector } from './vector-builders.js'
+import { compareIntervalBytes, intervalBytes } from '../interval/interval-layout.js'
+import { parseInterval } from '../interval/interval-text.js'
 
 const utf8Encoder = new TextEncoder()
 
@@ -48,6 +50,18 @@ function matcherFor(vector: Vector, values: readonly ScalarValue[]): (row: numbe
       }
     }
     case 'text': {
+      if (vector.type === 'interval') {
+        // Intervals match by span ('1 mon' IN ('30 days')), so compare, not bytes.
+        const packed = values
+          .filter((v) => v !== null)
+          .map((v) => intervalBytes(parseInterval(String(v))))
+        return (row) => {
+          const [start, end] = [vector.offsets[row]!, vector.offsets[row + 1]!]
+          return packed.some(
+            (p) => compareIntervalBytes(vector.data, start, end, p, 0, p.length) === 0,
+          )
+        }
+      }
       const matches = textMatcher(values)
       return (row) => matches(vector, row)
     }

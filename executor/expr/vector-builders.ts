@@ -13,6 +13,8 @@ import {
 } from '../../common/index.js'
 import { decimalParse, decimalToString, type Decimal } from '../decimal.js'
 import type { ScalarValue } from '../plan.js'
+import { intervalAt, intervalBytes } from '../interval/interval-layout.js'
+import { formatInterval, parseInterval } from '../interval/interval-text.js'
 
 const utf8Encoder = new TextEncoder()
 const utf8Decoder = new TextDecoder()
@@ -125,7 +127,8 @@ export class TextVectorBuilder {
 
 /**
  * Builds a text-layout vector from strings (null for NULL). bytea vectors hold raw bytes;
- * their strings are hex without the \\x, as ScalarValue carries bytea.
+ * their strings are hex without the \\x, as ScalarValue carries bytea. Interval vectors hold
+ * packed values (interval/interval-layout.ts); their strings are interval text.
  */
 export function makeTextVector(type: SqlType, values: readonly (string | null)[]): TextVector {
   const builder = new TextVectorBuilder(type, values.length)
@@ -134,13 +137,17 @@ export function makeTextVector(type: SqlType, values: readonly (string | null)[]
     else if (type === 'bytea') {
       const bytes = Buffer.from(value, 'hex')
       builder.appendBytes(bytes, 0, bytes.length)
+    } else if (type === 'interval') {
+      const bytes = intervalBytes(parseInterval(value))
+      builder.appendBytes(bytes, 0, bytes.length)
     } else builder.appendString(value)
   }
   return builder.finish()
 }
 
-/** Returns row `row` of a text vector as a string (bytea as hex, without the \\x). */
+/** Returns row `row` of a text vector as a string (bytea as hex, without the \\x; interval as text). */
 export function textAt(vector: TextVector, row: number): string {
+  if (vector.type === 'interval') return formatInterval(intervalAt(vector, row))
   const start = vector.offsets[row] ?? 0
   const end = vector.offsets[row + 1] ?? start
   const bytes = vector.data.subarray(start, end)
@@ -178,7 +185,11 @@ export function makeConstantVector(value: ScalarValue, type: SqlType, length: nu
     }
     case 'text': {
       const bytes =
-        type === 'bytea' ? Buffer.from(String(value), 'hex') : utf8Encoder.encode(String(value))
+        type === 'bytea'
+          ? Buffer.from(String(value), 'hex')
+          : type === 'interval'
+            ? intervalBytes(parseInterval(String(value)))
+            : utf8Encoder.encode(String(value))
       const data = new Uint8Array(bytes.length * length)
       const offsets = new Int32Array(length + 1)
       for (let row = 0; row < length; row++) offsets[row + 1] = (row + 1) * bytes.length

@@ -5,6 +5,7 @@ import { makeBoolVector } from '../expr/vector-builders.js'
 import { decimalCompare } from '../decimal.js'
 import { assert, textDictionaryOf, type Vector } from '../../common/index.js'
 import { argAt, combineValidity, type Kernel } from './kernel.js'
+import { compareIntervalBytes } from '../interval/interval-layout.js'
 
 /** Orders two doubles as PostgreSQL's float8 comparisons do. */
 export function compareNumbers(a: number, b: number): number {
@@ -48,8 +49,9 @@ export function compareVectors(left: Vector, right: Vector, length: number, out:
   } else if (left.kind === 'text' && right.kind === 'text') {
     const ao = left.offsets
     const bo = right.offsets
+    const compare = left.type === 'interval' ? compareIntervalBytes : compareBytes
     for (let row = 0; row < length; row++) {
-      out[row] = compareBytes(left.data, ao[row]!, ao[row + 1]!, right.data, bo[row]!, bo[row + 1]!)
+      out[row] = compare(left.data, ao[row]!, ao[row + 1]!, right.data, bo[row]!, bo[row + 1]!)
     }
   } else if (left.kind === 'bool' && right.kind === 'bool') {
     for (let row = 0; row < length; row++) out[row] = left.values[row]! - right.values[row]!

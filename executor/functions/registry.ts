@@ -5,6 +5,10 @@ import { catalogKernels } from './catalog.js'
 import { comparisonKernels } from './comparison.js'
 import { conditionalKernels } from './conditional.js'
 import { datetimeKernels } from './datetime.js'
+import { intervalKernels } from './interval-kernels.js'
+import { toCharKernels } from './to-char.js'
+import { zoneKernels } from './zone-kernels.js'
+import { jsonbKernels } from './jsonb-kernels.js'
 import type { Kernel } from './kernel.js'
 import { likeKernels } from './like.js'
 import { logicKernels } from './logic.js'
@@ -31,6 +35,10 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...regexKernels,
   ...mathKernels,
   ...datetimeKernels,
+  ...intervalKernels,
+  ...toCharKernels,
+  ...zoneKernels,
+  ...jsonbKernels,
   ...sessionKernels,
   ...catalogKernels,
 }

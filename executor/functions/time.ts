@@ -15,8 +15,9 @@ import {
   zoneOffsetSeconds,
 } from '../format/time-zone.js'
 import { numberArg, textArg, type Kernel } from './kernel.js'
+import { dateTruncInZone } from './zone-kernels.js'
 
-type TruncUnit =
+export type TruncUnit =
   | 'microseconds'
   | 'milliseconds'
   | 'second'
@@ -91,7 +92,7 @@ const unitNames: Readonly<Record<string, TruncUnit>> = {
   mils: 'millennium',
 }
 
-function parseUnit(text: string): TruncUnit {
+export function parseUnit(text: string): TruncUnit {
   const unit = unitNames[text.trim().toLowerCase()]
   if (unit === undefined) {
     throw new PgError({
@@ -177,6 +178,7 @@ export function truncateTimestamptz(utcMicros: number, unit: TruncUnit, timeZone
 }
 
 const dateTrunc: Kernel = (call) => {
+  if (call.args.length === 3) return dateTruncInZone(call)
   const units = textArg(call, 0)
   const times = numberArg(call, 1)
   const { length, ctx } = call

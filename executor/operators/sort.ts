@@ -7,6 +7,7 @@
 // followed by LIMIT would.
 import { BatchRowsTarget, type Batch, type Vector } from '../../common/index.js'
 import { compareBytes, compareNumbers } from '../aggregates/min-max.js'
+import { compareIntervalBytes } from '../interval/interval-layout.js'
 import { compareDecimalParts } from '../aggregates/key-column.js'
 import { concatBatches, sliceBatch, takeRows } from '../expr/batch-ops.js'
 import { evaluate } from '../expr/evaluate.js'
@@ -27,8 +28,9 @@ function valueComparator(vector: Vector): RowComparator {
     }
     case 'text': {
       const { offsets, data } = vector
+      const compare = vector.type === 'interval' ? compareIntervalBytes : compareBytes
       return (a, b) =>
-        compareBytes(data, offsets[a]!, offsets[a + 1]!, data, offsets[b]!, offsets[b + 1]!)
+        compare(data, offsets[a]!, offsets[a + 1]!, data, offsets[b]!, offsets[b + 1]!)
     }
     case 'numeric': {
       const { unscaled, scales } = vector

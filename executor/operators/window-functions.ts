@@ -6,8 +6,10 @@
 //                                          new frame end (a peer group for RANGE), evaluated
 //                                          once per distinct frame
 //   frame ends at UNBOUNDED FOLLOWING      the same, walking the partition backwards
-//   any other frame (n PRECEDING ...)      each row's frame is its own group: one update over
-//                                          the frames' rows laid end to end, one evaluate
+//   any other frame (n PRECEDING ..., or   each row's frame is its own group: one update over
+//   any frame with EXCLUDE)                the frames' rows laid end to end, one evaluate
+//
+// Frames themselves (ROWS / GROUPS / RANGE with offsets, EXCLUDE) are window-frames.ts.
 //
 // Results are scattered back to input order by one gather.
 import {
@@ -23,8 +25,9 @@ import { createAccumulator } from '../aggregates/registry.js'
 import { sliceBatch, takeRows } from '../expr/batch-ops.js'
 import type { EvalContext } from '../expr/eval-context.js'
 import { evaluate } from '../expr/evaluate.js'
-import type { WindowCall, WindowFrameBound } from '../plan.js'
+import type { WindowCall } from '../plan.js'
 import type { WindowLayout } from './window.js'
+import { frameBounds, frameRuns, type FrameBounds } from './window-frames.js'
 
 /** Rows the frames of one sliding-frame aggregate may hold in total; more is 54000. */
 export const WindowFrameRowsMax = 50_000_000
@@ -52,7 +55,7 @@ export function computeWindowCall(
     case 'first_value':
     case 'last_value':
     case 'nth_value':
-      return frameValue(call, layout, args)
+      return frameValue(call, layout, args, frameBounds(call, layout, rows, evalContext))
     default:
       return windowAggregate(call, rows, layout, args, evalContext)
   }
@@ -156,35 +159,58 @@ function offsetValue(call: WindowCall, layout: WindowLayout, args: readonly Vect
 }
 
 /** first_value / last_value / nth_value over each row's frame; NULL when the frame is short. */
-function frameValue(call: WindowCall, layout: WindowLayout, args: readonly Vector[]): Vector {
+function frameValue(
+  call: WindowCall,
+  layout: WindowLayout,
+  args: readonly Vector[],
+  bounds: FrameBounds,
+): Vector {
   const [value, nth] = args
   assert(value !== undefined, 'value functions have an argument')
   const { order } = layout
-  const { frameStart, frameEnd } = frameBounds(call, layout)
   const source = new Int32Array(order.length)
   const isNull = new Uint8Array(order.length)
   for (let i = 0; i < order.length; i++) {
     const row = order[i]!
-    let at = call.fn === 'last_value' ? frameEnd[i]! - 1 : frameStart[i]!
+    const runs = frameRuns(bounds, i)
+    let n = 1
     if (call.fn === 'nth_value') {
       assert(nth?.kind === 'number', 'nth_value takes an integer')
       if (nth.validity !== null && nth.validity[row] === 0) {
         isNull[row] = 1
         continue
       }
-      const n = nth.values[row]!
+      n = nth.values[row]!
       if (n <= 0) {
         throw new PgError({
           code: SqlState.invalidArgumentForNthValueFunction,
           message: 'argument of nth_value must be greater than zero',
         })
       }
-      at = frameStart[i]! + n - 1
     }
-    if (at >= frameStart[i]! && at < frameEnd[i]!) source[row] = order[at]!
+    const at = call.fn === 'last_value' ? lastOfRuns(runs) : nthOfRuns(runs, n)
+    if (at >= 0) source[row] = order[at]!
     else isNull[row] = 1
   }
   return withNulls(takeVector(value, source), isNull)
+}
+
+/** The n-th (1-based) position of a frame's runs, or -1 when the frame is shorter. */
+function nthOfRuns(runs: readonly [number, number][], n: number): number {
+  let remaining = n
+  for (const [from, to] of runs) {
+    if (to - from >= remaining) return from + remaining - 1
+    remaining -= to - from
+  }
+  return -1
+}
+
+function lastOfRuns(runs: readonly [number, number][]): number {
+  for (let r = runs.length - 1; r >= 0; r--) {
+    const [from, to] = runs[r]!
+    if (to > from) return to - 1
+  }
+  return -1
 }
 
 function withNulls(vector: Vector, isNull: Uint8Array): Vector {
@@ -192,54 +218,6 @@ function withNulls(vector: Vector, isNull: Uint8Array): Vector {
   const validity = vector.validity ?? new Uint8Array(vector.length).fill(1)
   for (let row = 0; row < isNull.length; row++) if (isNull[row] === 1) validity[row] = 0
   return { ...vector, validity }
-}
-
-/** Each sorted position's frame as [frameStart, frameEnd) in sorted positions. */
-export function frameBounds(
-  call: WindowCall,
-  layout: WindowLayout,
-): { frameStart: Int32Array; frameEnd: Int32Array } {
-  const length = layout.order.length
-  const frameStart = new Int32Array(length)
-  const frameEnd = new Int32Array(length)
-  for (let i = 0; i < length; i++) {
-    const start = boundPosition(call.frame.mode, call.frame.start, true, i, layout)
-    const end = boundPosition(call.frame.mode, call.frame.end, false, i, layout)
-    frameStart[i] = start
-    frameEnd[i] = Math.max(start, end)
-  }
-  return { frameStart, frameEnd }
-}
-
-/** Where a frame bound falls for row i: the first position (start) or one past the last (end). */
-function boundPosition(
-  mode: WindowCall['frame']['mode'],
-  bound: WindowFrameBound,
-  isStart: boolean,
-  i: number,
-  layout: WindowLayout,
-): number {
-  const { partitionStart, partitionEnd, peerId, peerStartOf, peerEndOf } = layout
-  const first = partitionStart[i]!
-  const last = partitionEnd[i]!
-  switch (bound.kind) {
-    case 'unbounded-preceding':
-      return first
-    case 'unbounded-following':
-      return last
-    case 'current-row':
-      if (mode === 'rows') return isStart ? i : i + 1
-      return isStart ? peerStartOf[peerId[i]!]! : peerEndOf[peerId[i]!]!
-    case 'preceding':
-    case 'following': {
-      const step = bound.kind === 'preceding' ? -bound.offset : bound.offset
-      if (mode === 'rows') return Math.min(last, Math.max(first, i + step + (isStart ? 0 : 1)))
-      const group = peerId[i]! + step
-      if (group < peerId[first]!) return first
-      if (group > peerId[last - 1]!) return last
-      return isStart ? peerStartOf[group]! : peerEndOf[group]!
-    }
-  }
 }
 
 /** An aggregate over each row's frame, with the aggregate registry's accumulators. */
@@ -263,12 +241,14 @@ function windowAggregate(
       include[i] = valid && filter.values[row] === 1 ? 1 : 0
     }
   }
-  const { frameStart, frameEnd } = frameBounds(call, layout)
+  const bounds = frameBounds(call, layout, rows, evalContext)
+  const { frameStart, frameEnd } = bounds
   const running = call.frame.start.kind === 'unbounded-preceding'
+  const anchored = running || call.frame.end.kind === 'unbounded-following'
   const evaluated =
-    running || call.frame.end.kind === 'unbounded-following'
+    anchored && bounds.excludeStart === null
       ? growingFrames(call, layout, sorted, include, running ? frameEnd : frameStart, running)
-      : slidingFrames(call, sorted, include, frameStart, frameEnd)
+      : slidingFrames(call, sorted, include, bounds)
   const selection = new Int32Array(order.length)
   for (let i = 0; i < order.length; i++) selection[order[i]!] = evaluated.frameOf[i]!
   return takeVector(evaluated.values, selection)
@@ -332,12 +312,12 @@ function slidingFrames(
   call: WindowCall,
   sorted: Batch,
   include: Uint8Array | null,
-  frameStart: Int32Array,
-  frameEnd: Int32Array,
+  bounds: FrameBounds,
 ): FrameResults {
-  const length = frameStart.length
+  const length = bounds.frameStart.length
+  const runsOf = (i: number): [number, number][] => frameRuns(bounds, i)
   let total = 0
-  for (let i = 0; i < length; i++) total += frameEnd[i]! - frameStart[i]!
+  for (let i = 0; i < length; i++) for (const [from, to] of runsOf(i)) total += to - from
   if (total > WindowFrameRowsMax) {
     throw new PgError({
       code: SqlState.programLimitExceeded,
@@ -350,11 +330,13 @@ function slidingFrames(
   const included = include === null ? null : new Uint8Array(total)
   let at = 0
   for (let i = 0; i < length; i++) {
-    for (let position = frameStart[i]!; position < frameEnd[i]!; position++) {
-      rowOf[at] = position
-      groupIds[at] = i
-      if (included !== null && include !== null) included[at] = include[position]!
-      at += 1
+    for (const [from, to] of runsOf(i)) {
+      for (let position = from; position < to; position++) {
+        rowOf[at] = position
+        groupIds[at] = i
+        if (included !== null && include !== null) included[at] = include[position]!
+        at += 1
+      }
     }
   }
   const accumulator = createAccumulator({ ...call, distinct: false })

@@ -135,6 +135,59 @@ describe('WindowOp', () => {
     }
   })
 
+  it('RANGE offsets and EXCLUDE match a direct count of each frame', async () => {
+    const rows = randomRows(400, 5)
+    const frames: [
+      WindowFrame,
+      (o: number | null, peerO: number | null, self: boolean) => boolean,
+    ][] = [
+      [
+        {
+          mode: 'range',
+          start: { kind: 'preceding', offset: 2 },
+          end: { kind: 'following', offset: 1 },
+        },
+        (o, x) => (o === null ? x === null : x !== null && x >= o - 2 && x <= o + 1),
+      ],
+      [
+        {
+          mode: 'range',
+          start: { kind: 'unbounded-preceding', offset: 0 },
+          end: { kind: 'following', offset: 3 },
+          exclude: 'group',
+        },
+        (o, x) => (o === null ? true : x !== null && x <= o + 3) && !(x === o),
+      ],
+      [
+        {
+          mode: 'range',
+          start: { kind: 'preceding', offset: 1 },
+          end: { kind: 'preceding', offset: 0 },
+          exclude: 'ties',
+        },
+        (o, x, self) => self || (o === null ? false : x !== null && x >= o - 1 && x < o),
+      ],
+    ]
+    for (const [frame, inFrame] of frames) {
+      const plan: WindowPlan = {
+        kind: 'window',
+        input: { kind: 'values', fields: [], rows: [] },
+        calls: [call('count_star', 'int8', frame)],
+      }
+      const output: ScalarValue[] = []
+      for await (const batch of new WindowOp(plan, source(rows, 64), context)) {
+        for (let row = 0; row < batch.length; row++) output.push(scalarAt(batch.columns[3]!, row))
+      }
+      const expected = rows.map((row, i) => {
+        const o = row[1] as number | null
+        return rows.filter(
+          (other, j) => other[0] === row[0] && inFrame(o, other[1] as number | null, i === j),
+        ).length
+      })
+      assert.deepEqual(output, expected, JSON.stringify(frame))
+    }
+  })
+
   it('rejects ntile(0) with 22014', async () => {
     const plan: WindowPlan = {
       kind: 'window',

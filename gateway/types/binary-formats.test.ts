@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { SqlType, Vector } from '../../common/index.js'
+import { makeTextVector } from '../../executor/expr/vector-builders.js'
 import { BackendWriter } from '../protocol/backend-writer.js'
 import { columnWriters, writeNumeric } from './data-rows.js'
 import { decodeBinaryParameter, decodeNumeric, decodeParameter } from './parameters.js'
@@ -106,21 +107,20 @@ test('numeric binary form round-trips exact decimals', () => {
   }
 })
 
-test('bad binary parameters are 22P03, huge bigints 22003, binary interval 0A000', () => {
+test('bad binary parameters are 22P03, huge bigints 22003', () => {
   assert.throws(() => decodeBinaryParameter('int4', Buffer.alloc(3)), { code: '22P03' })
   const huge = Buffer.alloc(8)
   huge.writeBigInt64BE(2n ** 60n)
   assert.throws(() => decodeBinaryParameter('int8', huge), { code: '22003' })
-  assert.throws(() => decodeBinaryParameter('interval', Buffer.alloc(16)), { code: '0A000' })
-  assert.throws(
-    () =>
-      columnWriters(
-        [{ name: 'i', type: 'interval', tableOid: 0, columnNumber: 0 }],
-        [1],
-        () => null,
-      ),
-    {
-      code: '0A000',
-    },
-  )
+  assert.throws(() => decodeBinaryParameter('interval', Buffer.alloc(12)), { code: '22P03' })
+})
+
+test('interval travels as int64 microseconds, int32 days, int32 months', () => {
+  const vector = makeTextVector('interval', ['1 year 2 mons -3 days 04:05:06.5'])
+  const bytes = sendBinary('interval', vector)!
+  assert.equal(bytes.length, 16)
+  assert.equal(bytes.readBigInt64BE(0), 14_706_500_000n)
+  assert.equal(bytes.readInt32BE(8), -3)
+  assert.equal(bytes.readInt32BE(12), 14)
+  assert.equal(decodeBinaryParameter('interval', bytes), '1 year 2 mons -3 days +04:05:06.5')
 })

@@ -2,9 +2,10 @@
 // a writer chosen once per result (by its type and format code), then rows call it with an
 // index: no object per row. Binary formats are PostgreSQL's send functions; text format is
 // the engine's output function, except for text-like columns whose UTF-8 bytes are copied.
-import type { Batch, SqlType, Vector } from '../../common/index.js'
-import { AssertionError, assert, isNullAt, notSupported, vectorKindOf } from '../../common/index.js'
+import type { Batch, SqlType, TextVector, Vector } from '../../common/index.js'
+import { AssertionError, assert, isNullAt, vectorKindOf } from '../../common/index.js'
 import type { OutputField } from '../../executor/plan.js'
+import { intervalAt } from '../../executor/interval/interval-layout.js'
 import type { BackendWriter } from '../protocol/backend-writer.js'
 import { formatAt } from '../protocol/backend-writer.js'
 import type { FormatCode } from '../protocol/frontend-messages.js'
@@ -156,8 +157,16 @@ function binaryWriter(type: SqlType): ColumnWriter {
     case 'jsonb':
       return textBytesWriter(type, 1)
     case 'interval':
-      throw notSupported('binary format for results of type interval')
+      return intervalWriter
   }
+}
+
+/** interval_send: int64 microseconds, int32 days, int32 months. */
+const intervalWriter: ColumnWriter = (out, vector, row) => {
+  expectKind(vector, 'interval')
+  if (isNullAt(vector, row)) return void out.int32(-1)
+  const value = intervalAt(vector as TextVector, row)
+  out.int32(16).int64(value.micros).int32(value.days).int32(value.months)
 }
 
 /** Text-like binary output is the raw bytes; jsonb puts its format version (1) first. */

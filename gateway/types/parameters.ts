@@ -5,8 +5,9 @@
 // 1970-01-01 UTC, dates as days since then. Wire formats are PostgreSQL's send/recv functions
 // (src/backend/utils/adt/*.c): big-endian, times counted from 2000-01-01.
 import type { SqlType } from '../../common/index.js'
-import { PgError, SqlState, notSupported } from '../../common/index.js'
+import { PgError, SqlState } from '../../common/index.js'
 import type { ScalarValue } from '../../executor/plan.js'
+import { formatInterval } from '../../executor/interval/interval-text.js'
 import type { FormatCode } from '../protocol/frontend-messages.js'
 
 /** Microseconds from 1970-01-01 to 2000-01-01, PostgreSQL's timestamp epoch. */
@@ -92,8 +93,12 @@ export function decodeBinaryParameter(type: SqlType, bytes: Buffer): ScalarValue
     case 'bytea':
       // ScalarValue has no byte type: hand the engine bytea's text form, as a text parameter would.
       return `\\x${bytes.toString('hex')}`
-    case 'interval':
-      throw notSupported('binary format for parameters of type interval')
+    case 'interval': {
+      // interval_recv: int64 microseconds, int32 days, int32 months; the engine reads its text.
+      expectLength(bytes, 16, type)
+      const micros = readInt64(bytes.subarray(0, 8), 'int8')
+      return formatInterval({ micros, days: bytes.readInt32BE(8), months: bytes.readInt32BE(12) })
+    }
   }
 }
 

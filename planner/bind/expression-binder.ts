@@ -28,6 +28,7 @@ import {
 import type { BindContext } from './context.js'
 import { bindCurrentSetting } from './current-setting.js'
 import { resolveColumn, type Scope } from './scope.js'
+import { bindTypedOperator } from './typed-operators.js'
 import { bindWindowCall, windowRefIndex } from './window-call-binder.js'
 import {
   aggregateFunctionNames,
@@ -82,6 +83,15 @@ const operatorFunctions: Readonly<Record<BinaryOp, string>> = {
   '~*': 'regex_imatch',
   '!~': 'not_regex_match',
   '!~*': 'not_regex_imatch',
+  '->': 'jsonb_field',
+  '->>': 'jsonb_field_text',
+  '#>': 'jsonb_path',
+  '#>>': 'jsonb_path_text',
+  '?': 'jsonb_exists',
+  '?|': 'jsonb_exists_any',
+  '?&': 'jsonb_exists_all',
+  '@>': 'jsonb_contains',
+  '<@': 'jsonb_contained',
 }
 
 export class ExpressionBinder {
@@ -237,6 +247,8 @@ export class ExpressionBinder {
       return this.bindLiteral(argNode.literal, text)
     }
     const arg = this.bind(argNode, policy)
+    if (arg.type === 'interval')
+      return op === '+' ? arg : { kind: 'call', fn: 'interval_negate', args: [arg], type: arg.type }
     if (!isNumericType(arg.type)) throw undefinedOperator(op, [arg], position)
     return op === '+' ? arg : { kind: 'call', fn: 'negate', args: [arg], type: arg.type }
   }
@@ -252,8 +264,8 @@ export class ExpressionBinder {
       ]
       return { kind: 'call', fn, args, type: 'bool' }
     }
-    const shifted = this.bindIntervalArithmetic(op, left, right)
-    if (shifted !== undefined) return shifted
+    const typed = bindTypedOperator(op, left, right, this.context)
+    if (typed !== undefined) return typed
     const target = operandType(op, left.type, right.type)
     const signature =
       target === undefined ? undefined : scalarSignatures(fn).find((s) => s.args[0] === target)
@@ -358,18 +370,6 @@ export class ExpressionBinder {
     return { kind: 'literal', value: database_ ? database : user, type: 'name' }
   }
 
-  /** timestamp ± interval (and interval + timestamp); undefined for other operands. */
-  private bindIntervalArithmetic(op: BinaryOp, left: Expr, right: Expr): Expr | undefined {
-    if (op !== '+' && op !== '-') return undefined
-    const isTime = (t: SqlType): boolean => t === 'timestamptz' || t === 'timestamp'
-    let [time, interval] = [left, right]
-    if (op === '+' && left.type === 'interval' && isTime(right.type))
-      [time, interval] = [right, left]
-    if (!isTime(time.type) || interval.type !== 'interval') return undefined
-    const fn = op === '+' ? 'timestamp_add_interval' : 'timestamp_subtract_interval'
-    return { kind: 'call', fn, args: [time, constantInterval(interval)], type: time.type }
-  }
-
   private bindFunction(node: FuncNode, policy: AggregatePolicy): Expr {
     if (node.over !== undefined) return this.bindWindow(node, node.over, policy)
     if (aggregateFunctionNames.has(node.name)) return this.bindAggregate(node, policy)
@@ -405,7 +405,7 @@ export class ExpressionBinder {
       fn === undefined ? undefined : resolveCall(scalarSignatures(fn), args, this.context)
     if (fn === undefined || resolved === undefined)
       throw undefinedFunction(node.name, args, node.position)
-    return { kind: 'call', fn, args: resolved.args.map(constantInterval), type: resolved.type }
+    return { kind: 'call', fn, args: resolved.args, type: resolved.type }
   }
 
   private bindAggregate(node: FuncNode, policy: AggregatePolicy): Expr {
@@ -494,15 +494,6 @@ export class ExpressionBinder {
       position: (this.context.positionOf(expr) ?? position) + 1,
     })
   }
-}
-
-/**
- * An interval constant (a cast of a literal: intervals are held as their input text) as a
- * literal, so kernels see a constant argument and parse it once.
- */
-function constantInterval(expr: Expr): Expr {
-  if (expr.type !== 'interval' || expr.kind !== 'cast' || expr.arg.kind !== 'literal') return expr
-  return { kind: 'literal', value: expr.arg.value, type: 'interval' }
 }
 
 const textOperators: ReadonlySet<BinaryOp> = new Set<BinaryOp>([

@@ -7,6 +7,7 @@ import type { Expr } from '../../executor/plan.js'
 import { AggregateSignatures, ScalarSignatures, type Signature } from '../../executor/signatures.js'
 import type { BindContext } from './context.js'
 import { canCastImplicitly, commonType, displayType } from './types.js'
+import { timeJsonFunctionNames } from './time-json-functions.js'
 
 export interface ResolvedCall {
   readonly args: readonly Expr[]
@@ -183,6 +184,7 @@ export const scalarFunctionNames: Readonly<Record<string, string>> = {
   to_char: 'to_char',
   to_timestamp: 'to_timestamp',
   date_bin: 'date_bin',
+  ...timeJsonFunctionNames,
   // session and catalog information (executor/functions/session.ts)
   version: 'version',
   current_schema: 'current_schema',

@@ -58,6 +58,7 @@ export function canCastByAssignment(from: SqlType, to: SqlType): boolean {
 export function canCastExplicitly(from: SqlType, to: SqlType): boolean {
   if (canCastByAssignment(from, to)) return true
   if (isStringType(from)) return true
+  if (from === 'jsonb' && (isNumericType(to) || to === 'bool')) return true
   if (
     (from === 'bool' && (to === 'int4' || to === 'int8')) ||
     (to === 'bool' && (from === 'int4' || from === 'int8'))

@@ -14,6 +14,7 @@ import type {
 import { WindowSignatures, type Signature } from '../../executor/signatures.js'
 import type { FrameBoundNode, FrameNode, FuncNode, WindowSpecNode } from '../sql/ast.js'
 import type { AggregatePolicy, ExpressionBinder } from './expression-binder.js'
+import { bindRangeBound } from './range-offset.js'
 import {
   aggregateFunctionNames,
   aggregateSignatures,
@@ -144,7 +145,6 @@ function bindFrame(
   const position = frame.position + 1
   const fail = (message: string): PgError =>
     new PgError({ code: SqlState.windowingError, message, position })
-  if (frame.exclude) throw notImplemented('EXCLUDE in window frames is not supported yet', position)
   const { start, end } = frame
   if (start.kind === 'unbounded-following') throw fail('frame start cannot be UNBOUNDED FOLLOWING')
   if (end.kind === 'unbounded-preceding') throw fail('frame end cannot be UNBOUNDED PRECEDING')
@@ -155,15 +155,23 @@ function bindFrame(
   if (frame.mode === 'groups' && orderBy.length === 0)
     throw fail('GROUPS mode requires an ORDER BY clause')
   const hasOffset = start.offset !== null || end.offset !== null
+  const exclude = frame.exclude === 'no-others' ? {} : { exclude: frame.exclude }
   if (frame.mode === 'range' && hasOffset) {
-    if (orderBy.length !== 1)
+    const [orderKey] = orderBy
+    if (orderKey === undefined || orderBy.length !== 1)
       throw fail('RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column')
-    throw notImplemented('RANGE with offset PRECEDING/FOLLOWING is not supported yet', position)
+    return {
+      mode: frame.mode,
+      start: bindRangeBound(binder, start, orderKey),
+      end: bindRangeBound(binder, end, orderKey),
+      ...exclude,
+    }
   }
   return {
     mode: frame.mode,
     start: bindBound(binder, start, 'starting'),
     end: bindBound(binder, end, 'ending'),
+    ...exclude,
   }
 }
 

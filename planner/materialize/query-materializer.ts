@@ -44,6 +44,7 @@ import {
   decorrelateScalar,
   type PendingJoin,
 } from './decorrelate.js'
+import { isTableFunction, runTableFunction } from './table-functions.js'
 import {
   castRows,
   combineRows,
@@ -252,17 +253,32 @@ export class QueryMaterializer {
   /** A function in FROM, run once into a relation; its one column is named after the alias. */
   private async functionRef(item: FunctionRefNode, tables: CommonTables): Promise<FromItem> {
     const name = item.name.name
-    if (name !== 'generate_series') {
+    const args = (await this.rewrite(item.args, tables)) as SyntaxExpr[]
+    const binder = new ExpressionBinder(this.context, emptyScope)
+    const bound = args.map((arg) => binder.bind(arg, { allowed: false, clause: 'FROM' }))
+    if (name !== 'generate_series' && !isTableFunction(name, bound)) {
       throw new PgError({
         code: SqlState.featureNotSupported,
         message: `function ${name} in FROM is not supported yet`,
         position: item.position + 1,
       })
     }
-    const args = (await this.rewrite(item.args, tables)) as SyntaxExpr[]
-    const rows = await this.generateSeries(args, item.position)
+    const special = isTableFunction(name, bound)
+      ? await runTableFunction(
+          name,
+          bound,
+          this.context,
+          this.run,
+          item.position,
+          MaterializedRowsMax,
+        )
+      : undefined
+    const rows = special ?? (await this.generateSeries(args, item.position))
     const alias = item.alias ?? name
-    const named = { fields: rows.fields.map((f) => ({ ...f, name: alias })), batches: rows.batches }
+    const named =
+      special?.namedColumns === true
+        ? rows
+        : { fields: rows.fields.map((f) => ({ ...f, name: alias })), batches: rows.batches }
     const internal = this.register(renameColumns(named, item.columnAliases, alias))
     return { kind: 'table-ref', table: { name: internal, position: item.position }, alias }
   }

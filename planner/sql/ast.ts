@@ -77,6 +77,15 @@ export type BinaryOp =
   | '~*'
   | '!~'
   | '!~*'
+  | '->'
+  | '->>'
+  | '#>'
+  | '#>>'
+  | '?'
+  | '?|'
+  | '?&'
+  | '@>'
+  | '<@'
 
 export interface BinaryNode {
   readonly kind: 'binary'
@@ -144,7 +153,8 @@ export interface FrameNode {
   readonly mode: 'rows' | 'range' | 'groups'
   readonly start: FrameBoundNode
   readonly end: FrameBoundNode
-  readonly exclude: boolean
+  /** EXCLUDE CURRENT ROW / GROUP / TIES; 'no-others' when absent or EXCLUDE NO OTHERS. */
+  readonly exclude: 'no-others' | 'current-row' | 'group' | 'ties'
   readonly position: number
 }
 

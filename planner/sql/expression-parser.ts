@@ -184,6 +184,16 @@ const otherOps: Readonly<Record<string, BinaryOp>> = {
   '~*': '~*',
   '!~': '!~',
   '!~*': '!~*',
+  // jsonb (planner/bind/typed-operators.ts)
+  '->': '->',
+  '->>': '->>',
+  '#>': '#>',
+  '#>>': '#>>',
+  '?': '?',
+  '?|': '?|',
+  '?&': '?&',
+  '@>': '@>',
+  '<@': '<@',
 }
 
 function parseOther(cursor: TokenCursor): SyntaxExpr {
@@ -242,13 +252,25 @@ function parseAdditive(cursor: TokenCursor): SyntaxExpr {
 }
 
 function parseMultiplicative(cursor: TokenCursor): SyntaxExpr {
-  let left = parseUnary(cursor)
+  let left = parseAtTimeZone(cursor)
   while (cursor.isOp('*') || cursor.isOp('/') || cursor.isOp('%')) {
     const token = cursor.next()
     const op = token.value as '*' | '/' | '%'
-    left = { kind: 'binary', op, left, right: parseUnary(cursor), position: token.start }
+    left = { kind: 'binary', op, left, right: parseAtTimeZone(cursor), position: token.start }
   }
   return left
+}
+
+/** `x AT TIME ZONE z`, above unary minus in PostgreSQL's table: timezone(z, x). */
+function parseAtTimeZone(cursor: TokenCursor): SyntaxExpr {
+  let arg = parseUnary(cursor)
+  while (cursor.isKeyword('at') && cursor.isKeyword('time', 1) && cursor.isKeyword('zone', 2)) {
+    const token = cursor.next()
+    cursor.next()
+    cursor.next()
+    arg = funcNode('timezone', [parseUnary(cursor), arg], token.start)
+  }
+  return arg
 }
 
 function parseUnary(cursor: TokenCursor): SyntaxExpr {

@@ -92,6 +92,11 @@ function readToken(text: string, i: number): Token {
     while (end < text.length && isIdentPart(text[end] ?? '')) end += 1
     return { kind: 'ident', value: text.slice(i, end).toLowerCase(), quoted: false, start: i, end }
   }
+  const jsonOperator = /^(?:->>|->|<@)(?![~!@#%^&|`?*\/<>=])/.exec(text.slice(i, i + 4))
+  if (jsonOperator !== null) {
+    const end = i + jsonOperator[0].length
+    return { kind: 'op', value: jsonOperator[0], quoted: false, start: i, end }
+  }
   const two = text.slice(i, i + 2)
   if (multiCharOperators.includes(two))
     return { kind: 'op', value: two, quoted: false, start: i, end: i + 2 }
@@ -100,6 +105,14 @@ function readToken(text: string, i: number): Token {
   if (operatorChars.includes(c)) {
     let end = i + 1
     while (end < text.length && operatorChars.includes(text[end] ?? ' ')) end += 1
+    // As PostgreSQL's lexer: a trailing + or - belongs to the next token unless the operator
+    // holds one of ~ ! @ # % ^ & | ` ? (so `j->-1` is j -> -1).
+    while (
+      end - i > 1 &&
+      /[+-]$/.test(text.slice(i, end)) &&
+      !/[~!@#%^&|`?]/.test(text.slice(i, end))
+    )
+      end -= 1
     return { kind: 'op', value: text.slice(i, end), quoted: false, start: i, end }
   }
   throw syntaxError(`syntax error at or near "${c}"`, i + 1)

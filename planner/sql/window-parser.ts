@@ -70,15 +70,15 @@ function parseFrame(cursor: TokenCursor, parseExpr: ParseExpr): FrameNode | null
     start = parseBound(cursor, parseExpr)
     end = { kind: 'current-row', offset: null, position: start.position }
   }
-  let exclude = false
+  let exclude: FrameNode['exclude'] = 'no-others'
   if (cursor.acceptKeyword('exclude')) {
-    exclude = true
-    if (cursor.acceptKeyword('current')) cursor.expectKeyword('row')
-    else if (cursor.acceptKeyword('no')) {
-      cursor.expectKeyword('others')
-      exclude = false
-    } else if (!cursor.acceptKeyword('group') && !cursor.acceptKeyword('ties'))
-      throw cursor.syntaxErrorAt(cursor.peek())
+    if (cursor.acceptKeyword('current')) {
+      cursor.expectKeyword('row')
+      exclude = 'current-row'
+    } else if (cursor.acceptKeyword('no')) cursor.expectKeyword('others')
+    else if (cursor.acceptKeyword('group')) exclude = 'group'
+    else if (cursor.acceptKeyword('ties')) exclude = 'ties'
+    else throw cursor.syntaxErrorAt(cursor.peek())
   }
   return { mode, start, end, exclude, position: token.start }
 }

@@ -1,0 +1,271 @@
+// jsonb kernels: the operators (-> ->> #> #>> ? ?| ?& @> <@), jsonb_typeof,
+// jsonb_array_length, jsonb_extract_path[_text], jsonb_build_object / json_build_object,
+// jsonb_build_array and to_jsonb. Each row's normalized text is parsed (json-value.ts); a
+// constant argument (a key, a path) is read once per batch.
+import { PgError, SqlState, type Vector } from '../../common/index.js'
+import { makeBoolVector, makeNumberVector, textAt } from '../expr/vector-builders.js'
+import { formatValueText } from '../format/text-output.js'
+import {
+  jsonAsText,
+  jsonContains,
+  jsonGet,
+  jsonGetPath,
+  jsonHasKey,
+  parseTextArray,
+} from '../json/json-ops.js'
+import {
+  JsonNumber,
+  jsonTypeOf,
+  makeJsonObject,
+  parseJson,
+  serializeJson,
+  type JsonValue,
+} from '../json/json-value.js'
+import { argAt, combineValidity, textArg, type Kernel, type KernelCall } from './kernel.js'
+import { stringReader, textRows } from './row-values.js'
+
+/** Reads argument `index` (jsonb text) as parsed values. */
+function jsonReader(call: KernelCall, index: number): (row: number) => JsonValue {
+  const texts = textArg(call, index)
+  if (call.constantArgs[index] === true && call.length > 0 && texts.validity === null) {
+    const value = parseJson(textAt(texts, 0))
+    return () => value
+  }
+  return (row) => parseJson(textAt(texts, row))
+}
+
+/** Reads argument `index` as a text array literal, once when constant. */
+function pathReader(call: KernelCall, index: number): (row: number) => string[] {
+  const text = stringReader(call, index)
+  if (call.constantArgs[index] === true && call.length > 0) {
+    const path = parseTextArray(text(0))
+    return () => path
+  }
+  return (row) => parseTextArray(text(row))
+}
+
+/** Reads the key argument of `->`: text keys, int4 indexes. */
+function stepReader(call: KernelCall, index: number): (row: number) => string | number {
+  const vector = argAt(call, index)
+  if (vector.kind === 'number') return (row) => vector.values[row]!
+  return stringReader(call, index)
+}
+
+/** A jsonb result per row; undefined (no such field) and, when `sqlNullForJsonNull`, JSON null are SQL NULL. */
+function jsonRows(call: KernelCall, compute: (row: number) => JsonValue | undefined): Vector {
+  return textRows(call, (row) => {
+    const value = compute(row)
+    return value === undefined ? null : serializeJson(value)
+  })
+}
+
+function fieldKernel(asText: boolean): Kernel {
+  return (call) => {
+    const json = jsonReader(call, 0)
+    const step = stepReader(call, 1)
+    if (asText)
+      return textRows(call, (row) => {
+        const value = jsonGet(json(row), step(row), true)
+        return value === undefined ? null : jsonAsText(value)
+      })
+    return jsonRows(call, (row) => jsonGet(json(row), step(row), true))
+  }
+}
+
+function pathKernel(asText: boolean): Kernel {
+  return (call) => {
+    const json = jsonReader(call, 0)
+    const path = pathReader(call, 1)
+    if (asText)
+      return textRows(call, (row) => {
+        const value = jsonGetPath(json(row), path(row))
+        return value === undefined ? null : jsonAsText(value)
+      })
+    return jsonRows(call, (row) => jsonGetPath(json(row), path(row)))
+  }
+}
+
+/** jsonb_extract_path(j, VARIADIC keys): the path given as separate text arguments. */
+function extractPathKernel(asText: boolean): Kernel {
+  return (call) => {
+    const json = jsonReader(call, 0)
+    const steps = call.args.slice(1).map((_, i) => stringReader(call, i + 1))
+    const path = (row: number): string[] => steps.map((step) => step(row))
+    if (asText)
+      return textRows(call, (row) => {
+        const value = jsonGetPath(json(row), path(row))
+        return value === undefined ? null : jsonAsText(value)
+      })
+    return jsonRows(call, (row) => jsonGetPath(json(row), path(row)))
+  }
+}
+
+function boolKernel(test: (call: KernelCall) => (row: number) => boolean): Kernel {
+  return (call) => {
+    const validity = combineValidity(call.length, ...call.args)
+    const compute = test(call)
+    const out = new Uint8Array(call.length)
+    for (let row = 0; row < call.length; row++) {
+      if (validity !== null && validity[row] === 0) continue
+      out[row] = compute(row) ? 1 : 0
+    }
+    return makeBoolVector('bool', out, validity)
+  }
+}
+
+const exists = boolKernel((call) => {
+  const json = jsonReader(call, 0)
+  const key = stringReader(call, 1)
+  return (row) => jsonHasKey(json(row), key(row))
+})
+
+function existsMany(all: boolean): Kernel {
+  return boolKernel((call) => {
+    const json = jsonReader(call, 0)
+    const keys = pathReader(call, 1)
+    return (row) => {
+      const value = json(row)
+      const wanted = keys(row)
+      return all
+        ? wanted.every((k) => jsonHasKey(value, k))
+        : wanted.some((k) => jsonHasKey(value, k))
+    }
+  })
+}
+
+function containsKernel(reversed: boolean): Kernel {
+  return boolKernel((call) => {
+    const a = jsonReader(call, 0)
+    const b = jsonReader(call, 1)
+    return (row) => (reversed ? jsonContains(b(row), a(row)) : jsonContains(a(row), b(row)))
+  })
+}
+
+const typeOf: Kernel = (call) => {
+  const json = jsonReader(call, 0)
+  return textRows(call, (row) => jsonTypeOf(json(row)))
+}
+
+const arrayLength: Kernel = (call) => {
+  const json = jsonReader(call, 0)
+  const validity = combineValidity(call.length, ...call.args)
+  const out = new Float64Array(call.length)
+  for (let row = 0; row < call.length; row++) {
+    if (validity !== null && validity[row] === 0) continue
+    const value = json(row)
+    if (!Array.isArray(value)) {
+      const what = jsonTypeOf(value) === 'object' ? 'a non-array' : 'a scalar'
+      throw new PgError({
+        code: SqlState.invalidParameterValue,
+        message: `cannot get array length of ${what}`,
+      })
+    }
+    out[row] = value.length
+  }
+  return makeNumberVector('int4', out, validity)
+}
+
+/** to_jsonb of one SQL value: numbers stay numbers, times become ISO 8601 strings. */
+export function sqlValueToJson(vector: Vector, row: number, timeZone: string): JsonValue {
+  if (vector.validity !== null && vector.validity[row] === 0) return null
+  switch (vector.type) {
+    case 'bool':
+      return vector.kind === 'bool' && vector.values[row] === 1
+    case 'jsonb':
+    case 'json':
+      return parseJson(formatValueText(vector, row, { timeZone }) ?? 'null')
+    default:
+      break
+  }
+  const text = formatValueText(vector, row, { timeZone }) ?? ''
+  switch (vector.type) {
+    case 'int2':
+    case 'int4':
+    case 'int8':
+    case 'oid':
+    case 'numeric':
+    case 'float4':
+    case 'float8':
+      return /^-?\d/.test(text) ? new JsonNumber(text) : text
+    case 'timestamptz':
+      return /^\d/.test(text) ? text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00') : text
+    case 'timestamp':
+      return /^\d/.test(text) ? text.replace(' ', 'T') : text
+    default:
+      return text
+  }
+}
+
+function buildObject(separator: string): Kernel {
+  return (call) => {
+    if (call.args.length % 2 !== 0) {
+      throw new PgError({
+        code: SqlState.invalidParameterValue,
+        message: 'argument list must have even number of elements',
+        hint: `The arguments of ${separator === ': ' ? 'jsonb' : 'json'}_build_object() must consist of alternating keys and values.`,
+      })
+    }
+    return textRows(
+      call,
+      (row) => {
+        const pairs: [string, JsonValue][] = []
+        for (let i = 0; i < call.args.length; i += 2) {
+          const key = call.args[i]!
+          if (key.validity !== null && key.validity[row] === 0) {
+            throw new PgError({
+              code: SqlState.nullValueNotAllowed,
+              message: `argument ${i + 1}: key must not be null`,
+            })
+          }
+          const keyText = formatValueText(key, row, { timeZone: call.ctx.timeZone }) ?? ''
+          pairs.push([keyText, sqlValueToJson(call.args[i + 1]!, row, call.ctx.timeZone)])
+        }
+        if (separator === ': ') return serializeJson(makeJsonObject(pairs))
+        // json_build_object keeps the keys as written, duplicates included.
+        const parts = pairs.map(([k, v]) => `${serializeJson(k)} : ${serializeJson(v)}`)
+        return `{${parts.join(', ')}}`
+      },
+      null,
+    )
+  }
+}
+
+function buildArray(): Kernel {
+  return (call) =>
+    textRows(
+      call,
+      (row) => {
+        const items = call.args.map((arg) => sqlValueToJson(arg, row, call.ctx.timeZone))
+        return serializeJson(items)
+      },
+      null,
+    )
+}
+
+const toJsonb: Kernel = (call) => {
+  const arg = argAt(call, 0)
+  return textRows(call, (row) => serializeJson(sqlValueToJson(arg, row, call.ctx.timeZone)))
+}
+
+export const jsonbKernels: Readonly<Record<string, Kernel>> = {
+  jsonb_field: fieldKernel(false),
+  jsonb_field_text: fieldKernel(true),
+  jsonb_path: pathKernel(false),
+  jsonb_path_text: pathKernel(true),
+  jsonb_exists: exists,
+  jsonb_exists_any: existsMany(false),
+  jsonb_exists_all: existsMany(true),
+  jsonb_contains: containsKernel(false),
+  jsonb_contained: containsKernel(true),
+  jsonb_typeof: typeOf,
+  jsonb_array_length: arrayLength,
+  jsonb_extract_path: extractPathKernel(false),
+  jsonb_extract_path_text: extractPathKernel(true),
+  jsonb_build_object: buildObject(': '),
+  json_build_object: buildObject(' : '),
+  jsonb_build_array: buildArray(),
+  json_build_array: buildArray(),
+  json_typeof: typeOf,
+  json_array_length: arrayLength,
+  to_jsonb: toJsonb,
+}
