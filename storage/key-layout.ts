@@ -13,6 +13,13 @@
 //   (0x13 blobKey)                                   -> blob to delete once no query needs it
 //   (0x14 deleteAfterMs blobKey)                     -> ReplacedBlobRecord JSON: a blob compaction
 //                                                       replaced, deleted after its grace period
+//   (0x15 tenant table source partition)             -> SourcePositionRecord JSON: where an ingest
+//                                                       source (a Kafka topic) resumes, committed
+//                                                       with the segments it produced
+//   (0x16 tenant table eventId)                      -> committedAtMs, JSON number: an event id in
+//                                                       the table's de-duplication window
+//   (0x17 tenant table committedAtMs eventId)        -> empty: the same ids in commit-time order,
+//                                                       so the oldest expire first
 //
 // Records are JSON: metadata is small and read rarely compared with segment bytes.
 import { assert } from '../common/index.js'
@@ -27,6 +34,9 @@ const Space = {
   segment: 0x12,
   garbage: 0x13,
   replaced: 0x14,
+  sourcePosition: 0x15,
+  eventId: 0x16,
+  eventIdByTime: 0x17,
 } as const
 
 const StringCode = 0x02
@@ -122,6 +132,30 @@ export const Keys = {
   replaced: (deleteAfterMs: number, blobKey: string): Uint8Array =>
     encodeTuple(Space.replaced, [deleteAfterMs, blobKey]),
   allReplaced: (): KeyRange => rangeOf(Uint8Array.of(Space.replaced)),
+  sourcePosition: (tenant: string, table: string, source: string, partition: number): Uint8Array =>
+    encodeTuple(Space.sourcePosition, [tenant, table, source, partition]),
+  sourcePositionsOf: (tenant: string, table: string, source: string): KeyRange =>
+    rangeOf(encodeTuple(Space.sourcePosition, [tenant, table, source])),
+  /** Every source position of a table (DROP TABLE clears them). */
+  sourcePositionsOfTable: (tenant: string, table: string): KeyRange =>
+    rangeOf(encodeTuple(Space.sourcePosition, [tenant, table])),
+  eventId: (tenant: string, table: string, eventId: string): Uint8Array =>
+    encodeTuple(Space.eventId, [tenant, table, eventId]),
+  eventIdsOf: (tenant: string, table: string): KeyRange =>
+    rangeOf(encodeTuple(Space.eventId, [tenant, table])),
+  eventIdByTime: (
+    tenant: string,
+    table: string,
+    committedAtMs: number,
+    eventId: string,
+  ): Uint8Array => encodeTuple(Space.eventIdByTime, [tenant, table, committedAtMs, eventId]),
+  eventIdsByTimeOf: (tenant: string, table: string): KeyRange =>
+    rangeOf(encodeTuple(Space.eventIdByTime, [tenant, table])),
+  /** A table's ids committed before `beforeMs`, oldest first. */
+  eventIdsCommittedBefore: (tenant: string, table: string, beforeMs: number): KeyRange => ({
+    start: encodeTuple(Space.eventIdByTime, [tenant, table]),
+    end: encodeTuple(Space.eventIdByTime, [tenant, table, Math.max(0, Math.floor(beforeMs))]),
+  }),
   /** Replaced blobs whose delete-after time is at most `nowMs`: ordered by that time, so a prefix. */
   replacedDueBy: (nowMs: number): KeyRange => ({
     start: Uint8Array.of(Space.replaced),
