@@ -149,6 +149,8 @@ export interface StorageConfig {
   readonly metadata?: MetadataLocation
   /** How long a writer waits for more rows before cutting a segment. */
   readonly flushIntervalMs?: number
+  /** How long a committed event id keeps its duplicates out (storage/event-ids.ts). */
+  readonly eventIdWindowMs?: number
 }
 
 export interface Storage {
