@@ -46,27 +46,37 @@ const decoder = new TextDecoder()
 
 type TupleItem = string | number
 
+// Keys are built per event id on the ingest path, so encoding writes straight into one
+// buffer instead of going through a number array. The answer is a plain Uint8Array (a
+// Buffer's slice() would share memory, and callers rely on slice() copying).
 function encodeTuple(space: number, items: readonly TupleItem[]): Uint8Array {
-  const parts: number[] = [space]
+  let bytesMax = 1
+  for (const item of items) bytesMax += typeof item === 'string' ? item.length * 3 + 2 : 9
+  const out = Buffer.allocUnsafe(bytesMax)
+  out[0] = space
+  let at = 1
   for (const item of items) {
     if (typeof item === 'string') {
-      parts.push(StringCode)
-      for (const byte of encoder.encode(item)) {
-        parts.push(byte)
-        if (byte === 0x00) parts.push(0xff)
+      out[at++] = StringCode
+      if (item.includes('\u0000')) {
+        for (const byte of encoder.encode(item)) {
+          out[at++] = byte
+          if (byte === 0x00) out[at++] = 0xff
+        }
+      } else {
+        at += out.write(item, at, 'utf8')
       }
-      parts.push(0x00)
+      out[at++] = 0x00
     } else {
       assert(Number.isSafeInteger(item), 'tuple integers are safe integers')
       assert(item >= 0, 'tuple integers are non-negative')
-      parts.push(IntegerCode)
-      const high = Math.floor(item / 2 ** 32)
-      const low = item >>> 0
-      parts.push(high >>> 24, (high >>> 16) & 0xff, (high >>> 8) & 0xff, high & 0xff)
-      parts.push(low >>> 24, (low >>> 16) & 0xff, (low >>> 8) & 0xff, low & 0xff)
+      out[at++] = IntegerCode
+      out.writeUInt32BE(Math.floor(item / 2 ** 32), at)
+      out.writeUInt32BE(item >>> 0, at + 4)
+      at += 8
     }
   }
-  return Uint8Array.from(parts)
+  return new Uint8Array(out.buffer, out.byteOffset, at)
 }
 
 /** Decodes a tuple key written by this module (for tests and for listing keys). */
