@@ -15,7 +15,7 @@ import {
   type MergeResult,
   type MetadataLocation,
 } from '../storage/index.js'
-import { startMalamute } from './serve.js'
+import { startMalamute, type ServeKafkaOptions } from './serve.js'
 
 const program = new Command()
   .name('malamute')
@@ -165,11 +165,59 @@ program
     parseCount,
     Number(process.env['MALAMUTE_HTTP_REQUESTS_IN_FLIGHT_MAX'] ?? 16),
   )
+  .option(
+    '--http-id-field <field>',
+    "event id field HTTP intake de-duplicates by ('' for none)",
+    process.env['MALAMUTE_HTTP_ID_FIELD'] ?? 'id',
+  )
+  .option(
+    '--kafka-brokers <host:port,...>',
+    'consume JSON events from Kafka through these brokers (with --kafka-topic and --kafka-table)',
+    process.env['MALAMUTE_KAFKA_BROKERS'],
+  )
+  .option(
+    '--kafka-topic <topic>',
+    'the Kafka topic to consume',
+    process.env['MALAMUTE_KAFKA_TOPIC'],
+  )
+  .option(
+    '--kafka-table <table>',
+    'the table Kafka events go to (created when missing)',
+    process.env['MALAMUTE_KAFKA_TABLE'],
+  )
+  .option(
+    '--kafka-group <id>',
+    'the Kafka consumer group (default malamute-<table>)',
+    process.env['MALAMUTE_KAFKA_GROUP'],
+  )
+  .option(
+    '--kafka-id-field <field>',
+    "event id field Kafka intake de-duplicates by ('' for none)",
+    process.env['MALAMUTE_KAFKA_ID_FIELD'] ?? 'id',
+  )
+  .option(
+    '--kafka-database <name>',
+    'the database (tenant) of --kafka-table',
+    process.env['MALAMUTE_KAFKA_DATABASE'] ?? 'malamute',
+  )
+  .option(
+    '--kafka-session-timeout-ms <ms>',
+    'how long Kafka waits for a silent server before giving its partitions to others',
+    parseCount,
+    Number(process.env['MALAMUTE_KAFKA_SESSION_TIMEOUT_MS'] ?? 30_000),
+  )
+  .option(
+    '--event-id-window-hours <hours>',
+    'how long a committed event id keeps its duplicates out',
+    parseCount,
+    Number(process.env['MALAMUTE_EVENT_ID_WINDOW_HOURS'] ?? 24),
+  )
   .action(async (options: ServeOptions) => {
     const logger = pino({ level: process.env['MALAMUTE_LOG_LEVEL'] ?? 'info' }, pino.destination(2))
     const password = process.env['MALAMUTE_PASSWORD']
     const tls = readTls(options)
     const locations = storageLocations(options)
+    const kafka = kafkaOptions(options)
     const server = await startMalamute({
       host: options.host,
       port: options.port,
@@ -192,8 +240,11 @@ program
               port: options.httpPort,
               bodyBytesMax: options.httpBodyBytesMax,
               requestsInFlightMax: options.httpRequestsInFlightMax,
+              idField: options.httpIdField,
             },
           }),
+      ...(kafka === undefined ? {} : { kafka }),
+      eventIdWindowMs: options.eventIdWindowHours * 3_600_000,
     }).catch(failToStart)
     if (password === undefined || password === '') {
       logger.warn('MALAMUTE_PASSWORD is not set: trusting connections from loopback addresses only')
@@ -232,6 +283,33 @@ interface ServeOptions extends StorageLocationOptions {
   httpPort?: number
   httpBodyBytesMax: number
   httpRequestsInFlightMax: number
+  httpIdField: string
+  kafkaBrokers?: string
+  kafkaTopic?: string
+  kafkaTable?: string
+  kafkaGroup?: string
+  kafkaIdField: string
+  kafkaDatabase: string
+  kafkaSessionTimeoutMs: number
+  eventIdWindowHours: number
+}
+
+/** The Kafka intake settings, when --kafka-brokers is given (with its topic and table). */
+function kafkaOptions(options: ServeOptions): ServeKafkaOptions | undefined {
+  const { kafkaBrokers, kafkaTopic, kafkaTable } = options
+  if (kafkaBrokers === undefined && kafkaTopic === undefined && kafkaTable === undefined)
+    return undefined
+  if (kafkaBrokers === undefined || kafkaTopic === undefined || kafkaTable === undefined)
+    return program.error('--kafka-brokers, --kafka-topic and --kafka-table go together')
+  return {
+    brokers: kafkaBrokers.split(',').map((broker) => broker.trim()),
+    topic: kafkaTopic,
+    table: kafkaTable,
+    tenant: options.kafkaDatabase,
+    idField: options.kafkaIdField,
+    sessionTimeoutMs: options.kafkaSessionTimeoutMs,
+    ...(options.kafkaGroup === undefined ? {} : { groupId: options.kafkaGroup }),
+  }
 }
 
 function readTls(options: ServeOptions): { cert: Buffer; key: Buffer } | undefined {

@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Logger } from 'pino'
 import { Executor } from '../executor/index.js'
-import { SqlEngine, startIntakeServer, startServer } from '../gateway/index.js'
+import { SqlEngine, startIntakeServer, startKafkaIntake, startServer } from '../gateway/index.js'
 import {
   compactionFor,
   openStorage,
@@ -31,12 +31,28 @@ export interface MalamuteOptions {
   readonly compaction?: ServeCompactionOptions
   /** HTTP intake of JSON events (POST /v1/ingest/{table}); off when absent. */
   readonly http?: ServeHttpOptions
+  /** Kafka intake of JSON events from one topic into one table; off when absent. */
+  readonly kafka?: ServeKafkaOptions
+  /** How long a committed event id keeps its duplicates out; storage's default when absent. */
+  readonly eventIdWindowMs?: number
+}
+
+export interface ServeKafkaOptions {
+  readonly brokers: readonly string[]
+  readonly topic: string
+  readonly table: string
+  readonly groupId?: string
+  readonly idField?: string
+  readonly tenant?: string
+  readonly sessionTimeoutMs?: number
 }
 
 export interface ServeHttpOptions {
   readonly port: number
   readonly bodyBytesMax?: number
   readonly requestsInFlightMax?: number
+  /** The event id field intake de-duplicates by ('' for none); `id` when absent. */
+  readonly idField?: string
 }
 
 export interface ServeCompactionOptions {
@@ -61,6 +77,7 @@ export async function startMalamute(options: MalamuteOptions): Promise<RunningMa
     flushIntervalMs: options.flushIntervalMs,
     ...(options.blob === undefined ? {} : { blob: options.blob }),
     ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+    ...(options.eventIdWindowMs === undefined ? {} : { eventIdWindowMs: options.eventIdWindowMs }),
   })
   const executor = new Executor({
     storage,
@@ -90,11 +107,17 @@ export async function startMalamute(options: MalamuteOptions): Promise<RunningMa
           ...(http.requestsInFlightMax === undefined
             ? {}
             : { requestsInFlightMax: http.requestsInFlightMax }),
+          ...(http.idField === undefined ? {} : { idField: http.idField }),
         })
+  const kafka =
+    options.kafka === undefined
+      ? undefined
+      : startKafkaIntake({ storage, logger: options.logger, ...options.kafka })
   return {
     port: server.port,
     ...(intake === undefined ? {} : { httpPort: intake.port }),
     async close() {
+      await kafka?.close()
       await intake?.close()
       await compactionLoop?.stop()
       await server.close()

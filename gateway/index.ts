@@ -14,3 +14,9 @@ export type { RunningServer, ServerOptions } from './server.js'
 export { serverVersion } from './session-settings.js'
 export { startIntakeServer } from './http/intake-server.js'
 export type { IntakeServerOptions, RunningIntakeServer } from './http/intake-server.js'
+export { startKafkaIntake } from './kafka/kafka-intake.js'
+export type {
+  KafkaIntakeCounters,
+  KafkaIntakeOptions,
+  RunningKafkaIntake,
+} from './kafka/kafka-intake.js'

@@ -83,13 +83,46 @@ export interface IngestWriter {
   beginBulk(tenant: string, table: string): Promise<BulkAppend>
   /**
    * Commits several open bulk appends of this writer (any tables) in ONE metadata
-   * transaction: all become visible, or none (on failure every one is aborted).
+   * transaction: all become visible, or none (on failure every one is aborted). `extras`
+   * are written in the same transaction (source positions, checked first: 40001 when one
+   * moved meanwhile, as when a bulk's event id was committed meanwhile).
    */
-  commitBulks(bulks: readonly BulkAppend[]): Promise<void>
+  commitBulks(bulks: readonly BulkAppend[], extras?: CommitExtras): Promise<void>
+  /** The stored positions of every partition of an ingest source feeding a table. */
+  readSourcePositions(tenant: string, table: string, source: string): Promise<Map<number, string>>
+}
+
+/** What a commit writes besides segments, atomically with them. */
+export interface CommitExtras {
+  readonly sourcePositions?: readonly SourcePositionUpdate[]
+}
+
+/** Moves an ingest source's partition (a Kafka topic partition) to where it resumes. */
+export interface SourcePositionUpdate {
+  readonly tenant: string
+  readonly table: string
+  /** The source's name, e.g. `kafka/events` for topic `events`. */
+  readonly source: string
+  readonly partition: number
+  /** The stored position this commit continues from; null when none is stored yet. */
+  readonly expected: string | null
+  /** The position to resume from after this commit (Kafka: last offset + 1). */
+  readonly next: string
+}
+
+export interface BulkAddOptions {
+  /**
+   * De-duplicate by this field: a row whose id came earlier in this bulk or was committed
+   * to the table within the id window is dropped, and the ids kept are recorded in the
+   * commit (storage/event-ids.ts).
+   */
+  readonly idField?: string
 }
 
 export interface BulkAppend {
-  add(fields: readonly Field[], batch: Batch): Promise<void>
+  add(fields: readonly Field[], batch: Batch, options?: BulkAddOptions): Promise<void>
+  /** Rows add() dropped as duplicates of an earlier or committed event id. */
+  readonly duplicateRows: number
   /** Commits every added row; resolves with their count once durable. */
   commit(): Promise<number>
   /** Deletes uploaded segments; nothing becomes visible. Safe to call twice. */
@@ -126,6 +159,8 @@ export interface StorageConfig {
   readonly metadata?: MetadataLocation
   /** How long a writer waits for more rows before cutting a segment. */
   readonly flushIntervalMs?: number
+  /** How long a committed event id keeps its duplicates out (storage/event-ids.ts). */
+  readonly eventIdWindowMs?: number
 }
 
 export interface Storage {

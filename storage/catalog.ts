@@ -171,6 +171,13 @@ export class MetadataCatalog implements Catalog {
       const columns = Keys.columnsOf(tenant, name)
       tx.clearRange(columns.start, columns.end)
       tx.clearRange(segments.start, segments.end)
+      // A table created again under the name starts with no ingest positions or event ids.
+      for (const range of [
+        Keys.sourcePositionsOfTable(tenant, name),
+        Keys.eventIdsOf(tenant, name),
+        Keys.eventIdsByTimeOf(tenant, name),
+      ])
+        tx.clearRange(range.start, range.end)
       // Garbage records make the blob deletion below survive a crash right after the commit.
       for (const key of keys) tx.set(Keys.garbage(key), new Uint8Array(0))
       return keys

@@ -69,6 +69,7 @@ export {
   type JsonEventsOptions,
 } from './json-events.js'
 export { reconcileTypes } from './type-drift.js'
+export { DefaultEventIdWindowMs } from './event-ids.js'
 export { encodeSegment, segmentColumnStats } from './segment/segment-writer.js'
 export {
   openSegmentReader,
@@ -197,6 +198,7 @@ export async function openStorage(config: EmbeddedStorageConfig): Promise<Embedd
     ...(config.flushRowsThreshold === undefined
       ? {}
       : { flushRowsThreshold: config.flushRowsThreshold }),
+    ...(config.eventIdWindowMs === undefined ? {} : { eventIdWindowMs: config.eventIdWindowMs }),
   })
   const footers = new SegmentFooterCache(FooterCacheEntriesMax)
   let closed = false

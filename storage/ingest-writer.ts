@@ -21,7 +21,15 @@ import {
   type SqlType,
   type Vector,
 } from '../common/index.js'
-import type { BulkAppend, ColumnInfo, IngestWriter, SegmentMeta, TableInfo } from './api.js'
+import type {
+  BulkAddOptions,
+  BulkAppend,
+  ColumnInfo,
+  CommitExtras,
+  IngestWriter,
+  SegmentMeta,
+  TableInfo,
+} from './api.js'
 import type { BlobStore } from './blob-store.js'
 import { addColumn, addSegment, readTable, timeColumnOf, undefinedTable } from './catalog.js'
 import type { Catalog } from './api.js'
@@ -31,11 +39,24 @@ import { encodeSegment, segmentColumnStats } from './segment/segment-writer.js'
 import {
   concatVectors,
   nullVector,
+  takeRows,
   takeRowsFromParts,
   timeSortPermutation,
 } from './segment/vector-ops.js'
 import { uploadsInFlight } from './garbage-collector.js'
 import { reconcileTypes } from './type-drift.js'
+import {
+  DefaultEventIdWindowMs,
+  checkEventIds,
+  eventIdsOf,
+  keepNewEventIds,
+  recordEventIds,
+} from './event-ids.js'
+import {
+  checkSourcePositions,
+  readSourcePositions,
+  writeSourcePositions,
+} from './source-positions.js'
 
 export interface IngestWriterOptions {
   /** How long the first buffered append waits for company before a flush is cut. */
@@ -44,6 +65,8 @@ export interface IngestWriterOptions {
   readonly flushRowsThreshold?: number
   /** Rows a bulk append (COPY, large intake requests) gathers into each segment it uploads. */
   readonly bulkSegmentRows?: number
+  /** How long a committed event id keeps its duplicates out (storage/event-ids.ts). */
+  readonly eventIdWindowMs?: number
 }
 
 interface RowGroup {
@@ -89,6 +112,7 @@ export class GroupCommitIngestWriter implements IngestWriter {
   private readonly flushIntervalMs: number
   private readonly flushRowsThreshold: number
   private readonly bulkSegmentRows: number
+  private readonly eventIdWindowMs: number
 
   constructor(
     private readonly catalog: Catalog,
@@ -99,6 +123,7 @@ export class GroupCommitIngestWriter implements IngestWriter {
     this.flushIntervalMs = options.flushIntervalMs ?? 10
     this.flushRowsThreshold = options.flushRowsThreshold ?? 100_000
     this.bulkSegmentRows = options.bulkSegmentRows ?? 65_536
+    this.eventIdWindowMs = options.eventIdWindowMs ?? DefaultEventIdWindowMs
     assert(this.flushIntervalMs >= 0, 'flush interval is not negative')
     assert(this.flushRowsThreshold > 0, 'flush threshold is positive')
   }
@@ -175,6 +200,26 @@ export class GroupCommitIngestWriter implements IngestWriter {
       columns: stats,
     }
     return { fields, segment }
+  }
+
+  /** Which rows of a bulk's batch to keep: see keepNewEventIds (a snapshot read). */
+  async keepNewEventIds(
+    info: TableInfo,
+    ids: readonly (string | null)[],
+    seen: Set<string>,
+  ): Promise<Uint8Array> {
+    const windowStartMs = Date.now() - this.eventIdWindowMs
+    return this.metadata.read((reader) =>
+      keepNewEventIds(reader, info.tenant, info.name, ids, seen, windowStartMs),
+    )
+  }
+
+  async readSourcePositions(
+    tenant: string,
+    table: string,
+    source: string,
+  ): Promise<Map<number, string>> {
+    return this.metadata.read((reader) => readSourcePositions(reader, tenant, table, source))
   }
 
   /** Deletes uploaded, uncommitted segment files. */
@@ -286,9 +331,24 @@ export class GroupCommitIngestWriter implements IngestWriter {
     await this.commitTables([{ info, fields, segments }])
   }
 
-  /** commit() for several tables in one metadata transaction. */
-  async commitTables(tables: readonly TableCommit[]): Promise<void> {
+  /**
+   * commit() for several tables in one metadata transaction, with their event ids and the
+   * extras. Every check reads before anything is written (buffered writes slow reads down).
+   */
+  async commitTables(tables: readonly TableCommit[], extras: CommitExtras = {}): Promise<void> {
+    const positions = extras.sourcePositions ?? []
     await this.metadata.transact(async (tx) => {
+      const nowMs = Date.now()
+      await checkSourcePositions(tx, positions)
+      const idCommits = []
+      for (const { info, eventIds } of tables) {
+        if (eventIds === undefined || eventIds.length === 0) continue
+        const entry = { tenant: info.tenant, table: info.name, ids: eventIds }
+        idCommits.push({
+          entry,
+          expiry: await checkEventIds(tx, entry, nowMs, this.eventIdWindowMs),
+        })
+      }
       for (const { info, fields, segments } of tables) {
         const table = await readTable(tx, info.tenant, info.name)
         if (table === undefined || table.oid !== info.oid) throw undefinedTable(info.name)
@@ -302,10 +362,12 @@ export class GroupCommitIngestWriter implements IngestWriter {
         }
         for (const segment of segments) addSegment(tx, segment)
       }
+      for (const { entry, expiry } of idCommits) recordEventIds(tx, entry, nowMs, expiry)
+      writeSourcePositions(tx, positions, nowMs)
     })
   }
 
-  async commitBulks(bulks: readonly BulkAppend[]): Promise<void> {
+  async commitBulks(bulks: readonly BulkAppend[], extras: CommitExtras = {}): Promise<void> {
     const sessions = bulks.map((bulk) => {
       assert(bulk instanceof BulkAppendSession && bulk.writer === this, 'a bulk of this writer')
       return bulk
@@ -316,7 +378,8 @@ export class GroupCommitIngestWriter implements IngestWriter {
         const table = await session.prepare()
         if (table.segments.length > 0) tables.push(table)
       }
-      if (tables.length > 0) await this.commitTables(tables)
+      const hasExtras = (extras.sourcePositions?.length ?? 0) > 0
+      if (tables.length > 0 || hasExtras) await this.commitTables(tables, extras)
     } catch (error) {
       for (const session of sessions) await session.abort()
       throw error
@@ -329,6 +392,8 @@ interface TableCommit {
   readonly info: TableInfo
   readonly fields: readonly Field[]
   readonly segments: readonly SegmentMeta[]
+  /** Ids of the committed rows, recorded in the table's de-duplication window. */
+  readonly eventIds?: readonly string[]
 }
 
 /** Checks one append's shape: a vector per field, of its type and the batch's length, no name twice. */
@@ -360,6 +425,9 @@ class BulkAppendSession implements BulkAppend {
   private readonly segments: SegmentMeta[] = []
   private readonly fields = new Map<string, Field>()
   private state: 'open' | 'committed' | 'aborted' = 'open'
+  private readonly eventIds: string[] = []
+  private readonly seenEventIds = new Set<string>()
+  private duplicates = 0
 
   constructor(
     readonly writer: GroupCommitIngestWriter,
@@ -369,9 +437,17 @@ class BulkAppendSession implements BulkAppend {
     this.known = new Map(info.columns.map((column) => [column.name, column.type]))
   }
 
-  async add(fields: readonly Field[], batch: Batch): Promise<void> {
+  get duplicateRows(): number {
+    return this.duplicates
+  }
+
+  async add(fields: readonly Field[], input: Batch, options: BulkAddOptions = {}): Promise<void> {
     assert(this.state === 'open', 'bulk append is open')
-    checkAppend(fields, batch)
+    checkAppend(fields, input)
+    const batch =
+      options.idField === undefined
+        ? input
+        : await this.dropDuplicates(fields, input, options.idField)
     const typeOf = (name: string): SqlType | undefined =>
       this.known.get(name) ?? this.newTypes.get(name)
     const reconciled = reconcileTypes(typeOf, fields, batch)
@@ -393,7 +469,33 @@ class BulkAppendSession implements BulkAppend {
   async prepare(): Promise<TableCommit> {
     assert(this.state === 'open', 'bulk append is open')
     await this.writePending()
-    return { info: this.info, fields: [...this.fields.values()], segments: this.segments }
+    const fields = [...this.fields.values()]
+    return { info: this.info, fields, segments: this.segments, eventIds: this.eventIds }
+  }
+
+  /** The rows of `batch` whose event id is new to the table; remembers their ids. */
+  private async dropDuplicates(
+    fields: readonly Field[],
+    batch: Batch,
+    idField: string,
+  ): Promise<Batch> {
+    const ids = eventIdsOf(fields, batch, idField)
+    if (ids === null) return batch
+    const keep = await this.writer.keepNewEventIds(this.info, ids, this.seenEventIds)
+    const kept: number[] = []
+    for (let row = 0; row < batch.length; row++) {
+      if (keep[row] !== 1) continue
+      kept.push(row)
+      const id = ids[row]
+      if (id !== null && id !== undefined) this.eventIds.push(id)
+    }
+    this.duplicates += batch.length - kept.length
+    if (kept.length === batch.length) return batch
+    const indices = Uint32Array.from(kept)
+    return {
+      length: kept.length,
+      columns: batch.columns.map((column) => takeRows(column, indices)),
+    }
   }
 
   /** Called by commitBulks once the metadata transaction recorded this bulk's segments. */

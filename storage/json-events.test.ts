@@ -106,3 +106,16 @@ test('type drift: widened, stored as text, or moved to a typed sibling column', 
   ])
   assert.deepEqual(out.batch.columns.slice(1).map(valuesOf), [[1], ['2'], ['oops'], [true]])
 })
+
+test('json events: a malformed event leaves the builder as it was', () => {
+  const builder = new JsonEventBatchBuilder({ timeField: 'ts', arrivalMicros: 0 })
+  builder.addEvent({ ts: 1000, a: 1 }, 1)
+  assert.throws(() => builder.addEvent({ a: 'text', b: true, ts: 'not a time' }, 2), JsonEventError)
+  builder.addEvent({ ts: 2000 }, 3)
+  const { fields, batch } = builder.finish()
+  assert.deepEqual(fields, [
+    { name: 'ts', type: 'timestamptz' },
+    { name: 'a', type: 'int8' },
+  ])
+  assert.deepEqual(valuesOf(batch.columns[1]!), [1, null])
+})

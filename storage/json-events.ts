@@ -56,6 +56,8 @@ export class JsonEventBatchBuilder {
   private times = new Float64Array(1024)
   private row = 0
   private line = 0
+  /** Kinds of columns before the current event changed them: what undoRow restores. */
+  private readonly rowUndo: { column: ColumnAccumulator; name: string; kinds: number }[] = []
 
   constructor(private readonly options: JsonEventsOptions) {}
 
@@ -75,7 +77,10 @@ export class JsonEventBatchBuilder {
     this.addEvent(value, line)
   }
 
-  /** Adds one parsed event; it must be a JSON object. */
+  /**
+   * Adds one parsed event; it must be a JSON object. All or nothing: a malformed event leaves
+   * the builder as it was, so a caller may set it aside (a dead letter) and go on.
+   */
   addEvent(value: unknown, line: number): void {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       throw new JsonEventError(line, 'event is not a JSON object')
@@ -86,8 +91,24 @@ export class JsonEventBatchBuilder {
       this.times = grown
     }
     this.times[this.row] = this.options.arrivalMicros
-    this.flatten(value as Record<string, unknown>, '')
+    this.rowUndo.length = 0
+    try {
+      this.flatten(value as Record<string, unknown>, '')
+    } catch (error) {
+      this.undoRow()
+      throw error
+    }
     this.row++
+  }
+
+  /** Forgets the values, kinds and columns the current (failed) event added. */
+  private undoRow(): void {
+    for (const column of this.columns.values())
+      if (column.values.length > this.row) column.values.length = this.row
+    for (const { column, name, kinds } of this.rowUndo.reverse()) {
+      column.kinds = kinds
+      if (kinds === 0) this.columns.delete(name)
+    }
   }
 
   /** Returns the batch of every event added: the time field first, then fields in first-seen order. */
@@ -149,6 +170,7 @@ export class JsonEventBatchBuilder {
       column = { kinds: 0, values: [] }
       this.columns.set(name, column)
     }
+    if ((column.kinds & kind) === 0) this.rowUndo.push({ column, name, kinds: column.kinds })
     column.kinds |= kind
     const values = column.values
     while (values.length < this.row) values.push(null)

@@ -13,6 +13,13 @@
 //   (0x13 blobKey)                                   -> blob to delete once no query needs it
 //   (0x14 deleteAfterMs blobKey)                     -> ReplacedBlobRecord JSON: a blob compaction
 //                                                       replaced, deleted after its grace period
+//   (0x15 tenant table source partition)             -> SourcePositionRecord JSON: where an ingest
+//                                                       source (a Kafka topic) resumes, committed
+//                                                       with the segments it produced
+//   (0x16 tenant table eventId)                      -> committedAtMs, JSON number: an event id in
+//                                                       the table's de-duplication window
+//   (0x17 tenant table committedAtMs eventId)        -> empty: the same ids in commit-time order,
+//                                                       so the oldest expire first
 //
 // Records are JSON: metadata is small and read rarely compared with segment bytes.
 import { assert } from '../common/index.js'
@@ -27,6 +34,9 @@ const Space = {
   segment: 0x12,
   garbage: 0x13,
   replaced: 0x14,
+  sourcePosition: 0x15,
+  eventId: 0x16,
+  eventIdByTime: 0x17,
 } as const
 
 const StringCode = 0x02
@@ -36,27 +46,37 @@ const decoder = new TextDecoder()
 
 type TupleItem = string | number
 
+// Keys are built per event id on the ingest path, so encoding writes straight into one
+// buffer instead of going through a number array. The answer is a plain Uint8Array (a
+// Buffer's slice() would share memory, and callers rely on slice() copying).
 function encodeTuple(space: number, items: readonly TupleItem[]): Uint8Array {
-  const parts: number[] = [space]
+  let bytesMax = 1
+  for (const item of items) bytesMax += typeof item === 'string' ? item.length * 3 + 2 : 9
+  const out = Buffer.allocUnsafe(bytesMax)
+  out[0] = space
+  let at = 1
   for (const item of items) {
     if (typeof item === 'string') {
-      parts.push(StringCode)
-      for (const byte of encoder.encode(item)) {
-        parts.push(byte)
-        if (byte === 0x00) parts.push(0xff)
+      out[at++] = StringCode
+      if (item.includes('\u0000')) {
+        for (const byte of encoder.encode(item)) {
+          out[at++] = byte
+          if (byte === 0x00) out[at++] = 0xff
+        }
+      } else {
+        at += out.write(item, at, 'utf8')
       }
-      parts.push(0x00)
+      out[at++] = 0x00
     } else {
       assert(Number.isSafeInteger(item), 'tuple integers are safe integers')
       assert(item >= 0, 'tuple integers are non-negative')
-      parts.push(IntegerCode)
-      const high = Math.floor(item / 2 ** 32)
-      const low = item >>> 0
-      parts.push(high >>> 24, (high >>> 16) & 0xff, (high >>> 8) & 0xff, high & 0xff)
-      parts.push(low >>> 24, (low >>> 16) & 0xff, (low >>> 8) & 0xff, low & 0xff)
+      out[at++] = IntegerCode
+      out.writeUInt32BE(Math.floor(item / 2 ** 32), at)
+      out.writeUInt32BE(item >>> 0, at + 4)
+      at += 8
     }
   }
-  return Uint8Array.from(parts)
+  return new Uint8Array(out.buffer, out.byteOffset, at)
 }
 
 /** Decodes a tuple key written by this module (for tests and for listing keys). */
@@ -122,6 +142,30 @@ export const Keys = {
   replaced: (deleteAfterMs: number, blobKey: string): Uint8Array =>
     encodeTuple(Space.replaced, [deleteAfterMs, blobKey]),
   allReplaced: (): KeyRange => rangeOf(Uint8Array.of(Space.replaced)),
+  sourcePosition: (tenant: string, table: string, source: string, partition: number): Uint8Array =>
+    encodeTuple(Space.sourcePosition, [tenant, table, source, partition]),
+  sourcePositionsOf: (tenant: string, table: string, source: string): KeyRange =>
+    rangeOf(encodeTuple(Space.sourcePosition, [tenant, table, source])),
+  /** Every source position of a table (DROP TABLE clears them). */
+  sourcePositionsOfTable: (tenant: string, table: string): KeyRange =>
+    rangeOf(encodeTuple(Space.sourcePosition, [tenant, table])),
+  eventId: (tenant: string, table: string, eventId: string): Uint8Array =>
+    encodeTuple(Space.eventId, [tenant, table, eventId]),
+  eventIdsOf: (tenant: string, table: string): KeyRange =>
+    rangeOf(encodeTuple(Space.eventId, [tenant, table])),
+  eventIdByTime: (
+    tenant: string,
+    table: string,
+    committedAtMs: number,
+    eventId: string,
+  ): Uint8Array => encodeTuple(Space.eventIdByTime, [tenant, table, committedAtMs, eventId]),
+  eventIdsByTimeOf: (tenant: string, table: string): KeyRange =>
+    rangeOf(encodeTuple(Space.eventIdByTime, [tenant, table])),
+  /** A table's ids committed before `beforeMs`, oldest first. */
+  eventIdsCommittedBefore: (tenant: string, table: string, beforeMs: number): KeyRange => ({
+    start: encodeTuple(Space.eventIdByTime, [tenant, table]),
+    end: encodeTuple(Space.eventIdByTime, [tenant, table, Math.max(0, Math.floor(beforeMs))]),
+  }),
   /** Replaced blobs whose delete-after time is at most `nowMs`: ordered by that time, so a prefix. */
   replacedDueBy: (nowMs: number): KeyRange => ({
     start: Uint8Array.of(Space.replaced),

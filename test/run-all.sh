@@ -6,11 +6,12 @@
 #   3. sqllogic/pg      every .slt file against PostgreSQL 15 (confirms the expected output)
 #   4. sqllogic/mal     every .slt file against a fresh Malamute server
 #   5. integration      node --test dist/test/*.test.js (psql, node-postgres, errors, durability,
-#                       and the real drivers psycopg2, pgjdbc and psqlODBC via pyodbc)
+#                       and the real drivers psycopg2, pgjdbc and psqlODBC via pyodbc; Kafka
+#                       intake against librdkafka's mock cluster)
 #
-# Installs postgresql-15 and postgresql-client-15, and the drivers (ensure_client_packages), from
-# Debian when missing (needs root). The last line is `N passed, N failed`; the exit code is
-# non-zero when anything failed.
+# Installs postgresql-15 and postgresql-client-15, and the drivers and librdkafka-dev
+# (ensure_client_packages), from Debian when missing (needs root). The last line is
+# `N passed, N failed`; the exit code is non-zero when anything failed.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -65,6 +66,9 @@ ensure_client_packages() {
   command -v odbcinst >/dev/null || missing+=(unixodbc)
   odbcinst -q -d -n 'PostgreSQL Unicode' >/dev/null 2>&1 || missing+=(odbc-postgresql)
   [[ -f /usr/share/java/postgresql.jar ]] || missing+=(libpostgresql-jdbc-java)
+  # librdkafka's mock cluster for test/kafka.test.ts (test/kafka/mock-cluster.c, built with cc).
+  [[ -f /usr/include/librdkafka/rdkafka_mock.h ]] || missing+=(librdkafka-dev)
+  command -v cc >/dev/null || missing+=(gcc libc6-dev)
   java --list-modules 2>/dev/null | grep '^jdk.compiler' >/dev/null || missing+=(default-jdk-headless)
   if [[ ${#missing[@]} -eq 0 ]]; then return; fi
   echo "installing ${missing[*]}"

@@ -6,6 +6,10 @@
 //   any error, CopyFail or cancel ─► bulk.abort: uploaded segments deleted, nothing visible
 //
 // Memory stays bounded by one CopyData chunk plus one segment's rows, whatever the input size.
+//
+// FORMAT ndjson de-duplicates by the events' `id` field as HTTP intake does (a COPY retried
+// after its acknowledgement was lost stores nothing twice), except inside a transaction
+// block, whose bulk is shared with INSERTs. text and csv store every row, as PostgreSQL does.
 import {
   BatchRowsTarget,
   PgError,
@@ -22,6 +26,9 @@ import { checkCanceled } from '../operators/operator.js'
 import type { CopyOptions } from './copy-options.js'
 import { CopyParser, type RawCopyBatch } from './copy-parser.js'
 import type { WriteTransaction } from '../write-transaction.js'
+
+/** The event id field COPY ... (FORMAT ndjson) de-duplicates by. */
+const NdjsonIdField = 'id'
 
 export interface CopyFromTarget {
   readonly tenant: string
@@ -158,7 +165,7 @@ async function copyNdjson(
     checkCanceled(signal)
     const { fields, batch } = builder.finish()
     builder = new JsonEventBatchBuilder(options)
-    await bulk.add(fields, batch)
+    await bulk.add(fields, batch, { idField: NdjsonIdField })
   }
   let ended = false
   for await (const chunk of source) {

@@ -1,7 +1,8 @@
 // HTTP intake of JSON events: POST /v1/ingest/{table}[?database=acme] with NDJSON (one
 // object per line) or one JSON array of objects, optionally Content-Encoding: gzip.
 //
-//   200 {"rows": n}              after the rows are in committed, fsynced segments
+//   200 {"rows": n}              after the rows are in committed, fsynced segments; with
+//                                "duplicates": d when d events repeated an event id
 //   400 {"error", "line"}        a malformed line or field; nothing of the request committed
 //   413 {"error"}                body (after gunzip) over bodyBytesMax
 //   429 {"error"} + Retry-After  requestsInFlightMax requests are already being ingested
@@ -9,11 +10,17 @@
 // The table is created (schemaless) when missing; fields become columns as the JSON
 // converter (storage/json-events.ts) and the writer's type-drift rules say. A request of
 // more than one batch of events commits through one bulk append: all or nothing.
+//
+// Exactly once by event id: when events carry the id field (`id` unless configured), an
+// event whose id the table committed within the id window (storage/event-ids.ts), or that
+// came earlier in the request, is dropped, and the ids are recorded in the request's commit.
+// A client that retries a request whose answer it never got (the server died after the
+// commit) gets 200 with those events counted as duplicates and stored once.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createGunzip } from 'node:zlib'
 import type { Readable } from 'node:stream'
 import type { Logger } from 'pino'
-import { BatchRowsTarget, PgError } from '../../common/index.js'
+import { BatchRowsTarget, PgError, SqlState } from '../../common/index.js'
 import type { BulkAppend, Storage } from '../../storage/api.js'
 import { JsonEventBatchBuilder, JsonEventError } from '../../storage/json-events.js'
 
@@ -29,6 +36,8 @@ export interface IntakeServerOptions {
   readonly requestsInFlightMax?: number
   /** The database (tenant) when the request names none. */
   readonly defaultDatabase?: string
+  /** The event id field to de-duplicate by; '' for none. Default `id`. */
+  readonly idField?: string
 }
 
 export interface RunningIntakeServer {
@@ -37,6 +46,9 @@ export interface RunningIntakeServer {
 }
 
 const TimeFieldCandidates = ['timestamp', 'ts', 'time']
+
+/** Attempts of a request whose ids another writer committed meanwhile (40001). */
+const ConflictAttemptsMax = 5
 
 class HttpError extends Error {
   constructor(
@@ -102,8 +114,8 @@ class Intake {
       if (table === '' || Buffer.byteLength(table) > 63)
         throw new HttpError(400, 'table names are 1 to 63 bytes')
       const body = await this.readBody(request)
-      const rows = await this.ingest(tenant, table, body)
-      reply(response, 200, { rows })
+      const { rows, duplicates } = await this.ingestRetryingConflicts(tenant, table, body)
+      reply(response, 200, duplicates === 0 ? { rows } : { rows, duplicates })
     } catch (error) {
       if (error instanceof HttpError) {
         if (error.status === 413) response.setHeader('Connection', 'close')
@@ -154,8 +166,29 @@ class Intake {
     return Buffer.concat(chunks).toString('utf8')
   }
 
-  /** Converts every event, then commits them all at once; answers the row count. */
-  private async ingest(tenant: string, table: string, body: string): Promise<number> {
+  private async ingestRetryingConflicts(
+    tenant: string,
+    table: string,
+    body: string,
+  ): Promise<{ rows: number; duplicates: number }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ingest(tenant, table, body)
+      } catch (error) {
+        const conflict = error instanceof PgError && error.code === SqlState.serializationFailure
+        if (!conflict) throw error
+        if (attempt >= ConflictAttemptsMax)
+          throw new HttpError(503, 'event ids conflicted with concurrent writers; retry')
+      }
+    }
+  }
+
+  /** Converts every event, then commits them all at once; answers the rows stored. */
+  private async ingest(
+    tenant: string,
+    table: string,
+    body: string,
+  ): Promise<{ rows: number; duplicates: number }> {
     const events = eventSource(body)
     const { storage } = this.options
     let info = await storage.catalog.getTable(tenant, table)
@@ -170,6 +203,8 @@ class Intake {
       TimeFieldCandidates.find((name) => first !== null && name in first) ??
       'timestamp'
     const options = { timeField, arrivalMicros: Date.now() * 1000 }
+    const idField = this.options.idField ?? 'id'
+    const addOptions = idField === '' ? {} : { idField }
     let builder = new JsonEventBatchBuilder(options)
     let bulk: BulkAppend | null = null
     let rows = 0
@@ -180,16 +215,22 @@ class Intake {
         bulk ??= await storage.writer.beginBulk(tenant, table)
         const { fields, batch } = builder.finish()
         rows += batch.length
-        await bulk.add(fields, batch)
+        await bulk.add(fields, batch, addOptions)
         builder = new JsonEventBatchBuilder(options)
       }
       const { fields, batch } = builder.finish()
       rows += batch.length
-      if (bulk === null)
-        return batch.length === 0 ? 0 : await storage.writer.append(tenant, table, fields, batch)
-      await bulk.add(fields, batch)
+      const hasIds = idField !== '' && fields.some((field) => field.name === idField)
+      if (bulk === null && !hasIds) {
+        const appended =
+          batch.length === 0 ? 0 : await storage.writer.append(tenant, table, fields, batch)
+        return { rows: appended, duplicates: 0 }
+      }
+      // Events with ids commit through a bulk append, which records their ids.
+      bulk ??= await storage.writer.beginBulk(tenant, table)
+      await bulk.add(fields, batch, addOptions)
       await bulk.commit()
-      return rows
+      return { rows: rows - bulk.duplicateRows, duplicates: bulk.duplicateRows }
     } catch (error) {
       await bulk?.abort()
       throw error

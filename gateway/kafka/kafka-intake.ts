@@ -1,0 +1,235 @@
+// Kafka intake: consumes JSON events from one topic into one table, exactly once.
+//
+// Kafka's own committed offsets are never used: the position of each partition lives in the
+// metadata store, written by the same transaction as the segments its messages produced
+// (partition-commit.ts). So:
+//
+//   assignment (start, restart, rebalance) ──► seek every assigned partition to its stored
+//       offset (none stored: the topic's earliest)
+//   each fetched batch ──► read the stored offset (authoritative, whoever wrote it)
+//       ├─ messages before it: already committed, skipped
+//       ├─ batch starting after it: seek back to it once (a fetch that raced the seek)
+//       └─ the rest ──► one commit: events + dead letters + next offset (expected = stored)
+//   40001 (another writer moved the offset or committed one of the ids meanwhile) ──► redo
+//
+// Malformed messages go to `<table>_dead_letter` in the same commit and the partition moves
+// on. Events are de-duplicated by their id field (storage/event-ids.ts), so a producer's
+// retries are stored once too.
+import { Kafka, logLevel, type Consumer, type EachBatchPayload, type LogEntry } from 'kafkajs'
+import type { Logger } from 'pino'
+import { PgError, SqlState } from '../../common/index.js'
+import type { Storage } from '../../storage/api.js'
+import { commitPartitionMessages, type PartitionTarget } from './partition-commit.js'
+
+export interface KafkaIntakeOptions {
+  readonly storage: Storage
+  readonly logger: Logger
+  /** host:port of one or more brokers. */
+  readonly brokers: readonly string[]
+  readonly topic: string
+  readonly table: string
+  /** The database (tenant) the table is in. Default `malamute`. */
+  readonly tenant?: string
+  /** The Kafka consumer group. Default `malamute-<table>`. */
+  readonly groupId?: string
+  /** The event id field; '' turns de-duplication off. Default `id`. */
+  readonly idField?: string
+  /** Partitions committed at once. Default 1. */
+  readonly partitionsConcurrently?: number
+  /**
+   * How long the group coordinator waits for a silent member before handing its partitions
+   * to others (a killed server's partitions wait this long). Default 30 s, as kafkajs.
+   */
+  readonly sessionTimeoutMs?: number
+}
+
+export interface KafkaIntakeCounters {
+  rows: number
+  duplicates: number
+  deadLetters: number
+  commits: number
+  conflicts: number
+}
+
+export interface RunningKafkaIntake {
+  readonly counters: Readonly<KafkaIntakeCounters>
+  close(): Promise<void>
+}
+
+const ConflictRetriesMax = 10
+const SummaryIntervalMs = 10_000
+
+/** Starts consuming in the background; connection failures are logged and retried by kafkajs. */
+export function startKafkaIntake(options: KafkaIntakeOptions): RunningKafkaIntake {
+  const intake = new KafkaIntake(options)
+  intake.start()
+  return intake
+}
+
+class KafkaIntake implements RunningKafkaIntake {
+  readonly counters: KafkaIntakeCounters = {
+    rows: 0,
+    duplicates: 0,
+    deadLetters: 0,
+    commits: 0,
+    conflicts: 0,
+  }
+  private readonly consumer: Consumer
+  private readonly target: PartitionTarget
+  private readonly logger: Logger
+  /** Per partition, the stored offset we last sought to because a batch started past it. */
+  private readonly soughtBack = new Map<number, string>()
+  private summaryTimer: NodeJS.Timeout | null = null
+  private closed = false
+  private running: Promise<void> | null = null
+  private lastSummary = ''
+
+  constructor(private readonly options: KafkaIntakeOptions) {
+    this.logger = options.logger.child({ kafka: options.topic, table: options.table })
+    const kafka = new Kafka({
+      clientId: 'malamute',
+      brokers: [...options.brokers],
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry: LogEntry) => this.logKafka(entry),
+    })
+    const sessionTimeout = options.sessionTimeoutMs ?? 30_000
+    this.consumer = kafka.consumer({
+      groupId: options.groupId ?? `malamute-${options.table}`,
+      sessionTimeout,
+      heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
+    })
+    this.target = {
+      storage: options.storage,
+      tenant: options.tenant ?? 'malamute',
+      table: options.table,
+      topic: options.topic,
+      source: `kafka/${options.topic}`,
+      idField: options.idField ?? 'id',
+    }
+  }
+
+  start(): void {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      const partitions = event.payload.memberAssignment[this.options.topic] ?? []
+      this.seekToStored(partitions).catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'kafka: reading stored offsets failed'),
+      )
+    })
+    this.running = this.run().catch((error: unknown) => {
+      this.logger.error({ err: error }, 'kafka intake stopped')
+    })
+    this.summaryTimer = setInterval(() => this.logSummary(), SummaryIntervalMs)
+    this.summaryTimer.unref()
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    if (this.summaryTimer !== null) clearInterval(this.summaryTimer)
+    await this.running
+    await this.consumer.disconnect()
+    this.logSummary()
+  }
+
+  private async run(): Promise<void> {
+    await this.consumer.connect()
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true })
+    if (this.closed) return
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    })
+    this.logger.info({ brokers: this.options.brokers }, 'kafka intake consuming')
+  }
+
+  private async seekToStored(partitions: readonly number[]): Promise<void> {
+    const { storage, tenant, table, source, topic } = this.target
+    const stored = await storage.writer.readSourcePositions(tenant, table, source)
+    for (const partition of partitions) {
+      const offset = stored.get(partition)
+      if (offset !== undefined) this.consumer.seek({ topic, partition, offset })
+    }
+    this.logger.info(
+      { partitions, stored: Object.fromEntries(stored) },
+      'kafka: partitions assigned',
+    )
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload
+    const { partition } = batch
+    const { storage, tenant, table, source, topic } = this.target
+    for (let attempt = 1; isRunning() && !isStale() && !this.closed; attempt++) {
+      const positions = await storage.writer.readSourcePositions(tenant, table, source)
+      const stored = positions.get(partition) ?? null
+      const from = stored === null ? null : BigInt(stored)
+      const first = batch.messages[0]
+      if (first === undefined) return
+      if (
+        from !== null &&
+        BigInt(first.offset) > from &&
+        this.soughtBack.get(partition) !== stored
+      ) {
+        // Fetched past the stored offset (the fetch raced the seek on assignment): go back once.
+        this.soughtBack.set(partition, stored!)
+        this.consumer.seek({ topic, partition, offset: stored! })
+        return
+      }
+      if (from !== null && BigInt(first.offset) > from) {
+        this.logger.warn(
+          { partition, stored, first: first.offset },
+          'kafka: messages between the stored offset and the first available one are gone',
+        )
+      }
+      const messages =
+        from === null ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= from)
+      if (messages.length === 0) {
+        resolveOffset(batch.lastOffset())
+        return
+      }
+      try {
+        const result = await commitPartitionMessages(this.target, partition, messages, stored)
+        this.count(partition, result)
+        resolveOffset(batch.lastOffset())
+        await heartbeat()
+        return
+      } catch (error) {
+        const conflict = error instanceof PgError && error.code === SqlState.serializationFailure
+        if (!conflict || attempt >= ConflictRetriesMax) throw error
+        this.counters.conflicts++
+      }
+    }
+  }
+
+  private count(
+    partition: number,
+    result: Awaited<ReturnType<typeof commitPartitionMessages>>,
+  ): void {
+    this.counters.commits++
+    this.counters.rows += result.rows
+    this.counters.duplicates += result.duplicates
+    this.counters.deadLetters += result.deadLetters.length
+    for (const { offset, error } of result.deadLetters) {
+      this.logger.warn(
+        { partition, offset, error },
+        'kafka: malformed message sent to dead letters',
+      )
+    }
+  }
+
+  private logSummary(): void {
+    const summary = JSON.stringify(this.counters)
+    if (summary === this.lastSummary) return
+    this.lastSummary = summary
+    this.logger.info({ ...this.counters }, 'kafka intake counters')
+  }
+
+  private logKafka(entry: LogEntry): void {
+    const { message, ...extra } = entry.log
+    const fields = { kafkajs: entry.namespace, ...extra }
+    if (entry.level === logLevel.ERROR) this.logger.error(fields, message)
+    else if (entry.level === logLevel.WARN) this.logger.warn(fields, message)
+    else this.logger.debug(fields, message)
+  }
+}
