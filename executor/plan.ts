@@ -82,6 +82,11 @@ export interface AggregateCall {
   /** FILTER (WHERE ...): rows where it is not true are skipped. */
   readonly filter: Expr | null
   readonly type: SqlType
+  /**
+   * Ordered-set aggregates (percentile_cont/percentile_disc/mode WITHIN GROUP (ORDER BY x)):
+   * args[0] is x; the fraction is the constant direct argument (null for mode or NULL).
+   */
+  readonly withinGroup?: { readonly fraction: number | null; readonly descending: boolean }
 }
 
 export interface SortKey {

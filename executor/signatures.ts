@@ -291,6 +291,17 @@ export const AggregateSignatures: Readonly<Record<string, readonly Signature[]>>
 }
 
 /**
+ * Ordered-set aggregates, `fn(direct args) WITHIN GROUP (ORDER BY x)`: the signature lists
+ * x's type (the direct argument, a fraction, is float8). percentile_cont over interval is not
+ * supported yet.
+ */
+export const OrderedSetSignatures: Readonly<Record<string, readonly Signature[]>> = {
+  percentile_cont: [{ args: ['float8'], returns: 'float8' }],
+  percentile_disc: comparable.map((t) => ({ args: [t], returns: t })),
+  mode: comparable.map((t) => ({ args: [t], returns: t })),
+}
+
+/**
  * Window-only functions (executor/operators/window-functions.ts), with PostgreSQL's result
  * types. lag/lead's default is cast to the value's type by the planner.
  */

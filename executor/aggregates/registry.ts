@@ -4,6 +4,7 @@ import type { AggregateCall } from '../plan.js'
 import { CountAccumulator, type GroupsAccumulator } from './accumulator.js'
 import { DistinctAccumulator } from './distinct.js'
 import { MinMaxAccumulator } from './min-max.js'
+import { OrderedSetAccumulator, orderedSetFunctions } from './ordered-set.js'
 import {
   AvgAccumulator,
   FloatSumAccumulator,
@@ -14,6 +15,7 @@ import {
 /** Builds the accumulator that runs `call`, DISTINCT included. */
 export function createAccumulator(call: AggregateCall): GroupsAccumulator {
   if (call.fn === 'count_star') return new CountAccumulator(true)
+  if (orderedSetFunctions.includes(call.fn)) return new OrderedSetAccumulator(call)
   const argument = call.args[0]
   assert(argument !== undefined, `aggregate ${call.fn} has an argument`)
   const inner = createPlainAccumulator(call.fn, argument.type, call)

@@ -26,6 +26,7 @@ import {
   quantifierOf,
 } from './catalog-syntax.js'
 import type { BindContext } from './context.js'
+import { bindOrderedSetCall, isOrderedSetCall } from './ordered-set-binder.js'
 import { resolveColumn, type Scope } from './scope.js'
 import { bindWindowCall, windowRefIndex } from './window-call-binder.js'
 import {
@@ -370,6 +371,7 @@ export class ExpressionBinder {
   }
 
   private bindFunction(node: FuncNode, policy: AggregatePolicy): Expr {
+    if (isOrderedSetCall(node)) return this.bindAggregate(node, policy)
     if (node.over !== undefined) return this.bindWindow(node, node.over, policy)
     if (aggregateFunctionNames.has(node.name)) return this.bindAggregate(node, policy)
     if (node.star || node.distinct || node.filter !== null) {
@@ -421,8 +423,16 @@ export class ExpressionBinder {
     }
     this.insideAggregate = true
     try {
-      const args = node.args.map((a) => this.bind(a, policy))
       const filter = node.filter === null ? null : this.bindCondition(node.filter, policy, 'FILTER')
+      if (isOrderedSetCall(node)) {
+        const call = bindOrderedSetCall(this, node, policy, filter)
+        return {
+          kind: 'column',
+          index: aggregateRefIndex(this.addAggregate(call)),
+          type: call.type,
+        }
+      }
+      const args = node.args.map((a) => this.bind(a, policy))
       const fn = node.star ? 'count_star' : node.name
       if (node.star && node.name !== 'count')
         throw undefinedFunction(`${node.name}(*)`, [], node.position)

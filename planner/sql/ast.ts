@@ -129,6 +129,8 @@ export interface FuncNode {
   readonly filter: SyntaxExpr | null
   /** OVER (...) or OVER name: a window function call. */
   readonly over?: WindowSpecNode
+  /** `WITHIN GROUP (ORDER BY ...)`: an ordered-set aggregate's sorted argument. */
+  readonly withinGroup?: readonly OrderItem[]
   readonly position: number
 }
 
