@@ -129,6 +129,7 @@ export interface ScanPipeline {
   readonly partialAggregate: {
     readonly groupBy: readonly Expr[]
     readonly aggregates: readonly AggregateCall[]
+    readonly groupingSets?: GroupingSets
   } | null
   readonly project: readonly Expr[] | null
   /** Rows a fragment may stop after (no ORDER BY above, or a top-k below). */
@@ -185,7 +186,15 @@ export interface AggregatePlan {
   readonly input: PhysicalPlan
   readonly groupBy: readonly Expr[]
   readonly aggregates: readonly AggregateCall[]
+  readonly groupingSets?: GroupingSets
 }
+
+/**
+ * GROUPING SETS / ROLLUP / CUBE: each set lists the indexes of the group keys it groups by;
+ * the other keys are NULL in its rows. The last groupBy expression is then not evaluated: it
+ * is the grouping set's index (int4), a hidden key that keeps the sets' groups apart.
+ */
+export type GroupingSets = readonly (readonly number[])[]
 
 export interface SortPlan {
   readonly kind: 'sort'

@@ -64,7 +64,9 @@ export async function runFragment(
   const context: EvalContext = { timeZone: task.timeZone, nowMicros: task.nowMicros }
   const partial = pipeline.partialAggregate
   const aggregation =
-    partial === null ? null : new GroupedAggregation(partial.groupBy, partial.aggregates, context)
+    partial === null
+      ? null
+      : new GroupedAggregation(partial.groupBy, partial.aggregates, context, partial.groupingSets)
   const predicates = statsPredicatesOf(pipeline.filter)
   const names = columns.map((field) => field.name)
   const metrics: ScanMetrics = emptyScanMetrics()

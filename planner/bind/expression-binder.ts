@@ -88,6 +88,8 @@ export class ExpressionBinder {
   readonly context: BindContext
   readonly scope: Scope
   readonly aggregates: AggregateCall[] = []
+  /** GROUPING(...) calls bound: they make a query grouped, as aggregates do. */
+  groupingCalls = 0
   /** Inside an aggregate's arguments: aggregates may not nest. */
   private insideAggregate = false
   /** Window calls, referenced as windowRefIndex(j) columns until the select binder places them. */
@@ -372,6 +374,7 @@ export class ExpressionBinder {
 
   private bindFunction(node: FuncNode, policy: AggregatePolicy): Expr {
     if (isOrderedSetCall(node)) return this.bindAggregate(node, policy)
+    if (node.name === 'grouping' && node.over === undefined) return this.bindGrouping(node, policy)
     if (node.over !== undefined) return this.bindWindow(node, node.over, policy)
     if (aggregateFunctionNames.has(node.name)) return this.bindAggregate(node, policy)
     if (node.star || node.distinct || node.filter !== null) {
@@ -403,6 +406,20 @@ export class ExpressionBinder {
     if (fn === undefined || resolved === undefined)
       throw undefinedFunction(node.name, args, node.position)
     return { kind: 'call', fn, args: resolved.args.map(constantInterval), type: resolved.type }
+  }
+
+  /** GROUPING(a, ...): lifted by the select binder once the group keys are known. */
+  private bindGrouping(node: FuncNode, policy: AggregatePolicy): Expr {
+    if (!policy.allowed) {
+      throw new PgError({
+        code: SqlState.groupingError,
+        message: `grouping operations are not allowed in ${policy.clause}`,
+        position: node.position + 1,
+      })
+    }
+    this.groupingCalls += 1
+    const args = node.args.map((a) => this.bind(a, policy))
+    return this.context.at({ kind: 'call', fn: 'grouping', args, type: 'int4' }, node.position)
   }
 
   private bindAggregate(node: FuncNode, policy: AggregatePolicy): Expr {

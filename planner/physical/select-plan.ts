@@ -48,8 +48,7 @@ function planWithoutTable(bound: BoundSelect): PhysicalPlan {
   let plan: PhysicalPlan = { kind: 'values', fields: [], rows: [[]] }
   if (bound.where !== null) plan = { kind: 'filter', input: plan, predicate: bound.where }
   if (bound.aggregation !== null) {
-    const { groupBy, aggregates } = bound.aggregation
-    plan = { kind: 'aggregate', mode: 'single', input: plan, groupBy, aggregates }
+    plan = { kind: 'aggregate', mode: 'single', input: plan, ...bound.aggregation }
     if (bound.having !== null) plan = { kind: 'filter', input: plan, predicate: bound.having }
   }
   return { kind: 'project', input: plan, exprs: bound.outputs }
@@ -60,8 +59,7 @@ function planOverRows(bound: BoundSelect, rows: PhysicalPlan): PhysicalPlan {
   let plan = rows
   if (bound.where !== null) plan = { kind: 'filter', input: plan, predicate: bound.where }
   if (bound.aggregation !== null) {
-    const { groupBy, aggregates } = bound.aggregation
-    plan = { kind: 'aggregate', mode: 'single', input: plan, groupBy, aggregates }
+    plan = { kind: 'aggregate', mode: 'single', input: plan, ...bound.aggregation }
     if (bound.having !== null) plan = { kind: 'filter', input: plan, predicate: bound.having }
   }
   return { kind: 'project', input: plan, exprs: bound.outputs }
@@ -109,6 +107,8 @@ function planTable(
   const groupBy = bound.aggregation.groupBy.map((e) => remapColumns(e, mapping))
   const aggregates = bound.aggregation.aggregates.map((a) => remapAggregate(a, mapping))
   const splittable = aggregates.every((a) => !a.distinct)
+  const sets = bound.aggregation.groupingSets
+  const grouping = sets === undefined ? {} : { groupingSets: sets }
   const answered =
     bound.aggregation.groupBy.length === 0
       ? answerFromMetadata(bound.aggregation.aggregates, bound.where, pinned, table.columns)
@@ -122,7 +122,7 @@ function planTable(
   }
   const input = scan({
     filter,
-    partialAggregate: splittable ? { groupBy, aggregates } : null,
+    partialAggregate: splittable ? { groupBy, aggregates, ...grouping } : null,
     project: null,
     limit: null,
   })
@@ -132,6 +132,7 @@ function planTable(
     input,
     groupBy,
     aggregates,
+    ...grouping,
   }
   if (bound.having !== null) plan = { kind: 'filter', input: plan, predicate: bound.having }
   return { kind: 'project', input: plan, exprs: bound.outputs }
