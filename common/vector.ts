@@ -91,6 +91,7 @@ export function vectorKindOf(type: SqlType): Vector['kind'] {
     case 'json':
     case 'bytea':
     case 'unknown':
+    case 'ddsketch':
       return 'text'
   }
 }

@@ -215,6 +215,13 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   pg_encoding_to_char: [{ args: ['int4'], returns: 'name' }],
   // catalog information (executor/functions/catalog.ts); *_out are the reg* casts' output
   ...catalogSignatures(),
+  // DDSketch (executor/sketch/ddsketch-functions.ts)
+  ddsketch_quantile: [{ args: ['ddsketch', 'float8'], returns: 'float8' }],
+  ddsketch_count: [{ args: ['ddsketch'], returns: 'float8' }],
+  ddsketch_sum: [{ args: ['ddsketch'], returns: 'float8' }],
+  ddsketch_min: [{ args: ['ddsketch'], returns: 'float8' }],
+  ddsketch_max: [{ args: ['ddsketch'], returns: 'float8' }],
+  ddsketch_avg: [{ args: ['ddsketch'], returns: 'float8' }],
 }
 
 function catalogSignatures(): Record<string, readonly Signature[]> {
@@ -288,6 +295,12 @@ export const AggregateSignatures: Readonly<Record<string, readonly Signature[]>>
   ],
   min: comparable.map((t) => ({ args: [t], returns: t })),
   max: comparable.map((t) => ({ args: [t], returns: t })),
+  // DDSketch (executor/sketch): Malamute's own
+  ddsketch_agg: [
+    { args: ['float8'], returns: 'ddsketch' },
+    { args: ['float8', 'float8'], returns: 'ddsketch' },
+  ],
+  ddsketch_merge: [{ args: ['ddsketch'], returns: 'ddsketch' }],
 }
 
 /**

@@ -5,6 +5,7 @@ import { CountAccumulator, type GroupsAccumulator } from './accumulator.js'
 import { DistinctAccumulator } from './distinct.js'
 import { MinMaxAccumulator } from './min-max.js'
 import { OrderedSetAccumulator, orderedSetFunctions } from './ordered-set.js'
+import { DdsketchAccumulator, relativeAccuracyOf } from '../sketch/ddsketch-accumulator.js'
 import {
   AvgAccumulator,
   FloatSumAccumulator,
@@ -16,6 +17,8 @@ import {
 export function createAccumulator(call: AggregateCall): GroupsAccumulator {
   if (call.fn === 'count_star') return new CountAccumulator(true)
   if (orderedSetFunctions.includes(call.fn)) return new OrderedSetAccumulator(call)
+  if (call.fn === 'ddsketch_agg') return new DdsketchAccumulator(true, relativeAccuracyOf(call))
+  if (call.fn === 'ddsketch_merge') return new DdsketchAccumulator(false, 0)
   const argument = call.args[0]
   assert(argument !== undefined, `aggregate ${call.fn} has an argument`)
   const inner = createPlainAccumulator(call.fn, argument.type, call)

@@ -38,6 +38,7 @@ import {
 } from '../format/time-zone.js'
 import { castTextVector } from './cast-text.js'
 import { integerBounds, integerOutOfRange } from './parse-text.js'
+import { castDdsketchVector } from '../sketch/ddsketch-cast.js'
 
 export interface CastOptions {
   readonly timeZone: string
@@ -207,6 +208,7 @@ function castToText(vector: Vector, to: SqlType, options: CastOptions): TextVect
 export function castVector(vector: Vector, to: SqlType, options: CastOptions): Vector {
   const from = vector.type
   if (from === to) return vector
+  if (from === 'ddsketch' || to === 'ddsketch') return castDdsketchVector(vector, to)
   if (isTextLike(to)) {
     if (vector.kind === 'text' && from !== 'bytea') return withType(vector, to)
     return castToText(vector, to, options)

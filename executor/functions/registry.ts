@@ -14,6 +14,7 @@ import { sessionKernels } from './session.js'
 import { stringKernels } from './string.js'
 import { textKernels } from './text.js'
 import { timeKernels } from './time.js'
+import { ddsketchKernels } from '../sketch/ddsketch-functions.js'
 
 export type { Kernel, KernelCall } from './kernel.js'
 
@@ -31,4 +32,5 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...datetimeKernels,
   ...sessionKernels,
   ...catalogKernels,
+  ...ddsketchKernels,
 }

@@ -108,7 +108,13 @@ export class BindContext {
 }
 
 /** Types whose constants keep a CastExpr: their ScalarValue form is not what the cast yields. */
-const unfoldedTypes: ReadonlySet<SqlType> = new Set(['interval', 'bytea', 'json', 'jsonb'])
+const unfoldedTypes: ReadonlySet<SqlType> = new Set([
+  'interval',
+  'bytea',
+  'json',
+  'jsonb',
+  'ddsketch',
+])
 
 /**
  * Casts a constant at plan time with the executor's own cast kernels, so a constant and a
