@@ -295,12 +295,32 @@ export const AggregateSignatures: Readonly<Record<string, readonly Signature[]>>
   ],
   min: comparable.map((t) => ({ args: [t], returns: t })),
   max: comparable.map((t) => ({ args: [t], returns: t })),
+  bool_and: [{ args: ['bool'], returns: 'bool' }],
+  bool_or: [{ args: ['bool'], returns: 'bool' }],
+  every: [{ args: ['bool'], returns: 'bool' }],
+  ...varianceSignatures(),
   // DDSketch (executor/sketch): Malamute's own
   ddsketch_agg: [
     { args: ['float8'], returns: 'ddsketch' },
     { args: ['float8', 'float8'], returns: 'ddsketch' },
   ],
   ddsketch_merge: [{ args: ['ddsketch'], returns: 'ddsketch' }],
+  // HyperLogLog (executor/sketch/hyperloglog.ts): Malamute's own
+  approx_count_distinct: [{ args: ['any'], returns: 'int8' }],
+}
+
+/** var_samp/var_pop/stddev_samp/stddev_pop and their aliases: numeric over exact types. */
+function varianceSignatures(): Record<string, readonly Signature[]> {
+  const signatures: Signature[] = [
+    { args: ['int2'], returns: 'numeric' },
+    { args: ['int4'], returns: 'numeric' },
+    { args: ['int8'], returns: 'numeric' },
+    { args: ['numeric'], returns: 'numeric' },
+    { args: ['float4'], returns: 'float8' },
+    { args: ['float8'], returns: 'float8' },
+  ]
+  const names = ['var_samp', 'var_pop', 'variance', 'stddev_samp', 'stddev_pop', 'stddev']
+  return Object.fromEntries(names.map((name) => [name, signatures]))
 }
 
 /**

@@ -235,7 +235,17 @@ export const aggregateFunctionNames = new Set([
   'avg',
   'min',
   'max',
+  'bool_and',
+  'bool_or',
+  'every',
+  'var_samp',
+  'var_pop',
+  'variance',
+  'stddev_samp',
+  'stddev_pop',
+  'stddev',
   // Malamute's own (executor/sketch)
   'ddsketch_agg',
   'ddsketch_merge',
+  'approx_count_distinct',
 ])
