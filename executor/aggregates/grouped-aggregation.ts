@@ -21,6 +21,7 @@ import { sliceBatch } from '../expr/batch-ops.js'
 import type { AggregateCall, Expr, GroupingSets } from '../plan.js'
 import type { GroupsAccumulator } from './accumulator.js'
 import { GroupTable } from './group-table.js'
+import { shareOrderedSetValues } from './ordered-set.js'
 import { createAccumulator } from './registry.js'
 
 export class GroupedAggregation {
@@ -36,6 +37,7 @@ export class GroupedAggregation {
     this.table = new GroupTable(groupBy.map((expr) => expr.type))
     if (groupBy.length === 0) this.table.ensureSingleGroup()
     this.accumulators = aggregates.map((call) => createAccumulator(call))
+    shareOrderedSetValues(aggregates, this.accumulators)
     // The empty grouping set has its one group even over no rows, as no GROUP BY has.
     groupingSets?.forEach((set, index) => {
       if (set.length === 0) this.table.findOrInsert(this.setKeys([], index, 1), 1)

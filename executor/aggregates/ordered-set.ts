@@ -59,6 +59,7 @@ export class OrderedSetAccumulator implements GroupsAccumulator {
     _groupCount: number,
     include: Uint8Array | null,
   ): void {
+    if (this.leader !== null) return
     const input = args[0]
     assert(input !== undefined, 'an ordered-set aggregate has one aggregated argument')
     const validity = input.validity
@@ -89,6 +90,7 @@ export class OrderedSetAccumulator implements GroupsAccumulator {
   merge(states: readonly Vector[], groupIds: Int32Array): void {
     const state = states[0]
     assert(state?.kind === 'text', 'an ordered-set state is bytea')
+    if (this.leader !== null) return
     if (vectorKindOf(this.valueType) === 'number') {
       this.mergeNumbers(state, groupIds)
       return
@@ -100,28 +102,36 @@ export class OrderedSetAccumulator implements GroupsAccumulator {
   /** Number states are Float64Array bytes: copied whole, one group id per 8 bytes. */
   private mergeNumbers(state: Vector & { kind: 'text' }, groupIds: Int32Array): void {
     const { offsets, data, validity } = state
-    const owners: number[] = []
-    for (let row = 0; row < state.length; row++) {
-      if (groupIds[row]! < 0 || (validity !== null && validity[row] === 0)) continue
-      for (let at = offsets[row]!; at < offsets[row + 1]!; at += 8) owners.push(row)
-    }
-    if (owners.length === 0) return
-    const values = new Float64Array(owners.length)
-    const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
+    const counted = (row: number): boolean =>
+      groupIds[row]! >= 0 && (validity === null || validity[row] !== 0)
+    let total = 0
+    for (let row = 0; row < state.length; row++)
+      if (counted(row)) total += (offsets[row + 1]! - offsets[row]!) / 8
+    if (total === 0) return
+    const values = new Float64Array(total)
+    const groups = new Int32Array(total)
+    const aligned = data.byteOffset % 8 === 0
     let next = 0
     for (let row = 0; row < state.length; row++) {
-      if (groupIds[row]! < 0 || (validity !== null && validity[row] === 0)) continue
-      for (let at = offsets[row]!; at < offsets[row + 1]!; at += 8)
-        values[next++] = view.getFloat64(at, true)
+      if (!counted(row)) continue
+      const start = offsets[row]!
+      const count = (offsets[row + 1]! - start) / 8
+      const bytes = data.subarray(start, start + count * 8)
+      const source =
+        aligned && start % 8 === 0
+          ? new Float64Array(data.buffer, data.byteOffset + start, count)
+          : new Float64Array(bytes.slice().buffer)
+      values.set(source, next)
+      groups.fill(groupIds[row]!, next, next + count)
+      next += count
     }
     const vector: Vector = {
       kind: 'number',
       type: this.valueType,
-      length: values.length,
+      length: total,
       validity: null,
       values,
     }
-    const groups = Int32Array.from(owners, (row) => groupIds[row]!)
     this.appendValues(vector, null, groups)
   }
 
@@ -168,11 +178,38 @@ export class OrderedSetAccumulator implements GroupsAccumulator {
     return [{ kind: 'text', type: 'bytea', length: groupCount, validity: null, offsets, data }]
   }
 
+  /**
+   * Makes this accumulator read `leader`'s values: same sorted argument and FILTER (q03's
+   * p50, p95 and p99 of one column), so the values travel and sort once. It then keeps no
+   * values and ships an empty state.
+   */
+  follow(leader: OrderedSetAccumulator): void {
+    assert(vectorKindOf(this.valueType) === 'number', 'only number values are shared')
+    this.leader = leader
+  }
+
+  private leader: OrderedSetAccumulator | null = null
+  private sortedCache: { sorted: Float64Array; starts: Int32Array } | null = null
+
+  /** Each group's number values sorted ascending (NaN last), groups one after another. */
+  private sortedNumbers(groupCount: number): { sorted: Float64Array; starts: Int32Array } {
+    const cached = this.sortedCache
+    if (cached !== null && cached.starts.length === groupCount + 1) return cached
+    const { values, order, starts } = this.byGroup(groupCount)
+    assert(values.kind === 'number', 'sorted numbers come from a number vector')
+    const sorted = new Float64Array(order.length)
+    for (let i = 0; i < order.length; i++) sorted[i] = values.values[order[i]!]!
+    for (let group = 0; group < groupCount; group++)
+      sorted.subarray(starts[group]!, starts[group + 1]!).sort() // PostgreSQL's float8 order
+    this.sortedCache = { sorted, starts }
+    return this.sortedCache
+  }
+
   evaluate(groupCount: number): Vector {
     const fraction = this.fraction
     if (this.fn !== 'mode' && fraction !== null && groupCount > 0) checkFraction(fraction)
+    if (vectorKindOf(this.valueType) === 'number') return this.evaluateNumbers(groupCount)
     const { values, order, starts } = this.byGroup(groupCount)
-    if (this.fn === 'percentile_cont') return this.evaluateContinuous(values, order, starts)
     const chosen = new Int32Array(groupCount)
     const validity = new Uint8Array(groupCount)
     const compare = valueComparator(values, this.descending)
@@ -188,36 +225,87 @@ export class OrderedSetAccumulator implements GroupsAccumulator {
     return { ...picked, validity: allValid ? null : validity }
   }
 
-  private evaluateContinuous(values: Vector, order: Int32Array, starts: Int32Array): Vector {
-    assert(values.kind === 'number', 'percentile_cont sorts float8 values')
-    const groupCount = starts.length - 1
+  private evaluateNumbers(groupCount: number): Vector {
+    const { sorted, starts } = (this.leader ?? this).sortedNumbers(groupCount)
     const results = new Float64Array(groupCount)
     const seen = new Uint8Array(groupCount)
     const fraction = this.fraction
     for (let group = 0; group < groupCount; group++) {
       const start = starts[group]!
       const count = starts[group + 1]! - start
-      if (count === 0 || fraction === null) continue
-      const sorted = new Float64Array(count)
-      for (let i = 0; i < count; i++) sorted[i] = values.values[order[start + i]!]!
-      sorted.sort() // numeric order, NaN last: PostgreSQL's float8 order
-      if (this.descending) sorted.reverse()
-      results[group] = continuousPercentile(sorted, fraction)
+      if (count === 0 || (this.fn !== 'mode' && fraction === null)) continue
+      // Position i in the requested order: DESC reads the ascending run backwards.
+      const at = this.descending
+        ? (i: number): number => sorted[start + count - 1 - i]!
+        : (i: number): number => sorted[start + i]!
+      results[group] =
+        this.fn === 'percentile_cont'
+          ? continuousPercentileAt(at, count, fraction!)
+          : this.fn === 'percentile_disc'
+            ? at(Math.max(Math.ceil(fraction! * count), 1) - 1)
+            : modeOfSorted(at, count)
       seen[group] = 1
     }
-    return numberVector('float8', results, groupCount, seen)
+    const type = this.fn === 'percentile_cont' ? 'float8' : this.valueType
+    return numberVector(type, results, groupCount, seen)
   }
+}
+
+/** percentile_cont over `count` values read in order by `at`. */
+function continuousPercentileAt(
+  at: (i: number) => number,
+  count: number,
+  fraction: number,
+): number {
+  const position = fraction * (count - 1)
+  const first = Math.floor(position)
+  const second = Math.ceil(position)
+  const low = at(first)
+  if (first === second) return low
+  const high = at(second)
+  return low + (high - low) * (position - first)
+}
+
+/** The value of the first longest run of equal values (NaN equal to NaN, -0 to 0). */
+function modeOfSorted(at: (i: number) => number, count: number): number {
+  const same = (a: number, b: number): boolean => a === b || (a !== a && b !== b)
+  let best = at(0)
+  let bestCount = 0
+  let runStart = 0
+  for (let i = 1; i <= count; i++) {
+    if (i < count && same(at(runStart), at(i))) continue
+    if (i - runStart > bestCount) {
+      bestCount = i - runStart
+      best = at(runStart)
+    }
+    runStart = i
+  }
+  return best
 }
 
 /** PostgreSQL's percentile_cont over sorted values: float8_lerp of the two nearest rows. */
 export function continuousPercentile(sorted: Float64Array, fraction: number): number {
-  const position = fraction * (sorted.length - 1)
-  const first = Math.floor(position)
-  const second = Math.ceil(position)
-  const low = sorted[first]!
-  if (first === second) return low
-  const high = sorted[second]!
-  return low + (high - low) * (position - first)
+  return continuousPercentileAt((i) => sorted[i]!, sorted.length, fraction)
+}
+
+/**
+ * Links ordered-set accumulators over the same number argument and FILTER to the first of
+ * them, which keeps, ships and sorts the values for all (see follow).
+ */
+export function shareOrderedSetValues(
+  calls: readonly AggregateCall[],
+  accumulators: readonly GroupsAccumulator[],
+): void {
+  const leaders = new Map<string, OrderedSetAccumulator>()
+  calls.forEach((call, index) => {
+    const accumulator = accumulators[index]
+    if (!(accumulator instanceof OrderedSetAccumulator)) return
+    if (vectorKindOf(call.args[0]?.type ?? 'text') !== 'number') return
+    const key = JSON.stringify([call.args, call.filter])
+    const leader = leaders.get(key)
+    if (leader === undefined) leaders.set(key, accumulator)
+    else accumulator.follow(leader)
+  })
 }
 
 function discreteRow(rows: Int32Array, fraction: number): number {
