@@ -8,7 +8,8 @@
 // send) come from @datadog/sketches-js. Its stores and sketch class are not used for merging
 // or decoding: 2.1.1's merge() drops the other sketch's negative store, fromProto() loses
 // min/max/sum and ignores sparse `binCounts` stores, and toProto()/fromProto() need
-// protobufjs, which it lists only as a devDependency (ddsketch.test.ts shows each).
+// protobufjs, which it lists only as a devDependency (ddsketch.test.ts shows the merge and
+// protobuf issues; the sparse-store gap is in its DenseStore.fromProto).
 //
 // Malamute's value is the DDSketch protobuf (DDSketch.proto of sketches-go/-py/-js), plus the
 // exact sum, min and max in fields 100, 101 and 102 (doubles), which Datadog's readers skip
