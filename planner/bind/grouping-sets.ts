@@ -2,7 +2,8 @@
 // (https://www.postgresql.org/docs/15/queries-table-expressions.html#QUERIES-GROUPING-SETS):
 // the items of one GROUP BY multiply (GROUP BY a, ROLLUP (b) is ((a, b), (a))); ROLLUP (a, b)
 // is ((a, b), (a), ()); CUBE (a, b) is every subset, ((a, b), (a), (b), ()); GROUPING SETS
-// concatenates its members' expansions. Duplicate sets stay: their rows appear twice.
+// concatenates its members' expansions. Duplicate sets stay (their rows appear twice) unless
+// GROUP BY DISTINCT drops them.
 //
 // The distinct expressions become the group keys, and a hidden last key holds the grouping
 // set's index (executor/plan.ts GroupingSets). GROUPING(a, b) is a bit mask over its arguments,
@@ -19,6 +20,7 @@ export const groupingSetIdKey: Expr = { kind: 'literal', value: 'grouping set', 
 export function expandGroupingSets(
   items: readonly GroupingItemNode[],
   bindItem: (item: SyntaxExpr) => Expr,
+  distinct: boolean,
 ): { keys: Expr[]; sets: GroupingSets } {
   const keys: Expr[] = []
   const keyText: string[] = []
@@ -37,8 +39,14 @@ export function expandGroupingSets(
     const expansion = expandItem(item, keyOf)
     sets = sets.flatMap((prefix) => expansion.map((set) => [...prefix, ...set]))
   }
-  const unique = sets.map((set) => [...new Set(set)].sort((a, b) => a - b))
-  return { keys: [...keys, groupingSetIdKey], sets: unique }
+  const normalized = sets.map((set) => [...new Set(set)].sort((a, b) => a - b))
+  // GROUP BY DISTINCT keeps the first of equal sets.
+  const kept = distinct
+    ? normalized.filter(
+        (set, index) => normalized.findIndex((other) => other.join() === set.join()) === index,
+      )
+    : normalized
+  return { keys: [...keys, groupingSetIdKey], sets: kept }
 }
 
 function expandItem(item: GroupingItemNode, keyOf: (node: SyntaxExpr) => number): number[][] {

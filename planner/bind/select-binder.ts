@@ -86,7 +86,9 @@ export function bindSelect(
   const targets = bindTargets(node, binder)
   const bindGroupKey = (item: SyntaxExpr): Expr => bindGroupItem(item, targets, binder)
   const expanded =
-    node.groupingSets === undefined ? null : expandGroupingSets(node.groupingSets, bindGroupKey)
+    node.groupingSets === undefined
+      ? null
+      : expandGroupingSets(node.groupingSets, bindGroupKey, node.distinctGroupingSets === true)
   const groupBy = expanded?.keys ?? node.groupBy.map(bindGroupKey)
   const groupingSets = expanded?.sets
   const having =

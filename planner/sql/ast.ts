@@ -363,6 +363,8 @@ export interface SelectNode {
   readonly groupBy: readonly SyntaxExpr[]
   /** GROUP BY with ROLLUP/CUBE/GROUPING SETS/(): every item (groupBy is then empty). */
   readonly groupingSets?: readonly GroupingItemNode[]
+  /** GROUP BY DISTINCT with grouping sets: duplicate sets are dropped. */
+  readonly distinctGroupingSets?: true
   readonly having: SyntaxExpr | null
   readonly orderBy: readonly OrderItem[]
   readonly limit: SyntaxExpr | null

@@ -11,15 +11,19 @@ export interface ParsedGroupBy {
   readonly groupBy: SyntaxExpr[]
   /** Present when any item is ROLLUP, CUBE, GROUPING SETS or (): every item, in order. */
   readonly groupingSets?: GroupingItemNode[]
+  /** GROUP BY DISTINCT: duplicate grouping sets are dropped after expansion. */
+  readonly distinctSets?: true
 }
 
-/** Parses the list after GROUP BY. */
+/** Parses what follows GROUP BY: `[ALL | DISTINCT] item, ...`. */
 export function parseGroupByList(cursor: TokenCursor, parseExpr: ParseExpr): ParsedGroupBy {
+  const distinct = cursor.acceptKeyword('distinct')
+  if (!distinct) cursor.acceptKeyword('all')
   const items: GroupingItemNode[] = []
   do items.push(parseGroupingItem(cursor, parseExpr))
   while (cursor.acceptOp(','))
   if (items.every((item) => item.kind === 'expr')) return { groupBy: items.map((i) => i.expr) }
-  return { groupBy: [], groupingSets: items }
+  return { groupBy: [], groupingSets: items, ...(distinct ? { distinctSets: true } : {}) }
 }
 
 function parseGroupingItem(cursor: TokenCursor, parseExpr: ParseExpr): GroupingItemNode {

@@ -245,7 +245,7 @@ function parseSelectCore(cursor: TokenCursor): SelectNode {
     cursor.expectKeyword('by')
     grouping = parseGroupByList(cursor, parseExpr)
   }
-  const { groupBy, groupingSets } = grouping
+  const { groupBy, groupingSets, distinctSets } = grouping
   const having = cursor.acceptKeyword('having') ? parseExpr(cursor) : null
   const windows = parseWindowClause(cursor)
   const orderBy: OrderItem[] = []
@@ -254,7 +254,12 @@ function parseSelectCore(cursor: TokenCursor): SelectNode {
     kind: 'select',
     ...{ distinct, targets, from, where, groupBy, having, orderBy, limit, offset },
   }
-  const grouped = groupingSets === undefined ? select : { ...select, groupingSets }
+  const grouped =
+    groupingSets === undefined
+      ? select
+      : distinctSets === true
+        ? { ...select, groupingSets, distinctGroupingSets: true as const }
+        : { ...select, groupingSets }
   return windows.length === 0 ? grouped : { ...grouped, windows }
 }
 
