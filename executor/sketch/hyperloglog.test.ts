@@ -5,7 +5,7 @@ import { GroupedAggregation } from '../aggregates/grouped-aggregation.js'
 import { sliceBatch } from '../expr/batch-ops.js'
 import { scalarAt, vectorFromValues } from '../expr/vector-builders.js'
 import type { AggregateCall, Expr } from '../plan.js'
-import { HyperLogLog, murmur3 } from './hyperloglog.js'
+import { HyperLogLog, murmur3, murmur3Words } from './hyperloglog.js'
 
 const context = { timeZone: 'UTC', nowMicros: 0 }
 const approx = (arg: Expr): AggregateCall => ({
@@ -35,6 +35,9 @@ describe('HyperLogLog', () => {
     assert.equal(murmur3(bytes, 0, bytes.length, 1234), 0xfaf6cdb3)
     assert.equal(murmur3(new Uint8Array(0), 0, 0, 0), 0)
     assert.equal(murmur3(new Uint8Array(0), 0, 0, 1), 0x514e28b7)
+    const words = Uint32Array.of(0xdeadbeef, 0x01234567)
+    const wordBytes = new Uint8Array(words.buffer)
+    assert.equal(murmur3Words(words[0]!, words[1]!, 42), murmur3(wordBytes, 0, 8, 42))
   })
 
   it('estimates 1M distinct numbers and strings within 2%, in 1 and 16 partials', () => {

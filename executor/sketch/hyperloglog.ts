@@ -54,6 +54,28 @@ export function murmur3(bytes: Uint8Array, start: number, end: number, seed: num
   return h >>> 0
 }
 
+/** murmur3 x86 32-bit of 8 bytes given as two little-endian words: murmur3 without the loop. */
+export function murmur3Words(low: number, high: number, seed: number): number {
+  let h = mixWord(seed >>> 0, low)
+  h = mixWord(h, high)
+  h ^= 8
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return h >>> 0
+}
+
+function mixWord(hash: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51)
+  k = (k << 15) | (k >>> 17)
+  k = Math.imul(k, 0x1b873593)
+  let h = hash ^ k
+  h = (h << 13) | (h >>> 19)
+  return (Math.imul(h, 5) + 0xe6546b64) | 0
+}
+
 /** One group's registers: sparse until it holds more than sparseEntriesMax of them. */
 export class HyperLogLog {
   private sparse: Map<number, number> | null = new Map()
@@ -148,6 +170,8 @@ export class HyperLogLog {
 
 const scratch = new Float64Array(1)
 const scratchBytes = new Uint8Array(scratch.buffer)
+const scratchWords = new Uint32Array(scratch.buffer)
+const seeds = [0x9747b28c, 0x2f3c1a5b] as const
 
 /** Calls `add(row, high, low)` with each counted row's 64-bit hash. */
 function hashRows(
@@ -156,7 +180,7 @@ function hashRows(
   add: (row: number, high: number, low: number) => void,
 ): void {
   const hashBytes = (row: number, bytes: Uint8Array, start: number, end: number): void =>
-    add(row, murmur3(bytes, start, end, 0x9747b28c), murmur3(bytes, start, end, 0x2f3c1a5b))
+    add(row, murmur3(bytes, start, end, seeds[0]), murmur3(bytes, start, end, seeds[1]))
   for (let row = 0; row < vector.length; row++) {
     if (!counted(row)) continue
     switch (vector.kind) {
@@ -164,7 +188,9 @@ function hashRows(
         const value = vector.values[row]!
         // -0 = 0 and every NaN are one value, as in PostgreSQL's float comparison.
         scratch[0] = value === 0 ? 0 : value !== value ? NaN : value
-        hashBytes(row, scratchBytes, 0, 8)
+        const low = scratchWords[0]!
+        const high = scratchWords[1]!
+        add(row, murmur3Words(low, high, seeds[0]), murmur3Words(low, high, seeds[1]))
         break
       }
       case 'bool':
