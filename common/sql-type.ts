@@ -30,6 +30,7 @@ export const SqlTypeNames = [
   'bytea',
   'oid',
   'unknown',
+  'ddsketch',
 ] as const
 
 export type SqlType = (typeof SqlTypeNames)[number]
@@ -76,6 +77,9 @@ const info = (
   displayName: string,
 ): SqlTypeInfo => ({ name, oid, arrayOid, typlen, category, preferred, arrow, displayName })
 
+/** The ddsketch type's OID (its array type's is one more): outside PostgreSQL's OID range. */
+export const DdsketchOid = 1_000_001
+
 /** OIDs and facts as in PostgreSQL 15's pg_type.dat. */
 export const SqlTypes: Readonly<Record<SqlType, SqlTypeInfo>> = {
   bool: info('bool', 16, 1000, 1, 'B', true, 'Bool', 'boolean'),
@@ -116,6 +120,9 @@ export const SqlTypes: Readonly<Record<SqlType, SqlTypeInfo>> = {
   bytea: info('bytea', 17, 1001, -1, 'U', false, 'Binary', 'bytea'),
   oid: info('oid', 26, 1028, 4, 'N', false, 'Int32', 'oid'),
   unknown: info('unknown', 705, 0, -2, 'X', false, 'Utf8', 'unknown'),
+  // Malamute's own type, past every OID PostgreSQL assigns (executor/sketch/): a DDSketch,
+  // held and stored as its protobuf bytes.
+  ddsketch: info('ddsketch', DdsketchOid, DdsketchOid + 1, -1, 'U', false, 'Binary', 'ddsketch'),
 }
 
 const byOid = new Map<number, SqlType>(Object.values(SqlTypes).map((t) => [t.oid, t.name]))

@@ -112,6 +112,7 @@ export function vectorKindOf(type: SqlType): Vector['kind'] {
     case 'json':
     case 'bytea':
     case 'unknown':
+    case 'ddsketch':
       return 'text'
   }
 }

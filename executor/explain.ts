@@ -176,7 +176,11 @@ function describe(plan: PhysicalPlan): string {
     case 'aggregate': {
       const keys = plan.groupBy.map((e) => renderExpr(e)).join(', ')
       const calls = plan.aggregates.map((a) => renderAggregate(a, [])).join(', ')
-      return `Aggregate (mode=${plan.mode} group-by=[${keys}] aggregates=[${calls}])`
+      const sets =
+        plan.groupingSets === undefined
+          ? ''
+          : ` grouping-sets=[${plan.groupingSets.map((set) => `(${set.map((k) => `#${k}`).join(', ')})`).join(', ')}]`
+      return `Aggregate (mode=${plan.mode} group-by=[${keys}]${sets} aggregates=[${calls}])`
     }
     case 'sort': {
       const topK = plan.limit === null ? '' : ` top-k=${plan.limit}`

@@ -82,6 +82,11 @@ export interface AggregateCall {
   /** FILTER (WHERE ...): rows where it is not true are skipped. */
   readonly filter: Expr | null
   readonly type: SqlType
+  /**
+   * Ordered-set aggregates (percentile_cont/percentile_disc/mode WITHIN GROUP (ORDER BY x)):
+   * args[0] is x; the fraction is the constant direct argument (null for mode or NULL).
+   */
+  readonly withinGroup?: { readonly fraction: number | null; readonly descending: boolean }
 }
 
 export interface SortKey {
@@ -124,6 +129,7 @@ export interface ScanPipeline {
   readonly partialAggregate: {
     readonly groupBy: readonly Expr[]
     readonly aggregates: readonly AggregateCall[]
+    readonly groupingSets?: GroupingSets
   } | null
   readonly project: readonly Expr[] | null
   /** Rows a fragment may stop after (no ORDER BY above, or a top-k below). */
@@ -198,7 +204,15 @@ export interface AggregatePlan {
   readonly input: PhysicalPlan
   readonly groupBy: readonly Expr[]
   readonly aggregates: readonly AggregateCall[]
+  readonly groupingSets?: GroupingSets
 }
+
+/**
+ * GROUPING SETS / ROLLUP / CUBE: each set lists the indexes of the group keys it groups by;
+ * the other keys are NULL in its rows. The last groupBy expression is then not evaluated: it
+ * is the grouping set's index (int4), a hidden key that keeps the sets' groups apart.
+ */
+export type GroupingSets = readonly (readonly number[])[]
 
 export interface SortPlan {
   readonly kind: 'sort'

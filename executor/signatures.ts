@@ -203,6 +203,13 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   pg_encoding_to_char: [{ args: ['int4'], returns: 'name' }],
   // catalog information (executor/functions/catalog.ts); *_out are the reg* casts' output
   ...catalogSignatures(),
+  // DDSketch (executor/sketch/ddsketch-functions.ts)
+  ddsketch_quantile: [{ args: ['ddsketch', 'float8'], returns: 'float8' }],
+  ddsketch_count: [{ args: ['ddsketch'], returns: 'float8' }],
+  ddsketch_sum: [{ args: ['ddsketch'], returns: 'float8' }],
+  ddsketch_min: [{ args: ['ddsketch'], returns: 'float8' }],
+  ddsketch_max: [{ args: ['ddsketch'], returns: 'float8' }],
+  ddsketch_avg: [{ args: ['ddsketch'], returns: 'float8' }],
 }
 
 function catalogSignatures(): Record<string, readonly Signature[]> {
@@ -289,6 +296,43 @@ export const AggregateSignatures: Readonly<Record<string, readonly Signature[]>>
   ],
   min: comparable.map((t) => ({ args: [t], returns: t })),
   max: comparable.map((t) => ({ args: [t], returns: t })),
+  bool_and: [{ args: ['bool'], returns: 'bool' }],
+  bool_or: [{ args: ['bool'], returns: 'bool' }],
+  every: [{ args: ['bool'], returns: 'bool' }],
+  ...varianceSignatures(),
+  // DDSketch (executor/sketch): Malamute's own
+  ddsketch_agg: [
+    { args: ['float8'], returns: 'ddsketch' },
+    { args: ['float8', 'float8'], returns: 'ddsketch' },
+  ],
+  ddsketch_merge: [{ args: ['ddsketch'], returns: 'ddsketch' }],
+  // HyperLogLog (executor/sketch/hyperloglog.ts): Malamute's own
+  approx_count_distinct: [{ args: ['any'], returns: 'int8' }],
+}
+
+/** var_samp/var_pop/stddev_samp/stddev_pop and their aliases: numeric over exact types. */
+function varianceSignatures(): Record<string, readonly Signature[]> {
+  const signatures: Signature[] = [
+    { args: ['int2'], returns: 'numeric' },
+    { args: ['int4'], returns: 'numeric' },
+    { args: ['int8'], returns: 'numeric' },
+    { args: ['numeric'], returns: 'numeric' },
+    { args: ['float4'], returns: 'float8' },
+    { args: ['float8'], returns: 'float8' },
+  ]
+  const names = ['var_samp', 'var_pop', 'variance', 'stddev_samp', 'stddev_pop', 'stddev']
+  return Object.fromEntries(names.map((name) => [name, signatures]))
+}
+
+/**
+ * Ordered-set aggregates, `fn(direct args) WITHIN GROUP (ORDER BY x)`: the signature lists
+ * x's type (the direct argument, a fraction, is float8). percentile_cont over interval is not
+ * supported yet.
+ */
+export const OrderedSetSignatures: Readonly<Record<string, readonly Signature[]>> = {
+  percentile_cont: [{ args: ['float8'], returns: 'float8' }],
+  percentile_disc: comparable.map((t) => ({ args: [t], returns: t })),
+  mode: comparable.map((t) => ({ args: [t], returns: t })),
 }
 
 /**

@@ -92,7 +92,7 @@ export class DistinctAccumulator implements GroupsAccumulator {
 }
 
 /** Encodes the non-NULL values of `rows` of `vector`. */
-function encodeValues(vector: Vector, rows: Int32Array): Uint8Array {
+export function encodeValues(vector: Vector, rows: Int32Array): Uint8Array {
   const parts: Uint8Array[] = []
   let size = 0
   const push = (part: Uint8Array): void => {

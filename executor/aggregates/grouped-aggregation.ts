@@ -7,13 +7,21 @@
 //
 // With no GROUP BY there is exactly one group, even over no rows, so count(*) over an empty
 // table is one row holding 0 and sum is NULL, as PostgreSQL answers.
-import { BatchRowsTarget, type Batch, type SqlType, type Vector } from '../../common/index.js'
+import {
+  BatchRowsTarget,
+  nullVector,
+  type Batch,
+  type SqlType,
+  type Vector,
+} from '../../common/index.js'
+
 import type { EvalContext } from '../expr/eval-context.js'
 import { evaluate } from '../expr/evaluate.js'
 import { sliceBatch } from '../expr/batch-ops.js'
-import type { AggregateCall, Expr } from '../plan.js'
+import type { AggregateCall, Expr, GroupingSets } from '../plan.js'
 import type { GroupsAccumulator } from './accumulator.js'
 import { GroupTable } from './group-table.js'
+import { shareOrderedSetValues } from './ordered-set.js'
 import { createAccumulator } from './registry.js'
 
 export class GroupedAggregation {
@@ -24,10 +32,34 @@ export class GroupedAggregation {
     private readonly groupBy: readonly Expr[],
     private readonly aggregates: readonly AggregateCall[],
     private readonly context: EvalContext,
+    private readonly groupingSets?: GroupingSets,
   ) {
     this.table = new GroupTable(groupBy.map((expr) => expr.type))
     if (groupBy.length === 0) this.table.ensureSingleGroup()
     this.accumulators = aggregates.map((call) => createAccumulator(call))
+    shareOrderedSetValues(aggregates, this.accumulators)
+    // The empty grouping set has its one group even over no rows, as no GROUP BY has.
+    groupingSets?.forEach((set, index) => {
+      if (set.length === 0) this.table.findOrInsert(this.setKeys([], index, 1), 1)
+    })
+  }
+
+  /** The keys of grouping set `index`: its members' vectors, NULL for the rest, then its index. */
+  private setKeys(keys: readonly Vector[], index: number, length: number): Vector[] {
+    const members = this.groupingSets?.[index] ?? []
+    const keyCount = this.groupBy.length - 1
+    const vectors: Vector[] = []
+    for (let key = 0; key < keyCount; key++) {
+      const vector = keys[key]
+      vectors.push(
+        vector !== undefined && members.includes(key)
+          ? vector
+          : nullVector(this.groupBy[key]!.type, length),
+      )
+    }
+    const values = new Float64Array(length).fill(index)
+    vectors.push({ kind: 'number', type: 'int4', length, validity: null, values })
+    return vectors
   }
 
   /** The partial output's column types: group keys, then each aggregate's state columns. */
@@ -39,6 +71,10 @@ export class GroupedAggregation {
 
   /** Folds a batch of input rows in (modes single and partial). */
   update(batch: Batch): void {
+    if (this.groupingSets !== undefined) {
+      this.updateGroupingSets(batch, this.groupingSets)
+      return
+    }
     const keys = this.groupBy.map((expr) => evaluate(expr, batch, this.context))
     const groupIds = this.table.findOrInsert(keys, batch.length)
     const groupCount = this.table.groupCount
@@ -48,6 +84,22 @@ export class GroupedAggregation {
       const include = filter === null ? null : truthMask(evaluate(filter, batch, this.context))
       this.accumulators[index]!.update(args, groupIds, groupCount, include)
     })
+  }
+
+  /** Each row goes once into every grouping set; keys and arguments are evaluated once. */
+  private updateGroupingSets(batch: Batch, sets: GroupingSets): void {
+    const keys = this.groupBy.slice(0, -1).map((expr) => evaluate(expr, batch, this.context))
+    const inputs = this.aggregates.map((call) => ({
+      args: call.args.map((expr) => evaluate(expr, batch, this.context)),
+      include: call.filter === null ? null : truthMask(evaluate(call.filter, batch, this.context)),
+    }))
+    for (let set = 0; set < sets.length; set++) {
+      const groupIds = this.table.findOrInsert(this.setKeys(keys, set, batch.length), batch.length)
+      const groupCount = this.table.groupCount
+      inputs.forEach(({ args, include }, index) => {
+        this.accumulators[index]!.update(args, groupIds, groupCount, include)
+      })
+    }
   }
 
   /** Folds a batch of partial rows (keys, then state columns) in (mode final). */

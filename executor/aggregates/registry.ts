@@ -5,6 +5,14 @@ import { CountAccumulator, type GroupsAccumulator } from './accumulator.js'
 import { DistinctAccumulator } from './distinct.js'
 import { IntervalSumAccumulator } from './interval-sum.js'
 import { MinMaxAccumulator } from './min-max.js'
+import { OrderedSetAccumulator, orderedSetFunctions } from './ordered-set.js'
+import { DdsketchAccumulator, relativeAccuracyOf } from '../sketch/ddsketch-accumulator.js'
+import { ApproxCountDistinctAccumulator } from '../sketch/hyperloglog.js'
+import {
+  FloatVarianceAccumulator,
+  NumericVarianceAccumulator,
+  varianceFunctions,
+} from './variance.js'
 import {
   AvgAccumulator,
   FloatSumAccumulator,
@@ -15,6 +23,10 @@ import {
 /** Builds the accumulator that runs `call`, DISTINCT included. */
 export function createAccumulator(call: AggregateCall): GroupsAccumulator {
   if (call.fn === 'count_star') return new CountAccumulator(true)
+  if (orderedSetFunctions.includes(call.fn)) return new OrderedSetAccumulator(call)
+  if (call.fn === 'ddsketch_agg') return new DdsketchAccumulator(true, relativeAccuracyOf(call))
+  if (call.fn === 'ddsketch_merge') return new DdsketchAccumulator(false, 0)
+  if (call.fn === 'approx_count_distinct') return new ApproxCountDistinctAccumulator()
   const argument = call.args[0]
   assert(argument !== undefined, `aggregate ${call.fn} has an argument`)
   const inner = createPlainAccumulator(call.fn, argument.type, call)
@@ -51,7 +63,18 @@ function createPlainAccumulator(
     case 'min':
     case 'max':
       return new MinMaxAccumulator(argumentType, fn === 'max')
+    // bool_and is min over bool (false < true), bool_or max; every is bool_and
+    case 'bool_and':
+    case 'every':
+      return new MinMaxAccumulator('bool', false)
+    case 'bool_or':
+      return new MinMaxAccumulator('bool', true)
     default:
+      if (varianceFunctions[fn] !== undefined) {
+        return argumentType === 'float4' || argumentType === 'float8'
+          ? new FloatVarianceAccumulator(fn)
+          : new NumericVarianceAccumulator(fn)
+      }
       throw undefinedAggregate(fn, argumentType)
   }
 }

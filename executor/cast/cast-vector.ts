@@ -39,6 +39,7 @@ import {
 import { castTextVector } from './cast-text.js'
 import { castJsonbToScalar, castTextToJson } from '../json/json-casts.js'
 import { integerBounds, integerOutOfRange } from './parse-text.js'
+import { castDdsketchVector } from '../sketch/ddsketch-cast.js'
 
 export interface CastOptions {
   readonly timeZone: string
@@ -208,6 +209,7 @@ function castToText(vector: Vector, to: SqlType, options: CastOptions): TextVect
 export function castVector(vector: Vector, to: SqlType, options: CastOptions): Vector {
   const from = vector.type
   if (from === to) return vector
+  if (from === 'ddsketch' || to === 'ddsketch') return castDdsketchVector(vector, to)
   // Intervals are packed binary in the text layout: only text converts to and from them.
   if (to === 'interval' && vector.kind === 'text' && from !== 'bytea')
     return castTextVector(vector, to, options.timeZone)

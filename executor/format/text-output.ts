@@ -6,6 +6,7 @@ import { decimalAt, textAt, vectorFromValues } from '../expr/vector-builders.js'
 import type { ScalarValue } from '../plan.js'
 import { formatDateText, formatTimestampText, formatTimestamptzText } from './datetime-text.js'
 import { formatFloatText } from './float-text.js'
+import { formatDdsketch } from '../sketch/ddsketch-cast.js'
 
 export interface TextOutputOptions {
   readonly timeZone: string
@@ -43,6 +44,7 @@ export function formatValueText(
     case 'numeric':
       return decimalToString(decimalAt(vector, row))
     case 'text':
+      if (vector.type === 'ddsketch') return formatDdsketch(vector, row)
       return vector.type === 'bytea' ? `\\x${textAt(vector, row)}` : textAt(vector, row)
     default:
       return assertNever(vector, 'vector kind')

@@ -19,6 +19,7 @@ import { quoteKernels } from './quote.js'
 import { stringKernels } from './string.js'
 import { textKernels } from './text.js'
 import { timeKernels } from './time.js'
+import { ddsketchKernels } from '../sketch/ddsketch-functions.js'
 
 export type { Kernel, KernelCall } from './kernel.js'
 
@@ -41,4 +42,5 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...jsonbKernels,
   ...sessionKernels,
   ...catalogKernels,
+  ...ddsketchKernels,
 }

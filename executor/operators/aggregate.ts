@@ -16,8 +16,9 @@ export class AggregateOp implements AsyncIterable<Batch> {
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
-    const { groupBy, aggregates } = this.plan
-    const aggregation = new GroupedAggregation(groupBy, aggregates, this.context.evalContext)
+    const { groupBy, aggregates, groupingSets } = this.plan
+    const context = this.context.evalContext
+    const aggregation = new GroupedAggregation(groupBy, aggregates, context, groupingSets)
     for await (const batch of this.input) {
       checkCanceled(this.context.signal)
       if (this.plan.mode === 'final') aggregation.merge(batch)

@@ -142,7 +142,12 @@ export async function runFragment(
   const aggregation =
     partial === null
       ? null
-      : new GroupedAggregation(partial.groupBy, partial.aggregates, source.context)
+      : new GroupedAggregation(
+          partial.groupBy,
+          partial.aggregates,
+          source.context,
+          partial.groupingSets,
+        )
   const { metrics } = source
   const output: Batch[] = []
   let remaining =

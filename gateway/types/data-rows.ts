@@ -153,6 +153,7 @@ function binaryWriter(type: SqlType): ColumnWriter {
     case 'json':
     case 'unknown':
     case 'bytea':
+    case 'ddsketch':
       return textBytesWriter(type, 0)
     case 'jsonb':
       return textBytesWriter(type, 1)

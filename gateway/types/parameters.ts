@@ -93,6 +93,9 @@ export function decodeBinaryParameter(type: SqlType, bytes: Buffer): ScalarValue
     case 'bytea':
       // ScalarValue has no byte type: hand the engine bytea's text form, as a text parameter would.
       return `\\x${bytes.toString('hex')}`
+    case 'ddsketch':
+      // The protobuf bytes, handed on as the base64 text the ddsketch input function reads.
+      return bytes.toString('base64')
     case 'interval': {
       // interval_recv: int64 microseconds, int32 days, int32 months; the engine reads its text.
       expectLength(bytes, 16, type)

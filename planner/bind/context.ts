@@ -113,7 +113,7 @@ export class BindContext {
 }
 
 /** Types whose constants keep a CastExpr: their ScalarValue form is not what the cast yields. */
-const unfoldedTypes: ReadonlySet<SqlType> = new Set(['bytea'])
+const unfoldedTypes: ReadonlySet<SqlType> = new Set(['bytea', 'ddsketch'])
 
 /**
  * Casts a constant at plan time with the executor's own cast kernels, so a constant and a

@@ -27,6 +27,7 @@ import {
 } from './catalog-syntax.js'
 import type { BindContext } from './context.js'
 import { bindCurrentSetting } from './current-setting.js'
+import { bindOrderedSetCall, isOrderedSetCall } from './ordered-set-binder.js'
 import { resolveColumn, type Scope } from './scope.js'
 import { bindTypedOperator } from './typed-operators.js'
 import { bindWindowCall, windowRefIndex } from './window-call-binder.js'
@@ -98,6 +99,8 @@ export class ExpressionBinder {
   readonly context: BindContext
   readonly scope: Scope
   readonly aggregates: AggregateCall[] = []
+  /** GROUPING(...) calls bound: they make a query grouped, as aggregates do. */
+  groupingCalls = 0
   /** Inside an aggregate's arguments: aggregates may not nest. */
   private insideAggregate = false
   /** Window calls, referenced as windowRefIndex(j) columns until the select binder places them. */
@@ -371,6 +374,8 @@ export class ExpressionBinder {
   }
 
   private bindFunction(node: FuncNode, policy: AggregatePolicy): Expr {
+    if (isOrderedSetCall(node)) return this.bindAggregate(node, policy)
+    if (node.name === 'grouping' && node.over === undefined) return this.bindGrouping(node, policy)
     if (node.over !== undefined) return this.bindWindow(node, node.over, policy)
     if (aggregateFunctionNames.has(node.name)) return this.bindAggregate(node, policy)
     if (node.star || node.distinct || node.filter !== null) {
@@ -408,6 +413,20 @@ export class ExpressionBinder {
     return { kind: 'call', fn, args: resolved.args, type: resolved.type }
   }
 
+  /** GROUPING(a, ...): lifted by the select binder once the group keys are known. */
+  private bindGrouping(node: FuncNode, policy: AggregatePolicy): Expr {
+    if (!policy.allowed) {
+      throw new PgError({
+        code: SqlState.groupingError,
+        message: `grouping operations are not allowed in ${policy.clause}`,
+        position: node.position + 1,
+      })
+    }
+    this.groupingCalls += 1
+    const args = node.args.map((a) => this.bind(a, policy))
+    return this.context.at({ kind: 'call', fn: 'grouping', args, type: 'int4' }, node.position)
+  }
+
   private bindAggregate(node: FuncNode, policy: AggregatePolicy): Expr {
     const position = node.position + 1
     if (!policy.allowed) {
@@ -426,8 +445,16 @@ export class ExpressionBinder {
     }
     this.insideAggregate = true
     try {
-      const args = node.args.map((a) => this.bind(a, policy))
       const filter = node.filter === null ? null : this.bindCondition(node.filter, policy, 'FILTER')
+      if (isOrderedSetCall(node)) {
+        const call = bindOrderedSetCall(this, node, policy, filter)
+        return {
+          kind: 'column',
+          index: aggregateRefIndex(this.addAggregate(call)),
+          type: call.type,
+        }
+      }
+      const args = node.args.map((a) => this.bind(a, policy))
       const fn = node.star ? 'count_star' : node.name
       if (node.star && node.name !== 'count')
         throw undefinedFunction(`${node.name}(*)`, [], node.position)

@@ -217,6 +217,13 @@ export const scalarFunctionNames: Readonly<Record<string, string>> = {
       'pg_get_userbyid',
       'array_to_string',
       'current_schemas',
+      // DDSketch (executor/sketch)
+      'ddsketch_quantile',
+      'ddsketch_count',
+      'ddsketch_sum',
+      'ddsketch_min',
+      'ddsketch_max',
+      'ddsketch_avg',
     ].map((name) => [name, name]),
   ),
 }
@@ -231,4 +238,23 @@ export const sessionFunctionNames: ReadonlySet<string> = new Set([
   'current_database',
 ])
 
-export const aggregateFunctionNames = new Set(['count', 'sum', 'avg', 'min', 'max'])
+export const aggregateFunctionNames = new Set([
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'bool_and',
+  'bool_or',
+  'every',
+  'var_samp',
+  'var_pop',
+  'variance',
+  'stddev_samp',
+  'stddev_pop',
+  'stddev',
+  // Malamute's own (executor/sketch)
+  'ddsketch_agg',
+  'ddsketch_merge',
+  'approx_count_distinct',
+])

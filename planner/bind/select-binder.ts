@@ -9,12 +9,20 @@
 // Lifting is PostgreSQL's check_ungrouped_columns: a subtree equal to a group key becomes
 // that key's column; a column left over is 42803.
 import { PgError, SqlState, assert } from '../../common/index.js'
-import type { AggregateCall, Expr, OutputField, SortKey, WindowCall } from '../../executor/plan.js'
+import type {
+  AggregateCall,
+  Expr,
+  GroupingSets,
+  OutputField,
+  SortKey,
+  WindowCall,
+} from '../../executor/plan.js'
 import type { TableInfo } from '../../storage/api.js'
 import type { SelectNode, SyntaxExpr } from '../sql/ast.js'
 import type { BindContext } from './context.js'
 import { ExpressionBinder, aggregateRefIndex, type AggregatePolicy } from './expression-binder.js'
 import { bindFrom, type BoundFrom, type TableResolver } from './from-binder.js'
+import { expandGroupingSets, liftGrouping } from './grouping-sets.js'
 import { outputName } from './output-name.js'
 import { emptyScope, findRelation, hasVisibleColumn, resolveColumn } from './scope.js'
 import { hasWindowRef, splitWindows } from './window-split.js'
@@ -30,6 +38,8 @@ export interface BoundSelect {
   readonly aggregation: {
     readonly groupBy: readonly Expr[]
     readonly aggregates: readonly AggregateCall[]
+    /** GROUPING SETS / ROLLUP / CUBE: groupBy's last key is then the set index. */
+    readonly groupingSets?: GroupingSets
   } | null
   /** Aggregate space. */
   readonly having: Expr | null
@@ -74,7 +84,13 @@ export function bindSelect(
       ? null
       : binder.bindCondition(node.where, { allowed: false, clause: 'WHERE' }, 'WHERE')
   const targets = bindTargets(node, binder)
-  const groupBy = node.groupBy.map((item) => bindGroupItem(item, targets, binder))
+  const bindGroupKey = (item: SyntaxExpr): Expr => bindGroupItem(item, targets, binder)
+  const expanded =
+    node.groupingSets === undefined
+      ? null
+      : expandGroupingSets(node.groupingSets, bindGroupKey, node.distinctGroupingSets === true)
+  const groupBy = expanded?.keys ?? node.groupBy.map(bindGroupKey)
+  const groupingSets = expanded?.sets
   const having =
     node.having === null ? null : binder.bindCondition(node.having, allowAggregates, 'HAVING')
   if (having !== null && hasWindowRef(having)) {
@@ -93,8 +109,12 @@ export function bindSelect(
       nullsFirst,
     }
   })
-  const aggregated = groupBy.length > 0 || binder.aggregates.length > 0 || having !== null
-  const lift = (e: Expr): Expr => liftToAggregateSpace(e, groupBy, binder, context)
+  const aggregated =
+    groupBy.length > 0 ||
+    binder.aggregates.length > 0 ||
+    having !== null ||
+    binder.groupingCalls > 0
+  const lift = (e: Expr): Expr => liftToAggregateSpace(e, groupBy, groupingSets, binder, context)
   const split = binder.windows.length === 0 ? null : splitWindows(outputs, binder.windows)
   const preWindow = split === null ? outputs : split.preWindow
   return {
@@ -102,7 +122,13 @@ export function bindSelect(
     table,
     relation,
     where,
-    aggregation: aggregated ? { groupBy, aggregates: binder.aggregates } : null,
+    aggregation: aggregated
+      ? {
+          groupBy,
+          aggregates: binder.aggregates,
+          ...(groupingSets === undefined ? {} : { groupingSets }),
+        }
+      : null,
     having: having === null || !aggregated ? having : lift(having),
     outputs: aggregated ? preWindow.map(lift) : preWindow,
     fields: targets.map((t) => t.field),
@@ -249,13 +275,16 @@ function positionNotInList(clause: string, ordinal: number, position: number): P
 function liftToAggregateSpace(
   expr: Expr,
   groupBy: readonly Expr[],
+  groupingSets: GroupingSets | undefined,
   binder: ExpressionBinder,
   context: BindContext,
 ): Expr {
   const key = JSON.stringify(expr)
   const group = groupBy.findIndex((g) => JSON.stringify(g) === key)
   if (group !== -1) return { kind: 'column', index: group, type: expr.type }
-  const lift = (e: Expr): Expr => liftToAggregateSpace(e, groupBy, binder, context)
+  if (expr.kind === 'call' && expr.fn === 'grouping')
+    return liftGrouping(expr.args, groupBy, groupingSets, context.positionOf(expr))
+  const lift = (e: Expr): Expr => liftToAggregateSpace(e, groupBy, groupingSets, binder, context)
   switch (expr.kind) {
     case 'column': {
       if (expr.index < 0)

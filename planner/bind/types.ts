@@ -57,6 +57,8 @@ export function canCastByAssignment(from: SqlType, to: SqlType): boolean {
 /** True when CAST(x AS to) exists for an x of type `from`. */
 export function canCastExplicitly(from: SqlType, to: SqlType): boolean {
   if (canCastByAssignment(from, to)) return true
+  if ((from === 'bytea' && to === 'ddsketch') || (from === 'ddsketch' && to === 'bytea'))
+    return true
   if (isStringType(from)) return true
   if (from === 'jsonb' && (isNumericType(to) || to === 'bool')) return true
   if (

@@ -28,7 +28,8 @@ export function columnsRows(snapshot: CatalogSnapshot): CatalogRow[] {
         column_name: column.name,
         ordinal_position: column.attnum,
         is_nullable: 'YES',
-        data_type: SqlTypes[column.type].displayName,
+        // A type outside PostgreSQL's own (ddsketch) is USER-DEFINED there, named in udt_name.
+        data_type: column.type === 'ddsketch' ? 'USER-DEFINED' : SqlTypes[column.type].displayName,
         ...typePrecision(column.type),
         ...(column.type === 'name' ? collationColumns : {}),
         udt_catalog: snapshot.tenant,

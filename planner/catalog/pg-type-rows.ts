@@ -29,6 +29,7 @@ const inputFunctions: Readonly<Record<SqlType, string>> = {
   bytea: 'byteain',
   oid: 'oidin',
   unknown: 'unknownin',
+  ddsketch: 'ddsketch_in',
 }
 
 /** The I/O function named like `input` for `suffix` (out, recv, send): int4in → int4out. */

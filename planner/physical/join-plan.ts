@@ -53,6 +53,7 @@ export function planRelationSelect(
   if (bound.aggregation === null)
     return { kind: 'project', input: root.plan, exprs: bound.outputs.map(remap) }
   const groupBy = bound.aggregation.groupBy.map(remap)
+  const sets = bound.aggregation.groupingSets
   const aggregates = bound.aggregation.aggregates.map((a): AggregateCall => ({
     ...a,
     args: a.args.map(remap),
@@ -64,6 +65,7 @@ export function planRelationSelect(
     input: root.plan,
     groupBy,
     aggregates,
+    ...(sets === undefined ? {} : { groupingSets: sets }),
   }
   if (bound.having !== null) plan = { kind: 'filter', input: plan, predicate: bound.having }
   return { kind: 'project', input: plan, exprs: bound.outputs }

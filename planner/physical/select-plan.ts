@@ -50,8 +50,7 @@ function planWithoutTable(bound: BoundSelect): PhysicalPlan {
   let plan: PhysicalPlan = { kind: 'values', fields: [], rows: [[]] }
   if (bound.where !== null) plan = { kind: 'filter', input: plan, predicate: bound.where }
   if (bound.aggregation !== null) {
-    const { groupBy, aggregates } = bound.aggregation
-    plan = { kind: 'aggregate', mode: 'single', input: plan, groupBy, aggregates }
+    plan = { kind: 'aggregate', mode: 'single', input: plan, ...bound.aggregation }
     if (bound.having !== null) plan = { kind: 'filter', input: plan, predicate: bound.having }
   }
   return { kind: 'project', input: plan, exprs: bound.outputs }
@@ -62,8 +61,7 @@ function planOverRows(bound: BoundSelect, rows: PhysicalPlan): PhysicalPlan {
   let plan = rows
   if (bound.where !== null) plan = { kind: 'filter', input: plan, predicate: bound.where }
   if (bound.aggregation !== null) {
-    const { groupBy, aggregates } = bound.aggregation
-    plan = { kind: 'aggregate', mode: 'single', input: plan, groupBy, aggregates }
+    plan = { kind: 'aggregate', mode: 'single', input: plan, ...bound.aggregation }
     if (bound.having !== null) plan = { kind: 'filter', input: plan, predicate: bound.having }
   }
   return { kind: 'project', input: plan, exprs: bound.outputs }
@@ -120,6 +118,8 @@ function planTable(
   const groupBy = bound.aggregation.groupBy.map((e) => remapColumns(e, mapping))
   const aggregates = bound.aggregation.aggregates.map((a) => remapAggregate(a, mapping))
   const splittable = aggregates.every((a) => !a.distinct)
+  const sets = bound.aggregation.groupingSets
+  const grouping = sets === undefined ? {} : { groupingSets: sets }
   const answered =
     bound.aggregation.groupBy.length === 0
       ? answerFromMetadata(bound.aggregation.aggregates, bound.where, pinned, table.columns)
@@ -134,7 +134,7 @@ function planTable(
   const pairs = splittable ? null : distinctPairsPlan(groupBy, aggregates, filter, scan)
   const input = scan({
     filter,
-    partialAggregate: splittable ? { groupBy, aggregates } : null,
+    partialAggregate: splittable ? { groupBy, aggregates, ...grouping } : null,
     project: null,
     limit: null,
   })
@@ -144,6 +144,7 @@ function planTable(
     input,
     groupBy,
     aggregates,
+    ...grouping,
   }
   if (bound.having !== null) plan = { kind: 'filter', input: plan, predicate: bound.having }
   return { kind: 'project', input: plan, exprs: bound.outputs }

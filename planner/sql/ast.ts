@@ -138,6 +138,8 @@ export interface FuncNode {
   readonly filter: SyntaxExpr | null
   /** OVER (...) or OVER name: a window function call. */
   readonly over?: WindowSpecNode
+  /** `WITHIN GROUP (ORDER BY ...)`: an ordered-set aggregate's sorted argument. */
+  readonly withinGroup?: readonly OrderItem[]
   readonly position: number
 }
 
@@ -343,6 +345,25 @@ export interface WithClause {
   readonly tables: readonly CommonTableNode[]
 }
 
+/**
+ * One GROUP BY item when grouping sets are written: a plain expression, ROLLUP/CUBE over
+ * elements (each a parenthesized list or one expression), GROUPING SETS, or a list `(a, b)` /
+ * `()` inside GROUPING SETS.
+ */
+export type GroupingItemNode =
+  | { readonly kind: 'expr'; readonly expr: SyntaxExpr }
+  | {
+      readonly kind: 'rollup' | 'cube'
+      readonly elements: readonly (readonly SyntaxExpr[])[]
+      readonly position: number
+    }
+  | {
+      readonly kind: 'sets'
+      readonly items: readonly GroupingItemNode[]
+      readonly position: number
+    }
+  | { readonly kind: 'list'; readonly exprs: readonly SyntaxExpr[]; readonly position: number }
+
 export interface SelectNode {
   readonly kind: 'select'
   readonly distinct: boolean
@@ -350,6 +371,10 @@ export interface SelectNode {
   readonly from: FromItem | null
   readonly where: SyntaxExpr | null
   readonly groupBy: readonly SyntaxExpr[]
+  /** GROUP BY with ROLLUP/CUBE/GROUPING SETS/(): every item (groupBy is then empty). */
+  readonly groupingSets?: readonly GroupingItemNode[]
+  /** GROUP BY DISTINCT with grouping sets: duplicate sets are dropped. */
+  readonly distinctGroupingSets?: true
   readonly having: SyntaxExpr | null
   readonly orderBy: readonly OrderItem[]
   readonly limit: SyntaxExpr | null

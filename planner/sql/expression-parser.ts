@@ -3,11 +3,11 @@
 //   OR, AND, NOT, IS, comparison, LIKE/ILIKE/BETWEEN/IN, other operators (||), + -, * / %,
 //   unary minus, ::, primary.
 import { PgError, SqlState } from '../../common/index.js'
-import type { BinaryOp, FuncNode, SelectNode, SyntaxExpr, TypeNameNode } from './ast.js'
+import type { BinaryOp, FuncNode, OrderItem, SelectNode, SyntaxExpr, TypeNameNode } from './ast.js'
 import type { TokenCursor } from './cursor.js'
 // A cycle by design: queries nest in expressions; both are functions, resolved at call time.
 import { isQueryStart, parseQuery } from './parser.js'
-import { parseOver } from './window-parser.js'
+import { parseOrderItem, parseOver } from './window-parser.js'
 
 /** `( query )`: an IN or EXISTS subquery. */
 function parseQueryInParens(cursor: TokenCursor): SelectNode {
@@ -511,6 +511,7 @@ function parseFunctionCall(cursor: TokenCursor, name: string, position: number):
   if (cursor.isKeyword('order'))
     throw cursor.notSupportedAt('ORDER BY in aggregate calls', cursor.peek())
   cursor.expectOp(')')
+  const withinGroup = parseWithinGroup(cursor)
   let filter: SyntaxExpr | null = null
   if (cursor.acceptKeyword('filter')) {
     cursor.expectOp('(')
@@ -518,11 +519,25 @@ function parseFunctionCall(cursor: TokenCursor, name: string, position: number):
     filter = parseExpr(cursor)
     cursor.expectOp(')')
   }
-  if (cursor.acceptKeyword('over')) {
-    const over = parseOver(cursor, parseExpr)
-    return { kind: 'func', name, args, star, distinct, filter, over, position }
-  }
-  return { kind: 'func', name, args, star, distinct, filter, position }
+  const node: FuncNode = { kind: 'func', name, args, star, distinct, filter, position }
+  const ordered = withinGroup === null ? node : { ...node, withinGroup }
+  if (cursor.acceptKeyword('over')) return { ...ordered, over: parseOver(cursor, parseExpr) }
+  return ordered
+}
+
+/** `WITHIN GROUP (ORDER BY item, ...)` after an ordered-set aggregate's arguments, or null. */
+function parseWithinGroup(cursor: TokenCursor): OrderItem[] | null {
+  if (!cursor.isKeyword('within') || !cursor.isKeyword('group', 1)) return null
+  cursor.next()
+  cursor.next()
+  cursor.expectOp('(')
+  cursor.expectKeyword('order')
+  cursor.expectKeyword('by')
+  const items: OrderItem[] = []
+  do items.push(parseOrderItem(cursor, parseExpr))
+  while (cursor.acceptOp(','))
+  cursor.expectOp(')')
+  return items
 }
 
 /**

@@ -29,6 +29,7 @@ import type {
 import { PgError, SqlState } from '../../common/index.js'
 import { TokenCursor } from './cursor.js'
 import { parseExpr, parseTypeName } from './expression-parser.js'
+import { parseGroupByList, type ParsedGroupBy } from './grouping-parser.js'
 import { parseDeallocate, parseDiscard, parseShowPhrase } from './session-statements.js'
 import { parseWindowSpec } from './window-parser.js'
 
@@ -239,11 +240,12 @@ function parseSelectCore(cursor: TokenCursor): SelectNode {
   const targets = parseTargets(cursor)
   const from = cursor.acceptKeyword('from') ? parseFrom(cursor) : null
   const where = cursor.acceptKeyword('where') ? parseExpr(cursor) : null
-  const groupBy: SyntaxExpr[] = []
+  let grouping: ParsedGroupBy = { groupBy: [] }
   if (cursor.acceptKeyword('group')) {
     cursor.expectKeyword('by')
-    groupBy.push(...parseExprList(cursor))
+    grouping = parseGroupByList(cursor, parseExpr)
   }
+  const { groupBy, groupingSets, distinctSets } = grouping
   const having = cursor.acceptKeyword('having') ? parseExpr(cursor) : null
   const windows = parseWindowClause(cursor)
   const orderBy: OrderItem[] = []
@@ -252,7 +254,13 @@ function parseSelectCore(cursor: TokenCursor): SelectNode {
     kind: 'select',
     ...{ distinct, targets, from, where, groupBy, having, orderBy, limit, offset },
   }
-  return windows.length === 0 ? select : { ...select, windows }
+  const grouped =
+    groupingSets === undefined
+      ? select
+      : distinctSets === true
+        ? { ...select, groupingSets, distinctGroupingSets: true as const }
+        : { ...select, groupingSets }
+  return windows.length === 0 ? grouped : { ...grouped, windows }
 }
 
 /** `WINDOW name AS (spec) [, ...]`; empty when the clause is absent. */

@@ -1,0 +1,78 @@
+// A DDSketch store: bin counts for a contiguous range of keys in one Float64Array that grows
+// both ways, so adding a value is an index computation and an add.
+export class BinStore {
+  /** Key of counts[0]. */
+  private offset = 0
+  private counts = new Float64Array(0)
+  private low = Infinity
+  private high = -Infinity
+  total = 0
+
+  add(key: number, count: number): void {
+    if (key < this.offset || key >= this.offset + this.counts.length) this.grow(key)
+    this.counts[key - this.offset]! += count
+    this.total += count
+    if (key < this.low) this.low = key
+    if (key > this.high) this.high = key
+  }
+
+  merge(other: BinStore): void {
+    other.forEachBin((key, count) => this.add(key, count))
+  }
+
+  countAt(key: number): number {
+    return this.counts[key - this.offset] ?? 0
+  }
+
+  /** The lowest and highest keys ever added (minKey > maxKey when empty). */
+  range(): { minKey: number; maxKey: number } {
+    return { minKey: this.low, maxKey: this.high }
+  }
+
+  minKey(): number {
+    return this.low
+  }
+
+  maxKey(): number {
+    return this.high
+  }
+
+  /** Calls `visit` for each bin with a count, lowest key first. */
+  forEachBin(visit: (key: number, count: number) => void): void {
+    for (let key = this.low; key <= this.high; key++) {
+      const count = this.counts[key - this.offset]!
+      if (count > 0) visit(key, count)
+    }
+  }
+
+  /**
+   * The key of the bin holding rank `rank` (0-based): the first bin whose running count
+   * passes it (lower) or reaches rank + 1 (upper), as Datadog's stores answer.
+   */
+  keyAtRank(rank: number, lower: boolean): number {
+    let running = 0
+    for (let key = this.low; key <= this.high; key++) {
+      running += this.counts[key - this.offset]!
+      if (lower ? running > rank : running >= rank + 1) return key
+    }
+    return this.high
+  }
+
+  private grow(key: number): void {
+    if (this.counts.length === 0) {
+      this.counts = new Float64Array(128)
+      this.offset = key - 64
+      return
+    }
+    const low = Math.min(key, this.offset)
+    const high = Math.max(key + 1, this.offset + this.counts.length)
+    const span = high - low
+    if (span > 1 << 24) throw new RangeError('a ddsketch store spans more than 2^24 bins')
+    const length = Math.max(span + 64, this.counts.length * 2)
+    const newOffset = key < this.offset ? high - length : low
+    const grown = new Float64Array(length)
+    grown.set(this.counts, this.offset - newOffset)
+    this.counts = grown
+    this.offset = newOffset
+  }
+}

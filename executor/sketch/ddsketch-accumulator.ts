@@ -1,0 +1,105 @@
+// ddsketch_agg(x [, relative_accuracy]) builds one DDSketch per group; ddsketch_merge(s) merges
+// sketches. Both keep one Sketch object per group (never per row) and ship it as its protobuf
+// bytes, so a worker's partial state is a ddsketch column and the coordinator merges bins.
+//
+//   worker:       update: accept(x) | merge(decode(s))  ─► state: encode() per group
+//   coordinator:  merge: merge(decode(state))            ─► evaluate: encode() per group
+//
+// A group without values is NULL, as sum over no rows is.
+import { PgError, SqlState, assert, type SqlType, type Vector } from '../../common/index.js'
+import { TextVectorBuilder } from '../expr/vector-builders.js'
+import type { GroupsAccumulator } from '../aggregates/accumulator.js'
+import type { AggregateCall } from '../plan.js'
+import { sketchBytesAt } from './ddsketch-cast.js'
+import {
+  Sketch,
+  defaultRelativeAccuracy,
+  mappingForAccuracy,
+  type SketchMapping,
+} from './ddsketch.js'
+
+export class DdsketchAccumulator implements GroupsAccumulator {
+  readonly stateTypes: readonly SqlType[] = ['ddsketch']
+  private readonly sketches: (Sketch | undefined)[] = []
+  private readonly mapping: SketchMapping | null
+
+  /** `builds` is ddsketch_agg (values in); otherwise ddsketch_merge (sketches in). */
+  constructor(
+    private readonly builds: boolean,
+    relativeAccuracy: number,
+  ) {
+    this.mapping = builds ? mappingForAccuracy(relativeAccuracy) : null
+  }
+
+  update(
+    args: readonly Vector[],
+    groupIds: Int32Array,
+    _groupCount: number,
+    include: Uint8Array | null,
+  ): void {
+    const input = args[0]
+    assert(input !== undefined, 'a ddsketch aggregate has an argument')
+    if (!this.builds) return this.mergeSketches(input, groupIds, include)
+    assert(input.kind === 'number' && this.mapping !== null, 'ddsketch_agg reads float8')
+    const { values, validity } = input
+    for (let row = 0; row < groupIds.length; row++) {
+      const group = groupIds[row]!
+      if (group < 0) continue
+      if (include !== null && include[row] !== 1) continue
+      if (validity !== null && validity[row] !== 1) continue
+      let sketch = this.sketches[group]
+      if (sketch === undefined) this.sketches[group] = sketch = new Sketch(this.mapping)
+      sketch.accept(values[row]!)
+    }
+  }
+
+  private mergeSketches(input: Vector, groupIds: Int32Array, include: Uint8Array | null): void {
+    assert(input.kind === 'text', 'ddsketch states are binary vectors')
+    for (let row = 0; row < groupIds.length; row++) {
+      const group = groupIds[row]!
+      if (group < 0) continue
+      if (include !== null && include[row] !== 1) continue
+      if (input.validity !== null && input.validity[row] !== 1) continue
+      const incoming = Sketch.decode(sketchBytesAt(input, row))
+      const sketch = this.sketches[group]
+      if (sketch === undefined) this.sketches[group] = incoming
+      else sketch.merge(incoming)
+    }
+  }
+
+  merge(states: readonly Vector[], groupIds: Int32Array): void {
+    const state = states[0]
+    assert(state !== undefined, 'a ddsketch state has one column')
+    this.mergeSketches(state, groupIds, null)
+  }
+
+  state(groupCount: number): Vector[] {
+    return [this.evaluate(groupCount)]
+  }
+
+  evaluate(groupCount: number): Vector {
+    const builder = new TextVectorBuilder('ddsketch', groupCount)
+    for (let group = 0; group < groupCount; group++) {
+      const sketch = this.sketches[group]
+      if (sketch === undefined) builder.appendNull()
+      else {
+        const bytes = sketch.encode()
+        builder.appendBytes(bytes, 0, bytes.length)
+      }
+    }
+    return builder.finish()
+  }
+}
+
+/** ddsketch_agg's relative accuracy: its constant second argument, or 0.01. */
+export function relativeAccuracyOf(call: AggregateCall): number {
+  const argument = call.args[1]
+  if (argument === undefined) return defaultRelativeAccuracy
+  if (argument.kind !== 'literal' || typeof argument.value !== 'number') {
+    throw new PgError({
+      code: SqlState.featureNotSupported,
+      message: 'ddsketch_agg relative accuracy must be a constant',
+    })
+  }
+  return argument.value
+}

@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { DDSketch } from '@datadog/sketches-js'
+import { LogarithmicMapping } from '@datadog/sketches-js/dist/ddsketch/mapping/index.js'
+import type { Batch } from '../../common/index.js'
+import { GroupedAggregation } from '../aggregates/grouped-aggregation.js'
+import { sliceBatch } from '../expr/batch-ops.js'
+import { scalarAt, vectorFromValues } from '../expr/vector-builders.js'
+import type { AggregateCall, Expr } from '../plan.js'
+import { sketchBytesAt } from './ddsketch-cast.js'
+import { ProtoWriter, WireType } from './protobuf.js'
+import { Sketch, mappingForAccuracy } from './ddsketch.js'
+
+function random(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+    return (state + 0.5) / 2 ** 32
+  }
+}
+
+/** Standard normal by Box-Muller. */
+function normal(next: () => number): number {
+  return Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next())
+}
+
+const quantiles = [0, 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1]
+
+/** Asserts every quantile is within `alpha` of the exact value at rank floor(q(n-1)). */
+function assertAccurate(sketch: Sketch, values: readonly number[], alpha: number, what: string) {
+  const sorted = Float64Array.from(values).sort()
+  for (const q of quantiles) {
+    const exact = sorted[Math.floor(q * (sorted.length - 1))]!
+    const estimate = sketch.quantile(q)
+    assert.ok(estimate !== null)
+    const error = Math.abs(estimate - exact)
+    assert.ok(
+      error <= alpha * Math.abs(exact) + 1e-12,
+      `${what}: q=${q} estimate ${estimate} exact ${exact} relative error ${error / Math.abs(exact)}`,
+    )
+  }
+}
+
+function datasets(): Record<string, number[]> {
+  const next = random(42)
+  const n = 50_000
+  return {
+    lognormal: Array.from({ length: n }, () => Math.exp(1 + 2 * normal(next))),
+    pareto: Array.from({ length: n }, () => 1 / Math.pow(next(), 1 / 1.2)),
+    'negative, zero and positive': Array.from({ length: n }, (_, i) =>
+      i % 10 === 0 ? 0 : (next() < 0.4 ? -1 : 1) * Math.exp(3 * normal(next)),
+    ),
+    'all negative': Array.from({ length: n }, () => -Math.exp(2 * normal(next))),
+    'tiny and huge': Array.from({ length: n }, () => Math.pow(10, -9 + 18 * next())),
+  }
+}
+
+describe('@datadog/sketches-js 2.1.1, as Malamute found it', () => {
+  it('merge() drops the other sketch’s negative values', () => {
+    const a = new DDSketch()
+    const b = new DDSketch()
+    a.accept(5)
+    for (const value of [-10, -20, -30]) b.accept(value)
+    a.merge(b)
+    assert.equal(a.count, 4, 'the count says four values')
+    assert.equal(a.negativeStore.count, 0, 'but no negative value arrived')
+    assert.ok(a.getValueAtQuantile(0) > 0, 'so the minimum quantile is positive')
+  })
+
+  it('toProto()/fromProto() need protobufjs, or lose min/max/sum when it is there', () => {
+    const sketch = new DDSketch()
+    for (const value of [1, 2, 3]) sketch.accept(value)
+    let bytes: Uint8Array
+    try {
+      bytes = sketch.toProto()
+    } catch (error) {
+      assert.match(String(error), /protobufjs/, 'a devDependency, not installed with the package')
+      return
+    }
+    const decoded = DDSketch.fromProto(bytes)
+    assert.equal(decoded.count, 3)
+    assert.deepEqual([decoded.min, decoded.max, decoded.sum], [Infinity, -Infinity, 0])
+  })
+})
+
+describe('Sketch', () => {
+  for (const [name, values] of Object.entries(datasets())) {
+    it(`keeps the 1% relative-accuracy guarantee: ${name}, one pass and merged, after a round trip`, () => {
+      const mapping = mappingForAccuracy(0.01)
+      const single = new Sketch(mapping)
+      for (const value of values) single.accept(value)
+      assertAccurate(single, values, 0.01, `${name} single`)
+      const merged = new Sketch(mapping)
+      const next = random(7)
+      for (let start = 0; start < values.length;) {
+        const end = Math.min(values.length, start + 1 + Math.floor(next() * 9000))
+        const part = new Sketch(mapping)
+        for (let i = start; i < end; i++) part.accept(values[i]!)
+        merged.merge(Sketch.decode(part.encode()))
+        start = end
+      }
+      assertAccurate(merged, values, 0.01, `${name} merged`)
+      const decoded = Sketch.decode(merged.encode())
+      assert.equal(decoded.count, values.length)
+      assert.equal(decoded.min, Math.min(...values))
+      assert.equal(decoded.max, Math.max(...values))
+      const exactSum = values.reduce((a, b) => a + b, 0)
+      assert.ok(
+        Math.abs(decoded.sum - exactSum) <= 1e-9 * values.reduce((a, b) => a + Math.abs(b), 0),
+      )
+      assertAccurate(decoded, values, 0.01, `${name} decoded`)
+    })
+  }
+
+  it('holds other relative accuracies', () => {
+    const values = datasets()['negative, zero and positive']!
+    for (const alpha of [0.001, 0.05]) {
+      const sketch = new Sketch(mappingForAccuracy(alpha))
+      for (const value of values) sketch.accept(value)
+      assertAccurate(Sketch.decode(sketch.encode()), values, alpha, `alpha ${alpha}`)
+    }
+  })
+
+  it('reads a protobuf built from DDSketch.proto: sparse and contiguous stores, no summary', () => {
+    const gamma = new LogarithmicMapping(0.01).gamma
+    const library = LogarithmicMapping.fromGammaOffset(gamma, 0)
+    const mapping = new ProtoWriter().tag(1, WireType.fixed64).double(gamma)
+    mapping.tag(2, WireType.fixed64).double(0)
+    const packed = new ProtoWriter().double(1).double(0).double(2)
+    const positive = new ProtoWriter().tag(2, WireType.lengthDelimited).bytes(packed.finish())
+    positive.tag(3, WireType.varint).sint32(100)
+    const entry = new ProtoWriter().tag(1, WireType.varint).sint32(-5)
+    entry.tag(2, WireType.fixed64).double(3)
+    const negative = new ProtoWriter().tag(1, WireType.lengthDelimited).bytes(entry.finish())
+    const message = new ProtoWriter()
+      .tag(1, WireType.lengthDelimited)
+      .bytes(mapping.finish())
+      .tag(2, WireType.lengthDelimited)
+      .bytes(positive.finish())
+      .tag(3, WireType.lengthDelimited)
+      .bytes(negative.finish())
+      .tag(4, WireType.fixed64)
+      .double(1)
+      .tag(7, WireType.varint) // an unknown field is skipped
+      .varint(99)
+      .finish()
+    const sketch = Sketch.decode(message)
+    const value = (key: number): number => library.value(key)
+    assert.equal(sketch.count, 7)
+    assert.equal(sketch.quantile(0), -value(-5))
+    assert.equal(sketch.quantile(0.5), 0)
+    assert.equal(sketch.quantile(1), value(102))
+    // Without Malamute's summary fields, min/max/sum come from the bins.
+    assert.equal(sketch.min, -value(-5))
+    assert.equal(sketch.max, value(102))
+    assert.ok(Math.abs(sketch.sum - (value(100) + 2 * value(102) - 3 * value(-5))) < 1e-9)
+  })
+
+  it('refuses to merge sketches of different accuracies, and malformed bytes', () => {
+    const a = new Sketch(mappingForAccuracy(0.01))
+    const b = new Sketch(mappingForAccuracy(0.02))
+    assert.throws(() => a.merge(b), { code: '22023' })
+    assert.throws(() => Sketch.decode(Uint8Array.of(0x0a, 0x20, 1)), { code: '22P02' })
+    assert.throws(() => Sketch.decode(new Uint8Array(0)), { code: '22P02' })
+    assert.throws(() => mappingForAccuracy(1), { code: '22023' })
+    assert.throws(() => a.accept(NaN), { code: '22023' })
+  })
+
+  it('answers an empty sketch: count 0, NULL quantiles', () => {
+    const empty = Sketch.decode(new Sketch(mappingForAccuracy(0.01)).encode())
+    assert.equal(empty.count, 0)
+    assert.equal(empty.quantile(0.5), null)
+    assert.throws(() => empty.quantile(1.5), { code: '22003' })
+  })
+})
+
+describe('ddsketch_agg and ddsketch_merge accumulators', () => {
+  it('merging partial states of any split equals one pass, per group', () => {
+    const next = random(3)
+    const n = 5000
+    const groups = Array.from({ length: n }, () => (next() < 0.3 ? 'a' : next() < 0.5 ? 'b' : null))
+    const values = Array.from({ length: n }, (_, i) =>
+      i % 17 === 0 ? null : (next() < 0.2 ? -1 : 1) * Math.exp(4 * normal(next)),
+    )
+    const input: Batch = {
+      length: n,
+      columns: [vectorFromValues('text', groups), vectorFromValues('float8', values)],
+    }
+    const groupBy: Expr[] = [{ kind: 'column', index: 0, type: 'text' }]
+    const build: AggregateCall = {
+      fn: 'ddsketch_agg',
+      args: [{ kind: 'column', index: 1, type: 'float8' }],
+      distinct: false,
+      filter: null,
+      type: 'ddsketch',
+    }
+    const summarize = (batches: readonly Batch[]): string[] =>
+      batches
+        .flatMap((batch) =>
+          Array.from({ length: batch.length }, (_, row) => {
+            const sketches = batch.columns[1]!
+            assert.ok(sketches.kind === 'text')
+            const sketch = Sketch.decode(sketchBytesAt(sketches, row))
+            const key = scalarAt(batch.columns[0]!, row)
+            const summary = [sketch.count, sketch.min, sketch.max, sketch.sum.toPrecision(12)]
+            return JSON.stringify([key, ...summary, ...quantiles.map((q) => sketch.quantile(q))])
+          }),
+        )
+        .sort()
+    const context = { timeZone: 'UTC', nowMicros: 0 }
+    const single = new GroupedAggregation(groupBy, [build], context)
+    single.update(input)
+    const final = new GroupedAggregation(groupBy, [build], context)
+    // Sketches of the partials, merged again by ddsketch_merge over a sketch column.
+    const mergeCall: AggregateCall = {
+      ...build,
+      fn: 'ddsketch_merge',
+      args: [{ kind: 'column', index: 1, type: 'ddsketch' }],
+    }
+    const remerged = new GroupedAggregation(groupBy, [mergeCall], context)
+    for (let start = 0; start < n; start += 700) {
+      const partial = new GroupedAggregation(groupBy, [build], context)
+      partial.update(sliceBatch(input, start, Math.min(n, start + 700)))
+      for (const batch of partial.partialBatches()) {
+        final.merge(batch)
+        remerged.update(batch)
+      }
+    }
+    const expected = summarize(single.finalBatches())
+    assert.deepEqual(summarize(final.finalBatches()), expected)
+    assert.deepEqual(summarize(remerged.finalBatches()), expected)
+  })
+})

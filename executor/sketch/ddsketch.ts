@@ -1,0 +1,321 @@
+// DDSketch (Masson, Rim, Lee: "DDSketch: a fast and fully-mergeable quantile sketch with
+// relative-error guarantees", VLDB 2019) as Datadog's sketches libraries encode it: a value x
+// lands in bin ceil(log_gamma |x|) of the positive or negative store, or in the zero count;
+// any quantile read back is within relative accuracy alpha of the true one, and two sketches
+// with the same index mapping merge by adding bins.
+//
+// The index mappings (logarithmic, and the linearly / cubically interpolated ones agents may
+// send) come from @datadog/sketches-js. Its stores and sketch class are not used for merging
+// or decoding: 2.1.1's merge() drops the other sketch's negative store, fromProto() loses
+// min/max/sum and ignores sparse `binCounts` stores, and toProto()/fromProto() need
+// protobufjs, which it lists only as a devDependency (ddsketch.test.ts shows the merge and
+// protobuf issues; the sparse-store gap is in its DenseStore.fromProto).
+//
+// Malamute's value is the DDSketch protobuf (DDSketch.proto of sketches-go/-py/-js), plus the
+// exact sum, min and max in fields 100, 101 and 102 (doubles), which Datadog's readers skip
+// as unknown fields. A sketch decoded without them (one an agent sent) estimates them from
+// its bins: min and max within the relative accuracy, sum as sum(bin value * bin count).
+import { PgError, SqlState } from '../../common/index.js'
+import {
+  CubicallyInterpolatedMapping,
+  LinearlyInterpolatedMapping,
+  LogarithmicMapping,
+} from '@datadog/sketches-js/dist/ddsketch/mapping/index.js'
+import { BinStore } from './bin-store.js'
+import { ProtoReader, ProtoWriter, WireType, malformed } from './protobuf.js'
+
+/** The index mapping as the protobuf carries it. */
+export interface SketchMapping {
+  readonly gamma: number
+  readonly indexOffset: number
+  /** 0 NONE (logarithmic), 1 LINEAR, 2 QUADRATIC, 3 CUBIC. */
+  readonly interpolation: number
+}
+
+interface MappingFunctions {
+  key(value: number): number
+  value(key: number): number
+  readonly minPossible: number
+}
+
+export const defaultRelativeAccuracy = 0.01
+const summaryField = { sum: 100, min: 101, max: 102 } as const
+
+const mappingCache = new Map<string, MappingFunctions>()
+
+/** The library's mapping object for `mapping` (key and value functions). */
+function mappingFunctions(mapping: SketchMapping): MappingFunctions {
+  const cacheKey = `${mapping.gamma}/${mapping.indexOffset}/${mapping.interpolation}`
+  let functions = mappingCache.get(cacheKey)
+  if (functions === undefined) {
+    if (!(mapping.gamma > 1) || !Number.isFinite(mapping.gamma)) {
+      throw malformed(`an index mapping it cannot use (gamma ${mapping.gamma})`)
+    }
+    // Not KeyMapping.fromProto: it loads protobufjs, which 2.1.1 lists only as a devDependency.
+    const byInterpolation = [
+      LogarithmicMapping,
+      LinearlyInterpolatedMapping,
+      null,
+      CubicallyInterpolatedMapping,
+    ]
+    const mappingClass = byInterpolation[mapping.interpolation]
+    if (mappingClass === undefined || mappingClass === null)
+      throw malformed(`interpolation ${mapping.interpolation}`)
+    functions = mappingClass.fromGammaOffset(mapping.gamma, mapping.indexOffset)
+    mappingCache.set(cacheKey, functions)
+  }
+  return functions
+}
+
+/** The logarithmic mapping for a relative accuracy in (0, 1); 22023 outside it. */
+export function mappingForAccuracy(relativeAccuracy: number): SketchMapping {
+  if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) {
+    throw new PgError({
+      code: SqlState.invalidParameterValue,
+      message: `relative accuracy must be between 0 and 1 (exclusive), not ${relativeAccuracy}`,
+    })
+  }
+  const library = new LogarithmicMapping(relativeAccuracy)
+  return { gamma: library.gamma, indexOffset: 0, interpolation: 0 }
+}
+
+export class Sketch {
+  readonly positive = new BinStore()
+  readonly negative = new BinStore()
+  zeroCount = 0
+  sum = 0
+  min = Infinity
+  max = -Infinity
+  private readonly functions: MappingFunctions
+
+  constructor(readonly mapping: SketchMapping) {
+    this.functions = mappingFunctions(mapping)
+  }
+
+  get count(): number {
+    return this.zeroCount + this.positive.total + this.negative.total
+  }
+
+  /** Adds one value (NaN and infinities have no bin: 22023). */
+  accept(value: number): void {
+    if (!Number.isFinite(value)) throw notSketchable(value)
+    const functions = this.functions
+    if (value > functions.minPossible) this.positive.add(functions.key(value), 1)
+    else if (value < -functions.minPossible) this.negative.add(functions.key(-value), 1)
+    else this.zeroCount += 1
+    this.sum += value
+    if (value < this.min) this.min = value
+    if (value > this.max) this.max = value
+  }
+
+  /** Adds `other`'s bins and summary; 22023 when the index mappings differ. */
+  merge(other: Sketch): void {
+    const a = this.mapping
+    const b = other.mapping
+    if (
+      a.gamma !== b.gamma ||
+      a.indexOffset !== b.indexOffset ||
+      a.interpolation !== b.interpolation
+    ) {
+      throw new PgError({
+        code: SqlState.invalidParameterValue,
+        message: 'cannot merge ddsketches with different index mappings',
+        detail: `One has gamma ${a.gamma}, offset ${a.indexOffset}; the other gamma ${b.gamma}, offset ${b.indexOffset}.`,
+      })
+    }
+    this.positive.merge(other.positive)
+    this.negative.merge(other.negative)
+    this.zeroCount += other.zeroCount
+    this.sum += other.sum
+    this.min = Math.min(this.min, other.min)
+    this.max = Math.max(this.max, other.max)
+  }
+
+  /** The value at quantile q in [0, 1] (22003 outside), null for an empty sketch. */
+  quantile(q: number): number | null {
+    if (!(q >= 0 && q <= 1)) {
+      throw new PgError({
+        code: SqlState.numericValueOutOfRange,
+        message: `quantile ${q} is not between 0 and 1`,
+      })
+    }
+    const count = this.count
+    if (count === 0) return null
+    const rank = q * (count - 1)
+    const negativeCount = this.negative.total
+    let value: number
+    if (rank < negativeCount) {
+      const key = this.negative.keyAtRank(negativeCount - rank - 1, false)
+      value = -this.functions.value(key)
+    } else if (rank < negativeCount + this.zeroCount) {
+      value = 0
+    } else {
+      const key = this.positive.keyAtRank(rank - negativeCount - this.zeroCount, true)
+      value = this.functions.value(key)
+    }
+    // The exact extremes bound every quantile; clamping can only move toward the truth.
+    return Math.min(Math.max(value, this.min), this.max)
+  }
+
+  /** The protobuf bytes, with the exact summary in Malamute's extra fields. */
+  encode(): Uint8Array {
+    const mapping = new ProtoWriter()
+      .tag(1, WireType.fixed64)
+      .double(this.mapping.gamma)
+      .tag(2, WireType.fixed64)
+      .double(this.mapping.indexOffset)
+    if (this.mapping.interpolation !== 0)
+      mapping.tag(3, WireType.varint).varint(this.mapping.interpolation)
+    const writer = new ProtoWriter().tag(1, WireType.lengthDelimited).bytes(mapping.finish())
+    if (this.positive.total > 0)
+      writer.tag(2, WireType.lengthDelimited).bytes(encodeStore(this.positive))
+    if (this.negative.total > 0)
+      writer.tag(3, WireType.lengthDelimited).bytes(encodeStore(this.negative))
+    if (this.zeroCount !== 0) writer.tag(4, WireType.fixed64).double(this.zeroCount)
+    if (this.count > 0) {
+      writer.tag(summaryField.sum, WireType.fixed64).double(this.sum)
+      writer.tag(summaryField.min, WireType.fixed64).double(this.min)
+      writer.tag(summaryField.max, WireType.fixed64).double(this.max)
+    }
+    return writer.finish()
+  }
+
+  /** Reads a DDSketch protobuf (Malamute's or any Datadog library's); 22P02 when malformed. */
+  static decode(bytes: Uint8Array): Sketch {
+    const reader = new ProtoReader(bytes)
+    let mapping: SketchMapping | null = null
+    const stores: ProtoReader[] = []
+    const storeSigns: number[] = []
+    let zeroCount = 0
+    const summary: { sum?: number; min?: number; max?: number } = {}
+    while (!reader.done) {
+      const { field, wireType } = reader.tag()
+      if (field === 1 && wireType === WireType.lengthDelimited)
+        mapping = decodeMapping(reader.nested())
+      else if ((field === 2 || field === 3) && wireType === WireType.lengthDelimited) {
+        stores.push(reader.nested())
+        storeSigns.push(field === 2 ? 1 : -1)
+      } else if (field === 4 && wireType === WireType.fixed64) zeroCount = reader.double()
+      else if (field === summaryField.sum && wireType === WireType.fixed64)
+        summary.sum = reader.double()
+      else if (field === summaryField.min && wireType === WireType.fixed64)
+        summary.min = reader.double()
+      else if (field === summaryField.max && wireType === WireType.fixed64)
+        summary.max = reader.double()
+      else reader.skip(wireType)
+    }
+    if (mapping === null) throw malformed('no index mapping')
+    const sketch = new Sketch(mapping)
+    stores.forEach((store, index) =>
+      decodeStore(store, storeSigns[index] === 1 ? sketch.positive : sketch.negative),
+    )
+    if (!(zeroCount >= 0) || !Number.isFinite(zeroCount)) throw malformed('a negative zero count')
+    sketch.zeroCount = zeroCount
+    if (summary.sum !== undefined && summary.min !== undefined && summary.max !== undefined) {
+      sketch.sum = summary.sum
+      sketch.min = summary.min
+      sketch.max = summary.max
+    } else sketch.estimateSummary()
+    return sketch
+  }
+
+  /** min, max and sum from the bins, for a sketch that came without them. */
+  private estimateSummary(): void {
+    const value = (key: number): number => this.functions.value(key)
+    let sum = 0
+    this.positive.forEachBin((key, count) => (sum += value(key) * count))
+    this.negative.forEachBin((key, count) => (sum -= value(key) * count))
+    this.sum = sum
+    const lowest =
+      this.negative.total > 0
+        ? -value(this.negative.maxKey())
+        : this.zeroCount > 0
+          ? 0
+          : this.positive.total > 0
+            ? value(this.positive.minKey())
+            : Infinity
+    const highest =
+      this.positive.total > 0
+        ? value(this.positive.maxKey())
+        : this.zeroCount > 0
+          ? 0
+          : this.negative.total > 0
+            ? -value(this.negative.minKey())
+            : -Infinity
+    this.min = lowest
+    this.max = highest
+  }
+}
+
+function notSketchable(value: number): PgError {
+  return new PgError({
+    code: SqlState.invalidParameterValue,
+    message: `cannot add ${value} to a ddsketch`,
+    detail: 'A DDSketch holds finite values only.',
+  })
+}
+
+function decodeMapping(reader: ProtoReader): SketchMapping {
+  let gamma = 0
+  let indexOffset = 0
+  let interpolation = 0
+  while (!reader.done) {
+    const { field, wireType } = reader.tag()
+    if (field === 1 && wireType === WireType.fixed64) gamma = reader.double()
+    else if (field === 2 && wireType === WireType.fixed64) indexOffset = reader.double()
+    else if (field === 3 && wireType === WireType.varint) interpolation = reader.varint()
+    else reader.skip(wireType)
+  }
+  return { gamma, indexOffset, interpolation }
+}
+
+/** Contiguous counts over the store's key range, or the sparse map when that is smaller. */
+function encodeStore(store: BinStore): Uint8Array {
+  const range = store.range()
+  let nonEmpty = 0
+  store.forEachBin(() => (nonEmpty += 1))
+  const writer = new ProtoWriter()
+  if (nonEmpty * 16 < (range.maxKey - range.minKey + 1) * 8) {
+    store.forEachBin((key, count) => {
+      const entry = new ProtoWriter().tag(1, WireType.varint).sint32(key)
+      entry.tag(2, WireType.fixed64).double(count)
+      writer.tag(1, WireType.lengthDelimited).bytes(entry.finish())
+    })
+    return writer.finish()
+  }
+  const counts = new ProtoWriter()
+  for (let key = range.minKey; key <= range.maxKey; key++) counts.double(store.countAt(key))
+  writer.tag(2, WireType.lengthDelimited).bytes(counts.finish())
+  return writer.tag(3, WireType.varint).sint32(range.minKey).finish()
+}
+
+/** Both store layouts: sparse `binCounts` (map<sint32, double>) and contiguous counts. */
+function decodeStore(reader: ProtoReader, into: BinStore): void {
+  const contiguous: number[] = []
+  let offset = 0
+  const add = (key: number, count: number): void => {
+    if (!(count >= 0) || !Number.isFinite(count)) throw malformed(`a bin count of ${count}`)
+    if (count > 0) into.add(key, count)
+  }
+  while (!reader.done) {
+    const { field, wireType } = reader.tag()
+    if (field === 1 && wireType === WireType.lengthDelimited) {
+      const entry = reader.nested()
+      let key = 0
+      let count = 0
+      while (!entry.done) {
+        const inner = entry.tag()
+        if (inner.field === 1 && inner.wireType === WireType.varint) key = entry.sint32()
+        else if (inner.field === 2 && inner.wireType === WireType.fixed64) count = entry.double()
+        else entry.skip(inner.wireType)
+      }
+      add(key, count)
+    } else if (field === 2 && wireType === WireType.lengthDelimited) {
+      const packed = reader.nested()
+      while (!packed.done) contiguous.push(packed.double())
+    } else if (field === 2 && wireType === WireType.fixed64) contiguous.push(reader.double())
+    else if (field === 3 && wireType === WireType.varint) offset = reader.sint32()
+    else reader.skip(wireType)
+  }
+  contiguous.forEach((count, index) => add(offset + index, count))
+}

@@ -1,0 +1,143 @@
+// The few protocol buffer wire-format pieces the DDSketch message needs
+// (https://protobuf.dev/programming-guides/encoding/): varints, zigzag sint32, little-endian
+// doubles, length-delimited fields, and skipping fields this reader does not know.
+import { PgError, SqlState } from '../../common/index.js'
+
+export const WireType = { varint: 0, fixed64: 1, lengthDelimited: 2, fixed32: 5 } as const
+
+/** A forward-only reader over one message's bytes; every overrun is 22P02. */
+export class ProtoReader {
+  private at: number
+  private readonly view: DataView
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    start = 0,
+    private readonly end = bytes.length,
+  ) {
+    this.at = start
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  }
+
+  get done(): boolean {
+    return this.at >= this.end
+  }
+
+  /** The next field's number and wire type. */
+  tag(): { field: number; wireType: number } {
+    const tag = this.varint()
+    return { field: Math.floor(tag / 8), wireType: tag & 7 }
+  }
+
+  varint(): number {
+    let result = 0
+    let scale = 1
+    for (let shift = 0; shift < 64; shift += 7) {
+      const byte = this.byte()
+      result += (byte & 0x7f) * scale
+      if ((byte & 0x80) === 0) return result
+      scale *= 128
+    }
+    throw malformed('a varint longer than 10 bytes')
+  }
+
+  /** sint32: zigzag-decoded. */
+  sint32(): number {
+    const value = this.varint()
+    return value % 2 === 0 ? value / 2 : -(value + 1) / 2
+  }
+
+  double(): number {
+    this.need(8)
+    const value = this.view.getFloat64(this.at, true)
+    this.at += 8
+    return value
+  }
+
+  /** A length-delimited field's bytes, as a reader over them. */
+  nested(): ProtoReader {
+    const length = this.varint()
+    this.need(length)
+    const reader = new ProtoReader(this.bytes, this.at, this.at + length)
+    this.at += length
+    return reader
+  }
+
+  skip(wireType: number): void {
+    switch (wireType) {
+      case WireType.varint:
+        this.varint()
+        return
+      case WireType.fixed64:
+        this.need(8)
+        this.at += 8
+        return
+      case WireType.lengthDelimited:
+        this.nested()
+        return
+      case WireType.fixed32:
+        this.need(4)
+        this.at += 4
+        return
+      default:
+        throw malformed(`wire type ${wireType}`)
+    }
+  }
+
+  private byte(): number {
+    this.need(1)
+    return this.bytes[this.at++]!
+  }
+
+  private need(count: number): void {
+    if (this.at + count > this.end) throw malformed('a field past the end of its message')
+  }
+}
+
+/** Builds one message; nested messages are built separately and added as bytes. */
+export class ProtoWriter {
+  private readonly parts: number[] = []
+  private readonly scratch = new DataView(new ArrayBuffer(8))
+
+  tag(field: number, wireType: number): this {
+    return this.varint(field * 8 + wireType)
+  }
+
+  varint(value: number): this {
+    let rest = value
+    while (rest >= 0x80) {
+      this.parts.push((rest % 128) | 0x80)
+      rest = Math.floor(rest / 128)
+    }
+    this.parts.push(rest)
+    return this
+  }
+
+  sint32(value: number): this {
+    return this.varint(value >= 0 ? value * 2 : -value * 2 - 1)
+  }
+
+  double(value: number): this {
+    this.scratch.setFloat64(0, value, true)
+    for (let i = 0; i < 8; i++) this.parts.push(this.scratch.getUint8(i))
+    return this
+  }
+
+  bytes(bytes: Uint8Array): this {
+    this.varint(bytes.length)
+    for (const byte of bytes) this.parts.push(byte)
+    return this
+  }
+
+  finish(): Uint8Array {
+    return Uint8Array.from(this.parts)
+  }
+}
+
+export function malformed(what: string): PgError {
+  return new PgError({
+    code: SqlState.invalidTextRepresentation,
+    message: 'invalid DDSketch protobuf',
+    detail: `The message has ${what}.`,
+  })
+}
