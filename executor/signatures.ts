@@ -222,6 +222,14 @@ function catalogSignatures(): Record<string, readonly Signature[]> {
   const oidToText: Signature[] = [{ args: ['oid'], returns: 'text' }]
   return {
     pg_table_is_visible: [{ args: ['oid'], returns: 'bool' }],
+    pg_type_is_visible: [{ args: ['oid'], returns: 'bool' }],
+    pg_function_is_visible: [{ args: ['oid'], returns: 'bool' }],
+    pg_opclass_is_visible: [{ args: ['oid'], returns: 'bool' }],
+    pg_collation_is_visible: [{ args: ['oid'], returns: 'bool' }],
+    pg_conversion_is_visible: [{ args: ['oid'], returns: 'bool' }],
+    pg_operator_is_visible: [{ args: ['oid'], returns: 'bool' }],
+    pg_ts_config_is_visible: [{ args: ['oid'], returns: 'bool' }],
+    pg_statistics_obj_is_visible: [{ args: ['oid'], returns: 'bool' }],
     has_table_privilege: privilege,
     has_schema_privilege: privilege,
     has_database_privilege: privilege,

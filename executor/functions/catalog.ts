@@ -193,6 +193,14 @@ let transactionCounter = 1000
 
 export const catalogKernels: Readonly<Record<string, Kernel>> = {
   pg_table_is_visible: alwaysTrue,
+  pg_type_is_visible: alwaysTrue,
+  pg_function_is_visible: alwaysTrue,
+  pg_opclass_is_visible: alwaysTrue,
+  pg_collation_is_visible: alwaysTrue,
+  pg_conversion_is_visible: alwaysTrue,
+  pg_operator_is_visible: alwaysTrue,
+  pg_ts_config_is_visible: alwaysTrue,
+  pg_statistics_obj_is_visible: alwaysTrue,
   has_table_privilege: alwaysTrue,
   has_schema_privilege: alwaysTrue,
   has_database_privilege: alwaysTrue,

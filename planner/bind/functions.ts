@@ -195,6 +195,14 @@ export const scalarFunctionNames: Readonly<Record<string, string>> = {
   ...Object.fromEntries(
     [
       'pg_table_is_visible',
+      'pg_type_is_visible',
+      'pg_function_is_visible',
+      'pg_opclass_is_visible',
+      'pg_collation_is_visible',
+      'pg_conversion_is_visible',
+      'pg_operator_is_visible',
+      'pg_ts_config_is_visible',
+      'pg_statistics_obj_is_visible',
       'has_table_privilege',
       'has_schema_privilege',
       'has_database_privilege',
