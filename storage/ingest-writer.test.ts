@@ -272,16 +272,19 @@ test('ingest: a bulk append commits all its segments at once, or none after abor
 
 test('ingest: a table dropped before the commit rejects the group and commits nothing', async () => {
   const dataDir = newDataDir()
-  const storage = await openStorage({ dataDir, flushIntervalMs: 30 })
+  // The flush waits long enough for the drop to land first, even on a loaded machine.
+  const storage = await openStorage({ dataDir, flushIntervalMs: 1_000 })
   try {
     await storage.catalog.createTable('t', 'doomed', [], false)
     const pending = storage.writer.append('t', 'doomed', [{ name: 'id', type: 'int8' }], {
       length: 1,
       columns: [numbers('int8', [1])],
     })
+    // Expect the rejection now: it may come before the drops below finish awaiting.
+    const rejected = assert.rejects(pending, isCode('42P01'))
     await storage.catalog.dropTable('t', 'doomed')
     await storage.catalog.createTable('t', 'doomed', [], false)
-    await assert.rejects(pending, isCode('42P01'))
+    await rejected
     assert.deepEqual(await storage.catalog.listSegments('t', 'doomed'), [])
     assert.deepEqual(await storage.blobs.list(''), [])
   } finally {
