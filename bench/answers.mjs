@@ -1,7 +1,8 @@
 // Comparable answers: every engine's rows become text in one canonical form, then are compared
 // in order, or group by group of equal sort key where the query's order is not total.
 //
-// Canonical text: NULL is ∅; numbers (and numeric text) keep 6 significant digits, so float
+// Canonical text: NULL is ∅; numbers (and numeric text) keep 6 significant digits (and agree
+// within one unit of the last, for values at a rounding boundary), so float
 // summation order and numeric scale (avg gives 12.5000000000000000 in PostgreSQL, 12.5 in
 // DuckDB) do not matter; timestamps become ISO 8601 UTC with trailing zero fractions dropped;
 // JSON objects are re-serialised with sorted keys (jsonb reorders keys and adds spaces).
@@ -65,6 +66,25 @@ function groupsByKey(rows, keyIndex) {
   return groups
 }
 
+/**
+ * Whether two canonical rows agree: equal text, or numbers within one unit of the sixth
+ * significant digit (a value near a rounding boundary may round either way: 250.4785).
+ */
+function sameRow(mine, other) {
+  if (mine === other) return true
+  if (mine === undefined || other === undefined) return false
+  const a = mine.split(' | ')
+  const b = other.split(' | ')
+  if (a.length !== b.length) return false
+  return a.every((cell, i) => {
+    if (cell === b[i]) return true
+    const x = Number(cell)
+    const y = Number(b[i])
+    if (!Number.isFinite(x) || !Number.isFinite(y) || cell === '' || b[i] === '') return false
+    return Math.abs(x - y) <= 1e-5 * Math.max(Math.abs(x), Math.abs(y))
+  })
+}
+
 const shorten = (text) => (text.length > 160 ? `${text.slice(0, 157)}...` : text)
 
 /**
@@ -77,7 +97,7 @@ export function compareAnswers(query, { columns, rows: answer }, { rows: referen
     const ours = answer.map(canonicalRow)
     const theirs = reference.map(canonicalRow)
     if (ours.length !== theirs.length) return `${ours.length} rows, expected ${theirs.length}`
-    const i = ours.findIndex((row, k) => row !== theirs[k])
+    const i = ours.findIndex((row, k) => !sameRow(row, theirs[k]))
     return i < 0 ? undefined : `row ${i + 1}: ${shorten(ours[i])} ≠ ${shorten(theirs[i])}`
   }
   if (answer.length !== reference.length)
@@ -94,7 +114,7 @@ export function compareAnswers(query, { columns, rows: answer }, { rows: referen
       return `${query.orderKey} group ${g + 1}: ${mine.key} ≠ ${other.key}`
     // Under LIMIT, the rows of the last group are any of its peers: only its key must agree.
     if (limited && g === ours.length - 1) break
-    const i = mine.rows.findIndex((row, k) => row !== other.rows[k])
+    const i = mine.rows.findIndex((row, k) => !sameRow(row, other.rows[k]))
     if (i >= 0 || mine.rows.length !== other.rows.length) {
       return `${query.orderKey} ${mine.key}: ${shorten(mine.rows[i] ?? '(none)')} ≠ ${shorten(other.rows[i] ?? '(none)')}`
     }
