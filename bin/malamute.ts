@@ -15,6 +15,7 @@ import {
   type MergeResult,
   type MetadataLocation,
 } from '../storage/index.js'
+import { addLoadCommand } from './load-command.js'
 import { startMalamute, type ServeKafkaOptions } from './serve.js'
 
 const program = new Command()
@@ -385,8 +386,13 @@ function describeMerge(result: MergeResult): string {
   )
 }
 
+addLoadCommand(program, async (options) => {
+  const locations = storageLocations(options as unknown as StorageLocationOptions)
+  return openStorage({ dataDir: String(options['dataDir']), ...locations })
+}).option('--data-dir <dir>', 'the data dir', process.env['MALAMUTE_DATA_DIR'] ?? './malamute-data')
+
 for (const command of program.commands) {
-  if (command.name() === 'serve' || command.name() === 'compact') addStorageLocationOptions(command)
+  if (['serve', 'compact', 'load'].includes(command.name())) addStorageLocationOptions(command)
 }
 
 await program.parseAsync(process.argv)

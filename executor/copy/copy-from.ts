@@ -38,7 +38,7 @@ export interface CopyFromTarget {
 }
 
 /** Where parsed rows go: a bulk append of its own, or the transaction block's. */
-type RowSink = Pick<BulkAppend, 'add'>
+export type RowSink = Pick<BulkAppend, 'add'>
 
 /**
  * Consumes a COPY FROM stream into `target`; resolves with the rows committed. Inside a
@@ -52,11 +52,8 @@ export async function copyFrom(
   signal: AbortSignal,
   transaction: WriteTransaction | null = null,
 ): Promise<number> {
-  const copyInto = async (sink: RowSink): Promise<void> => {
-    if (target.options.format === 'ndjson') await copyNdjson(storage, target, source, sink, signal)
-    else await copyDelimited(target, source, sink, timeZone, signal)
-    checkCanceled(signal)
-  }
+  const copyInto = (sink: RowSink): Promise<void> =>
+    copyRowsInto(storage, target, source, sink, timeZone, signal)
   if (transaction !== null) {
     let rows = 0
     await copyInto({
@@ -75,6 +72,23 @@ export async function copyFrom(
     await bulk.abort()
     throw error
   }
+}
+
+/**
+ * Parses `source` as COPY FROM does and adds its rows to `sink`, committing nothing: the
+ * caller commits (COPY at CopyDone, `malamute load` chunk by chunk with its file position).
+ */
+export async function copyRowsInto(
+  storage: Storage,
+  target: CopyFromTarget,
+  source: AsyncIterable<Uint8Array>,
+  sink: RowSink,
+  timeZone: string,
+  signal: AbortSignal,
+): Promise<void> {
+  if (target.options.format === 'ndjson') await copyNdjson(storage, target, source, sink, signal)
+  else await copyDelimited(target, source, sink, timeZone, signal)
+  checkCanceled(signal)
 }
 
 async function copyDelimited(
