@@ -136,7 +136,9 @@ try {
     'message': 'VARCHAR', 'tags': 'VARCHAR', 'attributes': 'VARCHAR'})`)
   await duck.run("SET TimeZone = 'UTC'")
   console.log(`build: ${malamuteRoot}`)
-  console.log(`rows: ${loaded}, Malamute COPY ${Math.round(loaded / copySeconds)} rows/s`)
+  console.log(
+    `rows: ${loaded}, ${reuse ? 'data reused' : `Malamute COPY ${Math.round(loaded / copySeconds)} rows/s`}`,
+  )
   console.log(
     '\n| query | Malamute (wire) ms | DuckDB (in-process) ms | Malamute / DuckDB | answers agree |',
   )
