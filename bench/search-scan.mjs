@@ -8,7 +8,6 @@
 // Usage: node bench/search-scan.mjs --csv FILE [--runs 5] [--threads 2] [--root DIR]
 //   --root DIR   the Malamute checkout whose dist/ to run (default: this one), to compare builds
 //   --profile DIR  starts the server with --cpu-prof into DIR
-//   --queries RE   runs only the queries whose name matches RE
 //   --data-dir DIR keeps the server's data in DIR, and loads the CSV only when DIR has no table
 //                  (to time several builds over one load)
 import { spawn, spawnSync } from 'node:child_process'
@@ -176,7 +175,6 @@ try {
     )
   }
   for (const [name, sql] of searchQueries.slice(0, 4)) {
-    if (!wanted.test(name)) continue
     const plan = await client.query({ text: `EXPLAIN ANALYZE ${sql}`, rowMode: 'array' })
     const scan = plan.rows.map((row) => row[0]).find((line) => line.includes('Scan logs'))
     const actual = scan?.slice(scan.indexOf('(actual')) ?? '(no scan)'
