@@ -89,6 +89,28 @@ async function startServer(dataDir) {
   return { child, port }
 }
 
+/** Waits until background compaction stops changing the segment count (as spine.mjs does). */
+async function settledSegments(client) {
+  const segments = async () => {
+    const { rows } = await client.query({
+      text: 'EXPLAIN SELECT sum(duration_ms) FROM logs',
+      rowMode: 'array',
+    })
+    const match = /segments=(\d+)/.exec(rows.map((row) => row[0]).join('\n'))
+    return match ? Number(match[1]) : NaN
+  }
+  let last = await segments()
+  let steady = 0
+  const started = performance.now()
+  while (steady < 5 && performance.now() - started < 300_000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const now = await segments()
+    steady = now === last ? steady + 1 : 0
+    last = now
+  }
+  return { segments: last, waitedSeconds: (performance.now() - started) / 1000 }
+}
+
 const keepData = args['data-dir'] !== undefined
 const reuse = keepData && existsSync(path.join(args['data-dir'], 'meta'))
 const dataDir = keepData
@@ -125,6 +147,10 @@ try {
       )
   if (copy.status !== 0) throw new Error(`psql \\copy exited with ${copy.status}`)
   const copySeconds = (performance.now() - started) / 1000
+  const settled = await settledSegments(client)
+  console.log(
+    `segments after background compaction settled: ${settled.segments} (waited ${settled.waitedSeconds.toFixed(0)} s)`,
+  )
   const { rows } = await client.query({ text: 'SELECT count(*) FROM logs', rowMode: 'array' })
   const loaded = Number(rows[0][0])
   const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) })
