@@ -8,7 +8,6 @@
 // Usage: node bench/search-scan.mjs --csv FILE [--runs 5] [--threads 2] [--root DIR]
 //   --root DIR   the Malamute checkout whose dist/ to run (default: this one), to compare builds
 //   --profile DIR  starts the server with --cpu-prof into DIR
-//   --queries RE   runs only the queries whose name matches RE
 //   --data-dir DIR keeps the server's data in DIR, and loads the CSV only when DIR has no table
 //                  (to time several builds over one load)
 import { spawn, spawnSync } from 'node:child_process'
@@ -90,6 +89,28 @@ async function startServer(dataDir) {
   return { child, port }
 }
 
+/** Waits until background compaction stops changing the segment count (as spine.mjs does). */
+async function settledSegments(client) {
+  const segments = async () => {
+    const { rows } = await client.query({
+      text: 'EXPLAIN SELECT sum(duration_ms) FROM logs',
+      rowMode: 'array',
+    })
+    const match = /segments=(\d+)/.exec(rows.map((row) => row[0]).join('\n'))
+    return match ? Number(match[1]) : NaN
+  }
+  let last = await segments()
+  let steady = 0
+  const started = performance.now()
+  while (steady < 5 && performance.now() - started < 300_000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const now = await segments()
+    steady = now === last ? steady + 1 : 0
+    last = now
+  }
+  return { segments: last, waitedSeconds: (performance.now() - started) / 1000 }
+}
+
 const keepData = args['data-dir'] !== undefined
 const reuse = keepData && existsSync(path.join(args['data-dir'], 'meta'))
 const dataDir = keepData
@@ -126,6 +147,10 @@ try {
       )
   if (copy.status !== 0) throw new Error(`psql \\copy exited with ${copy.status}`)
   const copySeconds = (performance.now() - started) / 1000
+  const settled = await settledSegments(client)
+  console.log(
+    `segments after background compaction settled: ${settled.segments} (waited ${settled.waitedSeconds.toFixed(0)} s)`,
+  )
   const { rows } = await client.query({ text: 'SELECT count(*) FROM logs', rowMode: 'array' })
   const loaded = Number(rows[0][0])
   const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) })
@@ -136,7 +161,9 @@ try {
     'message': 'VARCHAR', 'tags': 'VARCHAR', 'attributes': 'VARCHAR'})`)
   await duck.run("SET TimeZone = 'UTC'")
   console.log(`build: ${malamuteRoot}`)
-  console.log(`rows: ${loaded}, Malamute COPY ${Math.round(loaded / copySeconds)} rows/s`)
+  console.log(
+    `rows: ${loaded}, ${reuse ? 'data reused' : `Malamute COPY ${Math.round(loaded / copySeconds)} rows/s`}`,
+  )
   console.log(
     '\n| query | Malamute (wire) ms | DuckDB (in-process) ms | Malamute / DuckDB | answers agree |',
   )
@@ -174,7 +201,6 @@ try {
     )
   }
   for (const [name, sql] of searchQueries.slice(0, 4)) {
-    if (!wanted.test(name)) continue
     const plan = await client.query({ text: `EXPLAIN ANALYZE ${sql}`, rowMode: 'array' })
     const scan = plan.rows.map((row) => row[0]).find((line) => line.includes('Scan logs'))
     const actual = scan?.slice(scan.indexOf('(actual')) ?? '(no scan)'

@@ -3,7 +3,7 @@
 // (numeric holds bigints by its layout). Pure functions, no I/O.
 import { assert } from './assert.js'
 import type { SqlType } from './sql-type.js'
-import { vectorKindOf, type TextVector, type Vector } from './vector.js'
+import { textDictionaryOf, vectorKindOf, type TextVector, type Vector } from './vector.js'
 
 /** Row indexes into a vector: a filter's selection or a sort permutation. */
 export type RowSelection = Int32Array | Uint32Array
@@ -65,7 +65,20 @@ function takeText(vector: TextVector, selection: RowSelection): TextVector {
     } else data.set(source.subarray(from, to), offsets[i]!)
   }
   const validity = takeValidity(vector.validity, selection)
-  return { kind: 'text', type: vector.type, length: selection.length, validity, offsets, data }
+  const taken = {
+    kind: 'text',
+    type: vector.type,
+    length: selection.length,
+    validity,
+    offsets,
+    data,
+  } as const
+  // Dictionary codes follow their rows, so a filtered batch still groups on codes.
+  const dictionary = textDictionaryOf(vector)
+  if (dictionary === undefined) return taken
+  const codes = new Uint16Array(selection.length)
+  for (let i = 0; i < selection.length; i++) codes[i] = dictionary.codes[selection[i]!]!
+  return { ...taken, dictionary: { codes, values: dictionary.values } }
 }
 
 /** Gathers the rows at `selection` (indexes into `vector`, in any order, repeats allowed). */

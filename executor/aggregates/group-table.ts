@@ -5,6 +5,7 @@
 // KeyColumns, so a batch is grouped without one JS object per row.
 import {
   assert,
+  sliceVector,
   textDictionaryOf,
   type SqlType,
   type TextDictionary,
@@ -120,7 +121,8 @@ export class GroupTable {
     groupIds: Int32Array,
   ): void {
     const { codes, values } = dictionary
-    const entryGroups = this.findOrInsert([values], values.length)
+    // Only entries some row uses become groups (a filtered batch keeps the whole dictionary).
+    const entryGroups = new Int32Array(values.length).fill(-1)
     const validity = vector.validity
     let nullGroup = -1
     for (let row = 0; row < codes.length; row++) {
@@ -137,7 +139,15 @@ export class GroupTable {
           nullGroup = this.findOrInsert([nullKey], 1)[0]!
         }
         groupIds[row] = nullGroup
-      } else groupIds[row] = entryGroups[codes[row]!]!
+      } else {
+        const code = codes[row]!
+        let group = entryGroups[code]!
+        if (group < 0) {
+          group = this.findOrInsert([sliceVector(values, code, code + 1)], 1)[0]!
+          entryGroups[code] = group
+        }
+        groupIds[row] = group
+      }
     }
   }
 

@@ -9,7 +9,7 @@ import type { SqlType, Vector } from '../../common/index.js'
 import type { SegmentReader } from '../../storage/api.js'
 
 /** Decoded bytes a worker keeps by default (MALAMUTE_DECODED_CACHE_BYTES overrides; 0: off). */
-export const DecodedCacheBytesDefault = 256 * 1024 * 1024
+export const DecodedCacheBytesDefault = 512 * 1024 * 1024
 
 const pinned = new WeakSet<ArrayBufferLike>()
 

@@ -17,7 +17,6 @@ import { isVirtualTable, virtualTablePlan } from '../catalog/virtual-catalog.js'
 import { planRelationSelect, type SegmentsOf } from './join-plan.js'
 import { columnsUsedBy, pruneByTime, remapAggregate, remapColumns } from './rules.js'
 import { answerFromMetadata, pruneByStats } from './stats-rules.js'
-import { distinctPairsPlan } from './distinct-rule.js'
 import { orderSegmentsForTopK, scanTopKOf } from './top-k-rule.js'
 import { planWindowSelect } from './window-plan.js'
 
@@ -131,14 +130,13 @@ function planTable(
         : { kind: 'filter', input: answered, predicate: bound.having }
     return { kind: 'project', input: plan, exprs: bound.outputs }
   }
-  const pairs = splittable ? null : distinctPairsPlan(groupBy, aggregates, filter, scan)
   const input = scan({
     filter,
     partialAggregate: splittable ? { groupBy, aggregates, ...grouping } : null,
     project: null,
     limit: null,
   })
-  let plan: PhysicalPlan = pairs ?? {
+  let plan: PhysicalPlan = {
     kind: 'aggregate',
     mode: splittable ? 'final' : 'single',
     input,
