@@ -19,6 +19,7 @@ export function timeSignatures(): Record<string, readonly Signature[]> {
     interval_negate: intervalUnary,
     interval_multiply: [{ args: ['interval', 'float8'], returns: 'interval' }],
     interval_divide: [{ args: ['interval', 'float8'], returns: 'interval' }],
+    interval_qualify: [{ args: ['interval', 'text'], returns: 'interval' }],
     justify_days: intervalUnary,
     justify_hours: intervalUnary,
     justify_interval: intervalUnary,

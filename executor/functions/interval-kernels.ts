@@ -4,7 +4,7 @@
 // justify_*, age and date_bin. Intervals arrive packed
 // (interval/interval-layout.ts) and are decoded into three typed arrays per batch.
 import { PgError, SqlState, type SqlType } from '../../common/index.js'
-import { makeNumberVector } from '../expr/vector-builders.js'
+import { makeNumberVector, textAt } from '../expr/vector-builders.js'
 import {
   civilFromDays,
   daysFromCivil,
@@ -227,6 +227,26 @@ const dateBin: Kernel = (call) => {
   return makeNumberVector(call.type, out, validity)
 }
 
+/** `INTERVAL '...' DAY TO MINUTE`: drops the fields below the qualifier's last one. */
+const intervalQualify: Kernel = (call) => {
+  const intervals = intervalsArg(call, 0)
+  const units = textArg(call, 1)
+  const step: Readonly<Record<string, number>> = {
+    hour: 3_600_000_000,
+    minute: 60_000_000,
+    second: 1,
+  }
+  return intervalRows(call, (row) => {
+    const unit = textAt(units, row)
+    const { months, days, micros } = valueAt(intervals, row)
+    if (unit === 'year') return { months: Math.trunc(months / 12) * 12, days: 0, micros: 0 }
+    if (unit === 'month') return { months, days: 0, micros: 0 }
+    if (unit === 'day') return { months, days, micros: 0 }
+    const size = step[unit] ?? 1
+    return { months, days, micros: Math.trunc(micros / size) * size + 0 }
+  })
+}
+
 export const intervalKernels: Readonly<Record<string, Kernel>> = {
   timestamp_add_interval: timestampPlusInterval(1),
   timestamp_subtract_interval: timestampPlusInterval(-1),
@@ -239,6 +259,7 @@ export const intervalKernels: Readonly<Record<string, Kernel>> = {
   interval_negate: intervalUnary(negateInterval),
   interval_multiply: intervalScale(false),
   interval_divide: intervalScale(true),
+  interval_qualify: intervalQualify,
   justify_days: intervalUnary(justifyDays),
   justify_hours: intervalUnary(justifyHours),
   justify_interval: intervalUnary(justifyInterval),
