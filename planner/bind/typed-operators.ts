@@ -131,11 +131,24 @@ function bindJsonOperator(
     case '@>':
     case '<@':
     case '=':
-    case '<>': {
+    case '<>':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=': {
       if (json.type !== 'jsonb') return undefined
       if (right.type !== 'jsonb' && right.type !== 'unknown') return undefined
       const other = coerce(right, 'jsonb')
-      const fn = { '@>': 'jsonb_contains', '<@': 'jsonb_contained', '=': 'eq', '<>': 'ne' }[op]
+      const fn = {
+        '@>': 'jsonb_contains',
+        '<@': 'jsonb_contained',
+        '=': 'eq',
+        '<>': 'ne',
+        '<': 'lt',
+        '<=': 'le',
+        '>': 'gt',
+        '>=': 'ge',
+      }[op]
       return call(fn, [json, other], 'bool')
     }
     default:
