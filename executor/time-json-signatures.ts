@@ -104,5 +104,10 @@ export function jsonSignatures(): Record<string, readonly Signature[]> {
     jsonb_build_array: build('jsonb'),
     json_build_array: build('json'),
     to_jsonb: [{ args: ['any'], returns: 'jsonb' }],
+    jsonb_concat: [{ args: ['jsonb', 'jsonb'], returns: 'jsonb' }],
+    jsonb_delete: [
+      { args: ['jsonb', 'text'], returns: 'jsonb' },
+      { args: ['jsonb', 'int4'], returns: 'jsonb' },
+    ],
   }
 }

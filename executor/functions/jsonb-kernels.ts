@@ -20,7 +20,9 @@ import {
 import { formatValueText } from '../format/text-output.js'
 import {
   jsonAsText,
+  jsonConcat,
   jsonContains,
+  jsonDelete,
   jsonGet,
   jsonGetPath,
   jsonHasKey,
@@ -327,6 +329,21 @@ const toJsonb: Kernel = (call) => {
   return textRows(call, (row) => serializeJson(sqlValueToJson(arg, row, call.ctx.timeZone)))
 }
 
+/** `a || b` on jsonb. */
+const concat: Kernel = (call) => {
+  const a = jsonReader(call, 0)
+  const b = jsonReader(call, 1)
+  return jsonRows(call, (row) => jsonConcat(a(row), b(row)))
+}
+
+/** `j - key` / `j - index`. */
+const remove: Kernel = (call) => {
+  const json = jsonReader(call, 0)
+  const steps = argAt(call, 1)
+  const step = steps.kind === 'number' ? (row: number) => steps.values[row]! : stringReader(call, 1)
+  return jsonRows(call, (row) => jsonDelete(json(row), step(row)))
+}
+
 export const jsonbKernels: Readonly<Record<string, Kernel>> = {
   jsonb_field: fieldKernel(false),
   jsonb_field_text: fieldKernel(true),
@@ -348,4 +365,6 @@ export const jsonbKernels: Readonly<Record<string, Kernel>> = {
   json_typeof: typeOf,
   json_array_length: arrayLength,
   to_jsonb: toJsonb,
+  jsonb_concat: concat,
+  jsonb_delete: remove,
 }

@@ -155,6 +155,16 @@ function bindJsonOperator(
       const fn = op === '?' ? 'jsonb_exists' : op === '?|' ? 'jsonb_exists_any' : 'jsonb_exists_all'
       return call(fn, [json, coerce(right, 'text')], 'bool')
     }
+    case '||': {
+      if (json.type !== 'jsonb' || (right.type !== 'jsonb' && right.type !== 'unknown'))
+        return undefined
+      return call('jsonb_concat', [json, coerce(right, 'jsonb')], 'jsonb')
+    }
+    case '-': {
+      const arg = key(right)
+      if (json.type !== 'jsonb' || arg === undefined) return undefined
+      return call('jsonb_delete', [json, arg], 'jsonb')
+    }
     case '@>':
     case '<@':
     case '=':
