@@ -32,6 +32,7 @@ import {
 } from '../interval/interval-math.js'
 import { combineValidity, numberArg, textArg, type Kernel, type KernelCall } from './kernel.js'
 import { numberReader } from './row-values.js'
+import { parseUnit } from './time.js'
 
 const civil = new Int32Array(3)
 
@@ -244,6 +245,52 @@ const intervalQualify: Kernel = (call) => {
     if (unit === 'day') return { months, days, micros: 0 }
     const size = step[unit] ?? 1
     return { months, days, micros: Math.trunc(micros / size) * size + 0 }
+  })
+}
+
+/** date_trunc(unit, interval): zeroes the fields below `unit`, as interval_trunc. */
+export const dateTruncInterval: Kernel = (call) => {
+  const units = textArg(call, 0)
+  const intervals = intervalsArg(call, 1)
+  const microsOf: Readonly<Record<string, number>> = {
+    hour: 3_600_000_000,
+    minute: 60_000_000,
+    second: 1_000_000,
+    milliseconds: 1000,
+    microseconds: 1,
+  }
+  const yearsOf: Readonly<Record<string, number>> = { decade: 10, century: 100, millennium: 1000 }
+  return intervalRows(call, (row) => {
+    const written = textAt(units, row)
+    const unit = parseUnit(written)
+    const { months, days, micros } = valueAt(intervals, row)
+    const years = Math.trunc(months / 12)
+    const step = microsOf[unit]
+    if (step !== undefined) return { months, days, micros: Math.trunc(micros / step) * step + 0 }
+    switch (unit) {
+      case 'day':
+        return { months, days, micros: 0 }
+      case 'month':
+        return { months, days: 0, micros: 0 }
+      case 'quarter':
+        return {
+          months: years * 12 + Math.trunc((months - years * 12) / 3) * 3,
+          days: 0,
+          micros: 0,
+        }
+      case 'year':
+        return { months: years * 12, days: 0, micros: 0 }
+      case 'week':
+        throw new PgError({
+          code: SqlState.featureNotSupported,
+          message: `unit "${written}" not supported for type interval`,
+          detail: 'Months usually have fractional weeks.',
+        })
+      default: {
+        const span = yearsOf[unit] ?? 1
+        return { months: Math.trunc(years / span) * span * 12, days: 0, micros: 0 }
+      }
+    }
   })
 }
 
