@@ -86,6 +86,7 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   date_trunc: [
     { args: ['text', 'timestamptz'], returns: 'timestamptz' },
     { args: ['text', 'timestamptz', 'text'], returns: 'timestamptz' },
+    { args: ['text', 'interval'], returns: 'interval' },
   ],
   now: [{ args: [], returns: 'timestamptz' }],
   // string functions (executor/functions/string.ts, regex.ts)

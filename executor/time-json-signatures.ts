@@ -19,6 +19,7 @@ export function timeSignatures(): Record<string, readonly Signature[]> {
     interval_negate: intervalUnary,
     interval_multiply: [{ args: ['interval', 'float8'], returns: 'interval' }],
     interval_divide: [{ args: ['interval', 'float8'], returns: 'interval' }],
+    interval_qualify: [{ args: ['interval', 'text'], returns: 'interval' }],
     justify_days: intervalUnary,
     justify_hours: intervalUnary,
     justify_interval: intervalUnary,
@@ -103,5 +104,10 @@ export function jsonSignatures(): Record<string, readonly Signature[]> {
     jsonb_build_array: build('jsonb'),
     json_build_array: build('json'),
     to_jsonb: [{ args: ['any'], returns: 'jsonb' }],
+    jsonb_concat: [{ args: ['jsonb', 'jsonb'], returns: 'jsonb' }],
+    jsonb_delete: [
+      { args: ['jsonb', 'text'], returns: 'jsonb' },
+      { args: ['jsonb', 'int4'], returns: 'jsonb' },
+    ],
   }
 }

@@ -6,6 +6,7 @@ import { decimalCompare } from '../decimal.js'
 import { assert, textDictionaryOf, type Vector } from '../../common/index.js'
 import { argAt, combineValidity, type Kernel } from './kernel.js'
 import { compareIntervalBytes } from '../interval/interval-layout.js'
+import { compareJsonbBytes } from '../json/json-compare.js'
 
 /** Orders two doubles as PostgreSQL's float8 comparisons do. */
 export function compareNumbers(a: number, b: number): number {
@@ -49,7 +50,12 @@ export function compareVectors(left: Vector, right: Vector, length: number, out:
   } else if (left.kind === 'text' && right.kind === 'text') {
     const ao = left.offsets
     const bo = right.offsets
-    const compare = left.type === 'interval' ? compareIntervalBytes : compareBytes
+    const compare =
+      left.type === 'interval'
+        ? compareIntervalBytes
+        : left.type === 'jsonb'
+          ? compareJsonbBytes
+          : compareBytes
     for (let row = 0; row < length; row++) {
       out[row] = compare(left.data, ao[row]!, ao[row + 1]!, right.data, bo[row]!, bo[row + 1]!)
     }

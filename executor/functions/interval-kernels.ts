@@ -4,7 +4,7 @@
 // justify_*, age and date_bin. Intervals arrive packed
 // (interval/interval-layout.ts) and are decoded into three typed arrays per batch.
 import { PgError, SqlState, type SqlType } from '../../common/index.js'
-import { makeNumberVector } from '../expr/vector-builders.js'
+import { makeNumberVector, textAt } from '../expr/vector-builders.js'
 import {
   civilFromDays,
   daysFromCivil,
@@ -32,6 +32,7 @@ import {
 } from '../interval/interval-math.js'
 import { combineValidity, numberArg, textArg, type Kernel, type KernelCall } from './kernel.js'
 import { numberReader } from './row-values.js'
+import { parseUnit } from './time.js'
 
 const civil = new Int32Array(3)
 
@@ -227,6 +228,72 @@ const dateBin: Kernel = (call) => {
   return makeNumberVector(call.type, out, validity)
 }
 
+/** `INTERVAL '...' DAY TO MINUTE`: drops the fields below the qualifier's last one. */
+const intervalQualify: Kernel = (call) => {
+  const intervals = intervalsArg(call, 0)
+  const units = textArg(call, 1)
+  const step: Readonly<Record<string, number>> = {
+    hour: 3_600_000_000,
+    minute: 60_000_000,
+    second: 1,
+  }
+  return intervalRows(call, (row) => {
+    const unit = textAt(units, row)
+    const { months, days, micros } = valueAt(intervals, row)
+    if (unit === 'year') return { months: Math.trunc(months / 12) * 12, days: 0, micros: 0 }
+    if (unit === 'month') return { months, days: 0, micros: 0 }
+    if (unit === 'day') return { months, days, micros: 0 }
+    const size = step[unit] ?? 1
+    return { months, days, micros: Math.trunc(micros / size) * size + 0 }
+  })
+}
+
+/** date_trunc(unit, interval): zeroes the fields below `unit`, as interval_trunc. */
+export const dateTruncInterval: Kernel = (call) => {
+  const units = textArg(call, 0)
+  const intervals = intervalsArg(call, 1)
+  const microsOf: Readonly<Record<string, number>> = {
+    hour: 3_600_000_000,
+    minute: 60_000_000,
+    second: 1_000_000,
+    milliseconds: 1000,
+    microseconds: 1,
+  }
+  const yearsOf: Readonly<Record<string, number>> = { decade: 10, century: 100, millennium: 1000 }
+  return intervalRows(call, (row) => {
+    const written = textAt(units, row)
+    const unit = parseUnit(written)
+    const { months, days, micros } = valueAt(intervals, row)
+    const years = Math.trunc(months / 12)
+    const step = microsOf[unit]
+    if (step !== undefined) return { months, days, micros: Math.trunc(micros / step) * step + 0 }
+    switch (unit) {
+      case 'day':
+        return { months, days, micros: 0 }
+      case 'month':
+        return { months, days: 0, micros: 0 }
+      case 'quarter':
+        return {
+          months: years * 12 + Math.trunc((months - years * 12) / 3) * 3,
+          days: 0,
+          micros: 0,
+        }
+      case 'year':
+        return { months: years * 12, days: 0, micros: 0 }
+      case 'week':
+        throw new PgError({
+          code: SqlState.featureNotSupported,
+          message: `unit "${written}" not supported for type interval`,
+          detail: 'Months usually have fractional weeks.',
+        })
+      default: {
+        const span = yearsOf[unit] ?? 1
+        return { months: Math.trunc(years / span) * span * 12, days: 0, micros: 0 }
+      }
+    }
+  })
+}
+
 export const intervalKernels: Readonly<Record<string, Kernel>> = {
   timestamp_add_interval: timestampPlusInterval(1),
   timestamp_subtract_interval: timestampPlusInterval(-1),
@@ -239,6 +306,7 @@ export const intervalKernels: Readonly<Record<string, Kernel>> = {
   interval_negate: intervalUnary(negateInterval),
   interval_multiply: intervalScale(false),
   interval_divide: intervalScale(true),
+  interval_qualify: intervalQualify,
   justify_days: intervalUnary(justifyDays),
   justify_hours: intervalUnary(justifyHours),
   justify_interval: intervalUnary(justifyInterval),

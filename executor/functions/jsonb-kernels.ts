@@ -2,12 +2,27 @@
 // jsonb_array_length, jsonb_extract_path[_text], jsonb_build_object / json_build_object,
 // jsonb_build_array and to_jsonb. Each row's normalized text is parsed (json-value.ts); a
 // constant argument (a key, a path) is read once per batch.
-import { PgError, SqlState, type Vector } from '../../common/index.js'
-import { makeBoolVector, makeNumberVector, textAt } from '../expr/vector-builders.js'
+import { PgError, SqlState, type TextVector, type Vector } from '../../common/index.js'
+import {
+  makeBoolVector,
+  makeNumberVector,
+  TextVectorBuilder,
+  textAt,
+} from '../expr/vector-builders.js'
+import {
+  hasEscape,
+  rangeKind,
+  scanContains,
+  scanElement,
+  scanField,
+  scanPattern,
+} from '../json/json-scan.js'
 import { formatValueText } from '../format/text-output.js'
 import {
   jsonAsText,
+  jsonConcat,
   jsonContains,
+  jsonDelete,
   jsonGet,
   jsonGetPath,
   jsonHasKey,
@@ -15,6 +30,7 @@ import {
 } from '../json/json-ops.js'
 import {
   JsonNumber,
+  JsonObject,
   jsonTypeOf,
   makeJsonObject,
   parseJson,
@@ -44,13 +60,6 @@ function pathReader(call: KernelCall, index: number): (row: number) => string[] 
   return (row) => parseTextArray(text(row))
 }
 
-/** Reads the key argument of `->`: text keys, int4 indexes. */
-function stepReader(call: KernelCall, index: number): (row: number) => string | number {
-  const vector = argAt(call, index)
-  if (vector.kind === 'number') return (row) => vector.values[row]!
-  return stringReader(call, index)
-}
-
 /** A jsonb result per row; undefined (no such field) and, when `sqlNullForJsonNull`, JSON null are SQL NULL. */
 function jsonRows(call: KernelCall, compute: (row: number) => JsonValue | undefined): Vector {
   return textRows(call, (row) => {
@@ -59,16 +68,58 @@ function jsonRows(call: KernelCall, compute: (row: number) => JsonValue | undefi
   })
 }
 
+const utf8Encoder = new TextEncoder()
+const utf8Decoder = new TextDecoder()
+
+/**
+ * `->` / `->>` by key or index: the value's byte range is found by scanning the row's text
+ * (json/json-scan.ts) and copied; a key written with escapes falls back to parsing the row.
+ */
 function fieldKernel(asText: boolean): Kernel {
   return (call) => {
-    const json = jsonReader(call, 0)
-    const step = stepReader(call, 1)
-    if (asText)
-      return textRows(call, (row) => {
-        const value = jsonGet(json(row), step(row), true)
-        return value === undefined ? null : jsonAsText(value)
-      })
-    return jsonRows(call, (row) => jsonGet(json(row), step(row), true))
+    const json = textArg(call, 0)
+    const steps = argAt(call, 1)
+    const validity = combineValidity(call.length, ...call.args)
+    const out = new TextVectorBuilder(call.type, call.length, call.length * 8)
+    const range = new Int32Array(2)
+    const constantKey =
+      steps.kind === 'text' && call.constantArgs[1] === true && call.length > 0
+        ? utf8Encoder.encode(textAt(steps, 0))
+        : null
+    const { data, offsets } = json
+    for (let row = 0; row < call.length; row++) {
+      if (validity !== null && validity[row] === 0) {
+        out.appendNull()
+        continue
+      }
+      const start = offsets[row]!
+      const end = offsets[row + 1]!
+      if (steps.kind === 'number') {
+        scanElement(data, start, end, steps.values[row]!, range)
+      } else {
+        const key = constantKey ?? utf8Encoder.encode(textAt(steps as TextVector, row))
+        if (!scanField(data, start, end, key, range)) {
+          const value = jsonGet(parseJson(textAt(json, row)), utf8Decoder.decode(key), true)
+          const text =
+            value === undefined ? null : asText ? jsonAsText(value) : serializeJson(value)
+          if (text === null) out.appendNull()
+          else out.appendString(text)
+          continue
+        }
+      }
+      const [from, to] = [range[0]!, range[1]!]
+      if (from < 0) out.appendNull()
+      else if (!asText) out.appendBytes(data, from, to)
+      else {
+        const kind = rangeKind(data, from)
+        if (kind === 'null') out.appendNull()
+        else if (kind === 'other') out.appendBytes(data, from, to)
+        else if (hasEscape(data, from, to))
+          out.appendString(JSON.parse(utf8Decoder.decode(data.subarray(from, to))) as string)
+        else out.appendBytes(data, from + 1, to - 1)
+      }
+    }
+    return out.finish()
   }
 }
 
@@ -134,11 +185,42 @@ function existsMany(all: boolean): Kernel {
 }
 
 function containsKernel(reversed: boolean): Kernel {
-  return boolKernel((call) => {
-    const a = jsonReader(call, 0)
-    const b = jsonReader(call, 1)
-    return (row) => (reversed ? jsonContains(b(row), a(row)) : jsonContains(a(row), b(row)))
-  })
+  return (call) => {
+    const [docIndex, wantedIndex] = reversed ? [1, 0] : [0, 1]
+    const wantedVector = textArg(call, wantedIndex)
+    const constant =
+      call.constantArgs[wantedIndex] === true && call.length > 0 && wantedVector.validity === null
+    const wanted = constant ? parseJson(textAt(wantedVector, 0)) : undefined
+    if (!(wanted instanceof JsonObject)) {
+      return boolKernel((c) => {
+        const a = jsonReader(c, 0)
+        const b = jsonReader(c, 1)
+        return (row) => (reversed ? jsonContains(b(row), a(row)) : jsonContains(a(row), b(row)))
+      })(call)
+    }
+    // A constant object: scan each document's bytes for the wanted keys (json-scan.ts).
+    const pattern = scanPattern(
+      wanted.keys,
+      wanted.values,
+      (v) => serializeJson(v as JsonValue),
+      (v) =>
+        v instanceof JsonObject
+          ? 'object'
+          : typeof v === 'string' || typeof v === 'boolean' || v === null
+            ? 'simple'
+            : 'other',
+      (v) => [(v as JsonObject).keys, (v as JsonObject).values],
+      wanted,
+    )
+    const slow = (text: string, part: unknown): boolean =>
+      jsonContains(parseJson(text), part as JsonValue, false)
+    const docs = textArg(call, docIndex)
+    return boolKernel(() => (row) => {
+      const [start, end] = [docs.offsets[row]!, docs.offsets[row + 1]!]
+      if (docs.data[start] !== 0x7b) return jsonContains(parseJson(textAt(docs, row)), wanted)
+      return scanContains(docs.data, start, end, pattern, slow)
+    })(call)
+  }
 }
 
 const typeOf: Kernel = (call) => {
@@ -247,6 +329,21 @@ const toJsonb: Kernel = (call) => {
   return textRows(call, (row) => serializeJson(sqlValueToJson(arg, row, call.ctx.timeZone)))
 }
 
+/** `a || b` on jsonb. */
+const concat: Kernel = (call) => {
+  const a = jsonReader(call, 0)
+  const b = jsonReader(call, 1)
+  return jsonRows(call, (row) => jsonConcat(a(row), b(row)))
+}
+
+/** `j - key` / `j - index`. */
+const remove: Kernel = (call) => {
+  const json = jsonReader(call, 0)
+  const steps = argAt(call, 1)
+  const step = steps.kind === 'number' ? (row: number) => steps.values[row]! : stringReader(call, 1)
+  return jsonRows(call, (row) => jsonDelete(json(row), step(row)))
+}
+
 export const jsonbKernels: Readonly<Record<string, Kernel>> = {
   jsonb_field: fieldKernel(false),
   jsonb_field_text: fieldKernel(true),
@@ -268,4 +365,6 @@ export const jsonbKernels: Readonly<Record<string, Kernel>> = {
   json_typeof: typeOf,
   json_array_length: arrayLength,
   to_jsonb: toJsonb,
+  jsonb_concat: concat,
+  jsonb_delete: remove,
 }

@@ -16,6 +16,7 @@ import {
 } from '../format/time-zone.js'
 import { numberArg, textArg, type Kernel } from './kernel.js'
 import { dateTruncInZone } from './zone-kernels.js'
+import { dateTruncInterval } from './interval-kernels.js'
 
 export type TruncUnit =
   | 'microseconds'
@@ -179,6 +180,7 @@ export function truncateTimestamptz(utcMicros: number, unit: TruncUnit, timeZone
 
 const dateTrunc: Kernel = (call) => {
   if (call.args.length === 3) return dateTruncInZone(call)
+  if (call.args[1]?.type === 'interval') return dateTruncInterval(call)
   const units = textArg(call, 0)
   const times = numberArg(call, 1)
   const { length, ctx } = call

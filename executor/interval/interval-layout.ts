@@ -18,6 +18,7 @@
 // the per-row work stays monomorphic. Ordering and grouping go through intervalSpanCompare,
 // never through the bytes.
 import { assert, type SqlType, type TextVector } from '../../common/index.js'
+import { parseInterval } from './interval-text.js'
 
 export const IntervalBytes = 16
 
@@ -36,6 +37,25 @@ export interface IntervalColumns {
   readonly length: number
 }
 
+const legacyDecoder = new TextDecoder()
+
+/**
+ * True for a value written before intervals were packed: segments from then hold the input
+ * text. A packed value is 16 bytes whose days and months high bytes are 0x00 or 0xFF (for
+ * |days|, |months| < 2^24); text of 16 characters has printable characters there.
+ */
+function isLegacyText(data: Uint8Array, start: number, end: number): boolean {
+  const length = end - start
+  if (length === 0) return false
+  if (length !== IntervalBytes) return true
+  const printable = (byte: number): boolean => byte >= 0x20 && byte <= 0x7e
+  return printable(data[start + 11]!) && printable(data[start + 15]!)
+}
+
+function legacyValue(data: Uint8Array, start: number, end: number): IntervalValue {
+  return parseInterval(legacyDecoder.decode(data.subarray(start, end)))
+}
+
 function viewOf(data: Uint8Array): DataView {
   return new DataView(data.buffer, data.byteOffset, data.byteLength)
 }
@@ -44,6 +64,7 @@ function viewOf(data: Uint8Array): DataView {
 export function intervalAt(vector: TextVector, row: number): IntervalValue {
   const start = vector.offsets[row] ?? 0
   const end = vector.offsets[row + 1] ?? start
+  if (isLegacyText(vector.data, start, end)) return legacyValue(vector.data, start, end)
   if (end - start < IntervalBytes) return { months: 0, days: 0, micros: 0 }
   const view = viewOf(vector.data)
   return {
@@ -62,7 +83,15 @@ export function decodeIntervals(vector: TextVector): IntervalColumns {
   const view = viewOf(vector.data)
   for (let row = 0; row < length; row++) {
     const start = offsets[row]!
-    if (offsets[row + 1]! - start < IntervalBytes) continue
+    const end = offsets[row + 1]!
+    if (isLegacyText(vector.data, start, end)) {
+      const value = legacyValue(vector.data, start, end)
+      micros[row] = value.micros
+      days[row] = value.days
+      months[row] = value.months
+      continue
+    }
+    if (end - start < IntervalBytes) continue
     micros[row] = view.getFloat64(start, true)
     days[row] = view.getInt32(start + 8, true)
     months[row] = view.getInt32(start + 12, true)
@@ -178,6 +207,11 @@ export function spanParts(
   start: number,
   end: number,
 ): [days: number, rest: number] {
+  if (isLegacyText(data, start, end)) {
+    const value = legacyValue(data, start, end)
+    const whole = Math.floor(value.micros / microsPerDay)
+    return [value.months * 30 + value.days + whole, value.micros - whole * microsPerDay]
+  }
   if (end - start < IntervalBytes) return [0, 0]
   const micros = readFloat64(data, start)
   const whole = Math.floor(micros / microsPerDay)

@@ -164,11 +164,21 @@ export function parseInterval(text: string): IntervalValue {
         i++
       }
     }
-    // A number without a unit is seconds, but only as the last field.
-    if (unitText === undefined && i !== tokens.length - 1 && tokens[i + 1] !== 'ago')
+    // A number without a unit is days before a clock time ('3 4:05'), else seconds, last.
+    const beforeClock = unitText === undefined && clockPattern.test(tokens[i + 1] ?? '')
+    if (
+      unitText === undefined &&
+      !beforeClock &&
+      i !== tokens.length - 1 &&
+      tokens[i + 1] !== 'ago'
+    )
       throw invalidInterval(text)
     const unit =
-      unitText === undefined ? (['micros', 1_000_000] as const) : intervalUnits.get(unitText)
+      unitText === undefined
+        ? beforeClock
+          ? (['days', 1] as const)
+          : (['micros', 1_000_000] as const)
+        : intervalUnits.get(unitText)
     if (unit === undefined) throw invalidInterval(text)
     sums.add(Number(amountText), unit[0], unit[1])
   }

@@ -106,3 +106,25 @@ test('interval columns round-trip through a segment file', async () => {
   }
   assert.equal(offset, rows)
 })
+
+test('values written as text before intervals were packed still read', () => {
+  const encoder = new TextEncoder()
+  for (const text of ['1 day 02:03:04.5', '2 hours', '-1 mon 3 days 00:00:01']) {
+    const bytes = encoder.encode(text)
+    const vector = {
+      kind: 'text' as const,
+      type: 'interval' as const,
+      length: 1,
+      validity: null,
+      offsets: Int32Array.from([0, bytes.length]),
+      data: bytes,
+    }
+    const decoded = decodeIntervals(vector)
+    assert.equal(
+      formatInterval(value(decoded.months[0]!, decoded.days[0]!, decoded.micros[0]!)),
+      formatInterval(parseInterval(text)),
+    )
+  }
+  const packed = intervalBytes(value(-5, -40, -1))
+  assert.equal(compareIntervalBytes(packed, 0, 16, packed, 0, 16), 0)
+})

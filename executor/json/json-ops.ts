@@ -2,7 +2,13 @@
 // key existence (? ?| ?&), containment (@> <@) with PostgreSQL's rules, and the path
 // arguments written as text array literals ('{a,b,0}').
 import { PgError, SqlState } from '../../common/index.js'
-import { JsonNumber, JsonObject, serializeJson, type JsonValue } from './json-value.js'
+import {
+  JsonNumber,
+  JsonObject,
+  makeJsonObject,
+  serializeJson,
+  type JsonValue,
+} from './json-value.js'
 
 /**
  * `j -> key` / `j -> index` (negative indexes count from the end); undefined for no value.
@@ -116,4 +122,38 @@ export function parseTextArray(text: string): string[] {
     if (body[i] === ',') i++
   }
   return body.trim() === '' ? [] : items
+}
+
+/** `a || b` (jsonb_concat): objects merge (right wins), anything else concatenates as arrays. */
+export function jsonConcat(a: JsonValue, b: JsonValue): JsonValue {
+  if (a instanceof JsonObject && b instanceof JsonObject) {
+    const pairs: [string, JsonValue][] = a.keys.map((k, i) => [k, a.values[i] ?? null])
+    b.keys.forEach((k, i) => pairs.push([k, b.values[i] ?? null]))
+    return makeJsonObject(pairs)
+  }
+  const items = (v: JsonValue): JsonValue[] => (Array.isArray(v) ? v : [v])
+  return [...items(a), ...items(b)]
+}
+
+function cannotDelete(what: string): PgError {
+  return new PgError({
+    code: SqlState.invalidParameterValue,
+    message: `cannot delete from ${what}`,
+  })
+}
+
+/** `j - key` (a key of an object, or string elements of an array) and `j - index`. */
+export function jsonDelete(value: JsonValue, step: string | number): JsonValue {
+  if (value instanceof JsonObject) {
+    if (typeof step === 'number') throw cannotDelete('object using integer index')
+    const keep = value.keys.map((k, i) => [k, i] as const).filter(([k]) => k !== step)
+    return new JsonObject(
+      keep.map(([k]) => k),
+      keep.map(([, i]) => value.values[i] ?? null),
+    )
+  }
+  if (!Array.isArray(value)) throw cannotDelete('scalar')
+  if (typeof step === 'string') return value.filter((v) => v !== step)
+  const index = step < 0 ? value.length + step : step
+  return value.filter((_, i) => i !== index)
 }

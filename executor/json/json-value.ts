@@ -35,10 +35,16 @@ function invalidJson(_text: string, detail: string): PgError {
 
 const utf8 = new TextEncoder()
 
+function utf8Length(text: string): number {
+  for (let i = 0; i < text.length; i++)
+    if (text.charCodeAt(i) > 0x7f) return utf8.encode(text).length
+  return text.length
+}
+
 /** jsonb's key order: shorter (in UTF-8 bytes) first, then bytewise, which is code point order. */
 export function compareJsonKeys(a: string, b: string): number {
-  const aLength = /^[\x00-\x7f]*$/.test(a) ? a.length : utf8.encode(a).length
-  const bLength = /^[\x00-\x7f]*$/.test(b) ? b.length : utf8.encode(b).length
+  const aLength = utf8Length(a)
+  const bLength = utf8Length(b)
   if (aLength !== bLength) return aLength - bLength
   if (a === b) return 0
   // Code point order (UTF-16 order differs only around surrogates).
@@ -53,6 +59,15 @@ export function compareJsonKeys(a: string, b: string): number {
 
 /** Builds an object the way jsonb does: duplicate keys keep their last value, keys sorted. */
 export function makeJsonObject(pairs: readonly (readonly [string, JsonValue])[]): JsonObject {
+  // Normalized text (what jsonb vectors hold) is already in order: no map, no sort.
+  let ordered = true
+  for (let i = 1; i < pairs.length && ordered; i++)
+    ordered = compareJsonKeys(pairs[i - 1]![0], pairs[i]![0]) < 0
+  if (ordered)
+    return new JsonObject(
+      pairs.map((p) => p[0]),
+      pairs.map((p) => p[1]),
+    )
   const byKey = new Map<string, JsonValue>()
   for (const [key, value] of pairs) byKey.set(key, value)
   const keys = [...byKey.keys()].sort(compareJsonKeys)
@@ -128,19 +143,48 @@ class JsonParser {
   }
 
   private parseWord<T extends JsonValue>(word: string, value: T): T {
-    const token = /^[A-Za-z0-9_]+/.exec(this.text.slice(this.at))?.[0]
-    if (token !== word) throw this.unexpected()
+    const next = this.text.charCodeAt(this.at + word.length)
+    const glued =
+      (next >= 48 && next <= 57) ||
+      (next >= 65 && next <= 90) ||
+      (next >= 97 && next <= 122) ||
+      next === 95
+    if (!this.text.startsWith(word, this.at) || glued) throw this.unexpected()
     this.at += word.length
     return value
   }
 
   private parseNumber(): JsonNumber {
-    const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?(?![A-Za-z0-9_.])/.exec(
-      this.text.slice(this.at, this.at + 400),
-    )
-    if (match === null) throw this.unexpected()
-    this.at += match[0].length
-    return new JsonNumber(normalizeJsonNumber(match[0]))
+    const text = this.text
+    const start = this.at
+    let at = start
+    let plain = true
+    const digits = (): number => {
+      const from = at
+      while (at < text.length && text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) at++
+      return at - from
+    }
+    if (text[at] === '-') at++
+    const integerStart = at
+    const integerDigits = digits()
+    const leadingZero = integerDigits > 1 && text[integerStart] === '0'
+    let valid = integerDigits > 0 && !leadingZero
+    if (text[at] === '.') {
+      at++
+      plain = false
+      valid = digits() > 0 && valid
+    }
+    if (text[at] === 'e' || text[at] === 'E') {
+      at++
+      plain = false
+      if (text[at] === '+' || text[at] === '-') at++
+      valid = digits() > 0 && valid
+    }
+    const next = text[at]
+    if (!valid || (next !== undefined && /[A-Za-z0-9_.]/.test(next))) throw this.unexpected()
+    this.at = at
+    const written = text.slice(start, at)
+    return new JsonNumber(plain && written !== '-0' ? written : normalizeJsonNumber(written))
   }
 
   private parseString(): string {

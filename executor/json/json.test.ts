@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { jsonContains, jsonGet, jsonGetPath, jsonHasKey, parseTextArray } from './json-ops.js'
+import { scanElement, scanField } from './json-scan.js'
 import { normalizeJsonNumber, parseJson, serializeJson } from './json-value.js'
 
 const jsonb = (text: string): string => serializeJson(parseJson(text))
@@ -42,4 +43,28 @@ test('access, key tests and containment follow jsonb semantics', () => {
   assert.equal(jsonContains(parseJson('[[1, 2]]'), parseJson('[1]')), false)
   assert.equal(jsonContains(parseJson('{"n": 1.0}'), parseJson('{"n": 1}')), true)
   assert.deepEqual(parseTextArray('{a, "b c",1}'), ['a', 'b c', '1'])
+})
+
+test('the field scanner finds the byte ranges the parser would', () => {
+  const encoder = new TextEncoder()
+  const decoder = new TextDecoder()
+  const text = '{"a": [1, {"b": "x\\"}"}], "ab": "é", "abc": {"d": null}, "n": 2.50}'
+  const data = encoder.encode(text)
+  const range = new Int32Array(2)
+  const field = (key: string): string | null => {
+    assert.equal(scanField(data, 0, data.length, encoder.encode(key), range), true)
+    return range[0]! < 0 ? null : decoder.decode(data.subarray(range[0], range[1]))
+  }
+  assert.equal(field('a'), '[1, {"b": "x\\"}"}]')
+  assert.equal(field('ab'), '"é"')
+  assert.equal(field('abc'), '{"d": null}')
+  assert.equal(field('n'), '2.50')
+  assert.equal(field('zz'), null)
+  const array = encoder.encode('[10, [20, 21], "30"]')
+  scanElement(array, 0, array.length, -2, range)
+  assert.equal(decoder.decode(array.subarray(range[0], range[1])), '[20, 21]')
+  scanElement(array, 0, array.length, 3, range)
+  assert.equal(range[0], -1)
+  const escapedKey = encoder.encode('{"a\\u0062": 1}')
+  assert.equal(scanField(escapedKey, 0, escapedKey.length, encoder.encode('ab'), range), false)
 })

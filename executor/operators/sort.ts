@@ -5,12 +5,15 @@
 // (C collation), NaN above every number. Ties keep arrival order, so the sort is stable and
 // a top-k (ORDER BY ... LIMIT k: a bounded heap per compaction) returns what a full sort
 // followed by LIMIT would.
-import { BatchRowsTarget, type Batch, type Vector } from '../../common/index.js'
+import { BatchRowsTarget, type Batch, type TextVector, type Vector } from '../../common/index.js'
 import { compareBytes, compareNumbers } from '../aggregates/min-max.js'
 import { compareIntervalBytes } from '../interval/interval-layout.js'
+import { compareJsonb } from '../json/json-compare.js'
+import { parseJson, type JsonValue } from '../json/json-value.js'
 import { compareDecimalParts } from '../aggregates/key-column.js'
 import { concatBatches, sliceBatch, takeRows } from '../expr/batch-ops.js'
 import { evaluate } from '../expr/evaluate.js'
+import { textAt } from '../expr/vector-builders.js'
 import type { SortKey, SortPlan } from '../plan.js'
 import { checkCanceled, type Operator, type OperatorContext } from './operator.js'
 
@@ -28,6 +31,7 @@ function valueComparator(vector: Vector): RowComparator {
     }
     case 'text': {
       const { offsets, data } = vector
+      if (vector.type === 'jsonb') return jsonbComparator(vector)
       const compare = vector.type === 'interval' ? compareIntervalBytes : compareBytes
       return (a, b) =>
         compare(data, offsets[a]!, offsets[a + 1]!, data, offsets[b]!, offsets[b + 1]!)
@@ -37,6 +41,21 @@ function valueComparator(vector: Vector): RowComparator {
       return (a, b) => compareDecimalParts(unscaled[a]!, scales[a]!, unscaled[b]!, scales[b]!)
     }
   }
+}
+
+/** jsonb rows in jsonb's order, each row parsed once, when first compared. */
+function jsonbComparator(vector: TextVector): RowComparator {
+  const parsed = new Array<JsonValue | undefined>(vector.length)
+  const valueAt = (row: number): JsonValue => {
+    let value = parsed[row]
+    if (value === undefined) {
+      const present = vector.validity === null || vector.validity[row] === 1
+      value = present ? parseJson(textAt(vector, row)) : null
+      parsed[row] = value
+    }
+    return value
+  }
+  return (a, b) => compareJsonb(valueAt(a), valueAt(b))
 }
 
 /** Compares rows by the sort keys' vectors, then by row index (stability). */

@@ -15,6 +15,7 @@ import type { EvalContext } from '../expr/eval-context.js'
 import { evaluate } from '../expr/evaluate.js'
 import { addInterval } from '../functions/interval-kernels.js'
 import { microsPerDay } from '../format/time-zone.js'
+import { intervalAt, intervalSpanMicros } from '../interval/interval-layout.js'
 import type { WindowCall, WindowFrameBound } from '../plan.js'
 import type { WindowLayout } from './window.js'
 
@@ -36,7 +37,7 @@ interface RangeKeys {
   readonly isNull: Uint8Array
   /** 1 ascending, -1 descending: direction × value rises along the sorted positions. */
   readonly direction: number
-  readonly type: 'timestamptz' | 'timestamp' | 'number'
+  readonly type: 'timestamptz' | 'timestamp' | 'interval' | 'number'
   readonly timeZone: string
 }
 
@@ -65,6 +66,8 @@ function rangeKeys(
       continue
     }
     if (vector.kind === 'number') values[i] = vector.values[row]!
+    else if (vector.kind === 'text' && vector.type === 'interval')
+      values[i] = intervalSpanMicros(intervalAt(vector, row))
     else if (vector.kind === 'numeric')
       values[i] = decimalToNumber({ unscaled: vector.unscaled[row]!, scale: vector.scales[row]! })
   }
@@ -75,7 +78,9 @@ function rangeKeys(
       ? 'timestamptz'
       : vector.type === 'timestamp' || vector.type === 'date'
         ? 'timestamp'
-        : 'number'
+        : vector.type === 'interval'
+          ? 'interval'
+          : 'number'
   return {
     values,
     isNull,
@@ -188,7 +193,10 @@ function rangePosition(
   const sign = (bound.kind === 'preceding' ? -1 : 1) * direction
   const value = values[i]!
   let target: number
-  if (bound.interval !== undefined) {
+  if (bound.interval !== undefined && keys.type === 'interval') {
+    // in_range(interval, interval): interval_pl then interval_cmp, i.e. span arithmetic.
+    target = value + sign * intervalSpanMicros(bound.interval)
+  } else if (bound.interval !== undefined) {
     const interval = bound.interval
     const signed =
       sign > 0

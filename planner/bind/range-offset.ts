@@ -25,6 +25,7 @@ function offsetTypeFor(type: SqlType): SqlType | undefined {
     case 'timestamptz':
     case 'timestamp':
     case 'date':
+    case 'interval':
       return 'interval'
     default:
       return undefined

@@ -6,6 +6,7 @@ export const timeJsonFunctionNames: Readonly<Record<string, string>> = {
   justify_hours: 'justify_hours',
   justify_interval: 'justify_interval',
   timezone: 'timezone',
+  'interval qualifier': 'interval_qualify',
   ...Object.fromEntries(
     [
       'jsonb_typeof',

@@ -9,6 +9,8 @@ import type { BinaryOp } from '../sql/ast.js'
 import type { SqlType } from '../../common/index.js'
 import type { BindContext } from './context.js'
 import { commonType, isNumericType } from './types.js'
+import { addInterval } from '../../executor/functions/interval-kernels.js'
+import { parseInterval } from '../../executor/interval/interval-text.js'
 
 const isTimestamp = (t: SqlType): boolean => t === 'timestamptz' || t === 'timestamp'
 const isDateTime = (t: SqlType): boolean => isTimestamp(t) || t === 'date'
@@ -17,6 +19,31 @@ const isJson = (t: SqlType): boolean => t === 'jsonb' || t === 'json'
 
 function call(fn: string, args: Expr[], type: SqlType): Expr {
   return { kind: 'call', fn, args, type }
+}
+
+/**
+ * timestamp ± interval of two constants, computed now (in the session time zone), so time
+ * bounds such as `timestamptz '...' - interval '1 hour'` prune segments like literals do.
+ */
+function shiftTime(
+  time: Expr,
+  interval: Expr,
+  sign: 1 | -1,
+  type: SqlType,
+  context: BindContext,
+): Expr {
+  const fn = sign === 1 ? 'timestamp_add_interval' : 'timestamp_subtract_interval'
+  if (
+    time.kind !== 'literal' ||
+    typeof time.value !== 'number' ||
+    interval.kind !== 'literal' ||
+    typeof interval.value !== 'string'
+  )
+    return call(fn, [time, interval], type)
+  const value = parseInterval(interval.value)
+  const signed =
+    sign === 1 ? value : { months: -value.months, days: -value.days, micros: -value.micros }
+  return { kind: 'literal', value: addInterval(type, time.value, signed, context.timeZone), type }
 }
 
 /** Binds `left op right` when it is one of the typed operators; undefined otherwise. */
@@ -47,9 +74,9 @@ function bindPlus(time: Expr, other: Expr, context: BindContext): Expr | undefin
   if (time.type === 'interval' && (other.type === 'interval' || other.type === 'unknown'))
     return call('interval_add', [time, coerce(other, 'interval')], 'interval')
   if (isTimestamp(time.type) && (other.type === 'interval' || other.type === 'unknown'))
-    return call('timestamp_add_interval', [time, coerce(other, 'interval')], time.type)
+    return shiftTime(time, coerce(other, 'interval'), 1, time.type, context)
   if (time.type === 'date' && other.type === 'interval')
-    return call('timestamp_add_interval', [coerce(time, 'timestamp'), other], 'timestamp')
+    return shiftTime(coerce(time, 'timestamp'), other, 1, 'timestamp', context)
   if (time.type === 'date' && (isInteger(other.type) || other.type === 'unknown'))
     return call('date_add_days', [time, coerce(other, 'int4')], 'date')
   return undefined
@@ -60,9 +87,9 @@ function bindMinus(left: Expr, right: Expr, context: BindContext): Expr | undefi
   if (left.type === 'interval' && (right.type === 'interval' || right.type === 'unknown'))
     return call('interval_subtract', [left, coerce(right, 'interval')], 'interval')
   if (isTimestamp(left.type) && right.type === 'interval')
-    return call('timestamp_subtract_interval', [left, right], left.type)
+    return shiftTime(left, right, -1, left.type, context)
   if (left.type === 'date' && right.type === 'interval')
-    return call('timestamp_subtract_interval', [coerce(left, 'timestamp'), right], 'timestamp')
+    return shiftTime(coerce(left, 'timestamp'), right, -1, 'timestamp', context)
   if (left.type === 'date' && isInteger(right.type))
     return call('date_subtract_days', [left, coerce(right, 'int4')], 'date')
   const bothTimes =
@@ -128,14 +155,37 @@ function bindJsonOperator(
       const fn = op === '?' ? 'jsonb_exists' : op === '?|' ? 'jsonb_exists_any' : 'jsonb_exists_all'
       return call(fn, [json, coerce(right, 'text')], 'bool')
     }
+    case '||': {
+      if (json.type !== 'jsonb' || (right.type !== 'jsonb' && right.type !== 'unknown'))
+        return undefined
+      return call('jsonb_concat', [json, coerce(right, 'jsonb')], 'jsonb')
+    }
+    case '-': {
+      const arg = key(right)
+      if (json.type !== 'jsonb' || arg === undefined) return undefined
+      return call('jsonb_delete', [json, arg], 'jsonb')
+    }
     case '@>':
     case '<@':
     case '=':
-    case '<>': {
+    case '<>':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=': {
       if (json.type !== 'jsonb') return undefined
       if (right.type !== 'jsonb' && right.type !== 'unknown') return undefined
       const other = coerce(right, 'jsonb')
-      const fn = { '@>': 'jsonb_contains', '<@': 'jsonb_contained', '=': 'eq', '<>': 'ne' }[op]
+      const fn = {
+        '@>': 'jsonb_contains',
+        '<@': 'jsonb_contained',
+        '=': 'eq',
+        '<>': 'ne',
+        '<': 'lt',
+        '<=': 'le',
+        '>': 'gt',
+        '>=': 'ge',
+      }[op]
       return call(fn, [json, other], 'bool')
     }
     default:

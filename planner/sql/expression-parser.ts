@@ -457,6 +457,7 @@ function parseKeywordOrName(cursor: TokenCursor): SyntaxExpr {
       text: literal.value,
       position: literal.start,
     }
+    if (typeName.name === 'interval') return parseIntervalQualifier(cursor, arg, typeName, position)
     return { kind: 'cast', arg, typeName, position }
   }
   return parseName(cursor)
@@ -688,4 +689,34 @@ export function parseTypeName(cursor: TokenCursor): TypeNameNode {
   }
   if (cursor.isOp('[')) throw cursor.notSupportedAt('array types', cursor.peek())
   return { name: words.join(' '), position: first.start }
+}
+
+const intervalFields = ['year', 'month', 'day', 'hour', 'minute', 'second']
+
+/**
+ * `INTERVAL '1' DAY`, `INTERVAL '1:30' HOUR TO MINUTE`: SQL's field qualifier. A bare number
+ * counts the last field; fields below it are truncated (AdjustIntervalForTypmod), which the
+ * binder runs as a call of `interval qualifier` (a name no user function can have).
+ */
+function parseIntervalQualifier(
+  cursor: TokenCursor,
+  arg: SyntaxExpr & { kind: 'literal' },
+  typeName: TypeNameNode,
+  position: number,
+): SyntaxExpr {
+  const first = cursor.peek()
+  if (first.kind !== 'ident' || first.quoted || !intervalFields.includes(first.value))
+    return { kind: 'cast', arg, typeName, position }
+  cursor.next()
+  let last = first.value
+  if (cursor.acceptKeyword('to')) {
+    const to = cursor.next()
+    if (to.kind !== 'ident' || !intervalFields.includes(to.value)) throw cursor.syntaxErrorAt(to)
+    last = to.value
+  }
+  const bare = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(arg.text)
+  const text = bare ? `${arg.text.trim()} ${last}` : arg.text
+  const cast: SyntaxExpr = { kind: 'cast', arg: { ...arg, text }, typeName, position }
+  const unit: SyntaxExpr = { kind: 'literal', literal: 'string', text: last, position: first.start }
+  return funcNode('interval qualifier', [cast, unit], position)
 }

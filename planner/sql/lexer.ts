@@ -92,7 +92,10 @@ function readToken(text: string, i: number): Token {
     while (end < text.length && isIdentPart(text[end] ?? '')) end += 1
     return { kind: 'ident', value: text.slice(i, end).toLowerCase(), quoted: false, start: i, end }
   }
-  const jsonOperator = /^(?:->>|->|<@)(?![~!@#%^&|`?*\/<>=])/.exec(text.slice(i, i + 4))
+  const jsonOperator =
+    c === '-' || c === '<'
+      ? /^(?:->>|->|<@)(?![~!@#%^&|`?*\/<>=])/.exec(text.slice(i, i + 4))
+      : null
   if (jsonOperator !== null) {
     const end = i + jsonOperator[0].length
     return { kind: 'op', value: jsonOperator[0], quoted: false, start: i, end }
