@@ -6,7 +6,9 @@
 // ListOffsets, FindCoordinator and the group protocol (JoinGroup, SyncGroup, Heartbeat,
 // LeaveGroup, OffsetCommit/OffsetFetch). Two things to know: a group's first join waits about
 // 3 s (the mock's initial rebalance delay), and a killed member holds its partitions until
-// its session times out, so tests run servers with a short --kafka-session-timeout-ms.
+// its session times out, so tests run servers with a short --kafka-session-timeout-ms. And a
+// mock partition keeps at most 5 MB (or 100,000 message sets): older ones are dropped, as
+// retention would, so a test keeps each partition's data under that.
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
