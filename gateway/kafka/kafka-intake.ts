@@ -62,6 +62,7 @@ export interface RunningKafkaIntake {
 }
 
 const SummaryIntervalMs = 10_000
+const RestartDelayMs = 1_000
 /** Buffered messages or bytes of one partition that make a commit due at once. */
 const CommitRowsTarget = 32_768
 const CommitBytesTarget = 16 * 1024 * 1024
@@ -147,11 +148,26 @@ class KafkaIntake implements RunningKafkaIntake {
       Math.max(10, Math.floor(this.commitIntervalMs / 2)),
     )
     this.flushTimer.unref()
-    this.running = this.run().catch((error: unknown) => {
-      this.logger.error({ err: error }, 'kafka intake stopped')
+    // kafkajs restarts its consumer after retriable errors only, and stops for good on one it
+    // deems final, such as INVALID_REQUEST from a SyncGroup that librdkafka's mock answers
+    // once the group is already up. The offsets live in our metadata store, so starting over
+    // (rejoin, seek to stored) is always safe: do it after any crash kafkajs does not restart.
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      if (event.payload.restart || this.closed) return
+      this.logger.warn({ err: event.payload.error }, 'kafka: consumer stopped; starting it again')
+      setTimeout(() => this.startRunning(), RestartDelayMs).unref()
     })
+    this.startRunning()
     this.summaryTimer = setInterval(() => this.logSummary(), SummaryIntervalMs)
     this.summaryTimer.unref()
+  }
+
+  private startRunning(): void {
+    if (this.closed) return
+    this.running = this.run().catch((error: unknown) => {
+      this.logger.error({ err: error }, 'kafka intake could not start; trying again')
+      setTimeout(() => this.startRunning(), RestartDelayMs).unref()
+    })
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,10 @@
 // 3 s (the mock's initial rebalance delay), and a killed member holds its partitions until
 // its session times out, so tests run servers with a short --kafka-session-timeout-ms. And a
 // mock partition keeps at most 5 MB (or 100,000 message sets): older ones are dropped, as
-// retention would, so a test keeps each partition's data under that.
+// retention would, so a test keeps each partition's data under that. When two members join at
+// once, the mock may answer the follower's SyncGroup with INVALID_REQUEST (it marks the group
+// up as soon as the leader's assignment arrives); kafkajs treats that as final and stops, so
+// the Kafka intake starts its consumer again after any crash kafkajs does not restart itself.
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
