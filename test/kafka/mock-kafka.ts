@@ -13,7 +13,7 @@
 // up as soon as the leader's assignment arrives); kafkajs treats that as final and stops, so
 // the Kafka intake starts its consumer again after any crash kafkajs does not restart itself.
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -34,6 +34,7 @@ async function buildLauncher(): Promise<string> {
     )
   }
   const directory = await mkdtemp(path.join(tmpdir(), 'malamute-mock-kafka-'))
+  process.on('exit', () => rmSync(directory, { recursive: true, force: true }))
   const binary = path.join(directory, 'mock-cluster')
   await run('cc', ['-O1', '-o', binary, launcherSource, '-lrdkafka'])
   return binary
