@@ -208,6 +208,12 @@ program
     Number(process.env['MALAMUTE_KAFKA_SESSION_TIMEOUT_MS'] ?? 30_000),
   )
   .option(
+    '--kafka-commit-interval-ms <ms>',
+    "how long a partition's messages wait for more before they commit",
+    parseCount,
+    Number(process.env['MALAMUTE_KAFKA_COMMIT_INTERVAL_MS'] ?? 500),
+  )
+  .option(
     '--event-id-window-hours <hours>',
     'how long a committed event id keeps its duplicates out',
     parseCount,
@@ -292,6 +298,7 @@ interface ServeOptions extends StorageLocationOptions {
   kafkaIdField: string
   kafkaDatabase: string
   kafkaSessionTimeoutMs: number
+  kafkaCommitIntervalMs: number
   eventIdWindowHours: number
 }
 
@@ -309,6 +316,7 @@ function kafkaOptions(options: ServeOptions): ServeKafkaOptions | undefined {
     tenant: options.kafkaDatabase,
     idField: options.kafkaIdField,
     sessionTimeoutMs: options.kafkaSessionTimeoutMs,
+    commitIntervalMs: options.kafkaCommitIntervalMs,
     ...(options.kafkaGroup === undefined ? {} : { groupId: options.kafkaGroup }),
   }
 }

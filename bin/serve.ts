@@ -45,6 +45,7 @@ export interface ServeKafkaOptions {
   readonly idField?: string
   readonly tenant?: string
   readonly sessionTimeoutMs?: number
+  readonly commitIntervalMs?: number
 }
 
 export interface ServeHttpOptions {

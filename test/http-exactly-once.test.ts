@@ -20,6 +20,7 @@ let httpPort: number
 before(async () => {
   httpPort = await freePort()
   server = await startMalamute({ env: { MALAMUTE_HTTP_PORT: String(httpPort) } })
+  await intakeListening()
 })
 
 after(async () => {
@@ -54,6 +55,20 @@ async function post(request: number): Promise<Answer> {
   return (await response.json()) as Answer
 }
 
+/** Waits for the intake port: the server says `listening` when its wire port is up, a moment before. */
+async function intakeListening(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await fetch(`http://127.0.0.1:${httpPort}/`)
+      return
+    } catch (error) {
+      const refused = (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED'
+      if (!refused || attempt >= 100) throw error
+      await sleep(100)
+    }
+  }
+}
+
 test('HTTP intake: requests retried after kill -9 store every id exactly once', async () => {
   let next = 0
   const unanswered = new Set<number>()
@@ -79,6 +94,7 @@ test('HTTP intake: requests retried after kill -9 store every id exactly once', 
     await server.kill9()
     await Promise.all(writers)
     await server.restart()
+    await intakeListening()
     // The lost answers: retried until answered; each was committed wholly or not at all.
     for (const request of [...unanswered].sort((a, b) => a - b)) {
       const answer = await post(request)

@@ -3,7 +3,9 @@
 // 1 % of them sent again (same id, another partition, later) and 0.1 % malformed messages,
 // while the server is killed with SIGKILL twice mid-stream and restarted on the same data dir.
 // Afterwards every id is stored exactly once and every malformed message is in the
-// dead-letter table once, with its error.
+// dead-letter table once, with its error. Then two servers share a consumer group (and a data
+// dir): a rebalance splits the partitions, one server is killed, the other takes its
+// partitions over from the offsets stored with the segments.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -26,7 +28,7 @@ let server: MalamuteServer
 let producer: Producer
 
 before(async () => {
-  kafka = await startMockKafka({ [topic]: partitions })
+  kafka = await startMockKafka({ [topic]: partitions, rebalance: partitions })
   server = await startMalamute({
     args: [
       '--kafka-brokers',
@@ -172,4 +174,72 @@ test('100,000 events, 1 % re-sent and 0.1 % malformed, two kill -9: each id exac
   // The restarts resumed from the offsets stored with the segments.
   assert.match(server.log, /"stored":\{"\d+":"\d+"/)
   await client.end()
+})
+
+function serverArgs(topicName: string): string[] {
+  return [
+    '--kafka-brokers',
+    kafka.bootstrap,
+    '--kafka-topic',
+    topicName,
+    '--kafka-table',
+    topicName,
+    '--kafka-session-timeout-ms',
+    '6000',
+  ]
+}
+
+async function waitForCount(client: pg.Client, sql: string, wanted: number): Promise<number> {
+  let count = 0
+  for (let waited = 0; waited < 60_000 && count < wanted; waited += 200) {
+    count = await countOf(client, sql)
+    if (count < wanted) await sleep(200)
+  }
+  return count
+}
+
+test('a rebalance between two servers and a kill -9 of one: each id exactly once', async () => {
+  const events = 24_000
+  const sendRange = async (from: number, to: number): Promise<void> => {
+    const batch: (Message & { partition: number })[] = []
+    for (let id = from; id < to; id++) {
+      const value = JSON.stringify({ id, ts: 1_700_000_000_000 + id, n: id % 5 })
+      batch.push({ value, partition: id % partitions })
+      // 1 % re-sent to another partition.
+      if (isResent(id)) batch.push({ value, partition: (id + 1) % partitions })
+    }
+    await producer.send({ topic: 'rebalance', messages: batch })
+  }
+  const first = await startMalamute({ args: serverArgs('rebalance') })
+  const second = await startMalamute({ dataDir: first.dataDir, args: serverArgs('rebalance') })
+  try {
+    const client = await second.connect()
+    await sendRange(0, events / 3)
+    await waitForCount(client, 'SELECT count(*) AS n FROM rebalance', 1)
+    // The second server's join made the group rebalance: each server holds two partitions.
+    const twoPartitions = /"partitions":\[\d,\d\],/
+    for (let waited = 0; waited < 30_000; waited += 200) {
+      if (twoPartitions.test(first.log) && twoPartitions.test(second.log)) break
+      await sleep(200)
+    }
+    assert.match(first.log, twoPartitions)
+    assert.match(second.log, twoPartitions)
+    await sendRange(events / 3, (2 * events) / 3)
+    await waitForCount(client, 'SELECT count(*) AS n FROM rebalance', events / 3 + 1)
+    await first.kill9()
+    await sendRange((2 * events) / 3, events)
+    const count = await waitForCount(client, 'SELECT count(*) AS n FROM rebalance', events)
+    await sleep(1_000)
+    const totals = await client.query<Record<string, string>>(
+      'SELECT count(*) AS n, count(DISTINCT id) AS ids FROM rebalance',
+    )
+    assert.equal(count, events, second.log)
+    assert.deepEqual(totals.rows[0], { n: String(events), ids: String(events) })
+    // The survivor took all four partitions over, from the offsets stored so far.
+    assert.match(second.log, /"partitions":\[0,1,2,3\],"stored":\{"\d":"\d+"/)
+    await client.end()
+  } finally {
+    await second.close()
+    await first.close()
+  }
 })

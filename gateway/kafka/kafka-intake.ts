@@ -4,22 +4,25 @@
 // metadata store, written by the same transaction as the segments its messages produced
 // (partition-commit.ts). So:
 //
-//   assignment (start, restart, rebalance) ──► seek every assigned partition to its stored
-//       offset (none stored: the topic's earliest)
-//   each fetched batch ──► read the stored offset (authoritative, whoever wrote it)
+//   assignment (start, restart, rebalance) ──► commit what is buffered, then seek every
+//       assigned partition to its stored offset (none stored: the topic's earliest)
+//   each fetched batch ──► partition-buffers.ts: compared with the stored offset
+//       (authoritative, whoever wrote it)
 //       ├─ messages before it: already committed, skipped
 //       ├─ batch starting after it: seek back to it once (a fetch that raced the seek)
-//       └─ the rest ──► one commit: events + dead letters + next offset (expected = stored)
-//   40001 (another writer moved the offset or committed one of the ids meanwhile) ──► redo
+//       └─ the rest buffered until due ──► one commit: events + dead letters + next offset
+//          (expected = the stored offset the buffer started from)
+//   40001 (another writer moved the offset or committed one of the ids meanwhile) ──► drop
+//       the buffer, seek back to the stored offset, read again
 //
 // Malformed messages go to `<table>_dead_letter` in the same commit and the partition moves
 // on. Events are de-duplicated by their id field (storage/event-ids.ts), so a producer's
 // retries are stored once too.
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type LogEntry } from 'kafkajs'
 import type { Logger } from 'pino'
-import { PgError, SqlState } from '../../common/index.js'
 import type { Storage } from '../../storage/api.js'
-import { commitPartitionMessages, type PartitionTarget } from './partition-commit.js'
+import { PartitionBuffers } from './partition-buffers.js'
+import type { PartitionCommitResult, PartitionTarget } from './partition-commit.js'
 
 export interface KafkaIntakeOptions {
   readonly storage: Storage
@@ -41,6 +44,8 @@ export interface KafkaIntakeOptions {
    * to others (a killed server's partitions wait this long). Default 30 s, as kafkajs.
    */
   readonly sessionTimeoutMs?: number
+  /** How long a partition's messages may wait for company before they commit. Default 500 ms. */
+  readonly commitIntervalMs?: number
 }
 
 export interface KafkaIntakeCounters {
@@ -56,8 +61,11 @@ export interface RunningKafkaIntake {
   close(): Promise<void>
 }
 
-const ConflictRetriesMax = 10
 const SummaryIntervalMs = 10_000
+const RestartDelayMs = 1_000
+/** Buffered messages or bytes of one partition that make a commit due at once. */
+const CommitRowsTarget = 32_768
+const CommitBytesTarget = 16 * 1024 * 1024
 
 /** Starts consuming in the background; connection failures are logged and retried by kafkajs. */
 export function startKafkaIntake(options: KafkaIntakeOptions): RunningKafkaIntake {
@@ -77,9 +85,11 @@ class KafkaIntake implements RunningKafkaIntake {
   private readonly consumer: Consumer
   private readonly target: PartitionTarget
   private readonly logger: Logger
-  /** Per partition, the stored offset we last sought to because a batch started past it. */
-  private readonly soughtBack = new Map<number, string>()
+  private readonly buffers: PartitionBuffers
+  private readonly commitIntervalMs: number
   private summaryTimer: NodeJS.Timeout | null = null
+  private flushTimer: NodeJS.Timeout | null = null
+  private flushing: Promise<void> = Promise.resolve()
   private closed = false
   private running: Promise<void> | null = null
   private lastSummary = ''
@@ -106,6 +116,19 @@ class KafkaIntake implements RunningKafkaIntake {
       source: `kafka/${options.topic}`,
       idField: options.idField ?? 'id',
     }
+    this.commitIntervalMs = options.commitIntervalMs ?? 500
+    this.buffers = new PartitionBuffers(
+      this.target,
+      {
+        commitRowsTarget: CommitRowsTarget,
+        commitBytesTarget: CommitBytesTarget,
+        commitIntervalMs: this.commitIntervalMs,
+      },
+      this.logger,
+      (partition, offset) => this.consumer.seek({ topic: options.topic, partition, offset }),
+      (partition, result) => this.count(partition, result),
+      () => this.counters.conflicts++,
+    )
   }
 
   start(): void {
@@ -115,17 +138,46 @@ class KafkaIntake implements RunningKafkaIntake {
         this.logger.warn({ err: error }, 'kafka: reading stored offsets failed'),
       )
     })
-    this.running = this.run().catch((error: unknown) => {
-      this.logger.error({ err: error }, 'kafka intake stopped')
+    // Partitions whose buffer waits for more messages that do not come commit on this timer.
+    this.flushTimer = setInterval(
+      () => {
+        this.flushing = this.buffers.flushDue().catch((error: unknown) => {
+          this.logger.error({ err: error }, 'kafka: a timed commit failed')
+        })
+      },
+      Math.max(10, Math.floor(this.commitIntervalMs / 2)),
+    )
+    this.flushTimer.unref()
+    // kafkajs restarts its consumer after retriable errors only, and stops for good on one it
+    // deems final, such as INVALID_REQUEST from a SyncGroup that librdkafka's mock answers
+    // once the group is already up. The offsets live in our metadata store, so starting over
+    // (rejoin, seek to stored) is always safe: do it after any crash kafkajs does not restart.
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      if (event.payload.restart || this.closed) return
+      this.logger.warn({ err: event.payload.error }, 'kafka: consumer stopped; starting it again')
+      setTimeout(() => this.startRunning(), RestartDelayMs).unref()
     })
+    this.startRunning()
     this.summaryTimer = setInterval(() => this.logSummary(), SummaryIntervalMs)
     this.summaryTimer.unref()
+  }
+
+  private startRunning(): void {
+    if (this.closed) return
+    this.running = this.run().catch((error: unknown) => {
+      this.logger.error({ err: error }, 'kafka intake could not start; trying again')
+      setTimeout(() => this.startRunning(), RestartDelayMs).unref()
+    })
   }
 
   async close(): Promise<void> {
     this.closed = true
     if (this.summaryTimer !== null) clearInterval(this.summaryTimer)
+    if (this.flushTimer !== null) clearInterval(this.flushTimer)
     await this.running
+    await this.consumer.stop().catch(() => undefined)
+    await this.flushing
+    await this.buffers.flushAll()
     await this.consumer.disconnect()
     this.logSummary()
   }
@@ -144,6 +196,8 @@ class KafkaIntake implements RunningKafkaIntake {
   }
 
   private async seekToStored(partitions: readonly number[]): Promise<void> {
+    // Buffered messages commit first (or conflict, if their partition moved on meanwhile).
+    await this.buffers.flushAll()
     const { storage, tenant, table, source, topic } = this.target
     const stored = await storage.writer.readSourcePositions(tenant, table, source)
     for (const partition of partitions) {
@@ -158,54 +212,14 @@ class KafkaIntake implements RunningKafkaIntake {
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload
-    const { partition } = batch
-    const { storage, tenant, table, source, topic } = this.target
-    for (let attempt = 1; isRunning() && !isStale() && !this.closed; attempt++) {
-      const positions = await storage.writer.readSourcePositions(tenant, table, source)
-      const stored = positions.get(partition) ?? null
-      const from = stored === null ? null : BigInt(stored)
-      const first = batch.messages[0]
-      if (first === undefined) return
-      if (
-        from !== null &&
-        BigInt(first.offset) > from &&
-        this.soughtBack.get(partition) !== stored
-      ) {
-        // Fetched past the stored offset (the fetch raced the seek on assignment): go back once.
-        this.soughtBack.set(partition, stored!)
-        this.consumer.seek({ topic, partition, offset: stored! })
-        return
-      }
-      if (from !== null && BigInt(first.offset) > from) {
-        this.logger.warn(
-          { partition, stored, first: first.offset },
-          'kafka: messages between the stored offset and the first available one are gone',
-        )
-      }
-      const messages =
-        from === null ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= from)
-      if (messages.length === 0) {
-        resolveOffset(batch.lastOffset())
-        return
-      }
-      try {
-        const result = await commitPartitionMessages(this.target, partition, messages, stored)
-        this.count(partition, result)
-        resolveOffset(batch.lastOffset())
-        await heartbeat()
-        return
-      } catch (error) {
-        const conflict = error instanceof PgError && error.code === SqlState.serializationFailure
-        if (!conflict || attempt >= ConflictRetriesMax) throw error
-        this.counters.conflicts++
-      }
-    }
+    if (!isRunning() || isStale() || this.closed) return
+    await this.buffers.accept(batch)
+    // autoCommit is off: resolving only moves this process's fetch position (a seek wins).
+    resolveOffset(batch.lastOffset())
+    await heartbeat()
   }
 
-  private count(
-    partition: number,
-    result: Awaited<ReturnType<typeof commitPartitionMessages>>,
-  ): void {
+  private count(partition: number, result: PartitionCommitResult): void {
     this.counters.commits++
     this.counters.rows += result.rows
     this.counters.duplicates += result.duplicates

@@ -52,6 +52,7 @@ export async function commitPartitionMessages(
   const deadLetterErrors: { offset: string; error: string }[] = []
   const bulks: BulkAppend[] = []
   let builder: JsonEventBatchBuilder | null = null
+  let timeField: string | undefined
   let events: BulkAppend | null = null
   let rows = 0
   const addOptions = target.idField === '' ? {} : { idField: target.idField }
@@ -74,10 +75,9 @@ export async function commitPartitionMessages(
         deadLetterErrors.push({ offset: message.offset, error: event })
         continue
       }
-      builder ??= new JsonEventBatchBuilder({
-        timeField: timeFieldOf(info, event),
-        arrivalMicros: receivedAtMicros,
-      })
+      // One time field for the whole commit, so its batches agree on the time column.
+      timeField ??= timeFieldOf(info, event)
+      builder ??= new JsonEventBatchBuilder({ timeField, arrivalMicros: receivedAtMicros })
       try {
         builder.addEvent(event, 1)
       } catch (error) {

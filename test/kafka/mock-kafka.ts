@@ -6,9 +6,14 @@
 // ListOffsets, FindCoordinator and the group protocol (JoinGroup, SyncGroup, Heartbeat,
 // LeaveGroup, OffsetCommit/OffsetFetch). Two things to know: a group's first join waits about
 // 3 s (the mock's initial rebalance delay), and a killed member holds its partitions until
-// its session times out, so tests run servers with a short --kafka-session-timeout-ms.
+// its session times out, so tests run servers with a short --kafka-session-timeout-ms. And a
+// mock partition keeps at most 5 MB (or 100,000 message sets): older ones are dropped, as
+// retention would, so a test keeps each partition's data under that. When two members join at
+// once, the mock may answer the follower's SyncGroup with INVALID_REQUEST (it marks the group
+// up as soon as the leader's assignment arrives); kafkajs treats that as final and stops, so
+// the Kafka intake starts its consumer again after any crash kafkajs does not restart itself.
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -29,6 +34,7 @@ async function buildLauncher(): Promise<string> {
     )
   }
   const directory = await mkdtemp(path.join(tmpdir(), 'malamute-mock-kafka-'))
+  process.on('exit', () => rmSync(directory, { recursive: true, force: true }))
   const binary = path.join(directory, 'mock-cluster')
   await run('cc', ['-O1', '-o', binary, launcherSource, '-lrdkafka'])
   return binary
