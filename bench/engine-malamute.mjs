@@ -56,7 +56,7 @@ function cpuSeconds(pid) {
  * Waits until background compaction stops changing the segment count (a single segment has
  * nothing to merge); answers the count and whether compaction replaced any segment.
  */
-async function settledSegments(session) {
+async function settledSegments(session, steadyChecksWanted = 15) {
   const segments = async () => {
     const { rows } = await session.query('EXPLAIN SELECT max(duration_ms) FROM logs')
     const match = /segments=(\d+)/.exec(rows.map((row) => row[0]).join('\n'))
@@ -66,7 +66,9 @@ async function settledSegments(session) {
   let last = first
   let steadyChecks = 0
   const started = performance.now()
-  while (last > 1 && steadyChecks < 3 && performance.now() - started < 600_000) {
+  // One merge of large segments takes seconds, so a count steady for a few checks may only mean
+  // a merge is running: wait for a quiet stretch of steadyChecksWanted seconds.
+  while (last > 1 && steadyChecks < steadyChecksWanted && performance.now() - started < 900_000) {
     await new Promise((resolve) => setTimeout(resolve, 1000))
     const now = await segments()
     steadyChecks = now === last ? steadyChecks + 1 : 0
