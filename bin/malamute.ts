@@ -15,6 +15,7 @@ import {
   type MergeResult,
   type MetadataLocation,
 } from '../storage/index.js'
+import { addRoleCommands } from './role-commands.js'
 import { startMalamute } from './serve.js'
 
 const program = new Command()
@@ -264,6 +265,15 @@ program
         graceMs: options.graceMs,
         orphanSafetyMs: options.orphanSafetyMs,
       })
+      const filter = {
+        ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
+        ...(options.table === undefined ? {} : { table: options.table }),
+      }
+      for (const drop of await compactor.enforceRetention(filter)) {
+        process.stderr.write(
+          `${drop.tenant}.${drop.table}: retention dropped ${drop.segments} segments, ${drop.rows} rows\n`,
+        )
+      }
       const results = await compactor.compactUntilIdle(
         {
           ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
@@ -306,6 +316,8 @@ function describeMerge(result: MergeResult): string {
     `(${(megabytes / seconds).toFixed(1)} MB/s)${outcome}`
   )
 }
+
+addRoleCommands(program)
 
 for (const command of program.commands) {
   if (command.name() === 'serve' || command.name() === 'compact') addStorageLocationOptions(command)

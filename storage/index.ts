@@ -60,7 +60,7 @@ export {
   type BlobLocation,
   type MetadataLocation,
 } from './blob-location.js'
-export { FirstTableOid, MetadataCatalog, timeColumnOf } from './catalog.js'
+export { FirstTableOid, MetadataCatalog, ProcessStaleMs, timeColumnOf } from './catalog.js'
 export { GroupCommitIngestWriter, type IngestWriterOptions } from './ingest-writer.js'
 export {
   JsonEventBatchBuilder,
@@ -100,6 +100,17 @@ export {
   uploadsInFlight,
   type GarbageCollectorOptions,
 } from './garbage-collector.js'
+export {
+  CompactionHistoryMs,
+  enforceTableRetention,
+  type RetentionDrop,
+} from './retention.js'
+export {
+  DefaultHeartbeatIntervalMs,
+  startProcessHeartbeat,
+  type ProcessHeartbeat,
+  type ProcessHeartbeatOptions,
+} from './process-heartbeat.js'
 export {
   startCompactionLoop,
   type CompactionLoop,

@@ -13,6 +13,10 @@
 //   (0x13 blobKey)                                   -> blob to delete once no query needs it
 //   (0x14 deleteAfterMs blobKey)                     -> ReplacedBlobRecord JSON: a blob compaction
 //                                                       replaced, deleted after its grace period
+//   (0x15 tenant finishedAtMs segmentId)             -> CompactionRecord JSON: a finished merge or
+//                                                       retention drop, for malamute.compactions
+//   (0x16 processId)                                 -> ProcessRecord JSON: a running process's
+//                                                       role and blob counters (heartbeat)
 //
 // Records are JSON: metadata is small and read rarely compared with segment bytes.
 import { assert } from '../common/index.js'
@@ -27,6 +31,8 @@ const Space = {
   segment: 0x12,
   garbage: 0x13,
   replaced: 0x14,
+  compaction: 0x15,
+  process: 0x16,
 } as const
 
 const StringCode = 0x02
@@ -127,6 +133,16 @@ export const Keys = {
     start: Uint8Array.of(Space.replaced),
     end: encodeTuple(Space.replaced, [Math.floor(nowMs) + 1]),
   }),
+  compaction: (tenant: string, finishedAtMs: number, segmentId: string): Uint8Array =>
+    encodeTuple(Space.compaction, [tenant, Math.floor(finishedAtMs), segmentId]),
+  compactionsOf: (tenant: string): KeyRange => rangeOf(encodeTuple(Space.compaction, [tenant])),
+  /** A tenant's compaction records finished before `beforeMs`: a prefix of compactionsOf. */
+  compactionsBefore: (tenant: string, beforeMs: number): KeyRange => ({
+    start: encodeTuple(Space.compaction, [tenant]),
+    end: encodeTuple(Space.compaction, [tenant, Math.max(0, Math.floor(beforeMs))]),
+  }),
+  process: (processId: string): Uint8Array => encodeTuple(Space.process, [processId]),
+  allProcesses: (): KeyRange => rangeOf(Uint8Array.of(Space.process)),
 } as const
 
 /** Encodes a record value as JSON bytes. */

@@ -28,10 +28,25 @@ export interface ScanMetrics {
   rowsRead: number
   /** Bytes fetched from segment files (footers excluded). */
   bytesRead: number
+  /** Object-store GET requests the task made (footers included); 0 on a directory. */
+  blobGets: number
+  /** Bytes those GETs fetched. */
+  blobGetBytes: number
+  /** Reads the segment range cache answered without a GET. */
+  blobCacheHits: number
 }
 
 export function emptyScanMetrics(): ScanMetrics {
-  return { segments: 0, batchesTotal: 0, batchesPruned: 0, rowsRead: 0, bytesRead: 0 }
+  return {
+    segments: 0,
+    batchesTotal: 0,
+    batchesPruned: 0,
+    rowsRead: 0,
+    bytesRead: 0,
+    blobGets: 0,
+    blobGetBytes: 0,
+    blobCacheHits: 0,
+  }
 }
 
 /** Adds `from` into `into`. */
@@ -41,6 +56,9 @@ export function addScanMetrics(into: ScanMetrics, from: ScanMetrics): void {
   into.batchesPruned += from.batchesPruned
   into.rowsRead += from.rowsRead
   into.bytesRead += from.bytesRead
+  into.blobGets += from.blobGets
+  into.blobGetBytes += from.blobGetBytes
+  into.blobCacheHits += from.blobCacheHits
 }
 
 export interface FragmentResult {

@@ -4,6 +4,7 @@
 // project or pass the columns through, stopping after `limit` rows when the plan allows it.
 import type { Batch } from '../../common/index.js'
 import type { SegmentReader } from '../../storage/api.js'
+import { blobStoreCounters } from '../../storage/index.js'
 import { GroupedAggregation } from '../aggregates/grouped-aggregation.js'
 import { sliceBatch, takeRows } from '../expr/batch-ops.js'
 import type { EvalContext } from '../expr/eval-context.js'
@@ -68,6 +69,7 @@ export async function runFragment(
   const predicates = statsPredicatesOf(pipeline.filter)
   const names = columns.map((field) => field.name)
   const metrics: ScanMetrics = emptyScanMetrics()
+  const blobBefore = blobStoreCounters()
   const output: Batch[] = []
   let remaining =
     aggregation === null && pipeline.limit !== null ? pipeline.limit : Number.POSITIVE_INFINITY
@@ -109,5 +111,11 @@ export async function runFragment(
     }
   }
   const batches = aggregation === null ? output : aggregation.partialBatches()
+  // This thread's blob traffic during the task: exact on a worker thread (one task at a
+  // time); inline, it may include other work of the same thread that overlapped.
+  const blobAfter = blobStoreCounters()
+  metrics.blobGets = blobAfter.getRequests - blobBefore.getRequests
+  metrics.blobGetBytes = blobAfter.bytesRead - blobBefore.bytesRead
+  metrics.blobCacheHits = blobAfter.cacheHits - blobBefore.cacheHits
   return { batches, metrics }
 }

@@ -28,6 +28,14 @@ export interface WorkerPoolOptions {
   readonly blob?: BlobLocation
 }
 
+/** Blob traffic of this process's query worker threads, as their tasks reported it. */
+const workerBlobTraffic = { getRequests: 0, bytesRead: 0, cacheHits: 0 }
+
+/** A copy of the blob traffic query worker threads reported (their own counters are per thread). */
+export function queryWorkerBlobTraffic(): Readonly<typeof workerBlobTraffic> {
+  return { ...workerBlobTraffic }
+}
+
 export class WorkerPoolRunner implements FragmentRunner {
   readonly concurrency: number
   private readonly pool: Piscina<FragmentTask, FragmentReply>
@@ -52,6 +60,11 @@ export class WorkerPoolRunner implements FragmentRunner {
   async run(task: FragmentTask, signal: AbortSignal): Promise<FragmentResult> {
     if (signal.aborted) throw queryCanceledError()
     const reply = await this.pool.run(task)
+    if (reply.ok) {
+      workerBlobTraffic.getRequests += reply.metrics.blobGets
+      workerBlobTraffic.bytesRead += reply.metrics.blobGetBytes
+      workerBlobTraffic.cacheHits += reply.metrics.blobCacheHits
+    }
     if (signal.aborted) throw queryCanceledError()
     if (!reply.ok) throw fromPlainError(reply.error)
     return { batches: reply.batches, metrics: reply.metrics }
