@@ -86,7 +86,12 @@ export function addRoleCommands(program: Command): void {
       .command('gateway')
       .description('the PostgreSQL wire gateway: queries, and INSERT/COPY as a stateless writer'),
   )
-    .option('--port <port>', 'PostgreSQL wire port', parsePort, Number(env['MALAMUTE_PORT'] ?? 5433))
+    .option(
+      '--port <port>',
+      'PostgreSQL wire port',
+      parsePort,
+      Number(env['MALAMUTE_PORT'] ?? 5433),
+    )
     .option('--tls-cert <file>', 'PEM certificate: answer SSLRequest with TLS')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--worker-threads <n>', 'query worker threads (0: the main thread)', parseCount)

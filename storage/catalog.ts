@@ -30,7 +30,7 @@ interface TableRecord {
 }
 
 /** A heartbeat older than this means the process is gone (it beats every few seconds). */
-export const ProcessStaleMs = 30_000
+export const ProcessStaleMs = 10_000
 
 /** The time column: the first column named ts, timestamp or time of a timestamp type. */
 export function timeColumnOf(columns: readonly ColumnInfo[]): string | null {

@@ -31,6 +31,7 @@ import {
 import { uploadsInFlight, type ReplacedBlobRecord } from './garbage-collector.js'
 import { Keys, decodeRecord, encodeRecord } from './key-layout.js'
 import type { MetadataStore } from './metadata-store.js'
+import { prefetchedBlob } from './prefetched-blob.js'
 import { openSegmentReader } from './segment/segment-reader.js'
 import { encodeSegment, segmentColumnStats } from './segment/segment-writer.js'
 import { mergeOrder, readTimeRuns, unionFields } from './merge-order.js'
@@ -270,7 +271,12 @@ export class Compactor {
     // Oldest first, so rows with equal times keep their arrival order.
     const ordered = [...inputs].sort((a, b) => (a.segmentId < b.segmentId ? -1 : 1))
     const readers = await Promise.all(
-      ordered.map((input) => openSegmentReader(this.blobs, input.blobKey)),
+      ordered.map(async (input) =>
+        openSegmentReader(
+          await prefetchedBlob(this.blobs, input.blobKey, input.bytes),
+          input.blobKey,
+        ),
+      ),
     )
     const fields = unionFields(readers)
     const timeField = fields.find((field) => field.name === table.timeColumn)

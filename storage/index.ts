@@ -100,11 +100,7 @@ export {
   uploadsInFlight,
   type GarbageCollectorOptions,
 } from './garbage-collector.js'
-export {
-  CompactionHistoryMs,
-  enforceTableRetention,
-  type RetentionDrop,
-} from './retention.js'
+export { CompactionHistoryMs, enforceTableRetention, type RetentionDrop } from './retention.js'
 export {
   DefaultHeartbeatIntervalMs,
   startProcessHeartbeat,

@@ -66,7 +66,10 @@ export function startProcessHeartbeat(
     const gone = await metadata.read(async (reader) => {
       const range = Keys.allProcesses()
       return (await reader.getRange(range.start, range.end))
-        .filter((entry) => decodeRecord<ProcessRecord>(entry.value).updatedAtMs < nowMs - 10 * ProcessStaleMs)
+        .filter(
+          (entry) =>
+            decodeRecord<ProcessRecord>(entry.value).updatedAtMs < nowMs - 10 * ProcessStaleMs,
+        )
         .map((entry) => entry.key)
     })
     await metadata.transact(async (tx) => {

@@ -40,7 +40,13 @@ export async function bindAlterTable(
       message: `relation "${name}" does not exist`,
     })
   }
-  return { kind: 'alter-table', tenant: scope.tenant, table: name, ifExists: node.ifExists, retention }
+  return {
+    kind: 'alter-table',
+    tenant: scope.tenant,
+    table: name,
+    ifExists: node.ifExists,
+    retention,
+  }
 }
 
 /** `retention = '30 days'`: a positive interval, a month counted as 30 days. */

@@ -206,22 +206,19 @@ export interface VirtualRelationDef {
 /** Every virtual relation: pg_catalog's first, then information_schema's, then malamute's. */
 export const virtualRelations: readonly VirtualRelationDef[] = [
   ...postgresRelations(),
-  ...malamuteViews.map(
-    (view): VirtualRelationDef => ({
-      schema: 'malamute',
-      name: view.name,
-      oid: view.oid,
-      relkind: 'v',
-      columns: view.columns,
-      rows: () => [],
-      loadRows: view.loadRows,
-    }),
-  ),
+  ...malamuteViews.map((view): VirtualRelationDef => ({
+    schema: 'malamute',
+    name: view.name,
+    oid: view.oid,
+    relkind: 'v',
+    columns: view.columns,
+    rows: () => [],
+    loadRows: view.loadRows,
+  })),
 ]
 
 function postgresRelations(): VirtualRelationDef[] {
-  return Object.entries(columnSpecs).map(
-  ([name, [oid, spec]]) => {
+  return Object.entries(columnSpecs).map(([name, [oid, spec]]) => {
     const schema = informationSchemaNames.has(name) ? 'information_schema' : 'pg_catalog'
     return {
       schema,
