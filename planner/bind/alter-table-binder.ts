@@ -24,6 +24,20 @@ export async function bindAlterTable(
       message: `permission denied: "${name.split('.').pop() ?? name}" is a system catalog`,
     })
   }
+  // As PostgreSQL: the table first (42P01, or nothing at all under IF EXISTS), then options.
+  const statement = {
+    kind: 'alter-table',
+    tenant: scope.tenant,
+    table: name,
+    ifExists: true,
+  } as const
+  if ((await scope.catalog.getTable(scope.tenant, name)) === undefined) {
+    if (node.ifExists) return { ...statement, retention: null }
+    throw new PgError({
+      code: SqlState.undefinedTable,
+      message: `relation "${name}" does not exist`,
+    })
+  }
   let retention: TableRetention | null = null
   for (const option of node.options) {
     if (option.name !== 'retention') {
@@ -34,19 +48,7 @@ export async function bindAlterTable(
     }
     retention = node.action === 'set' ? retentionOf(option) : null
   }
-  if (!node.ifExists && (await scope.catalog.getTable(scope.tenant, name)) === undefined) {
-    throw new PgError({
-      code: SqlState.undefinedTable,
-      message: `relation "${name}" does not exist`,
-    })
-  }
-  return {
-    kind: 'alter-table',
-    tenant: scope.tenant,
-    table: name,
-    ifExists: node.ifExists,
-    retention,
-  }
+  return { ...statement, ifExists: node.ifExists, retention }
 }
 
 /** `retention = '30 days'`: a positive interval, a month counted as 30 days. */

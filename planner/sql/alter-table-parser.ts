@@ -49,7 +49,8 @@ function parseOption(cursor: TokenCursor, action: 'set' | 'reset'): TableOptionN
   const name = nameToken.value
   const position = nameToken.start + 1
   if (action === 'reset') return { name, value: null, position }
-  cursor.expectOp('=')
+  // A parameter without a value means true, as in PostgreSQL's grammar (def_elem).
+  if (!cursor.acceptOp('=')) return { name, value: 'true', position }
   const valueToken = cursor.next()
   if (valueToken.kind === 'string' || valueToken.kind === 'number' || valueToken.kind === 'ident')
     return { name, value: valueToken.value, position }
