@@ -7,12 +7,19 @@
 // request overhead, not a network's latency.
 //
 // Usage: node bench/s3.mjs [--csv FILE | --rows 1000000] [--runs 5] [--worker-threads 2]
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
-import { normaliseAnswer, parseArgs, root, spineQueries, startMalamute, timeMedian } from './harness.mjs'
+import {
+  normaliseAnswer,
+  parseArgs,
+  root,
+  spineQueries,
+  startMalamute,
+  timeMedian,
+} from './harness.mjs'
 import { S3TestCredentials, startS3TestServer } from '../dist/storage/s3-test-server.js'
 
 const args = parseArgs()
@@ -37,17 +44,21 @@ function generatedCsv(rows) {
   return path.join(out, 'logs.csv')
 }
 
-/** Loads the CSV with psql's \copy; answers the seconds it took. */
-function copyCsv(port) {
+/**
+ * Loads the CSV with psql's \copy; answers the seconds it took. Asynchronous: s3rver runs in
+ * this process, so blocking the event loop would stall the server's uploads.
+ */
+async function copyCsv(port) {
   const started = performance.now()
-  const copy = spawnSync(
+  const copy = spawn(
     'psql',
     ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', 'malamute']
       .concat(['-d', 'malamute', '-c'])
       .concat([`\\copy logs FROM '${csv.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`]),
     { stdio: ['ignore', 'inherit', 'inherit'] },
   )
-  if (copy.status !== 0) throw new Error(`psql \\copy exited with ${copy.status}`)
+  const status = await new Promise((resolve) => copy.once('exit', resolve))
+  if (status !== 0) throw new Error(`psql \\copy exited with ${status}`)
   return (performance.now() - started) / 1000
 }
 
@@ -85,7 +96,7 @@ async function runOn(label, serveArgs, env) {
   try {
     await client.connect()
     await client.query(createTable)
-    const copySeconds = copyCsv(port)
+    const copySeconds = await copyCsv(port)
     const segments = await settle(client)
     const results = []
     for (const [name, sql] of spineQueries) {
@@ -120,7 +131,9 @@ try {
   )
   console.log(`data: ${csv}`)
   for (const run of [directory, bucket]) {
-    console.log(`${run.label}: COPY ${run.copySeconds.toFixed(1)} s, ${run.segments} segments after compaction`)
+    console.log(
+      `${run.label}: COPY ${run.copySeconds.toFixed(1)} s, ${run.segments} segments after compaction`,
+    )
   }
   console.log(
     '\n| query | directory ms | S3 (s3rver) ms | S3 GETs cold | S3 MB cold | S3 GETs warm | answers agree |',

@@ -114,7 +114,7 @@ export interface Catalog {
   listSegments(tenant: string, table: string): Promise<SegmentMeta[]>
   /** Sets (or with null, resets) a table's retention; answers false when there is no table. */
   setRetention(tenant: string, name: string, retention: TableRetention | null): Promise<boolean>
-  /** The tenant's recent compactions, oldest first. */
+  /** The tenant's recent compactions (the last day, at most the newest 1,000), oldest first. */
   listCompactions(tenant: string): Promise<CompactionRecord[]>
   /** The processes whose heartbeat is fresh, by process id. */
   listProcesses(): Promise<ProcessRecord[]>

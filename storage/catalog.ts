@@ -29,6 +29,9 @@ interface TableRecord {
   readonly retention?: TableRetention
 }
 
+/** Compaction records listCompactions answers at most (the newest). */
+export const CompactionRecordsListedMax = 1000
+
 /** A heartbeat older than this means the process is gone (it beats every few seconds). */
 export const ProcessStaleMs = 10_000
 
@@ -219,9 +222,11 @@ export class MetadataCatalog implements Catalog {
   async listCompactions(tenant: string): Promise<CompactionRecord[]> {
     return this.metadata.read(async (reader) => {
       const range = Keys.compactionsOf(tenant)
-      return (await reader.getRange(range.start, range.end)).map((entry) =>
-        decodeRecord<CompactionRecord>(entry.value),
-      )
+      const newest = await reader.getRange(range.start, range.end, {
+        reverse: true,
+        limit: CompactionRecordsListedMax,
+      })
+      return newest.reverse().map((entry) => decodeRecord<CompactionRecord>(entry.value))
     })
   }
 

@@ -27,9 +27,6 @@ export interface MalamuteViewDef {
   readonly loadRows: (scope: SystemViewScope) => Promise<CatalogRow[]>
 }
 
-/** Compaction records a view shows at most (the newest). */
-const CompactionRowsMax = 1000
-
 /** The malamute schema's namespace oid; its views follow (all below FirstNormalObjectId). */
 export const MalamuteNamespaceOid = NamespaceOid.malamute
 
@@ -91,7 +88,7 @@ async function segmentsRows(scope: SystemViewScope): Promise<CatalogRow[]> {
 }
 
 async function compactionsRows(scope: SystemViewScope): Promise<CatalogRow[]> {
-  const done = (await scope.catalog.listCompactions(scope.tenant)).slice(-CompactionRowsMax)
+  const done = await scope.catalog.listCompactions(scope.tenant)
   const rows: CatalogRow[] = done.map((record) => ({
     table_name: record.table,
     kind: record.kind,
