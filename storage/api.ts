@@ -70,6 +70,18 @@ export interface ProcessRecord {
     readonly cacheHits: number
     readonly cacheMisses: number
   }
+  /** GETs and PUTs per table since the process started, by table oid. */
+  readonly tables?: Readonly<
+    Record<
+      string,
+      {
+        readonly getRequests: number
+        readonly bytesRead: number
+        readonly putRequests: number
+        readonly bytesWritten: number
+      }
+    >
+  >
 }
 
 export interface ColumnStats {

@@ -50,7 +50,14 @@ export { FdbMetadataStore, openFdbMetadataStore } from './fdb-metadata-store.js'
 // s3-blob-store.ts is loaded on first use (it brings in the AWS SDK): import it directly.
 export type { S3BlobStore, S3BlobStoreOptions } from './s3-blob-store.js'
 export { CachingBlobStore, DefaultRangeCacheBytesMax } from './blob-range-cache.js'
-export { blobStoreCounters, type BlobStoreCounters } from './blob-counters.js'
+export {
+  blobStoreCounters,
+  countTableBlobTraffic,
+  tableBlobTraffic,
+  tableOidOfBlobKey,
+  type BlobStoreCounters,
+  type TableBlobTraffic,
+} from './blob-counters.js'
 export {
   DirectoryBlobLocation,
   LmdbMetadataLocation,

@@ -1,12 +1,12 @@
 // Each Malamute process (serve, gateway, writer, compactor) records itself in the metadata
-// store every few seconds: its role and its blob traffic counters. Roles run as separate
+// store every few seconds: its role and its blob traffic counters, in total and per table. Roles run as separate
 // processes, so this is how one process's system view (malamute.blob_stats) shows what the
 // others cost in object-store requests. A record whose heartbeat is older than
 // ProcessStaleMs is a process that is gone: listings skip it and beats clear it later.
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { ProcessRecord } from './api.js'
-import type { BlobStoreCounters } from './blob-counters.js'
+import { tableBlobTraffic, type BlobStoreCounters } from './blob-counters.js'
 import { ProcessStaleMs } from './catalog.js'
 import { Keys, decodeRecord, encodeRecord } from './key-layout.js'
 import type { MetadataStore } from './metadata-store.js'
@@ -49,6 +49,7 @@ export function startProcessHeartbeat(
       pid: process.pid,
       startedAtMs,
       updatedAtMs: nowMs,
+      tables: Object.fromEntries(tableBlobTraffic()),
       blob: {
         getRequests: counters.getRequests,
         putRequests: counters.putRequests,

@@ -242,12 +242,17 @@ test('roles: 1,000 single-row INSERTs while the compactor merges; counts stay ex
 
   const plan = await query<{ 'QUERY PLAN': string }>('EXPLAIN ANALYZE SELECT sum(id) FROM events')
   assert.match(plan.map((row) => row['QUERY PLAN']).join('\n'), /blob-gets=\d+ blob-get-bytes=\d+/)
-  await eventually('every role to report its blob traffic', async () => {
+  await eventually('every role to report its blob traffic, in total and per table', async () => {
     const stats = await query<{ role: string; get_requests: string; put_requests: string }>(
       'SELECT role, get_requests, put_requests FROM malamute.blob_stats',
     )
     const byRole = new Map(stats.map((row) => [row.role, row]))
+    const [perTable] = await query<{ get_requests: string; put_requests: string }>(
+      "SELECT get_requests, put_requests FROM malamute.tables WHERE table_name = 'events'",
+    )
     return (
+      Number(perTable?.get_requests) > 0 &&
+      Number(perTable?.put_requests) > 0 &&
       Number(byRole.get('gateway')?.put_requests) > 0 &&
       Number(byRole.get('writer')?.put_requests) > 0 &&
       Number(byRole.get('compactor')?.get_requests) > 0

@@ -3,7 +3,12 @@
 import { availableParallelism } from 'node:os'
 import { Piscina } from 'piscina'
 import { fromPlainError } from '../../common/index.js'
-import { DirectoryBlobLocation, type BlobLocation } from '../../storage/index.js'
+import {
+  DirectoryBlobLocation,
+  countTableBlobTraffic,
+  tableOidOfBlobKey,
+  type BlobLocation,
+} from '../../storage/index.js'
 import { queryCanceledError } from '../operators/operator.js'
 import type {
   FragmentReply,
@@ -61,6 +66,12 @@ export class WorkerPoolRunner implements FragmentRunner {
     if (signal.aborted) throw queryCanceledError()
     const reply = await this.pool.run(task)
     if (reply.ok) {
+      // A task reads segments of one table; its GETs count for that table in this thread.
+      const oid = tableOidOfBlobKey(task.blobKeys[0] ?? '')
+      if (oid !== undefined) {
+        const { blobGets, blobGetBytes } = reply.metrics
+        countTableBlobTraffic(oid, { getRequests: blobGets, bytesRead: blobGetBytes })
+      }
       workerBlobTraffic.getRequests += reply.metrics.blobGets
       workerBlobTraffic.bytesRead += reply.metrics.blobGetBytes
       workerBlobTraffic.cacheHits += reply.metrics.blobCacheHits

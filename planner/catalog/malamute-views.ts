@@ -3,7 +3,8 @@
 // statement binds, so they show what every process (gateway, writer, compactor) committed:
 //
 //   malamute.tables       one row per table of this database: columns, live segments, rows,
-//                         bytes, time range, retention, segments compaction would still merge
+//                         bytes, time range, retention, segments compaction would still merge,
+//                         and its object-store GETs and PUTs since the running processes started
 //   malamute.segments     one row per live segment
 //   malamute.compactions  finished merges and retention drops (the last day, newest 1,000),
 //                         then the merges compaction has planned but not done (its backlog)
@@ -54,7 +55,29 @@ function sum(segments: readonly SegmentMeta[], pick: (segment: SegmentMeta) => n
   return segments.reduce((total, segment) => total + pick(segment), 0)
 }
 
+/** GETs and PUTs per table oid, summed over every running process's heartbeat. */
+async function trafficByTable(
+  scope: SystemViewScope,
+): Promise<Map<string, { gets: number; getBytes: number; puts: number; putBytes: number }>> {
+  const totals = new Map<
+    string,
+    { gets: number; getBytes: number; puts: number; putBytes: number }
+  >()
+  for (const process of await scope.catalog.listProcesses()) {
+    for (const [oid, traffic] of Object.entries(process.tables ?? {})) {
+      const total = totals.get(oid) ?? { gets: 0, getBytes: 0, puts: 0, putBytes: 0 }
+      total.gets += traffic.getRequests
+      total.getBytes += traffic.bytesRead
+      total.puts += traffic.putRequests
+      total.putBytes += traffic.bytesWritten
+      totals.set(oid, total)
+    }
+  }
+  return totals
+}
+
 async function tablesRows(scope: SystemViewScope): Promise<CatalogRow[]> {
+  const traffic = await trafficByTable(scope)
   return (await tablesWithSegments(scope)).map(({ table, segments }) => ({
     table_name: table.name,
     columns: table.columns.length,
@@ -65,6 +88,10 @@ async function tablesRows(scope: SystemViewScope): Promise<CatalogRow[]> {
     max_ts: segments.length === 0 ? null : Math.max(...segments.map((s) => s.maxTs)),
     retention: table.retention?.text ?? null,
     compaction_backlog: planCompactions(segments).backlogSegments,
+    get_requests: traffic.get(String(table.oid))?.gets ?? 0,
+    get_bytes: traffic.get(String(table.oid))?.getBytes ?? 0,
+    put_requests: traffic.get(String(table.oid))?.puts ?? 0,
+    put_bytes: traffic.get(String(table.oid))?.putBytes ?? 0,
   }))
 }
 
@@ -147,7 +174,8 @@ export const malamuteViews: readonly MalamuteViewDef[] = [
     oid: MalamuteNamespaceOid + 1,
     columns: columns(
       'table_name:name columns:int4 segments:int8 rows:int8 bytes:int8 min_ts:timestamptz ' +
-        'max_ts:timestamptz retention:text compaction_backlog:int8',
+        'max_ts:timestamptz retention:text compaction_backlog:int8 get_requests:int8 ' +
+        'get_bytes:int8 put_requests:int8 put_bytes:int8',
     ),
     loadRows: tablesRows,
   },
