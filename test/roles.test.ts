@@ -319,6 +319,27 @@ test('roles: kill -9 of the writer between upload and commit loses nothing ackno
   )
 })
 
+test('roles: the compactor enforces a retention set through the gateway', async () => {
+  await query('CREATE TABLE aging (ts timestamptz, id int8, batch int8)')
+  await query(
+    "INSERT INTO aging VALUES ('2024-01-01 00:00:00+00', 1, 0), ('2024-01-02 00:00:00+00', 2, 0)",
+  )
+  await query('INSERT INTO aging VALUES (now(), 3, 0)')
+  await query("ALTER TABLE aging SET (retention = '7 days')")
+  await eventually('the old segment to be dropped', async () => (await count('aging')) === 1)
+  const [table] = await query<{ retention: string; rows: string }>(
+    "SELECT retention, rows FROM malamute.tables WHERE table_name = 'aging'",
+  )
+  assert.deepEqual(table, { retention: '7 days', rows: '1' })
+  const drops = await query<{ inputs: number; rows: string }>(
+    "SELECT inputs, rows FROM malamute.compactions WHERE table_name = 'aging' AND kind = 'retention'",
+  )
+  assert.deepEqual(drops, [{ inputs: 1, rows: '2' }])
+  await eventually('the dropped file to be deleted after the grace period', () =>
+    bucketMatchesSegments('aging'),
+  )
+})
+
 test('roles: S3 gone in the middle of an upload; the writer retries and nothing is lost', async () => {
   await query('CREATE TABLE retried (ts timestamptz, id int8, batch int8)')
   proxy.cutNextPutAndGoDownFor(300)
