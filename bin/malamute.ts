@@ -16,6 +16,7 @@ import {
   type MetadataLocation,
 } from '../storage/index.js'
 import { addLoadCommand } from './load-command.js'
+import { addRoleCommands } from './role-commands.js'
 import { startMalamute, type ServeKafkaOptions } from './serve.js'
 
 const program = new Command()
@@ -351,6 +352,15 @@ program
         graceMs: options.graceMs,
         orphanSafetyMs: options.orphanSafetyMs,
       })
+      const filter = {
+        ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
+        ...(options.table === undefined ? {} : { table: options.table }),
+      }
+      for (const drop of await compactor.enforceRetention(filter)) {
+        process.stderr.write(
+          `${drop.tenant}.${drop.table}: retention dropped ${drop.segments} segments, ${drop.rows} rows\n`,
+        )
+      }
       const results = await compactor.compactUntilIdle(
         {
           ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
@@ -398,6 +408,8 @@ addLoadCommand(program, async (options) => {
   const locations = storageLocations(options as unknown as StorageLocationOptions)
   return openStorage({ dataDir: String(options['dataDir']), ...locations })
 }).option('--data-dir <dir>', 'the data dir', process.env['MALAMUTE_DATA_DIR'] ?? './malamute-data')
+
+addRoleCommands(program)
 
 for (const command of program.commands) {
   if (['serve', 'compact', 'load'].includes(command.name())) addStorageLocationOptions(command)

@@ -103,6 +103,17 @@ export class Executor {
       case 'drop-table':
         await this.dropTables(statement.tenant, statement.tables, statement.ifExists)
         return done('DROP TABLE')
+      case 'alter-table': {
+        const { tenant, table, retention } = statement
+        const found = await this.storage.catalog.setRetention(tenant, table, retention)
+        if (!found && !statement.ifExists) {
+          throw new PgError({
+            code: SqlState.undefinedTable,
+            message: `relation "${table}" does not exist`,
+          })
+        }
+        return done('ALTER TABLE')
+      }
       case 'transaction':
         return done(statement.action.toUpperCase(), statement.action)
       case 'set':

@@ -232,6 +232,14 @@ function renderActuals(actuals: OperatorActuals): string {
         `batches-skipped-by-top-k=${m.batchesSkippedByTopK}`,
       )
     parts.push(`rows-read=${m.rowsRead}`, `bytes-read=${m.bytesRead}`)
+    // Object-store traffic, shown when the blob store is S3 (a directory counts none).
+    if (m.blobGets > 0 || m.blobCacheHits > 0) {
+      parts.push(
+        `blob-gets=${m.blobGets}`,
+        `blob-get-bytes=${m.blobGetBytes}`,
+        `blob-cache-hits=${m.blobCacheHits}`,
+      )
+    }
   }
   return ` (actual ${parts.join(' ')})`
 }

@@ -23,3 +23,4 @@ export { formatValueText, type TextOutputOptions } from './format/text-output.js
 export { defaultCopyOptions, type CopyFormat, type CopyOptions } from './copy/copy-options.js'
 export type { CopyTransfer } from './copy/copy-transfer.js'
 export { WriteTransaction } from './write-transaction.js'
+export { queryWorkerBlobTraffic } from './pool/worker-pool.js'

@@ -9,7 +9,7 @@
 //   Limit ◄─ Sort ◄─ Project ◄─ Aggregate(final) ◄── Scan ──►  read columns → filter →
 //                                                             partial aggregate | project → limit
 import type { Batch, Field, SqlType } from '../common/index.js'
-import type { ColumnStats } from '../storage/api.js'
+import type { ColumnStats, TableRetention } from '../storage/api.js'
 import type { CopyOptions } from './copy/copy-options.js'
 
 /** A constant as plans carry it. numeric as its decimal text; timestamptz/timestamp as epoch
@@ -356,6 +356,14 @@ export type ExecutableStatement =
       readonly tenant: string
       readonly tables: readonly string[]
       readonly ifExists: boolean
+    }
+  | {
+      /** ALTER TABLE SET/RESET (retention): null resets it. */
+      readonly kind: 'alter-table'
+      readonly tenant: string
+      readonly table: string
+      readonly ifExists: boolean
+      readonly retention: TableRetention | null
     }
   | { readonly kind: 'transaction'; readonly action: 'begin' | 'commit' | 'rollback' }
   | {

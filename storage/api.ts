@@ -24,6 +24,67 @@ export interface TableInfo {
   /** The column segments are sorted and pruned by, or null when the table has none. */
   readonly timeColumn: string | null
   readonly createdAtMs: number
+  /** ALTER TABLE SET (retention = ...): segments whose maxTs is older are dropped whole. */
+  readonly retention?: TableRetention
+}
+
+/** How long a table keeps its rows, as the user wrote it and in microseconds. */
+export interface TableRetention {
+  /** The interval text as given: `30 days`. */
+  readonly text: string
+  /** Its length, a month counted as 30 days (PostgreSQL's justify_days). */
+  readonly micros: number
+}
+
+/** A finished merge or retention drop, as malamute.compactions lists it. */
+export interface CompactionRecord {
+  readonly kind: 'merge' | 'retention'
+  readonly tenant: string
+  readonly table: string
+  /** The merge's output segment, or null for a retention drop. */
+  readonly outputSegmentId: string | null
+  readonly level: number
+  readonly inputs: number
+  readonly outputs: number
+  readonly rows: number
+  readonly inputBytes: number
+  readonly outputBytes: number
+  readonly startedAtMs: number
+  readonly finishedAtMs: number
+}
+
+/** A running Malamute process, as its heartbeat records it (malamute.blob_stats). */
+export interface ProcessRecord {
+  readonly processId: string
+  /** `serve`, `gateway`, `writer`, `compactor` or `compact`. */
+  readonly role: string
+  readonly host: string
+  readonly pid: number
+  readonly startedAtMs: number
+  readonly updatedAtMs: number
+  readonly blob: {
+    readonly getRequests: number
+    readonly putRequests: number
+    readonly deleteRequests: number
+    readonly listRequests: number
+    readonly retries: number
+    readonly bytesRead: number
+    readonly bytesWritten: number
+    readonly cacheHits: number
+    readonly cacheMisses: number
+  }
+  /** GETs and PUTs per table since the process started, by table oid. */
+  readonly tables?: Readonly<
+    Record<
+      string,
+      {
+        readonly getRequests: number
+        readonly bytesRead: number
+        readonly putRequests: number
+        readonly bytesWritten: number
+      }
+    >
+  >
 }
 
 export interface ColumnStats {
@@ -66,6 +127,12 @@ export interface Catalog {
   dropTable(tenant: string, name: string): Promise<boolean>
   /** The segments visible now: a consistent snapshot that a query pins for its whole run. */
   listSegments(tenant: string, table: string): Promise<SegmentMeta[]>
+  /** Sets (or with null, resets) a table's retention; answers false when there is no table. */
+  setRetention(tenant: string, name: string, retention: TableRetention | null): Promise<boolean>
+  /** The tenant's recent compactions (the last day, at most the newest 1,000), oldest first. */
+  listCompactions(tenant: string): Promise<CompactionRecord[]>
+  /** The processes whose heartbeat is fresh, by process id. */
+  listProcesses(): Promise<ProcessRecord[]>
 }
 
 export interface IngestWriter {

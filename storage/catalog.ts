@@ -2,7 +2,15 @@
 // key-layout.ts's keys. Tenants are database names. Table oids come from one counter key
 // (starting at 16384, PostgreSQL's FirstNormalObjectId), so they are unique across tenants.
 import { PgError, SqlState, type Field } from '../common/index.js'
-import type { Catalog, ColumnInfo, SegmentMeta, TableInfo } from './api.js'
+import type {
+  Catalog,
+  ColumnInfo,
+  CompactionRecord,
+  ProcessRecord,
+  SegmentMeta,
+  TableInfo,
+  TableRetention,
+} from './api.js'
 import type { BlobStore } from './blob-store.js'
 import { Keys, decodeRecord, decodeTuple, encodeRecord } from './key-layout.js'
 import { decodeStat, encodeStat } from './segment/footer.js'
@@ -18,7 +26,14 @@ interface TableRecord {
   readonly tenant: string
   readonly name: string
   readonly createdAtMs: number
+  readonly retention?: TableRetention
 }
+
+/** Compaction records listCompactions answers at most (the newest). */
+export const CompactionRecordsListedMax = 1000
+
+/** A heartbeat older than this means the process is gone (it beats every few seconds). */
+export const ProcessStaleMs = 10_000
 
 /** The time column: the first column named ts, timestamp or time of a timestamp type. */
 export function timeColumnOf(columns: readonly ColumnInfo[]): string | null {
@@ -193,6 +208,42 @@ export class MetadataCatalog implements Catalog {
       return (await reader.getRange(range.start, range.end)).map((entry) =>
         decodeSegment(entry.value),
       )
+    })
+  }
+
+  async setRetention(
+    tenant: string,
+    name: string,
+    retention: TableRetention | null,
+  ): Promise<boolean> {
+    return this.metadata.transact(async (tx) => {
+      const bytes = await tx.get(Keys.table(tenant, name))
+      if (bytes === undefined) return false
+      const { retention: _previous, ...record } = decodeRecord<TableRecord>(bytes)
+      const updated: TableRecord = retention === null ? record : { ...record, retention }
+      tx.set(Keys.table(tenant, name), encodeRecord(updated))
+      return true
+    })
+  }
+
+  async listCompactions(tenant: string): Promise<CompactionRecord[]> {
+    return this.metadata.read(async (reader) => {
+      const range = Keys.compactionsOf(tenant)
+      const newest = await reader.getRange(range.start, range.end, {
+        reverse: true,
+        limit: CompactionRecordsListedMax,
+      })
+      return newest.reverse().map((entry) => decodeRecord<CompactionRecord>(entry.value))
+    })
+  }
+
+  async listProcesses(): Promise<ProcessRecord[]> {
+    const freshAfterMs = Date.now() - ProcessStaleMs
+    return this.metadata.read(async (reader) => {
+      const range = Keys.allProcesses()
+      return (await reader.getRange(range.start, range.end))
+        .map((entry) => decodeRecord<ProcessRecord>(entry.value))
+        .filter((record) => record.updatedAtMs > freshAfterMs)
     })
   }
 

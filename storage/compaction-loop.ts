@@ -1,5 +1,6 @@
-// The background compaction and garbage collection loop `malamute serve` runs. Every
-// intervalMs: compact until no merge commits, delete replaced blobs whose grace period passed,
+// The background compaction and garbage collection loop `malamute serve` (and the compactor
+// role) runs. Every intervalMs: drop segments past their table's retention, compact until no
+// merge commits, delete replaced blobs whose grace period passed,
 // and (less often) collect orphans. One tick at a time; a failing tick is reported and the
 // next one tries again, so the loop never fails a query. Merges yield to the event loop
 // between columns and between merges, so queries keep being served meanwhile.
@@ -11,6 +12,7 @@ import {
   type MergeResult,
 } from './compactor.js'
 import type { GarbageCollector } from './garbage-collector.js'
+import type { RetentionDrop } from './retention.js'
 
 export interface CompactionLoopOptions {
   readonly intervalMs: number
@@ -18,6 +20,7 @@ export interface CompactionLoopOptions {
   readonly orphanScanIntervalMs?: number
   readonly filter?: CompactionFilter
   readonly onMerge?: (result: MergeResult) => void
+  readonly onRetention?: (drop: RetentionDrop) => void
   readonly onError?: (error: unknown) => void
 }
 
@@ -43,6 +46,9 @@ export function startCompactionLoop(
   const report = (error: unknown): void => options.onError?.(error)
 
   const tick = async (): Promise<void> => {
+    for (const drop of await compactor.enforceRetention(options.filter ?? {})) {
+      options.onRetention?.(drop)
+    }
     await compactor.compactUntilIdle(options.filter ?? {}, {
       ...(options.onMerge === undefined ? {} : { onMerge: options.onMerge }),
       onError: report,

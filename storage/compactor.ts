@@ -18,7 +18,7 @@
 import { randomBytes } from 'node:crypto'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { assert, type Vector } from '../common/index.js'
-import type { SegmentMeta, TableInfo } from './api.js'
+import type { CompactionRecord, SegmentMeta, TableInfo } from './api.js'
 import type { BlobStore } from './blob-store.js'
 import { addSegment, decodeSegment, readTable } from './catalog.js'
 import {
@@ -31,10 +31,12 @@ import {
 import { uploadsInFlight, type ReplacedBlobRecord } from './garbage-collector.js'
 import { Keys, decodeRecord, encodeRecord } from './key-layout.js'
 import type { MetadataStore } from './metadata-store.js'
+import { prefetchedBlob } from './prefetched-blob.js'
 import { openSegmentReader } from './segment/segment-reader.js'
 import { encodeSegment, segmentColumnStats } from './segment/segment-writer.js'
 import { mergeOrder, readTimeRuns, unionFields } from './merge-order.js'
 import { concatVectors, takeRows } from './segment/vector-ops.js'
+import { CompactionHistoryMs, enforceTableRetention, type RetentionDrop } from './retention.js'
 
 export interface CompactorOptions {
   readonly policy?: Partial<CompactionPolicyOptions>
@@ -78,6 +80,8 @@ export interface CompactionCounters {
   backlogSegments: number
   replacedBlobsDeleted: number
   orphanBlobsDeleted: number
+  /** Segments dropped whole because their rows passed the table's retention. */
+  segmentsExpired: number
 }
 
 const counters: CompactionCounters = {
@@ -92,6 +96,7 @@ const counters: CompactionCounters = {
   backlogSegments: 0,
   replacedBlobsDeleted: 0,
   orphanBlobsDeleted: 0,
+  segmentsExpired: 0,
 }
 
 /** A copy of this process's compaction counters. */
@@ -195,6 +200,18 @@ export class Compactor {
     return results
   }
 
+  /** Drops expired segments of every table `filter` admits that has a retention. */
+  async enforceRetention(filter: CompactionFilter = {}): Promise<RetentionDrop[]> {
+    const drops: RetentionDrop[] = []
+    for (const table of await this.listTables(filter)) {
+      const drop = await enforceTableRetention(this.metadata, table, this.graceMs, this.now())
+      if (drop === null) continue
+      counters.segmentsExpired += drop.segments
+      drops.push(drop)
+    }
+    return drops
+  }
+
   /** Runs rounds until a round commits nothing (or shouldStop); answers every result. */
   async compactUntilIdle(
     filter: CompactionFilter = {},
@@ -254,7 +271,12 @@ export class Compactor {
     // Oldest first, so rows with equal times keep their arrival order.
     const ordered = [...inputs].sort((a, b) => (a.segmentId < b.segmentId ? -1 : 1))
     const readers = await Promise.all(
-      ordered.map((input) => openSegmentReader(this.blobs, input.blobKey)),
+      ordered.map(async (input) =>
+        openSegmentReader(
+          await prefetchedBlob(this.blobs, input.blobKey, input.bytes),
+          input.blobKey,
+        ),
+      ),
     )
     const fields = unionFields(readers)
     const timeField = fields.find((field) => field.name === table.timeColumn)
@@ -319,6 +341,25 @@ export class Compactor {
         tx.set(Keys.replaced(deleteAfterMs, input.blobKey), encodeRecord(record))
       }
       addSegment(tx, output)
+      const finishedAtMs = this.now()
+      const record: CompactionRecord = {
+        kind: 'merge',
+        tenant: table.tenant,
+        table: table.name,
+        outputSegmentId: output.segmentId,
+        level: output.level,
+        inputs: inputs.length,
+        outputs: 1,
+        rows: output.rows,
+        inputBytes: inputs.reduce((sum, input) => sum + input.bytes, 0),
+        outputBytes: output.bytes,
+        startedAtMs: prepared.startedAtMs,
+        finishedAtMs,
+      }
+      tx.set(Keys.compaction(table.tenant, finishedAtMs, output.segmentId), encodeRecord(record))
+      // The history is bounded by age; the merge that adds a record trims the old ones.
+      const old = Keys.compactionsBefore(table.tenant, finishedAtMs - CompactionHistoryMs)
+      tx.clearRange(old.start, old.end)
       return true
     })
   }

@@ -50,7 +50,14 @@ export { FdbMetadataStore, openFdbMetadataStore } from './fdb-metadata-store.js'
 // s3-blob-store.ts is loaded on first use (it brings in the AWS SDK): import it directly.
 export type { S3BlobStore, S3BlobStoreOptions } from './s3-blob-store.js'
 export { CachingBlobStore, DefaultRangeCacheBytesMax } from './blob-range-cache.js'
-export { blobStoreCounters, type BlobStoreCounters } from './blob-counters.js'
+export {
+  blobStoreCounters,
+  countTableBlobTraffic,
+  tableBlobTraffic,
+  tableOidOfBlobKey,
+  type BlobStoreCounters,
+  type TableBlobTraffic,
+} from './blob-counters.js'
 export {
   DirectoryBlobLocation,
   LmdbMetadataLocation,
@@ -60,7 +67,7 @@ export {
   type BlobLocation,
   type MetadataLocation,
 } from './blob-location.js'
-export { FirstTableOid, MetadataCatalog, timeColumnOf } from './catalog.js'
+export { FirstTableOid, MetadataCatalog, ProcessStaleMs, timeColumnOf } from './catalog.js'
 export { GroupCommitIngestWriter, type IngestWriterOptions } from './ingest-writer.js'
 export {
   JsonEventBatchBuilder,
@@ -108,6 +115,13 @@ export {
   uploadsInFlight,
   type GarbageCollectorOptions,
 } from './garbage-collector.js'
+export { CompactionHistoryMs, enforceTableRetention, type RetentionDrop } from './retention.js'
+export {
+  DefaultHeartbeatIntervalMs,
+  startProcessHeartbeat,
+  type ProcessHeartbeat,
+  type ProcessHeartbeatOptions,
+} from './process-heartbeat.js'
 export {
   startCompactionLoop,
   type CompactionLoop,

@@ -20,6 +20,10 @@
 //                                                       the table's de-duplication window
 //   (0x17 tenant table committedAtMs eventId)        -> empty: the same ids in commit-time order,
 //                                                       so the oldest expire first
+//   (0x18 tenant finishedAtMs segmentId)             -> CompactionRecord JSON: a finished merge or
+//                                                       retention drop, for malamute.compactions
+//   (0x19 processId)                                 -> ProcessRecord JSON: a running process's
+//                                                       role and blob counters (heartbeat)
 //
 // Records are JSON: metadata is small and read rarely compared with segment bytes.
 import { assert } from '../common/index.js'
@@ -37,6 +41,8 @@ const Space = {
   sourcePosition: 0x15,
   eventId: 0x16,
   eventIdByTime: 0x17,
+  compaction: 0x18,
+  process: 0x19,
 } as const
 
 const StringCode = 0x02
@@ -171,6 +177,16 @@ export const Keys = {
     start: Uint8Array.of(Space.replaced),
     end: encodeTuple(Space.replaced, [Math.floor(nowMs) + 1]),
   }),
+  compaction: (tenant: string, finishedAtMs: number, segmentId: string): Uint8Array =>
+    encodeTuple(Space.compaction, [tenant, Math.floor(finishedAtMs), segmentId]),
+  compactionsOf: (tenant: string): KeyRange => rangeOf(encodeTuple(Space.compaction, [tenant])),
+  /** A tenant's compaction records finished before `beforeMs`: a prefix of compactionsOf. */
+  compactionsBefore: (tenant: string, beforeMs: number): KeyRange => ({
+    start: encodeTuple(Space.compaction, [tenant]),
+    end: encodeTuple(Space.compaction, [tenant, Math.max(0, Math.floor(beforeMs))]),
+  }),
+  process: (processId: string): Uint8Array => encodeTuple(Space.process, [processId]),
+  allProcesses: (): KeyRange => rangeOf(Uint8Array.of(Space.process)),
 } as const
 
 /** Encodes a record value as JSON bytes. */

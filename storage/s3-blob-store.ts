@@ -26,7 +26,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { PgError, SqlState, assert } from '../common/index.js'
 import {
   countBlobTraffic,
+  countTableBlobTraffic,
   emptyBlobStoreCounters,
+  tableOidOfBlobKey,
   type BlobStoreCounters,
 } from './blob-counters.js'
 import { blobMissing, isValidBlobKey, type BlobStore } from './blob-store.js'
@@ -145,8 +147,17 @@ export class S3BlobStore implements BlobStore {
     return this.prefix + key
   }
 
-  private count(delta: Partial<BlobStoreCounters>): void {
+  /** Counts traffic for this store and this thread; GETs and PUTs of `key` also per table. */
+  private count(delta: Partial<BlobStoreCounters>, key?: string): void {
     countBlobTraffic(delta, this.counters)
+    const oid = key === undefined ? undefined : tableOidOfBlobKey(key)
+    if (oid === undefined) return
+    countTableBlobTraffic(oid, {
+      getRequests: delta.getRequests ?? 0,
+      bytesRead: delta.bytesRead ?? 0,
+      putRequests: delta.putRequests ?? 0,
+      bytesWritten: delta.bytesWritten ?? 0,
+    })
   }
 
   /** Runs `request`, retrying 5xx and network errors with exponential backoff and jitter. */
@@ -189,7 +200,7 @@ export class S3BlobStore implements BlobStore {
         await this.withRetries('write', key, () =>
           this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body: bytes })),
         )
-        this.count({ putRequests: 1, bytesWritten: bytes.length })
+        this.count({ putRequests: 1, bytesWritten: bytes.length }, key)
       } else {
         await this.putMultipart(key, Key, bytes)
       }
@@ -203,7 +214,7 @@ export class S3BlobStore implements BlobStore {
     const created = await this.withRetries('write', key, () =>
       this.client.send(new CreateMultipartUploadCommand({ Bucket, Key })),
     )
-    this.count({ putRequests: 1 })
+    this.count({ putRequests: 1 }, key)
     const UploadId = created.UploadId
     assert(UploadId !== undefined, 'CreateMultipartUpload answers an upload id')
     const partCount = Math.ceil(bytes.length / this.partBytes)
@@ -219,7 +230,7 @@ export class S3BlobStore implements BlobStore {
         )
         assert(answer.ETag !== undefined, 'UploadPart answers an ETag')
         etags[index] = answer.ETag
-        this.count({ putRequests: 1, bytesWritten: Body.length })
+        this.count({ putRequests: 1, bytesWritten: Body.length }, key)
       }
     }
     try {
@@ -230,7 +241,7 @@ export class S3BlobStore implements BlobStore {
           new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts } }),
         ),
       )
-      this.count({ putRequests: 1 })
+      this.count({ putRequests: 1 }, key)
     } catch (error) {
       // Best effort: an upload left behind costs storage, never correctness (never visible).
       await this.client
@@ -246,12 +257,12 @@ export class S3BlobStore implements BlobStore {
       return await this.withRetries('read', key, async () => {
         const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }))
         const bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array(0)
-        this.count({ getRequests: 1, bytesRead: bytes.length })
+        this.count({ getRequests: 1, bytesRead: bytes.length }, key)
         return bytes
       })
     } catch (error) {
       if (isNotFound(error)) {
-        this.count({ getRequests: 1 })
+        this.count({ getRequests: 1 }, key)
         return undefined
       }
       throw this.failed('read', key, error)
@@ -274,12 +285,12 @@ export class S3BlobStore implements BlobStore {
           new GetObjectCommand({ Bucket: this.bucket, Key, Range }),
         )
         const bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array(0)
-        this.count({ getRequests: 1, bytesRead: bytes.length })
+        this.count({ getRequests: 1, bytesRead: bytes.length }, key)
         assert(bytes.length <= length, 'a ranged GET answers at most the range')
         return bytes
       })
     } catch (error) {
-      this.count({ getRequests: 1 })
+      this.count({ getRequests: 1 }, key)
       if (isNotFound(error)) throw blobMissing(key)
       // 416: the range starts at or past the end of an object that exists.
       if (statusOf(error) === 416) return new Uint8Array(0)

@@ -196,9 +196,10 @@ test("psql's \\dt, \\l and \\dn list the tables, the database and the schema", a
     databases.map((r) => [r[0], r[2]]),
     [[server.database, 'UTF8']],
   )
+  // malamute holds the system views (malamute.tables, .segments, ...), as a schema of its own.
   const schemas = tableRows(await psqlCommands(['\\dn']))
   assert.deepEqual(
     schemas.map((r) => r[0]),
-    ['public'],
+    ['malamute', 'public'],
   )
 })

@@ -26,8 +26,10 @@ before(async () => {
   server = await startMalamute({
     env: {
       MALAMUTE_COMPACTION_INTERVAL_MS: '100',
-      // Short, so replaced files disappear while the test waits; queries here take milliseconds.
-      MALAMUTE_COMPACTION_GRACE_MS: '500',
+      // Short, so replaced files disappear while the test waits; long enough for a query that
+      // pinned its segments to read them on a loaded machine (the first query after a restart
+      // also waits for worker threads to start).
+      MALAMUTE_COMPACTION_GRACE_MS: '3000',
       MALAMUTE_LOG_LEVEL: 'debug',
     },
   })

@@ -55,7 +55,12 @@ test('pgjdbc DatabaseMetaData.getTables, getColumns, getSchemas', () => {
     '3|latency|8|float8|YES',
     '4|at|93|timestamptz|YES',
   ])
-  assert.deepEqual(section('getSchemas'), ['information_schema', 'pg_catalog', 'public'])
+  assert.deepEqual(section('getSchemas'), [
+    'information_schema',
+    'malamute',
+    'pg_catalog',
+    'public',
+  ])
 })
 
 test('pgjdbc ResultSetMetaData names and types, and typed rows', () => {

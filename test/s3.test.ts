@@ -6,89 +6,16 @@
 // S3 is back, writes work again and nothing acknowledged is lost.
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync } from 'node:fs'
-import { createServer, connect, type Server, type Socket } from 'node:net'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { S3BlobStore } from '../storage/s3-blob-store.js'
+import { FaultyProxy } from './faulty-proxy.js'
 import {
   S3TestCredentials,
   startS3TestServer,
   type S3TestServer,
 } from '../storage/s3-test-server.js'
 import { freePort, startMalamute, type MalamuteServer } from './server-harness.js'
-
-/**
- * Forwards TCP to S3 until told to cut: then the next PUT is cut mid-request (half its first
- * chunk goes through), every connection is dropped and the port refuses connections, as when
- * the store goes down, until resume().
- */
-class FaultyProxy {
-  private server: Server | undefined
-  private readonly sockets = new Set<Socket>()
-  private cutNextPut = false
-  /** Resolves when a PUT has been cut. */
-  cut: Promise<void> = Promise.resolve()
-  private onCut: () => void = () => undefined
-
-  constructor(
-    readonly port: number,
-    private readonly upstreamPort: number,
-  ) {}
-
-  async listen(): Promise<void> {
-    const server = createServer((client) => this.accept(client))
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(this.port, '127.0.0.1', () => resolve())
-    })
-    this.server = server
-  }
-
-  /** Arms the fault: the next PUT request is cut and the proxy goes down. */
-  cutNextPutAndGoDown(): void {
-    this.cutNextPut = true
-    this.cut = new Promise((resolve) => (this.onCut = resolve))
-  }
-
-  async resume(): Promise<void> {
-    await this.listen()
-  }
-
-  async close(): Promise<void> {
-    await this.goDown()
-  }
-
-  private accept(client: Socket): void {
-    const upstream = connect(this.upstreamPort, '127.0.0.1')
-    this.sockets.add(client).add(upstream)
-    const forget = (socket: Socket) => () => this.sockets.delete(socket)
-    client.once('close', forget(client))
-    upstream.once('close', forget(upstream))
-    client.on('error', () => client.destroy())
-    upstream.on('error', () => client.destroy())
-    upstream.on('data', (chunk: Buffer) => client.write(chunk))
-    upstream.once('end', () => client.end())
-    client.once('end', () => upstream.end())
-    client.on('data', (chunk: Buffer) => {
-      if (this.cutNextPut && chunk.subarray(0, 4).toString('latin1') === 'PUT ') {
-        this.cutNextPut = false
-        upstream.write(chunk.subarray(0, Math.floor(chunk.length / 2)), () => {
-          void this.goDown().then(() => this.onCut())
-        })
-        return
-      }
-      upstream.write(chunk)
-    })
-  }
-
-  private async goDown(): Promise<void> {
-    const server = this.server
-    this.server = undefined
-    for (const socket of this.sockets) socket.destroy()
-    this.sockets.clear()
-    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-}
 
 const bucket = 'malamute-it'
 const prefix = 'it'

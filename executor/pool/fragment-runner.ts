@@ -42,6 +42,12 @@ export interface ScanMetrics {
   rowsRead: number
   /** Bytes fetched from segment files: column chunks and token filters (footers excluded). */
   bytesRead: number
+  /** Object-store GET requests the task made (footers included); 0 on a directory. */
+  blobGets: number
+  /** Bytes those GETs fetched. */
+  blobGetBytes: number
+  /** Reads the segment range cache answered without a GET. */
+  blobCacheHits: number
 }
 
 export function emptyScanMetrics(): ScanMetrics {
@@ -56,6 +62,9 @@ export function emptyScanMetrics(): ScanMetrics {
     segmentsSkippedByTopK: 0,
     rowsRead: 0,
     bytesRead: 0,
+    blobGets: 0,
+    blobGetBytes: 0,
+    blobCacheHits: 0,
   }
 }
 

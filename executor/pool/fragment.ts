@@ -6,6 +6,7 @@
 // and keeps only rows that can be in the top k.
 import type { Batch } from '../../common/index.js'
 import type { SegmentReader } from '../../storage/api.js'
+import { blobStoreCounters } from '../../storage/index.js'
 import { GroupedAggregation } from '../aggregates/grouped-aggregation.js'
 import { concatBatches, sliceBatch, takeRows } from '../expr/batch-ops.js'
 import type { EvalContext } from '../expr/eval-context.js'
@@ -149,6 +150,7 @@ export async function runFragment(
           partial.groupingSets,
         )
   const { metrics } = source
+  const blobBefore = blobStoreCounters()
   const output: Batch[] = []
   let remaining =
     aggregation === null && pipeline.limit !== null ? pipeline.limit : Number.POSITIVE_INFINITY
@@ -172,6 +174,12 @@ export async function runFragment(
     }
   }
   const batches = aggregation === null ? output : aggregation.partialBatches()
+  // This thread's blob traffic during the task: exact on a worker thread (one task at a
+  // time); inline, it may include other work of the same thread that overlapped.
+  const blobAfter = blobStoreCounters()
+  metrics.blobGets = blobAfter.getRequests - blobBefore.getRequests
+  metrics.blobGetBytes = blobAfter.bytesRead - blobBefore.bytesRead
+  metrics.blobCacheHits = blobAfter.cacheHits - blobBefore.cacheHits
   return { batches, metrics }
 }
 

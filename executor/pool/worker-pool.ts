@@ -3,7 +3,12 @@
 import { availableParallelism } from 'node:os'
 import { Piscina } from 'piscina'
 import { fromPlainError } from '../../common/index.js'
-import { DirectoryBlobLocation, type BlobLocation } from '../../storage/index.js'
+import {
+  DirectoryBlobLocation,
+  countTableBlobTraffic,
+  tableOidOfBlobKey,
+  type BlobLocation,
+} from '../../storage/index.js'
 import { queryCanceledError } from '../operators/operator.js'
 import type {
   FragmentReply,
@@ -26,6 +31,14 @@ export interface WorkerPoolOptions {
   readonly minThreads?: number
   /** Where workers read segment files; the data dir's directory when unset. */
   readonly blob?: BlobLocation
+}
+
+/** Blob traffic of this process's query worker threads, as their tasks reported it. */
+const workerBlobTraffic = { getRequests: 0, bytesRead: 0, cacheHits: 0 }
+
+/** A copy of the blob traffic query worker threads reported (their own counters are per thread). */
+export function queryWorkerBlobTraffic(): Readonly<typeof workerBlobTraffic> {
+  return { ...workerBlobTraffic }
 }
 
 export class WorkerPoolRunner implements FragmentRunner {
@@ -52,6 +65,17 @@ export class WorkerPoolRunner implements FragmentRunner {
   async run(task: FragmentTask, signal: AbortSignal): Promise<FragmentResult> {
     if (signal.aborted) throw queryCanceledError()
     const reply = await this.pool.run(task)
+    if (reply.ok) {
+      // A task reads segments of one table; its GETs count for that table in this thread.
+      const oid = tableOidOfBlobKey(task.blobKeys[0] ?? '')
+      if (oid !== undefined) {
+        const { blobGets, blobGetBytes } = reply.metrics
+        countTableBlobTraffic(oid, { getRequests: blobGets, bytesRead: blobGetBytes })
+      }
+      workerBlobTraffic.getRequests += reply.metrics.blobGets
+      workerBlobTraffic.bytesRead += reply.metrics.blobGetBytes
+      workerBlobTraffic.cacheHits += reply.metrics.blobCacheHits
+    }
     if (signal.aborted) throw queryCanceledError()
     if (!reply.ok) throw fromPlainError(reply.error)
     return reply.topKBound === undefined

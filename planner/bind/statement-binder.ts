@@ -13,6 +13,7 @@ import {
 } from '../sql/ast.js'
 import type { CopyOptions } from '../../executor/index.js'
 import { checkWritable, lookupVirtualTable, takeSnapshot } from '../catalog/virtual-catalog.js'
+import { bindAlterTable } from './alter-table-binder.js'
 import { castsToRegclass } from './catalog-syntax.js'
 import { bindCopy } from './copy-binder.js'
 import type { BindContext } from './context.js'
@@ -82,6 +83,8 @@ export async function bindStatement(
         tables: node.tables.map((t) => t.name),
         ifExists: node.ifExists,
       }
+    case 'alter-table':
+      return bindAlterTable(node, scope)
     case 'transaction':
       return { kind: 'transaction', action: node.action }
     case 'set':

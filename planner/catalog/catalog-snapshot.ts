@@ -33,6 +33,8 @@ export const NamespaceOid = {
   pg_catalog: 11,
   public: 2200,
   information_schema: 13207,
+  /** Malamute's system views (malamute.tables, .segments, .compactions, .blob_stats). */
+  malamute: 16300,
 } as const
 
 /** The bootstrap superuser's oid, which owns everything Malamute shows. */

@@ -88,7 +88,7 @@ function typePrecision(type: SqlType): CatalogRow {
 }
 
 export function schemataRows(snapshot: CatalogSnapshot): CatalogRow[] {
-  return ['pg_catalog', 'public', 'information_schema'].map((schema) => ({
+  return ['pg_catalog', 'public', 'information_schema', 'malamute'].map((schema) => ({
     catalog_name: snapshot.tenant,
     schema_name: schema,
     schema_owner: snapshot.user,

@@ -43,8 +43,11 @@ export async function lookupVirtualTable(
 ): Promise<VirtualTableInfo | undefined> {
   const relation = virtualRelationNamed(name)
   if (relation === undefined) return undefined
-  const snapshot = await takeSnapshot(scope)
   const info = relationInfo(relation)
+  const rows =
+    relation.loadRows === undefined
+      ? relation.rows(await takeSnapshot(scope))
+      : await relation.loadRows(scope)
   return {
     oid: relation.oid,
     tenant: scope.tenant,
@@ -52,7 +55,7 @@ export async function lookupVirtualTable(
     columns: info.columns,
     timeColumn: null,
     createdAtMs: 0,
-    rows: buildBatch(info.columns, relation.rows(snapshot)),
+    rows: buildBatch(info.columns, rows),
   }
 }
 

@@ -33,6 +33,7 @@ import {
   pgViewsRows,
   pgStatUserTablesRows,
 } from './pg-catalog-rows.js'
+import { malamuteViews, type SystemViewScope } from './malamute-views.js'
 import { pgTypeRows } from './pg-type-rows.js'
 
 /** By relation name: [pg_class oid, PostgreSQL 15's columns]. */
@@ -199,17 +200,32 @@ const rowBuilders: Readonly<Record<string, RowBuilder>> = {
 }
 
 export interface VirtualRelationDef {
-  readonly schema: 'pg_catalog' | 'information_schema'
+  readonly schema: 'pg_catalog' | 'information_schema' | 'malamute'
   readonly name: string
   readonly oid: number
   readonly relkind: 'r' | 'v'
   readonly columns: readonly { readonly name: string; readonly type: SqlType }[]
   readonly rows: RowBuilder
+  /** The malamute views read their rows from storage instead of the catalog snapshot. */
+  readonly loadRows?: (scope: SystemViewScope) => Promise<CatalogRow[]>
 }
 
-/** Every virtual relation, pg_catalog's first, each by name. */
-export const virtualRelations: readonly VirtualRelationDef[] = Object.entries(columnSpecs).map(
-  ([name, [oid, spec]]) => {
+/** Every virtual relation: pg_catalog's first, then information_schema's, then malamute's. */
+export const virtualRelations: readonly VirtualRelationDef[] = [
+  ...postgresRelations(),
+  ...malamuteViews.map((view): VirtualRelationDef => ({
+    schema: 'malamute',
+    name: view.name,
+    oid: view.oid,
+    relkind: 'v',
+    columns: view.columns,
+    rows: () => [],
+    loadRows: view.loadRows,
+  })),
+]
+
+function postgresRelations(): VirtualRelationDef[] {
+  return Object.entries(columnSpecs).map(([name, [oid, spec]]) => {
     const schema = informationSchemaNames.has(name) ? 'information_schema' : 'pg_catalog'
     return {
       schema,
@@ -222,8 +238,8 @@ export const virtualRelations: readonly VirtualRelationDef[] = Object.entries(co
       }),
       rows: rowBuilders[name] ?? (() => []),
     }
-  },
-)
+  })
+}
 
 /** The Malamute type that stands in for a PostgreSQL catalog column type. */
 function columnType(pgType: string): SqlType {

@@ -406,6 +406,24 @@ export interface DropTableNode {
   readonly ifExists: boolean
 }
 
+/** One storage parameter of ALTER TABLE SET (name = value) or RESET (name). */
+export interface TableOptionNode {
+  /** Lower-case parameter name. */
+  readonly name: string
+  /** The value as written (strings decoded); null under RESET. */
+  readonly value: string | null
+  readonly position: number
+}
+
+/** ALTER TABLE [IF EXISTS] name SET (option = value, ...) | RESET (option, ...). */
+export interface AlterTableNode {
+  readonly kind: 'alter-table'
+  readonly table: NameNode
+  readonly ifExists: boolean
+  readonly action: 'set' | 'reset'
+  readonly options: readonly TableOptionNode[]
+}
+
 export interface TransactionNode {
   readonly kind: 'transaction'
   readonly action: 'begin' | 'commit' | 'rollback'
@@ -461,6 +479,7 @@ export type StatementNode =
   | InsertNode
   | CreateTableNode
   | DropTableNode
+  | AlterTableNode
   | TransactionNode
   | SetNode
   | ShowNode

@@ -29,6 +29,7 @@ import type {
 import { PgError, SqlState } from '../../common/index.js'
 import { TokenCursor } from './cursor.js'
 import { parseExpr, parseTypeName } from './expression-parser.js'
+import { parseAlterTable } from './alter-table-parser.js'
 import { parseGroupByList, type ParsedGroupBy } from './grouping-parser.js'
 import { parseDeallocate, parseDiscard, parseShowPhrase } from './session-statements.js'
 import { parseWindowSpec } from './window-parser.js'
@@ -38,7 +39,6 @@ const unsupportedStatements = new Set([
   'update',
   'delete',
   'explain',
-  'alter',
   'truncate',
   'analyze',
   'vacuum',
@@ -93,6 +93,8 @@ function parseStatementAt(cursor: TokenCursor): StatementNode {
       return parseCreateTable(cursor)
     case 'drop':
       return parseDropTable(cursor)
+    case 'alter':
+      return parseAlterTable(cursor)
     case 'begin':
     case 'start':
     case 'commit':

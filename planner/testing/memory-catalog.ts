@@ -1,7 +1,14 @@
 // An in-memory Catalog for planner tests: our own interface, implemented over two maps, so
 // tests bind against real tables and segment lists without starting storage.
 import { PgError, SqlState, type Field } from '../../common/index.js'
-import type { Catalog, SegmentMeta, TableInfo } from '../../storage/api.js'
+import type {
+  Catalog,
+  CompactionRecord,
+  ProcessRecord,
+  SegmentMeta,
+  TableInfo,
+  TableRetention,
+} from '../../storage/api.js'
 
 export class MemoryCatalog implements Catalog {
   private readonly tables = new Map<string, TableInfo>()
@@ -66,6 +73,27 @@ export class MemoryCatalog implements Catalog {
 
   async listSegments(tenant: string, table: string): Promise<SegmentMeta[]> {
     return [...(this.segments.get(`${tenant}/${table}`) ?? [])]
+  }
+
+  async setRetention(
+    tenant: string,
+    name: string,
+    retention: TableRetention | null,
+  ): Promise<boolean> {
+    const key = `${tenant}/${name}`
+    const table = this.tables.get(key)
+    if (table === undefined) return false
+    const { retention: _old, ...rest } = table
+    this.tables.set(key, retention === null ? rest : { ...rest, retention })
+    return true
+  }
+
+  async listCompactions(): Promise<CompactionRecord[]> {
+    return []
+  }
+
+  async listProcesses(): Promise<ProcessRecord[]> {
+    return []
   }
 
   /** Records a committed segment covering [minTs, maxTs]. */

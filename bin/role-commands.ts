@@ -1,0 +1,254 @@
+// `malamute gateway`, `malamute writer` and `malamute compactor`: one role per process, over
+// the blob store and metadata store every process of a deployment shares (--blob, --metadata;
+// with lmdb, the same --data-dir on one machine: lmdb lets several processes share one
+// environment, with one writer at a time under its lock file).
+//
+// Who does what (bin/serve.ts runs all three in one process):
+//   gateway    PostgreSQL wire protocol. Queries read the committed segments from the metadata
+//              store when they start, so a commit by any process is seen by the next statement;
+//              INSERT and COPY are written by the gateway itself (a stateless writer: segments
+//              go to the blob store, the commit to the metadata store), never forwarded.
+//   writer     HTTP intake (--http-port); add more writers for more intake.
+//   compactor  merges, retention and garbage collection; run one per deployment (two would
+//              only waste work: a merge whose inputs changed meanwhile aborts and is retried).
+import { InvalidArgumentError, type Command } from 'commander'
+import { readFileSync } from 'node:fs'
+import { pino } from 'pino'
+import { PgError } from '../common/index.js'
+import {
+  describeBlobLocation,
+  parseBlobLocation,
+  parseMetadataLocation,
+  type BlobLocation,
+  type MetadataLocation,
+} from '../storage/index.js'
+import { startMalamute, type MalamuteOptions, type MalamuteRole } from './serve.js'
+
+function parsePort(value: string): number {
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError('not a TCP port')
+  }
+  return port
+}
+
+function parseCount(value: string): number {
+  const count = Number(value)
+  if (!Number.isInteger(count) || count < 0) throw new InvalidArgumentError('not a whole number')
+  return count
+}
+
+const env = process.env
+
+function addSharedOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'the data dir', env['MALAMUTE_DATA_DIR'] ?? './malamute-data')
+    .option(
+      '--blob <location>',
+      'where segment files live: file: (under the data dir) or s3://BUCKET/PREFIX',
+      env['MALAMUTE_BLOB'] ?? 'file:',
+    )
+    .option('--s3-endpoint <url>', 'an S3-compatible endpoint', env['MALAMUTE_S3_ENDPOINT'])
+    .option('--s3-cache-bytes <bytes>', 'segment bytes cached from S3 per thread', parseCount)
+    .option(
+      '--metadata <location>',
+      'where metadata lives: lmdb (under the data dir), fdb or fdb:CLUSTER_FILE',
+      env['MALAMUTE_METADATA'] ?? 'lmdb',
+    )
+    .option('--host <host>', 'address to listen on', env['MALAMUTE_HOST'] ?? '127.0.0.1')
+}
+
+interface RoleCommandOptions {
+  dataDir: string
+  blob: string
+  s3Endpoint?: string
+  s3CacheBytes?: number
+  metadata: string
+  host: string
+  port?: number
+  tlsCert?: string
+  tlsKey?: string
+  workerThreads?: number
+  flushIntervalMs?: number
+  httpPort?: number
+  httpBodyBytesMax?: number
+  httpRequestsInFlightMax?: number
+  compactionIntervalMs?: number
+  compactionGraceMs?: number
+  orphanSafetyMs?: number
+  orphanScanIntervalMs?: number
+}
+
+/** Adds the three role commands to `program`. */
+export function addRoleCommands(program: Command): void {
+  addSharedOptions(
+    program
+      .command('gateway')
+      .description('the PostgreSQL wire gateway: queries, and INSERT/COPY as a stateless writer'),
+  )
+    .option(
+      '--port <port>',
+      'PostgreSQL wire port',
+      parsePort,
+      Number(env['MALAMUTE_PORT'] ?? 5433),
+    )
+    .option('--tls-cert <file>', 'PEM certificate: answer SSLRequest with TLS')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--worker-threads <n>', 'query worker threads (0: the main thread)', parseCount)
+    .option('--flush-interval-ms <ms>', 'how long INSERTs gather before a segment', parseCount, 10)
+    .action((options: RoleCommandOptions) => runRole(program, 'gateway', options))
+
+  addSharedOptions(
+    program.command('writer').description('a writer: HTTP intake of JSON events into segments'),
+  )
+    .option(
+      '--http-port <port>',
+      'HTTP intake port (POST /v1/ingest/{table})',
+      parsePort,
+      Number(env['MALAMUTE_HTTP_PORT'] ?? 8080),
+    )
+    .option('--http-body-bytes-max <bytes>', 'largest intake body, after gunzip', parseCount)
+    .option('--http-requests-in-flight-max <n>', 'intake requests ingested at once', parseCount)
+    .option('--flush-interval-ms <ms>', 'how long appends gather before a segment', parseCount, 10)
+    .action((options: RoleCommandOptions) => runRole(program, 'writer', options))
+
+  addSharedOptions(
+    program
+      .command('compactor')
+      .description('the compactor: merges, retention and garbage collection, in the background'),
+  )
+    .option(
+      '--compaction-interval-ms <ms>',
+      'how often compaction, retention and garbage collection run',
+      parseCount,
+      Number(env['MALAMUTE_COMPACTION_INTERVAL_MS'] ?? 1000),
+    )
+    .option(
+      '--compaction-grace-ms <ms>',
+      'how long replaced segments stay readable',
+      parseCount,
+      Number(env['MALAMUTE_COMPACTION_GRACE_MS'] ?? 60_000),
+    )
+    .option(
+      '--orphan-safety-ms <ms>',
+      'how old an uncommitted segment file must be before it is deleted',
+      parseCount,
+      Number(env['MALAMUTE_ORPHAN_SAFETY_MS'] ?? 600_000),
+    )
+    .option('--orphan-scan-interval-ms <ms>', 'how often the orphan scan runs', parseCount, 60_000)
+    .action((options: RoleCommandOptions) => runRole(program, 'compactor', options))
+}
+
+async function runRole(
+  program: Command,
+  role: MalamuteRole,
+  options: RoleCommandOptions,
+): Promise<void> {
+  const logger = pino({ level: env['MALAMUTE_LOG_LEVEL'] ?? 'info' }, pino.destination(2))
+  const locations = locationsOf(program, options)
+  const password = env['MALAMUTE_PASSWORD']
+  const tls = tlsOf(program, options)
+  const settings: MalamuteOptions = {
+    roles: [role],
+    roleName: role,
+    host: options.host,
+    port: options.port ?? 0,
+    dataDir: options.dataDir,
+    ...locations,
+    flushIntervalMs: options.flushIntervalMs ?? 10,
+    logger,
+    ...(options.workerThreads === undefined ? {} : { workerThreads: options.workerThreads }),
+    ...(password === undefined || password === '' ? {} : { password }),
+    ...(tls === undefined ? {} : { tls }),
+    ...(options.httpPort === undefined
+      ? {}
+      : {
+          http: {
+            port: options.httpPort,
+            ...(options.httpBodyBytesMax === undefined
+              ? {}
+              : { bodyBytesMax: options.httpBodyBytesMax }),
+            ...(options.httpRequestsInFlightMax === undefined
+              ? {}
+              : { requestsInFlightMax: options.httpRequestsInFlightMax }),
+          },
+        }),
+    ...(options.compactionIntervalMs === undefined
+      ? {}
+      : {
+          compaction: {
+            intervalMs: options.compactionIntervalMs,
+            ...(options.compactionGraceMs === undefined
+              ? {}
+              : { graceMs: options.compactionGraceMs }),
+            ...(options.orphanSafetyMs === undefined
+              ? {}
+              : { orphanSafetyMs: options.orphanSafetyMs }),
+            ...(options.orphanScanIntervalMs === undefined
+              ? {}
+              : { orphanScanIntervalMs: options.orphanScanIntervalMs }),
+          },
+        }),
+  }
+  const running = await startMalamute(settings).catch((error: unknown) => {
+    if (!(error instanceof PgError)) throw error
+    const { message, detail, hint } = error.fields
+    return program.error(`malamute: ${[message, detail, hint].filter(Boolean).join('\n')}`)
+  })
+  const blobs = describeBlobLocation(locations.blob, options.dataDir)
+  // Tests and scripts wait for these lines on stdout.
+  if (running.port !== undefined) {
+    process.stdout.write(
+      `malamute gateway listening on ${options.host}:${running.port} ` +
+        `(data dir ${options.dataDir}, blobs ${blobs})\n`,
+    )
+  }
+  if (running.httpPort !== undefined) {
+    process.stdout.write(
+      `malamute writer listening: http intake on ${options.host}:${running.httpPort}\n`,
+    )
+  }
+  if (role === 'compactor') {
+    process.stdout.write(
+      `malamute compactor running every ${options.compactionIntervalMs} ms ` +
+        `(data dir ${options.dataDir}, blobs ${blobs})\n`,
+    )
+  }
+  const stop = (): void => {
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+function locationsOf(
+  program: Command,
+  options: RoleCommandOptions,
+): { blob: BlobLocation; metadata: MetadataLocation } {
+  try {
+    const blob = parseBlobLocation(options.blob, {
+      ...(options.s3Endpoint === undefined ? {} : { endpoint: options.s3Endpoint }),
+      ...(options.s3CacheBytes === undefined ? {} : { cacheBytesMax: options.s3CacheBytes }),
+    })
+    return { blob, metadata: parseMetadataLocation(options.metadata) }
+  } catch (error) {
+    return program.error(error instanceof Error ? error.message : String(error))
+  }
+}
+
+function tlsOf(
+  program: Command,
+  options: RoleCommandOptions,
+): { cert: Buffer; key: Buffer } | undefined {
+  if (options.tlsCert === undefined && options.tlsKey === undefined) return undefined
+  if (options.tlsCert === undefined || options.tlsKey === undefined) {
+    return program.error('--tls-cert and --tls-key go together')
+  }
+  return { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
+}
