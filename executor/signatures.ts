@@ -7,6 +7,7 @@
 // Number signatures list each same-type pair; the planner widens mixed operands along
 // int2 < int4 < int8 < numeric < float4 < float8 first, as PostgreSQL's implicit casts do.
 import type { SqlType } from '../common/index.js'
+import { ArraySignatures } from './array-signatures.js'
 
 export type SignatureType = SqlType | 'any'
 
@@ -215,6 +216,8 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   pg_encoding_to_char: [{ args: ['int4'], returns: 'name' }],
   // catalog information (executor/functions/catalog.ts); *_out are the reg* casts' output
   ...catalogSignatures(),
+  // arrays (executor/functions/array.ts), resolved by planner/bind/array-binder.ts
+  ...ArraySignatures,
 }
 
 function catalogSignatures(): Record<string, readonly Signature[]> {

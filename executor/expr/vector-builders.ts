@@ -3,6 +3,7 @@
 import {
   nullVector,
   assert,
+  isArrayType,
   vectorKindOf,
   type BoolVector,
   type NumberVector,
@@ -13,6 +14,7 @@ import {
 } from '../../common/index.js'
 import { decimalParse, decimalToString, type Decimal } from '../decimal.js'
 import type { ScalarValue } from '../plan.js'
+import { arrayScalarAt, arrayVectorFromTexts, constantArrayVector } from './array-values.js'
 
 const utf8Encoder = new TextEncoder()
 const utf8Decoder = new TextDecoder()
@@ -188,6 +190,8 @@ export function makeConstantVector(value: ScalarValue, type: SqlType, length: nu
       }
       return { kind: 'text', type, length, validity: null, offsets, data }
     }
+    case 'array':
+      return constantArrayVector(type, String(value), length)
   }
 }
 
@@ -226,6 +230,12 @@ export function vectorFromValues(type: SqlType, values: readonly ScalarValue[]):
         type,
         values.map((v) => (v === null ? null : String(v))),
       )
+    case 'array':
+      assert(isArrayType(type), 'array layout for an array type')
+      return arrayVectorFromTexts(
+        type,
+        values.map((v) => (v === null ? null : String(v))),
+      )
   }
 }
 
@@ -241,6 +251,8 @@ export function scalarAt(vector: Vector, row: number): ScalarValue {
       return decimalToString(decimalAt(vector, row))
     case 'text':
       return textAt(vector, row)
+    case 'array':
+      return arrayScalarAt(vector, row)
   }
 }
 

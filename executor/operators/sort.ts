@@ -10,6 +10,7 @@ import { compareBytes, compareNumbers } from '../aggregates/min-max.js'
 import { compareDecimalParts } from '../aggregates/key-column.js'
 import { concatBatches, sliceBatch, takeRows } from '../expr/batch-ops.js'
 import { evaluate } from '../expr/evaluate.js'
+import { arrayComparator } from '../functions/array-compare.js'
 import type { SortKey, SortPlan } from '../plan.js'
 import { checkCanceled, type Operator, type OperatorContext } from './operator.js'
 
@@ -34,6 +35,8 @@ function valueComparator(vector: Vector): RowComparator {
       const { unscaled, scales } = vector
       return (a, b) => compareDecimalParts(unscaled[a]!, scales[a]!, unscaled[b]!, scales[b]!)
     }
+    case 'array':
+      return arrayComparator(vector, vector)
   }
 }
 

@@ -180,6 +180,9 @@ const punctuation = new Set([
 /** Operators at the "any other operator" level: || and the POSIX regex matches. */
 const otherOps: Readonly<Record<string, BinaryOp>> = {
   '||': '||',
+  '@>': '@>',
+  '<@': '<@',
+  '&&': '&&',
   '~': '~',
   '~*': '~*',
   '!~': '!~',
@@ -273,13 +276,25 @@ function parsePostfix(cursor: TokenCursor): SyntaxExpr {
     } else if (cursor.isKeyword('collate')) {
       parseCollation(cursor)
     } else if (cursor.isOp('[')) {
-      // x[i] as a call of `[]`, a name no function can have: the binder reads an array held
-      // as its text literal (current_schemas(true)[1]) until arrays are a type.
+      // x[i] as a call of `[]` and x[lo:hi] as `[:]`, names no function can have. An omitted
+      // bound is 1 or the largest int4: arrays have lower bound 1 and slices clamp.
       cursor.next()
-      const index = parseExpr(cursor)
-      if (cursor.isOp(':')) throw cursor.notSupportedAt('array slices', cursor.peek())
-      cursor.expectOp(']')
-      arg = funcNode('[]', [arg, index], token.start)
+      const bound = (value: number): SyntaxExpr => ({
+        kind: 'constant',
+        value,
+        type: 'int4',
+        name: null,
+        position: cursor.peek().start,
+      })
+      const lower = cursor.isOp(':') ? bound(1) : parseExpr(cursor)
+      if (cursor.acceptOp(':')) {
+        const upper = cursor.isOp(']') ? bound(2147483647) : parseExpr(cursor)
+        cursor.expectOp(']')
+        arg = funcNode('[:]', [arg, lower, upper], token.start)
+      } else {
+        cursor.expectOp(']')
+        arg = funcNode('[]', [arg, lower], token.start)
+      }
     } else {
       return arg
     }
@@ -496,10 +511,7 @@ function parseFunctionCall(cursor: TokenCursor, name: string, position: number):
   return { kind: 'func', name, args, star, distinct, filter, position }
 }
 
-/**
- * `ARRAY[a, b]` as a call of `array`: the binder accepts it where a list of values is meant
- * (`x = ANY(ARRAY[...])`) and answers 0A000 elsewhere, until arrays are a type.
- */
+/** `ARRAY[a, b]` as a call of `array` (a reserved word: no function has that name). */
 function parseArrayConstructor(cursor: TokenCursor): FuncNode {
   const position = cursor.next().start
   cursor.expectOp('[')
@@ -642,6 +654,19 @@ export function parseTypeName(cursor: TokenCursor): TypeNameNode {
     cursor.expectKeyword('zone')
     words.push('time', 'zone')
   }
-  if (cursor.isOp('[')) throw cursor.notSupportedAt('array types', cursor.peek())
-  return { name: words.join(' '), position: first.start }
+  // `int[]`, `int[3][]`, `int ARRAY`, `int ARRAY[3]`: the array type (dimensions are ignored).
+  let array = false
+  if (cursor.acceptKeyword('array')) {
+    array = true
+    if (cursor.acceptOp('[')) {
+      if (cursor.peek().kind === 'number') cursor.next()
+      cursor.expectOp(']')
+    }
+  }
+  while (cursor.acceptOp('[')) {
+    array = true
+    if (cursor.peek().kind === 'number') cursor.next()
+    cursor.expectOp(']')
+  }
+  return { name: words.join(' ') + (array ? '[]' : ''), position: first.start }
 }

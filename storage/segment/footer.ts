@@ -11,6 +11,8 @@ import {
   BatchRowsTarget,
   SqlTypeNames,
   assert,
+  elementTypeOf,
+  isArrayType,
   isNumberLike,
   type Field,
   type SqlType,
@@ -56,9 +58,11 @@ export interface SegmentFooter {
 }
 
 /** The physical layout a column of `type` is stored in. */
-export type StoredLayout = 'bitmap' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'utf8'
+export type StoredLayout =
+  'bitmap' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'utf8' | 'list'
 
 export function storedLayoutOf(type: SqlType): StoredLayout {
+  if (isArrayType(type)) return 'list'
   switch (type) {
     case 'bool':
       return 'bitmap'
@@ -94,8 +98,18 @@ export function valueWidthOf(layout: StoredLayout): number {
       return 8
     case 'bitmap':
     case 'utf8':
+    case 'list':
       return 0
   }
+}
+
+/**
+ * Buffers of a chunk of `type`: [validity, values] or [validity, offsets, data]; a list (array)
+ * is [validity, offsets] followed by its element chunk's buffers (Arrow's List layout).
+ */
+export function bufferCountOf(type: SqlType): number {
+  if (isArrayType(type)) return 2 + bufferCountOf(elementTypeOf(type))
+  return storedLayoutOf(type) === 'utf8' ? 3 : 2
 }
 
 /** True for types whose chunks carry min/max (ordered by number, by bytes, or false < true). */
@@ -139,7 +153,7 @@ function assertChunkValid(
   )
   assert(chunk.nullCount >= 0 && chunk.nullCount <= rows, 'null count is within the batch rows')
   const layout = storedLayoutOf(field.type)
-  assert(chunk.buffers.length === (layout === 'utf8' ? 3 : 2), 'chunk has its layout buffer count')
+  assert(chunk.buffers.length === bufferCountOf(field.type), 'chunk has its layout buffer count')
   for (const buffer of chunk.buffers) {
     assert(buffer.offset % 8 === 0, 'chunk buffers are 8-byte aligned')
     assert(buffer.offset + buffer.length <= chunk.rawLength, 'chunk buffer lies inside the chunk')
@@ -153,8 +167,8 @@ function assertChunkValid(
   const values = chunk.buffers[1]
   assert(values !== undefined, 'chunk has a values buffer')
   if (layout === 'bitmap') assert(values.length === bitmapBytes, 'bool values are one bit per row')
-  else if (layout === 'utf8')
-    assert(values.length === (rows + 1) * 4, 'utf8 offsets have rows + 1 entries')
+  else if (layout === 'utf8' || layout === 'list')
+    assert(values.length === (rows + 1) * 4, 'offsets have rows + 1 entries')
   else
     assert(
       values.length === rows * valueWidthOf(layout),
