@@ -114,8 +114,15 @@ export function bindArrayOperator(
   }
   const comparison = comparisonFunctions[op] ?? containment
   if (comparison !== undefined) {
-    const type = commonArrayType(left.type, right.type)
-    if (type === undefined) throw undefinedOperator(op, [left, right], position)
+    // anyarray operators: both sides of one array type (an unknown literal takes it).
+    const type =
+      left.type === 'unknown' || left.type === right.type
+        ? right.type
+        : right.type === 'unknown'
+          ? left.type
+          : undefined
+    if (type === undefined || !isArrayType(type))
+      throw undefinedOperator(op, [left, right], position)
     const args = [context.coerce(left, type), context.coerce(right, type)]
     return call(comparison, args, 'bool')
   }

@@ -1,7 +1,7 @@
 // Rows of the information_schema views Malamute serves (tables, columns, schemata, views,
 // routines), derived from the same snapshot as pg_catalog, spelled as PostgreSQL 15 spells
 // them (data_type `timestamp with time zone`, YES/NO flags, precision facts per type).
-import { SqlTypes, type SqlType } from '../../common/index.js'
+import { SqlTypes, isArrayType, type SqlType } from '../../common/index.js'
 import type { CatalogRow, CatalogSnapshot } from './catalog-snapshot.js'
 import { listRoutines } from './pg-catalog-rows.js'
 import { sqlTypeByOid } from '../../common/index.js'
@@ -28,7 +28,7 @@ export function columnsRows(snapshot: CatalogSnapshot): CatalogRow[] {
         column_name: column.name,
         ordinal_position: column.attnum,
         is_nullable: 'YES',
-        data_type: SqlTypes[column.type].displayName,
+        data_type: isArrayType(column.type) ? 'ARRAY' : SqlTypes[column.type].displayName,
         ...typePrecision(column.type),
         ...(column.type === 'name' ? collationColumns : {}),
         udt_catalog: snapshot.tenant,
