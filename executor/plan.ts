@@ -82,6 +82,11 @@ export interface AggregateCall {
   /** FILTER (WHERE ...): rows where it is not true are skipped. */
   readonly filter: Expr | null
   readonly type: SqlType
+  /**
+   * The aggregate's own ORDER BY (array_agg(x ORDER BY y)): its keys are the arguments after
+   * the aggregate's own, one direction per key.
+   */
+  readonly order?: readonly { readonly descending: boolean; readonly nullsFirst: boolean }[]
 }
 
 export interface SortKey {

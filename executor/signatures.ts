@@ -291,6 +291,8 @@ export const AggregateSignatures: Readonly<Record<string, readonly Signature[]>>
   ],
   min: comparable.map((t) => ({ args: [t], returns: t })),
   max: comparable.map((t) => ({ args: [t], returns: t })),
+  // anyelement → anyarray: planner/bind/array-binder.ts resolves the array type
+  array_agg: [{ args: ['any'], returns: 'same' }],
 }
 
 /**

@@ -12,8 +12,8 @@ import {
   type SqlType,
 } from '../../common/index.js'
 import { multidimensionalNotSupported } from '../../executor/format/array-text.js'
-import type { Expr } from '../../executor/plan.js'
-import type { BinaryOp } from '../sql/ast.js'
+import type { AggregateCall, Expr } from '../../executor/plan.js'
+import type { BinaryOp, FuncNode, OrderItem } from '../sql/ast.js'
 import type { BindContext } from './context.js'
 import { undefinedFunction, undefinedOperator } from './functions.js'
 import { commonType, displayType } from './types.js'
@@ -297,3 +297,40 @@ export const arrayFunctionNames: ReadonlySet<string> = new Set([
   'array_to_string',
   'string_to_array',
 ])
+
+/**
+ * array_agg(x [ORDER BY k ...]) as an AggregateCall: the sort keys ride as extra arguments
+ * (executor/aggregates/array-agg.ts); with DISTINCT they must be the argument itself.
+ */
+export function bindArrayAgg(
+  args: readonly Expr[],
+  keys: readonly { readonly item: OrderItem; readonly expr: Expr }[],
+  node: FuncNode,
+  filter: Expr | null,
+  context: BindContext,
+): AggregateCall {
+  const [value] = args
+  if (args.length !== 1 || value === undefined) throw undefinedFunction('array_agg', args, node.position)
+  if (isArrayType(value.type)) throw multidimensionalNotSupported()
+  const argument = value.type === 'unknown' ? context.coerce(value, 'text') : value
+  const keyExprs = keys.map(({ expr }) => (expr.type === 'unknown' ? context.coerce(expr, 'text') : expr))
+  if (node.distinct && keyExprs.some((k) => JSON.stringify(k) !== JSON.stringify(argument))) {
+    throw new PgError({
+      code: SqlState.invalidColumnReference,
+      message: 'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list',
+      position: (keys[0]?.item.expr.position ?? node.position) + 1,
+    })
+  }
+  const order = keys.map(({ item }) => ({
+    descending: item.descending,
+    nullsFirst: item.nullsFirst ?? item.descending,
+  }))
+  return {
+    fn: 'array_agg',
+    args: [argument, ...keyExprs],
+    distinct: node.distinct,
+    filter,
+    type: arrayTypeOf(argument.type)!,
+    ...(order.length === 0 ? {} : { order }),
+  }
+}

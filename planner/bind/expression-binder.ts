@@ -27,6 +27,7 @@ import {
 } from './catalog-syntax.js'
 import {
   arrayFunctionNames,
+  bindArrayAgg,
   bindArrayConstructor,
   bindArrayFunction,
   bindArrayOperator,
@@ -475,6 +476,25 @@ export class ExpressionBinder {
       const fn = node.star ? 'count_star' : node.name
       if (node.star && node.name !== 'count')
         throw undefinedFunction(`${node.name}(*)`, [], node.position)
+      if (fn === 'array_agg') {
+        const keys = (node.orderBy ?? []).map((item) => ({
+          item,
+          expr: this.bind(item.expr, policy),
+        }))
+        const call = bindArrayAgg(args, keys, node, filter, this.context)
+        return {
+          kind: 'column',
+          index: aggregateRefIndex(this.addAggregate(call)),
+          type: call.type,
+        }
+      }
+      if (node.orderBy !== undefined) {
+        throw new PgError({
+          code: SqlState.featureNotSupported,
+          message: `ORDER BY in ${node.name}() is not supported yet`,
+          position,
+        })
+      }
       const resolved = resolveCall(aggregateSignatures(fn), args, this.context)
       if (resolved === undefined) throw undefinedFunction(node.name, args, node.position)
       const call: AggregateCall = {

@@ -222,4 +222,4 @@ export const sessionFunctionNames: ReadonlySet<string> = new Set([
   'current_database',
 ])
 
-export const aggregateFunctionNames = new Set(['count', 'sum', 'avg', 'min', 'max'])
+export const aggregateFunctionNames = new Set(['count', 'sum', 'avg', 'min', 'max', 'array_agg'])

@@ -132,6 +132,8 @@ export interface FuncNode {
   readonly filter: SyntaxExpr | null
   /** OVER (...) or OVER name: a window function call. */
   readonly over?: WindowSpecNode
+  /** An aggregate's own ORDER BY: `array_agg(x ORDER BY y)`. */
+  readonly orderBy?: readonly OrderItem[]
   readonly position: number
 }
 

@@ -3,11 +3,18 @@
 //   OR, AND, NOT, IS, comparison, LIKE/ILIKE/BETWEEN/IN, other operators (||), + -, * / %,
 //   unary minus, ::, primary.
 import { PgError, SqlState } from '../../common/index.js'
-import type { BinaryOp, FuncNode, SelectNode, SyntaxExpr, TypeNameNode } from './ast.js'
+import type {
+  BinaryOp,
+  FuncNode,
+  OrderItem,
+  SelectNode,
+  SyntaxExpr,
+  TypeNameNode,
+} from './ast.js'
 import type { TokenCursor } from './cursor.js'
 // A cycle by design: queries nest in expressions; both are functions, resolved at call time.
 import { isQueryStart, parseQuery } from './parser.js'
-import { parseOver } from './window-parser.js'
+import { parseOrderItem, parseOver } from './window-parser.js'
 
 /** `( query )`: an IN or EXISTS subquery. */
 function parseQueryInParens(cursor: TokenCursor): SelectNode {
@@ -494,8 +501,13 @@ function parseFunctionCall(cursor: TokenCursor, name: string, position: number):
     args.push(parseExpr(cursor))
     while (cursor.acceptOp(',')) args.push(parseExpr(cursor))
   }
-  if (cursor.isKeyword('order'))
-    throw cursor.notSupportedAt('ORDER BY in aggregate calls', cursor.peek())
+  const orderBy: OrderItem[] = []
+  if (args.length > 0 && cursor.acceptKeyword('order')) {
+    // An aggregate's ORDER BY (array_agg(x ORDER BY y)); the binder rejects it elsewhere.
+    cursor.expectKeyword('by')
+    do orderBy.push(parseOrderItem(cursor, parseExpr))
+    while (cursor.acceptOp(','))
+  }
   cursor.expectOp(')')
   let filter: SyntaxExpr | null = null
   if (cursor.acceptKeyword('filter')) {
@@ -508,6 +520,7 @@ function parseFunctionCall(cursor: TokenCursor, name: string, position: number):
     const over = parseOver(cursor, parseExpr)
     return { kind: 'func', name, args, star, distinct, filter, over, position }
   }
+  if (orderBy.length > 0) return { kind: 'func', name, args, star, distinct, filter, orderBy, position }
   return { kind: 'func', name, args, star, distinct, filter, position }
 }
 

@@ -43,7 +43,8 @@ export function parseWindowSpec(cursor: TokenCursor, parseExpr: ParseExpr): Wind
   return { base, partitionBy, orderBy, frame, position }
 }
 
-function parseOrderItem(cursor: TokenCursor, parseExpr: ParseExpr): OrderItem {
+/** `expr [ASC | DESC] [NULLS FIRST | LAST]`. */
+export function parseOrderItem(cursor: TokenCursor, parseExpr: ParseExpr): OrderItem {
   const expr = parseExpr(cursor)
   const descending = cursor.acceptKeyword('desc') ? true : (cursor.acceptKeyword('asc'), false)
   let nullsFirst: boolean | null = null
