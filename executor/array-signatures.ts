@@ -30,4 +30,5 @@ export const ArraySignatures: Readonly<Record<string, readonly Signature[]>> = {
   array_all: polymorphic('bool'),
   array_join: polymorphic('text'),
   string_to_array: polymorphic('_text'),
+  generate_subscripts: polymorphic('_int4'),
 }

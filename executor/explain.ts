@@ -179,6 +179,12 @@ function describe(plan: PhysicalPlan): string {
       return 'Distinct'
     case 'window':
       return `Window (${plan.calls.map(renderWindowCall).join(', ')})`
+    case 'unnest': {
+      const facts = plan.arrays.map((e) => renderExpr(e))
+      if (plan.ordinality) facts.push('with ordinality')
+      if (plan.outer) facts.push('outer')
+      return `Unnest (${facts.join(', ')})`
+    }
     case 'join': {
       const method = plan.leftKeys.length === 0 ? 'Nested Loop' : 'Hash Join'
       const keys = plan.leftKeys.map((k, i) => {

@@ -271,7 +271,24 @@ export interface JoinPlan {
   readonly residual: Expr | null
 }
 
+/**
+ * Set-returning expansion of arrays (unnest in FROM or in the select list): each input row
+ * repeats once per element of its longest array, arrays zipped and padded with NULLs, as
+ * PostgreSQL 10+ zips several unnests. Output: the input columns, one column per array (its
+ * element type), then the 1-based ordinality (int8) when asked. `outer` keeps an input row
+ * whose arrays are all NULL or empty, with NULL elements (LEFT JOIN LATERAL ... ON true).
+ */
+export interface UnnestPlan {
+  readonly kind: 'unnest'
+  readonly input: PhysicalPlan
+  /** Over the input's columns; each of an array type. */
+  readonly arrays: readonly Expr[]
+  readonly ordinality: boolean
+  readonly outer: boolean
+}
+
 export type PhysicalPlan =
+  | UnnestPlan
   | JoinPlan
   | ScanPlan
   | ValuesPlan

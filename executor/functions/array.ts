@@ -461,7 +461,25 @@ function makeTextVectorOf(values: readonly (string | null)[]): Vector {
   return builder.finish()
 }
 
+/** generate_subscripts(a, dim) as an int4[] of 1..n (empty for dim ≠ 1); unnest expands it. */
+const generateSubscripts: Kernel = (call) => {
+  const array = arrayArg(call, 0)
+  const dimension = argAt(call, 1)
+  assert(dimension.kind === 'number', 'the dimension is int4')
+  const offsets = new Int32Array(call.length + 1)
+  const subscripts = new IntList()
+  const validity = combineValidity(call.length, array, dimension)
+  for (let row = 0; row < call.length; row++) {
+    if ((validity === null || validity[row] === 1) && dimension.values[row] === 1)
+      for (let i = 1; i <= sizeOf(array, row); i++) subscripts.push(i)
+    offsets[row + 1] = subscripts.length
+  }
+  const child = makeNumberVector('int4', Float64Array.from(subscripts.finish()), null)
+  return { kind: 'array', type: call.type, length: call.length, validity, offsets, child }
+}
+
 export const arrayKernels: Readonly<Record<string, Kernel>> = {
+  generate_subscripts: generateSubscripts,
   array_construct: arrayConstruct,
   array_subscript: arraySubscript,
   array_slice: arraySlice,

@@ -265,6 +265,10 @@ export function bindArrayFunction(
       const type = commonArrayType(first!.type, second!.type) ?? fail()
       return call(name, [context.coerce(first!, type), context.coerce(second!, type)], type)
     }
+    case 'generate_subscripts':
+      // The subscripts as int4[]; planner/materialize/set-returning.ts unnests them.
+      if (args.length !== 2 || arrayOf(first) === undefined) return fail()
+      return call(name, [first!, int(second!)], '_int4')
     case 'array_to_string': {
       if (args.length < 2 || args.length > 3 || arrayOf(first) === undefined) return undefined
       const rest = third === undefined ? [] : [text(third)]
@@ -296,6 +300,7 @@ export const arrayFunctionNames: ReadonlySet<string> = new Set([
   'array_cat',
   'array_to_string',
   'string_to_array',
+  'generate_subscripts',
 ])
 
 /**
@@ -310,10 +315,13 @@ export function bindArrayAgg(
   context: BindContext,
 ): AggregateCall {
   const [value] = args
-  if (args.length !== 1 || value === undefined) throw undefinedFunction('array_agg', args, node.position)
+  if (args.length !== 1 || value === undefined)
+    throw undefinedFunction('array_agg', args, node.position)
   if (isArrayType(value.type)) throw multidimensionalNotSupported()
   const argument = value.type === 'unknown' ? context.coerce(value, 'text') : value
-  const keyExprs = keys.map(({ expr }) => (expr.type === 'unknown' ? context.coerce(expr, 'text') : expr))
+  const keyExprs = keys.map(({ expr }) =>
+    expr.type === 'unknown' ? context.coerce(expr, 'text') : expr,
+  )
   if (node.distinct && keyExprs.some((k) => JSON.stringify(k) !== JSON.stringify(argument))) {
     throw new PgError({
       code: SqlState.invalidColumnReference,

@@ -16,10 +16,23 @@
 // Materialized rows are held in memory (at most `MaterializedRowsMax`); a relation built here
 // is a VirtualTableInfo whose rows the physical planner reads as a Batches leaf. When only
 // describing a statement nothing runs: every relation is empty and every value NULL.
-import { PgError, SqlState, type Batch, type Field, type SqlType } from '../../common/index.js'
+import {
+  PgError,
+  SqlState,
+  assert,
+  elementTypeOf,
+  isArrayType,
+  type ArraySqlType,
+  type Batch,
+  type Field,
+  type SqlType,
+} from '../../common/index.js'
+import { unnestBatch } from '../../executor/operators/unnest.js'
+import { undefinedFunction } from '../bind/functions.js'
+import { isSetReturningCall, rewriteSetReturningTargets } from './set-returning.js'
 import { concatBatches, takeRows } from '../../executor/expr/batch-ops.js'
 import { makeNullVector, makeNumberVector, scalarAt } from '../../executor/expr/vector-builders.js'
-import type { PhysicalPlan, ScalarValue } from '../../executor/plan.js'
+import type { Expr, PhysicalPlan, ScalarValue } from '../../executor/plan.js'
 import type { TableInfo } from '../../storage/api.js'
 import type { BindContext } from '../bind/context.js'
 import { ExpressionBinder } from '../bind/expression-binder.js'
@@ -135,7 +148,7 @@ export class QueryMaterializer {
       }
       tables = scoped
     }
-    const { with: _with, ...rest } = node
+    const { with: _with, ...rest } = rewriteSetReturningTargets(node)
     this.joinFrames.push([])
     const rewritten = (await this.rewriteFields(rest, tables)) as SelectNode
     const joins = this.joinFrames.pop() ?? []
@@ -219,6 +232,29 @@ export class QueryMaterializer {
   /** A function in FROM, run once into a relation; its one column is named after the alias. */
   private async functionRef(item: FunctionRefNode, tables: CommonTables): Promise<FromItem> {
     const name = item.name.name
+    if (name === 'generate_subscripts') {
+      const call: SyntaxExpr = {
+        kind: 'func',
+        name,
+        args: item.args,
+        star: false,
+        distinct: false,
+        filter: null,
+        position: item.position,
+      }
+      const alias = item.alias ?? name
+      const unnest = { ...item, name: { ...item.name, name: 'unnest' }, args: [call], alias }
+      return this.functionRef(unnest, tables)
+    }
+    if (name === 'unnest') {
+      const args = (await this.rewrite(item.args, tables)) as SyntaxExpr[]
+      const rows = await this.constantUnnest({ ...item, args })
+      // Arguments reading columns: the binder unnests them laterally over the items before it.
+      if (rows === undefined) return { ...item, args }
+      const internal = this.register(renameColumns(rows, item.columnAliases, item.alias ?? name))
+      const alias = item.alias ?? name
+      return { kind: 'table-ref', table: { name: internal, position: item.position }, alias }
+    }
     if (name !== 'generate_series') {
       throw new PgError({
         code: SqlState.featureNotSupported,
@@ -273,6 +309,40 @@ export class QueryMaterializer {
     const out = new Float64Array(count)
     for (let i = 0; i < count; i += 1) out[i] = start + i * step
     return { fields, batches: [{ length: count, columns: [makeNumberVector(type, out, null)] }] }
+  }
+
+  /** unnest(constant arrays) [WITH ORDINALITY] run now; undefined when an argument reads a column. */
+  private async constantUnnest(item: FunctionRefNode): Promise<Rows | undefined> {
+    const binder = new ExpressionBinder(this.context, emptyScope)
+    const policy = { allowed: false, clause: 'functions in FROM' } as const
+    let arrays: Expr[]
+    try {
+      arrays = item.args.map((arg) => binder.bind(arg, policy))
+    } catch (error) {
+      const code = error instanceof PgError ? error.fields.code : undefined
+      if (code === SqlState.undefinedColumn || code === SqlState.undefinedTable) return undefined
+      throw error
+    }
+    if (arrays.length === 0 || arrays.some((a) => !isArrayType(a.type)))
+      throw undefinedFunction('unnest', arrays, item.position)
+    const name = item.alias ?? 'unnest'
+    const fields: Field[] = arrays.map((a) => ({
+      name: arrays.length === 1 ? name : 'unnest',
+      type: elementTypeOf(a.type as ArraySqlType),
+    }))
+    if (item.withOrdinality === true) fields.push({ name: 'ordinality', type: 'int8' })
+    if (this.run === null) return { fields, batches: [] }
+    const argFields: Field[] = arrays.map((a, i) => ({ name: `arg${i + 1}`, type: a.type }))
+    const plan = { kind: 'values', fields: argFields, rows: [arrays] } as const
+    const batch = (await this.run(plan, argFields)).find((b) => b.length > 0)
+    if (batch === undefined) return { fields, batches: [] }
+    const vectors = batch.columns.map((c) => {
+      assert(c.kind === 'array', 'unnest arguments are arrays')
+      return c
+    })
+    const expanded = unnestBatch({ length: 1, columns: [] }, vectors, item.withOrdinality === true)
+    if (expanded.length > MaterializedRowsMax) throw tooManyRows('unnest')
+    return { fields, batches: [expanded] }
   }
 
   /** Holds `rows` as a relation for this statement; returns its internal name. */
@@ -588,6 +658,10 @@ export function hasQueryParts(value: unknown): boolean {
       break
     case 'select':
       if ('with' in node) return true
+      break
+    case 'func':
+      // unnest / generate_subscripts in a select list become a lateral unnest in FROM.
+      if (isSetReturningCall(node as SyntaxExpr)) return true
       break
     case 'literal':
     case 'column-ref':

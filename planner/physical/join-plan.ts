@@ -13,7 +13,7 @@
 // into the scan's pipeline at a table, where they also prune segments. Conjuncts reading both
 // sides of an inner join become its condition, so a comma join with `a.id = b.id` in WHERE is
 // a hash join. A column no expression reads is never read from a segment.
-import { assert, type Field } from '../../common/index.js'
+import { assert, elementTypeOf, type ArraySqlType, type Field } from '../../common/index.js'
 import type {
   AggregateCall,
   Expr,
@@ -77,6 +77,7 @@ export function tablesOf(bound: BoundSelect): string[] {
     if (node.kind === 'table') {
       if (!isVirtualTable(node.table)) names.push(node.table.name)
     } else if (node.kind === 'subquery') names.push(...tablesOf(node.select))
+    else if (node.kind === 'unnest') visit(node.input)
     else {
       visit(node.left)
       visit(node.right)
@@ -87,7 +88,13 @@ export function tablesOf(bound: BoundSelect): string[] {
 }
 
 function collectJoinColumns(node: BoundFrom, used: Set<number>): void {
-  if (node.kind === 'join') {
+  if (node.kind === 'unnest') {
+    // Every unnest column is produced (the plan emits them all); the arrays read the input.
+    const first = node.offset + node.input.width
+    for (let i = first; i < node.offset + node.width; i++) used.add(i)
+    for (const array of node.arrays) collectColumns(array, used)
+    collectJoinColumns(node.input, used)
+  } else if (node.kind === 'join') {
     collectColumns(node.condition, used)
     collectJoinColumns(node.left, used)
     collectJoinColumns(node.right, used)
@@ -108,6 +115,12 @@ function inputFields(node: BoundFrom, into: Field[]): void {
     case 'join':
       inputFields(node.left, into)
       inputFields(node.right, into)
+      return
+    case 'unnest':
+      inputFields(node.input, into)
+      for (const array of node.arrays)
+        into.push({ name: 'unnest', type: elementTypeOf(array.type as ArraySqlType) })
+      if (node.ordinality) into.push({ name: 'ordinality', type: 'int8' })
       return
   }
 }
@@ -175,6 +188,32 @@ class RelationPlanner {
       }
       case 'join':
         return this.planJoin(node, filters)
+      case 'unnest':
+        return this.planUnnest(node, filters)
+    }
+  }
+
+  /** Conjuncts over the input alone run below the Unnest, the rest above it. */
+  private planUnnest(node: Extract<BoundFrom, { kind: 'unnest' }>, filters: readonly Expr[]) {
+    const input = node.input
+    const below: Expr[] = []
+    const above: Expr[] = []
+    for (const filter of filters) {
+      const columns = columnsOf(filter)
+      const inInput = columns.every((i) => i >= input.offset && i < input.offset + input.width)
+      ;(inInput ? below : above).push(filter)
+    }
+    const planned = this.plan(input, below)
+    const plan: PhysicalPlan = {
+      kind: 'unnest',
+      input: planned.plan,
+      arrays: node.arrays.map((e) => remapColumns(e, this.mappingFor(input))),
+      ordinality: node.ordinality,
+      outer: node.outer,
+    }
+    return {
+      plan: this.filtered(plan, above, this.mappingFor(node)),
+      fields: this.outputFields(node),
     }
   }
 

@@ -320,6 +320,8 @@ export interface FunctionRefNode {
   readonly args: readonly SyntaxExpr[]
   readonly alias: string | null
   readonly columnAliases: readonly NameNode[]
+  /** WITH ORDINALITY: a last column numbering the rows from 1. */
+  readonly withOrdinality?: boolean
   readonly position: number
 }
 
