@@ -318,7 +318,15 @@ export function bindArrayAgg(
   if (args.length !== 1 || value === undefined)
     throw undefinedFunction('array_agg', args, node.position)
   if (isArrayType(value.type)) throw multidimensionalNotSupported()
-  const argument = value.type === 'unknown' ? context.coerce(value, 'text') : value
+  if (value.type === 'unknown') {
+    throw new PgError({
+      code: SqlState.ambiguousFunction,
+      message: 'function array_agg(unknown) is not unique',
+      hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+      position: node.position + 1,
+    })
+  }
+  const argument = value
   const keyExprs = keys.map(({ expr }) =>
     expr.type === 'unknown' ? context.coerce(expr, 'text') : expr,
   )

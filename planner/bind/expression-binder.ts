@@ -488,13 +488,7 @@ export class ExpressionBinder {
           type: call.type,
         }
       }
-      if (node.orderBy !== undefined) {
-        throw new PgError({
-          code: SqlState.featureNotSupported,
-          message: `ORDER BY in ${node.name}() is not supported yet`,
-          position,
-        })
-      }
+      // count/sum/avg/min/max ignore their ORDER BY: their result does not depend on order.
       const resolved = resolveCall(aggregateSignatures(fn), args, this.context)
       if (resolved === undefined) throw undefinedFunction(node.name, args, node.position)
       const call: AggregateCall = {
