@@ -265,7 +265,7 @@ function catalogSignatures(): Record<string, readonly Signature[]> {
     array_to_string: [{ args: ['text', 'text'], returns: 'text' }],
     text_array_contains: [{ args: ['text', 'text'], returns: 'bool' }],
     text_array_element: [{ args: ['text', 'int4'], returns: 'text' }],
-    current_schemas: [{ args: ['bool'], returns: 'text' }],
+    current_schemas: [{ args: ['bool'], returns: '_name' }],
   }
 }
 

@@ -5,6 +5,7 @@
 // constraints, indexes, policies: NULL). Also the output of the reg* casts (regclass_out &
 // co., planned by the binder) and PostgreSQL array literals read as text (array_to_string,
 // `x = ANY(text[])`) until arrays are a type.
+import { arrayVectorFromTexts } from '../expr/array-values.js'
 import { SqlTypeNames, SqlTypes, type SqlType } from '../../common/index.js'
 import { makeBoolVector, makeConstantVector, makeNullVector } from '../expr/vector-builders.js'
 import { argAt, type Kernel, type KernelCall } from './kernel.js'
@@ -215,9 +216,14 @@ export const catalogKernels: Readonly<Record<string, Kernel>> = {
   },
   current_schemas: (call) => {
     const implicit = argAt(call, 0)
-    return textRows(call, (row) =>
-      implicit.kind === 'bool' && implicit.values[row] === 1 ? '{pg_catalog,public}' : '{public}',
+    const texts = Array.from({ length: call.length }, (_, row) =>
+      implicit.validity !== null && implicit.validity[row] === 0
+        ? null
+        : implicit.kind === 'bool' && implicit.values[row] === 1
+          ? '{pg_catalog,public}'
+          : '{public}',
     )
+    return arrayVectorFromTexts('_name', texts)
   },
   text_array_element: (call) => {
     const arrays = stringReader(call, 0)
