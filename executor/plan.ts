@@ -281,6 +281,8 @@ export interface JoinPlan {
 export interface UnnestPlan {
   readonly kind: 'unnest'
   readonly input: PhysicalPlan
+  /** Input columns repeated into the output, in this order (a column only the arrays read is not). */
+  readonly passthrough: readonly number[]
   /** Over the input's columns; each of an array type. */
   readonly arrays: readonly Expr[]
   readonly ordinality: boolean

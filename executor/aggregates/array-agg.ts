@@ -86,7 +86,7 @@ export class ArrayAggAccumulator implements GroupsAccumulator {
     this.chunks.push({ values, keys, rows, groups })
   }
 
-  merge(states: readonly Vector[], groupIds: Int32Array): void {
+  merge(states: readonly Vector[], groupIds: Int32Array, _groupCount: number): void {
     const [arrays, ...keyArrays] = states
     assert(arrays?.kind === 'array', 'an array_agg state is an array')
     let count = 0
@@ -172,9 +172,7 @@ export class ArrayAggAccumulator implements GroupsAccumulator {
 
   /** Sorts each group's run of picks by the ORDER BY keys, stably. */
   private sortRuns(offsets: Int32Array, picks: Int32Array): void {
-    const keyVectors = this.keyTypes.map((type, i) =>
-      this.concatenated(type, (c) => c.keys[i]!),
-    )
+    const keyVectors = this.keyTypes.map((type, i) => this.concatenated(type, (c) => c.keys[i]!))
     const sortKeys = this.order.map((o, i) => ({
       expr: { kind: 'column', index: i, type: this.keyTypes[i]! } as const,
       descending: o.descending,

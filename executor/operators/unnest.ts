@@ -42,7 +42,10 @@ export class UnnestOp implements AsyncIterable<Batch> {
         let rows = 0
         while (to < batch.length && (to === from || rows + counts[to]! <= OutputRowsTarget))
           rows += counts[to++]!
-        if (rows > 0) yield unnestRows(batch, arrays, counts, from, to, this.plan.ordinality)
+        if (rows > 0) {
+          const { passthrough, ordinality } = this.plan
+          yield unnestRows(batch, arrays, counts, from, to, ordinality, passthrough)
+        }
         from = to
       }
     }
@@ -83,6 +86,7 @@ export function unnestRows(
   from: number,
   to: number,
   ordinality: boolean,
+  passthrough: readonly number[] = batch.columns.map((_, i) => i),
 ): Batch {
   let length = 0
   for (let row = from; row < to; row++) length += counts[row]!
@@ -95,7 +99,7 @@ export function unnestRows(
       position[at++] = i + 1
     }
   }
-  const columns: Vector[] = batch.columns.map((column) => takeVector(column, repeat))
+  const columns: Vector[] = passthrough.map((i) => takeVector(batch.columns[i]!, repeat))
   for (const array of arrays) columns.push(elementColumn(array, counts, from, to, length))
   if (ordinality) columns.push(makeNumberVector('int8', position, null))
   return { length, columns }

@@ -43,10 +43,11 @@ export function planRelationSelect(
   planSubquery: (select: BoundSelect) => PhysicalPlan,
 ): PhysicalPlan {
   const used = columnsUsedBy(bound)
-  collectJoinColumns(relation, used)
+  const unnestOnly = new Map<number, BoundFrom>()
+  collectJoinColumns(relation, used, unnestOnly)
   const fields: Field[] = []
   inputFields(relation, fields)
-  const planner = new RelationPlanner(used, fields, tenant, segmentsOf, planSubquery)
+  const planner = new RelationPlanner(used, fields, tenant, segmentsOf, planSubquery, unnestOnly)
   const root = planner.plan(relation, conjuncts(bound.where))
   const mapping = planner.mappingFor(relation)
   const remap = (e: Expr): Expr => remapColumns(e, mapping)
@@ -87,17 +88,31 @@ export function tablesOf(bound: BoundSelect): string[] {
   return names
 }
 
-function collectJoinColumns(node: BoundFrom, used: Set<number>): void {
+/**
+ * Adds the columns the FROM tree itself reads. Columns read only by an unnest's arrays go into
+ * `unnestOnly` too: the Unnest reads them but does not repeat them into its output.
+ */
+function collectJoinColumns(
+  node: BoundFrom,
+  used: Set<number>,
+  unnestOnly: Map<number, BoundFrom>,
+): void {
   if (node.kind === 'unnest') {
     // Every unnest column is produced (the plan emits them all); the arrays read the input.
     const first = node.offset + node.input.width
     for (let i = first; i < node.offset + node.width; i++) used.add(i)
-    for (const array of node.arrays) collectColumns(array, used)
-    collectJoinColumns(node.input, used)
+    const read = new Set<number>()
+    for (const array of node.arrays) collectColumns(array, read)
+    for (const index of read) {
+      if (used.has(index)) continue
+      used.add(index)
+      unnestOnly.set(index, node)
+    }
+    collectJoinColumns(node.input, used, unnestOnly)
   } else if (node.kind === 'join') {
     collectColumns(node.condition, used)
-    collectJoinColumns(node.left, used)
-    collectJoinColumns(node.right, used)
+    collectJoinColumns(node.left, used, unnestOnly)
+    collectJoinColumns(node.right, used, unnestOnly)
   } else if (![...used].some((i) => i >= node.offset && i < node.offset + node.width)) {
     // A FROM item no expression reads still decides the row count: read one column.
     if (node.width > 0) used.add(node.offset)
@@ -146,6 +161,7 @@ class RelationPlanner {
     private readonly tenant: string,
     private readonly segmentsOf: SegmentsOf,
     private readonly planSubquery: (select: BoundSelect) => PhysicalPlan,
+    private readonly unnestOnly: ReadonlyMap<number, BoundFrom> = new Map(),
   ) {
     this.used = [...usedSet].sort((a, b) => a - b)
   }
@@ -154,7 +170,14 @@ class RelationPlanner {
   mappingFor(node: BoundFrom): Map<number, number> {
     const mapping = new Map<number, number>()
     for (const index of this.used) {
-      if (index >= node.offset && index < node.offset + node.width) mapping.set(index, mapping.size)
+      if (index < node.offset || index >= node.offset + node.width) continue
+      // A column only an unnest reads is gone from the output of that unnest and above it.
+      const unnest = this.unnestOnly.get(index)
+      const covers =
+        unnest !== undefined &&
+        node.offset <= unnest.offset &&
+        node.offset + node.width >= unnest.offset + unnest.width
+      if (!covers) mapping.set(index, mapping.size)
     }
     return mapping
   }
@@ -204,10 +227,13 @@ class RelationPlanner {
       ;(inInput ? below : above).push(filter)
     }
     const planned = this.plan(input, below)
+    const inputMapping = this.mappingFor(input)
+    const passthrough = [...inputMapping].filter(([i]) => this.unnestOnly.get(i) !== node)
     const plan: PhysicalPlan = {
       kind: 'unnest',
       input: planned.plan,
-      arrays: node.arrays.map((e) => remapColumns(e, this.mappingFor(input))),
+      passthrough: passthrough.map(([, position]) => position),
+      arrays: node.arrays.map((e) => remapColumns(e, inputMapping)),
       ordinality: node.ordinality,
       outer: node.outer,
     }
