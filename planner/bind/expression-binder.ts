@@ -515,6 +515,10 @@ export class ExpressionBinder {
           : null
     if (misplaced !== null)
       throw new PgError({ code: SqlState.windowingError, message: misplaced, position })
+    if (node.orderBy !== undefined) {
+      const message = 'aggregate ORDER BY is not implemented for window functions'
+      throw new PgError({ code: SqlState.featureNotSupported, message, position })
+    }
     if (this.insideAggregate) {
       throw new PgError({
         code: SqlState.groupingError,

@@ -19,7 +19,9 @@
 import {
   PgError,
   SqlState,
+  arrayTypeOf,
   assert,
+  concatVectors,
   elementTypeOf,
   isArrayType,
   type ArraySqlType,
@@ -28,6 +30,8 @@ import {
   type SqlType,
 } from '../../common/index.js'
 import { unnestBatch } from '../../executor/operators/unnest.js'
+import { arrayScalarAt } from '../../executor/expr/array-values.js'
+import { multidimensionalNotSupported } from '../../executor/format/array-text.js'
 import { undefinedFunction } from '../bind/functions.js'
 import { isSetReturningCall, rewriteSetReturningTargets } from './set-returning.js'
 import { concatBatches, takeRows } from '../../executor/expr/batch-ops.js'
@@ -463,6 +467,7 @@ export class QueryMaterializer {
   private async subqueryExpr(node: SyntaxExpr, tables: CommonTables): Promise<SyntaxExpr> {
     switch (node.kind) {
       case 'subquery':
+        if (node.array === true) return this.arraySubquery(node.query, node.position, tables)
         return this.scalarSubquery(node.query, node.position, tables)
       case 'exists': {
         const limited = node.query.limit === null ? { ...node.query, limit: one } : node.query
@@ -522,6 +527,31 @@ export class QueryMaterializer {
     const value = first === undefined ? null : scalarAt(first, 0)
     const name = field.name === '?column?' ? null : field.name
     return constant(value, field.type, name, position)
+  }
+
+  /** `ARRAY(SELECT x ...)`: the rows' one column as an array constant (NULL rows included). */
+  private async arraySubquery(
+    query: SelectNode,
+    position: number,
+    tables: CommonTables,
+  ): Promise<SyntaxExpr> {
+    const rows = await this.executeOrDecorrelate(query, tables)
+    if (rows === null) throw correlatedNotSupported(position)
+    const field = rows.fields[0]
+    if (rows.fields.length !== 1 || field === undefined) {
+      throw new PgError({
+        code: SqlState.syntaxError,
+        message: 'subquery must return only one column',
+        position: position + 1,
+      })
+    }
+    const type = arrayTypeOf(field.type === 'unknown' ? 'text' : field.type)
+    if (type === undefined) throw multidimensionalNotSupported()
+    const parts = rows.batches.filter((b) => b.length > 0).map((b) => b.columns[0]!)
+    const child = parts.length === 0 ? makeNullVector(elementTypeOf(type), 0) : concatVectors(parts)
+    const offsets = Int32Array.of(0, child.length)
+    const array = { kind: 'array', type, length: 1, validity: null, offsets, child } as const
+    return constant(arrayScalarAt(array, 0), type, 'array', position)
   }
 
   /** Runs `query`; null when it reads a column of an outer query (a correlated subquery). */

@@ -166,6 +166,8 @@ export interface WindowSpecNode {
 export interface SubqueryExprNode {
   readonly kind: 'subquery'
   readonly query: SelectNode
+  /** `ARRAY(SELECT ...)`: every row, as one array. */
+  readonly array?: boolean
   readonly position: number
 }
 

@@ -3,14 +3,7 @@
 //   OR, AND, NOT, IS, comparison, LIKE/ILIKE/BETWEEN/IN, other operators (||), + -, * / %,
 //   unary minus, ::, primary.
 import { PgError, SqlState } from '../../common/index.js'
-import type {
-  BinaryOp,
-  FuncNode,
-  OrderItem,
-  SelectNode,
-  SyntaxExpr,
-  TypeNameNode,
-} from './ast.js'
+import type { BinaryOp, FuncNode, OrderItem, SelectNode, SyntaxExpr, TypeNameNode } from './ast.js'
 import type { TokenCursor } from './cursor.js'
 // A cycle by design: queries nest in expressions; both are functions, resolved at call time.
 import { isQueryStart, parseQuery } from './parser.js'
@@ -444,6 +437,14 @@ function parseKeywordOrName(cursor: TokenCursor): SyntaxExpr {
       return { kind: 'exists', query: parseQueryInParens(cursor), position }
     case 'array':
       if (cursor.isOp('[', 1)) return parseArrayConstructor(cursor)
+      if (cursor.isOp('(', 1)) {
+        cursor.next()
+        cursor.expectOp('(')
+        if (!isQueryStart(cursor)) throw cursor.syntaxErrorAt(cursor.peek())
+        const query = parseQuery(cursor)
+        cursor.expectOp(')')
+        return { kind: 'subquery', query, array: true, position }
+      }
       throw cursor.notSupportedAt('arrays', token)
     default:
       break
@@ -518,9 +519,12 @@ function parseFunctionCall(cursor: TokenCursor, name: string, position: number):
   }
   if (cursor.acceptKeyword('over')) {
     const over = parseOver(cursor, parseExpr)
+    if (orderBy.length > 0)
+      return { kind: 'func', name, args, star, distinct, filter, over, orderBy, position }
     return { kind: 'func', name, args, star, distinct, filter, over, position }
   }
-  if (orderBy.length > 0) return { kind: 'func', name, args, star, distinct, filter, orderBy, position }
+  if (orderBy.length > 0)
+    return { kind: 'func', name, args, star, distinct, filter, orderBy, position }
   return { kind: 'func', name, args, star, distinct, filter, position }
 }
 
