@@ -94,6 +94,7 @@ const columnSpecs: Readonly<Record<string, readonly [number, string]>> = {
     6104,
     'oid:oid pubname:name pubowner:oid puballtables:boolean pubinsert:boolean pubupdate:boolean pubdelete:boolean pubtruncate:boolean pubviaroot:boolean',
   ],
+  pg_publication_namespace: [6237, 'oid:oid pnpubid:oid pnnspid:oid'],
   pg_publication_rel: [
     6106,
     'oid:oid prpubid:oid prrelid:oid prqual:pg_node_tree prattrs:int2vector',

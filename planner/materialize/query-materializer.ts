@@ -91,6 +91,9 @@ export class QueryMaterializer {
   private relationCount = 0
   /** Per SELECT being rewritten: decorrelated scalar subqueries to left-join to its FROM. */
   private readonly joinFrames: PendingJoin[][] = []
+  /** Per SELECT being rewritten: the SELECT itself, for correlatedOverNoRows. */
+  private readonly selectFrames: { node: SelectNode; tables: CommonTables }[] = []
+  private probing = false
 
   constructor(
     private readonly context: BindContext,
@@ -154,7 +157,13 @@ export class QueryMaterializer {
     }
     const { with: _with, ...rest } = rewriteSetReturningTargets(node)
     this.joinFrames.push([])
-    const rewritten = (await this.rewriteFields(rest, tables)) as SelectNode
+    this.selectFrames.push({ node: rest as SelectNode, tables })
+    let rewritten: SelectNode
+    try {
+      rewritten = (await this.rewriteFields(rest, tables)) as SelectNode
+    } finally {
+      this.selectFrames.pop()
+    }
     const joins = this.joinFrames.pop() ?? []
     return joins.length === 0 ? rewritten : attachLeftJoins(rewritten, joins)
   }
@@ -465,6 +474,45 @@ export class QueryMaterializer {
   }
 
   private async subqueryExpr(node: SyntaxExpr, tables: CommonTables): Promise<SyntaxExpr> {
+    try {
+      return await this.materializeSubquery(node, tables)
+    } catch (error) {
+      if (!isCorrelatedNotSupported(error) || !(await this.currentSelectHasNoRows())) throw error
+      // PostgreSQL runs a correlated subquery once per outer row: with no outer row it never
+      // runs (psql's \d reads pg_policy, always empty here, with ARRAY(SELECT ... = ANY(...))).
+      return { kind: 'literal', literal: 'null', text: 'NULL', position: node.position }
+    }
+  }
+
+  /** True when the FROM of the SELECT being rewritten has no rows at all. */
+  private async currentSelectHasNoRows(): Promise<boolean> {
+    const frame = this.selectFrames[this.selectFrames.length - 1]
+    if (frame === undefined || frame.node.from === null || this.run === null) return false
+    // One probe at a time: a probe whose own FROM needs this answer is not empty by it.
+    if (this.probing) return false
+    const probe: SelectNode = {
+      kind: 'select',
+      distinct: false,
+      targets: [{ expr: one, alias: null }],
+      from: frame.node.from,
+      where: null,
+      groupBy: [],
+      having: null,
+      orderBy: [],
+      limit: one,
+      offset: null,
+    }
+    this.probing = true
+    try {
+      return countRows(await this.execute(probe, frame.tables)) === 0
+    } catch {
+      return false
+    } finally {
+      this.probing = false
+    }
+  }
+
+  private async materializeSubquery(node: SyntaxExpr, tables: CommonTables): Promise<SyntaxExpr> {
     switch (node.kind) {
       case 'subquery':
         if (node.array === true) return this.arraySubquery(node.query, node.position, tables)
@@ -574,6 +622,14 @@ export function constant(
   position: number,
 ): SyntaxExpr {
   return { kind: 'constant', value, type, name, position }
+}
+
+function isCorrelatedNotSupported(error: unknown): boolean {
+  return (
+    error instanceof PgError &&
+    error.fields.code === SqlState.featureNotSupported &&
+    error.fields.message.startsWith('correlated subqueries are supported only')
+  )
 }
 
 export function correlatedNotSupported(position: number): PgError {
