@@ -31,9 +31,40 @@ export const SqlTypeNames = [
   'oid',
   'unknown',
   'ddsketch',
+  // One-dimensional arrays of the scalar types, named as pg_type names them (see array-type.ts).
+  '_bool',
+  '_int2',
+  '_int4',
+  '_int8',
+  '_float4',
+  '_float8',
+  '_numeric',
+  '_text',
+  '_varchar',
+  '_bpchar',
+  '_name',
+  '_timestamptz',
+  '_timestamp',
+  '_date',
+  '_interval',
+  '_jsonb',
+  '_json',
+  '_bytea',
+  '_oid',
 ] as const
 
 export type SqlType = (typeof SqlTypeNames)[number]
+
+/** An array type: `_int4` is PostgreSQL's name for `integer[]`. */
+export type ArraySqlType = Extract<SqlType, `_${string}`>
+
+/** A type that is not an array. */
+export type ScalarSqlType = Exclude<SqlType, ArraySqlType>
+
+/** True for the array types (`_int4`, `_text`, ...). */
+export function isArrayType(type: SqlType): type is ArraySqlType {
+  return type.charCodeAt(0) === 95 // '_'
+}
 
 export type TypeCategory = 'B' | 'N' | 'S' | 'D' | 'T' | 'U' | 'A' | 'X'
 
@@ -51,6 +82,7 @@ export type ArrowTypeName =
   | 'DateDay'
   | 'Decimal'
   | 'Null'
+  | 'List'
 
 export interface SqlTypeInfo {
   readonly name: SqlType
@@ -123,6 +155,52 @@ export const SqlTypes: Readonly<Record<SqlType, SqlTypeInfo>> = {
   // Malamute's own type, past every OID PostgreSQL assigns (executor/sketch/): a DDSketch,
   // held and stored as its protobuf bytes.
   ddsketch: info('ddsketch', DdsketchOid, DdsketchOid + 1, -1, 'U', false, 'Binary', 'ddsketch'),
+  ...arrayTypeInfos(),
+}
+
+/** The array types' rows: typlen -1, category 'A', displayed as `element[]` as format_type does. */
+function arrayTypeInfos(): Record<ArraySqlType, SqlTypeInfo> {
+  const arrayOids: Record<ArraySqlType, readonly [ScalarSqlType, number, string]> = {
+    _bool: ['bool', 1000, 'boolean'],
+    _int2: ['int2', 1005, 'smallint'],
+    _int4: ['int4', 1007, 'integer'],
+    _int8: ['int8', 1016, 'bigint'],
+    _float4: ['float4', 1021, 'real'],
+    _float8: ['float8', 1022, 'double precision'],
+    _numeric: ['numeric', 1231, 'numeric'],
+    _text: ['text', 1009, 'text'],
+    _varchar: ['varchar', 1015, 'character varying'],
+    _bpchar: ['bpchar', 1014, 'character'],
+    _name: ['name', 1003, 'name'],
+    _timestamptz: ['timestamptz', 1185, 'timestamp with time zone'],
+    _timestamp: ['timestamp', 1115, 'timestamp without time zone'],
+    _date: ['date', 1182, 'date'],
+    _interval: ['interval', 1187, 'interval'],
+    _jsonb: ['jsonb', 3807, 'jsonb'],
+    _json: ['json', 199, 'json'],
+    _bytea: ['bytea', 1001, 'bytea'],
+    _oid: ['oid', 1028, 'oid'],
+  }
+  const out = {} as Record<ArraySqlType, SqlTypeInfo>
+  for (const [name, [, oid, element]] of Object.entries(arrayOids) as [
+    ArraySqlType,
+    readonly [ScalarSqlType, number, string],
+  ][])
+    out[name] = info(name, oid, 0, -1, 'A', false, 'List', `${element}[]`)
+  return out
+}
+
+/** The element type of an array type (`_int4` → `int4`). */
+export function elementTypeOf(type: ArraySqlType): ScalarSqlType {
+  return type.slice(1) as ScalarSqlType
+}
+
+/** The array type whose elements are `type`, or undefined (arrays of arrays are not types). */
+export function arrayTypeOf(type: SqlType): ArraySqlType | undefined {
+  if (isArrayType(type) || type === 'unknown') return undefined
+  const name = `_${type}`
+  // Malamute's own ddsketch has no array type among these.
+  return name in SqlTypes ? (name as ArraySqlType) : undefined
 }
 
 const byOid = new Map<number, SqlType>(Object.values(SqlTypes).map((t) => [t.oid, t.name]))
@@ -151,9 +229,19 @@ const aliases: Readonly<Record<string, SqlType>> = {
   'timestamp without time zone': 'timestamp',
 }
 
-/** Resolves a type name as SQL spells it (`integer`, `double precision`, `int8`) to a SqlType. */
+/**
+ * Resolves a type name as SQL spells it (`integer`, `double precision`, `int8`) to a SqlType;
+ * `integer[]`, `int[3]`, `integer ARRAY` and `_int4` name the array type.
+ */
 export function sqlTypeByName(name: string): SqlType | undefined {
   const lower = name.trim().toLowerCase()
+  const arrayForm = /^(.*?)\s*(?:\[\s*\d*\s*\]|\s+array(?:\s*\[\s*\d*\s*\])?)$/.exec(lower)
+  if (arrayForm !== null) {
+    const element = sqlTypeByName(arrayForm[1] ?? '')
+    // `int[][]` is the same type as `int[]`: PostgreSQL ignores the declared dimensions.
+    if (element === undefined || isArrayType(element)) return element
+    return arrayTypeOf(element)
+  }
   if (lower in aliases) return aliases[lower]
   return (SqlTypeNames as readonly string[]).includes(lower) ? (lower as SqlType) : undefined
 }

@@ -2,8 +2,14 @@
 // slicing and concatenation. Typed-array loops a vector at a time; no object per row
 // (numeric holds bigints by its layout). Pure functions, no I/O.
 import { assert } from './assert.js'
-import type { SqlType } from './sql-type.js'
-import { textDictionaryOf, vectorKindOf, type TextVector, type Vector } from './vector.js'
+import { elementTypeOf, isArrayType, type SqlType } from './sql-type.js'
+import {
+  textDictionaryOf,
+  vectorKindOf,
+  type ArrayVector,
+  type TextVector,
+  type Vector,
+} from './vector.js'
 
 /** Row indexes into a vector: a filter's selection or a sort permutation. */
 export type RowSelection = Int32Array | Uint32Array
@@ -34,7 +40,37 @@ export function nullVector(type: SqlType, length: number): Vector {
         unscaled: new Array<bigint>(length).fill(0n),
         scales: new Uint16Array(length),
       }
+    case 'array':
+      assert(isArrayType(type), 'array layout for an array type')
+      return {
+        kind: 'array',
+        type,
+        length,
+        validity,
+        offsets: new Int32Array(length + 1),
+        child: nullVector(elementTypeOf(type), 0),
+      }
   }
+}
+
+/** Gathers whole arrays: their element ranges, in selection order, from the child vector. */
+function takeArray(vector: ArrayVector, selection: RowSelection): ArrayVector {
+  const offsets = new Int32Array(selection.length + 1)
+  let elements = 0
+  for (let i = 0; i < selection.length; i++) {
+    const row = selection[i]!
+    elements += vector.offsets[row + 1]! - vector.offsets[row]!
+    offsets[i + 1] = elements
+  }
+  const childRows = new Int32Array(elements)
+  let at = 0
+  for (let i = 0; i < selection.length; i++) {
+    const row = selection[i]!
+    for (let k = vector.offsets[row]!; k < vector.offsets[row + 1]!; k++) childRows[at++] = k
+  }
+  const validity = takeValidity(vector.validity, selection)
+  const child = takeVector(vector.child, childRows)
+  return { kind: 'array', type: vector.type, length: selection.length, validity, offsets, child }
 }
 
 function takeValidity(validity: Uint8Array | null, selection: RowSelection): Uint8Array | null {
@@ -107,6 +143,8 @@ export function takeVector(vector: Vector, selection: RowSelection): Vector {
     }
     case 'text':
       return takeText(vector, selection)
+    case 'array':
+      return takeArray(vector, selection)
   }
 }
 
@@ -138,6 +176,14 @@ export function sliceVector(vector: Vector, start: number, end: number): Vector 
       if (dictionary === undefined) return sliced
       const codes = dictionary.codes.subarray(start, end)
       return { ...sliced, dictionary: { codes, values: dictionary.values } }
+    }
+    case 'array': {
+      // Offsets are rebased so every array vector's offsets start at 0.
+      const base = vector.offsets[start] ?? 0
+      const offsets = new Int32Array(length + 1)
+      for (let i = 0; i <= length; i++) offsets[i] = vector.offsets[start + i]! - base
+      const child = sliceVector(vector.child, base, vector.offsets[end] ?? base)
+      return { ...vector, length, validity, offsets, child }
     }
   }
 }
@@ -206,5 +252,44 @@ export function concatVectors(vectors: readonly Vector[]): Vector {
       }
       return { kind: 'text', type, length, validity, offsets, data }
     }
+    case 'array': {
+      const offsets = new Int32Array(length + 1)
+      const children: Vector[] = []
+      let row = 0
+      let at = 0
+      for (const v of vectors) {
+        assert(v.kind === 'array', 'concatenated vectors differ in layout')
+        const base = v.offsets[0]!
+        for (let i = 0; i < v.length; i++) offsets[row + i + 1] = at + v.offsets[i + 1]! - base
+        children.push(sliceVector(v.child, base, v.offsets[v.length]!))
+        at += v.offsets[v.length]! - base
+        row += v.length
+      }
+      const nonEmpty = children.filter((c) => c.length > 0)
+      const child = concatVectors(nonEmpty.length > 0 ? nonEmpty : children.slice(0, 1))
+      return { kind: 'array', type, length, validity, offsets, child }
+    }
   }
+}
+
+/**
+ * Row r of the result is row r of `sources[choice[r]]`, or NULL where choice[r] is -1; every
+ * source has `length` rows and one layout. Works for every layout (arrays use it).
+ */
+export function pickRowsGeneric(
+  type: SqlType,
+  sources: readonly Vector[],
+  choice: Int32Array,
+): Vector {
+  const length = choice.length
+  const all = concatVectors([...sources, nullVector(type, 1)].map((v) => ({ ...v, type })))
+  const nullRow = sources.length * length
+  const selection = new Int32Array(length)
+  for (let row = 0; row < length; row++) {
+    const source = choice[row]!
+    const valid =
+      source >= 0 && (sources[source]!.validity === null || sources[source]!.validity![row] === 1)
+    selection[row] = valid ? source * length + row : nullRow
+  }
+  return takeVector(all, selection)
 }

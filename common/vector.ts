@@ -7,6 +7,9 @@
 //   text-like       Arrow Utf8: offsets Int32Array (length + 1 entries) into data Uint8Array
 //   numeric         exact decimals: unscaled bigint[] and scales Uint16Array
 //                   (value = unscaled / 10^scale); numeric is rare in scans, exact in results
+//   array           Arrow List: offsets Int32Array (length + 1 entries) into one child vector
+//                   of the element type; the array's NULL is in validity, an element's NULL in
+//                   the child's validity. Arrays are one-dimensional with lower bound 1.
 //
 // validity is one byte per row (1 = present, 0 = NULL), or null when no row is NULL.
 // Segments store Arrow bitmaps; readers expand them once per batch so kernels can test a
@@ -14,7 +17,7 @@
 //
 // Vectors are plain data (no classes) so they cross worker boundaries by structured clone
 // or as transferred buffers.
-import type { SqlType } from './sql-type.js'
+import { isArrayType, type SqlType } from './sql-type.js'
 
 export interface BoolVector {
   readonly kind: 'bool'
@@ -71,7 +74,17 @@ export interface NumericVector {
   readonly scales: Uint16Array
 }
 
-export type Vector = BoolVector | NumberVector | TextVector | NumericVector
+export interface ArrayVector {
+  readonly kind: 'array'
+  readonly type: SqlType
+  readonly length: number
+  readonly validity: Uint8Array | null
+  /** Row i's elements are child rows offsets[i] .. offsets[i + 1]. */
+  readonly offsets: Int32Array
+  readonly child: Vector
+}
+
+export type Vector = BoolVector | NumberVector | TextVector | NumericVector | ArrayVector
 
 export interface Field {
   readonly name: string
@@ -88,6 +101,7 @@ export const BatchRowsTarget = 8192
 
 /** Returns the vector layout that holds values of `type`. */
 export function vectorKindOf(type: SqlType): Vector['kind'] {
+  if (isArrayType(type)) return 'array'
   switch (type) {
     case 'bool':
       return 'bool'

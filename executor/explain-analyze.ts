@@ -14,6 +14,7 @@ import { ProjectOp } from './operators/project.js'
 import { ScanOp } from './operators/scan.js'
 import { SortOp } from './operators/sort.js'
 import { BatchesOp, ValuesOp } from './operators/values.js'
+import { UnnestOp } from './operators/unnest.js'
 import { WindowOp } from './operators/window.js'
 import type { PhysicalPlan } from './plan.js'
 
@@ -87,6 +88,9 @@ function build(
       break
     case 'window':
       operator = new WindowOp(plan, input(plan.input), context)
+      break
+    case 'unnest':
+      operator = new UnnestOp(plan, input(plan.input), context)
       break
     case 'join':
       operator = new JoinOp(plan, input(plan.left), input(plan.right), context)

@@ -101,16 +101,27 @@ export function renderExpr(expr: Expr, names: readonly string[] = []): string {
 }
 
 function renderAggregate(call: AggregateCall, names: readonly string[]): string {
-  const args = call.args.map((a) => renderExpr(a, names)).join(', ')
+  // An aggregate's own ORDER BY keys ride after its arguments (array_agg(x ORDER BY y)).
+  const keyCount = call.order?.length ?? 0
+  const own = call.args.slice(0, call.args.length - keyCount)
+  const args = own.map((a) => renderExpr(a, names)).join(', ')
+  const keys = (call.order ?? []).map((o, i) =>
+    renderKey({ expr: call.args[own.length + i]!, ...o }, names),
+  )
+  const order = keys.length === 0 ? '' : ` ORDER BY ${keys.join(', ')}`
   const filter = call.filter === null ? '' : ` FILTER (WHERE ${renderExpr(call.filter, names)})`
-  return `${call.fn}(${call.distinct ? 'DISTINCT ' : ''}${args})${filter}`
+  return `${call.fn}(${call.distinct ? 'DISTINCT ' : ''}${args}${order})${filter}`
 }
 
 function renderSortKey(key: SortKey): string {
+  return renderKey(key, [])
+}
+
+function renderKey(key: SortKey, names: readonly string[]): string {
   const direction = key.descending ? ' DESC' : ''
   const nulls =
     key.nullsFirst === key.descending ? '' : key.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST'
-  return `${renderExpr(key.expr)}${direction}${nulls}`
+  return `${renderExpr(key.expr, names)}${direction}${nulls}`
 }
 
 function scanFacts(plan: ScanPlan): string[] {
@@ -192,6 +203,12 @@ function describe(plan: PhysicalPlan): string {
       return 'Distinct'
     case 'window':
       return `Window (${plan.calls.map(renderWindowCall).join(', ')})`
+    case 'unnest': {
+      const facts = plan.arrays.map((e) => renderExpr(e))
+      if (plan.ordinality) facts.push('with ordinality')
+      if (plan.outer) facts.push('outer')
+      return `Unnest (${facts.join(', ')})`
+    }
     case 'join': {
       const method = plan.leftKeys.length === 0 ? 'Nested Loop' : 'Hash Join'
       const keys = plan.leftKeys.map((k, i) => {

@@ -87,6 +87,11 @@ export interface AggregateCall {
    * args[0] is x; the fraction is the constant direct argument (null for mode or NULL).
    */
   readonly withinGroup?: { readonly fraction: number | null; readonly descending: boolean }
+  /**
+   * The aggregate's own ORDER BY (array_agg(x ORDER BY y)): its keys are the arguments after
+   * the aggregate's own, one direction per key.
+   */
+  readonly order?: readonly { readonly descending: boolean; readonly nullsFirst: boolean }[]
 }
 
 export interface SortKey {
@@ -305,7 +310,26 @@ export interface JoinPlan {
   readonly residual: Expr | null
 }
 
+/**
+ * Set-returning expansion of arrays (unnest in FROM or in the select list): each input row
+ * repeats once per element of its longest array, arrays zipped and padded with NULLs, as
+ * PostgreSQL 10+ zips several unnests. Output: the input columns, one column per array (its
+ * element type), then the 1-based ordinality (int8) when asked. `outer` keeps an input row
+ * whose arrays are all NULL or empty, with NULL elements (LEFT JOIN LATERAL ... ON true).
+ */
+export interface UnnestPlan {
+  readonly kind: 'unnest'
+  readonly input: PhysicalPlan
+  /** Input columns repeated into the output, in this order (a column only the arrays read is not). */
+  readonly passthrough: readonly number[]
+  /** Over the input's columns; each of an array type. */
+  readonly arrays: readonly Expr[]
+  readonly ordinality: boolean
+  readonly outer: boolean
+}
+
 export type PhysicalPlan =
+  | UnnestPlan
   | JoinPlan
   | ScanPlan
   | ValuesPlan

@@ -8,6 +8,7 @@
 // int2 < int4 < int8 < numeric < float4 < float8 first, as PostgreSQL's implicit casts do.
 import type { SqlType } from '../common/index.js'
 import { jsonSignatures, timeSignatures } from './time-json-signatures.js'
+import { ArraySignatures } from './array-signatures.js'
 
 export type SignatureType = SqlType | 'any'
 
@@ -211,6 +212,8 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   ddsketch_min: [{ args: ['ddsketch'], returns: 'float8' }],
   ddsketch_max: [{ args: ['ddsketch'], returns: 'float8' }],
   ddsketch_avg: [{ args: ['ddsketch'], returns: 'float8' }],
+  // arrays (executor/functions/array.ts), resolved by planner/bind/array-binder.ts
+  ...ArraySignatures,
 }
 
 function catalogSignatures(): Record<string, readonly Signature[]> {
@@ -277,7 +280,7 @@ function catalogSignatures(): Record<string, readonly Signature[]> {
     array_to_string: [{ args: ['text', 'text'], returns: 'text' }],
     text_array_contains: [{ args: ['text', 'text'], returns: 'bool' }],
     text_array_element: [{ args: ['text', 'int4'], returns: 'text' }],
-    current_schemas: [{ args: ['bool'], returns: 'text' }],
+    current_schemas: [{ args: ['bool'], returns: '_name' }],
   }
 }
 
@@ -317,6 +320,8 @@ export const AggregateSignatures: Readonly<Record<string, readonly Signature[]>>
   ddsketch_merge: [{ args: ['ddsketch'], returns: 'ddsketch' }],
   // HyperLogLog (executor/sketch/hyperloglog.ts): Malamute's own
   approx_count_distinct: [{ args: ['any'], returns: 'int8' }],
+  // anyelement → anyarray: planner/bind/array-binder.ts resolves the array type
+  array_agg: [{ args: ['any'], returns: 'same' }],
 }
 
 /** var_samp/var_pop/stddev_samp/stddev_pop and their aliases: numeric over exact types. */

@@ -60,6 +60,7 @@ function idTextAt(vector: Vector, row: number): string | null {
       text = decoder.decode(vector.data.subarray(vector.offsets[row], vector.offsets[row + 1]))
       break
     case 'numeric':
+    case 'array':
       return null
   }
   return Buffer.byteLength(text) <= IdKeyBytesMax

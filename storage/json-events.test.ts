@@ -14,6 +14,10 @@ function valuesOf(vector: Vector): unknown[] {
       out.push(
         Buffer.from(vector.data.subarray(vector.offsets[row], vector.offsets[row + 1])).toString(),
       )
+    else if (vector.kind === 'array') {
+      const all = valuesOf(vector.child)
+      out.push(all.slice(vector.offsets[row], vector.offsets[row + 1]))
+    }
   }
   return out
 }
@@ -39,7 +43,7 @@ test('json events: nested objects flatten to dotted columns, typed per batch', (
     { name: 'http.status_code', type: 'int8' },
     { name: 'ok', type: 'bool' },
     { name: 'latency', type: 'float8' },
-    { name: 'tags', type: 'text' },
+    { name: 'tags', type: '_text' },
     { name: 'mixed', type: 'text' },
   ])
   const columns = batch.columns.map(valuesOf)
@@ -48,8 +52,52 @@ test('json events: nested objects flatten to dotted columns, typed per batch', (
   assert.deepEqual(columns[2], [200, 500, null, null])
   assert.deepEqual(columns[3], [true, null, null, false])
   assert.deepEqual(columns[4], [null, 1.5, 2, null])
-  assert.deepEqual(columns[5], [null, '["a",1]', null, null])
+  assert.deepEqual(columns[5], [null, ['a', '1'], null, null])
   assert.deepEqual(columns[6], [null, null, 'x', '3'])
+})
+
+test('json events: JSON arrays become array columns typed by their elements', () => {
+  const builder = new JsonEventBatchBuilder({ timeField: 'ts', arrivalMicros: 0 })
+  builder.addEvent({ ints: [1, 2], nums: [1], strs: ['a', null], flags: [true], none: [] }, 1)
+  builder.addEvent(
+    { ints: [], nums: [2.5, 3], strs: ['b'], flags: null, nested: [[1], { k: 2 }] },
+    2,
+  )
+  builder.addEvent({ ints: null, none: [], drift: [1] }, 3)
+  builder.addEvent({ drift: 'x' }, 4)
+  const { fields, batch } = builder.finish()
+  assert.deepEqual(
+    fields.map((f) => `${f.name}:${f.type}`),
+    [
+      'ts:timestamptz',
+      'ints:_int8',
+      'nums:_float8',
+      'strs:_text',
+      'flags:_bool',
+      'none:_text',
+      'nested:_text',
+      'drift:text',
+    ],
+  )
+  const columns = batch.columns.map(valuesOf)
+  assert.deepEqual(columns[1], [[1, 2], [], null, null])
+  assert.deepEqual(columns[2], [[1], [2.5, 3], null, null])
+  assert.deepEqual(columns[3], [['a', null], ['b'], null, null])
+  assert.deepEqual(columns[4], [[true], null, null, null])
+  assert.deepEqual(columns[5], [[], null, [], null])
+  assert.deepEqual(columns[6], [null, ['[1]', '{"k":2}'], null, null])
+  assert.deepEqual(columns[7], [null, null, '[1]', 'x'])
+  // Type drift: int8[] widens into float8[]; arrays into text[] and text columns.
+  const known = new Map([
+    ['ints', '_float8'],
+    ['nums', '_text'],
+    ['strs', 'text'],
+  ] as const)
+  const placed = reconcileTypes((name) => known.get(name as 'ints'), fields, batch)
+  const byName = new Map(placed.fields.map((f, i) => [f.name, placed.batch.columns[i]!]))
+  assert.equal(byName.get('ints')?.type, '_float8')
+  assert.deepEqual(valuesOf(byName.get('nums')!), [['1'], ['2.5', '3'], null, null])
+  assert.deepEqual(valuesOf(byName.get('strs')!), ['["a",null]', '["b"]', null, null])
 })
 
 test('json events: malformed lines, non-objects and bad timestamps name their line', () => {

@@ -5,11 +5,16 @@
 //     ts            timestamptz   the table's time field: an ISO 8601 string or epoch milliseconds
 //     http.method   text          nested objects flatten to dotted names
 //     http.status_code int8       integers int8, other numbers float8, booleans bool
-//     tags          text          arrays are kept as their JSON text (array columns come later)
+//     tags          text[]        arrays of integers int8[], of numbers float8[], of strings
+//                                 text[], of booleans bool[]; JSON null elements are NULL
 //
 // A field missing from an event, or JSON null, is NULL. Within one batch a field whose values
 // mix integers and other numbers is float8; one that mixes strings, numbers or booleans is
 // text (each value's JSON text), so no value is lost and no event is rejected for its types.
+// Arrays follow the same rule per element: integers with other numbers make float8[], and
+// any other mix (strings with numbers, nested arrays or objects) makes text[] holding each
+// element's JSON text (strings as they are); all-empty arrays make text[]. A field that is an
+// array in some events and a scalar in others is text, each value its JSON text.
 // Events without the time field get the arrival time. Holds one JS array per column, never
 // an object per event.
 import {
@@ -46,9 +51,16 @@ const Json = 16
 
 type JsonScalar = number | string | boolean | null
 
+/** An array field's value: its elements, nested arrays and objects as their JSON text. */
+type JsonArray = { readonly elements: readonly JsonScalar[]; readonly json: string }
+
+/** Bit of ColumnAccumulator.kinds for array values; their elements' kinds are in elementKinds. */
+const Arr = 32
+
 interface ColumnAccumulator {
   kinds: number
-  readonly values: JsonScalar[]
+  elementKinds: number
+  readonly values: (JsonScalar | JsonArray)[]
 }
 
 export class JsonEventBatchBuilder {
@@ -146,6 +158,7 @@ export class JsonEventBatchBuilder {
         this.set(name, Number.isSafeInteger(value) ? Int : Float, value)
       else if (typeof value === 'string') this.set(name, Str, value)
       else if (typeof value === 'boolean') this.set(name, Bool, value)
+      else if (Array.isArray(value)) this.setArray(name, value)
       else this.set(name, Json, JSON.stringify(value))
     }
   }
@@ -164,10 +177,29 @@ export class JsonEventBatchBuilder {
     this.times[this.row] = micros
   }
 
-  private set(name: string, kind: number, value: JsonScalar): void {
+  private setArray(name: string, value: readonly unknown[]): void {
+    let kinds = 0
+    const elements: JsonScalar[] = value.map((element) => {
+      if (element === null || element === undefined) return null
+      if (typeof element === 'number') {
+        kinds |= Number.isSafeInteger(element) ? Int : Float
+        return element
+      }
+      if (typeof element === 'string' || typeof element === 'boolean') {
+        kinds |= typeof element === 'string' ? Str : Bool
+        return element
+      }
+      kinds |= Json
+      return JSON.stringify(element)
+    })
+    const column = this.set(name, Arr, { elements, json: JSON.stringify(value) })
+    column.elementKinds |= kinds
+  }
+
+  private set(name: string, kind: number, value: JsonScalar | JsonArray): ColumnAccumulator {
     let column = this.columns.get(name)
     if (column === undefined) {
-      column = { kinds: 0, values: [] }
+      column = { kinds: 0, elementKinds: 0, values: [] }
       this.columns.set(name, column)
     }
     if ((column.kinds & kind) === 0) this.rowUndo.push({ column, name, kinds: column.kinds })
@@ -175,7 +207,31 @@ export class JsonEventBatchBuilder {
     const values = column.values
     while (values.length < this.row) values.push(null)
     values[this.row] = value
+    return column
   }
+}
+
+const isJsonArray = (value: JsonScalar | JsonArray | undefined): value is JsonArray =>
+  typeof value === 'object' && value !== null
+
+/** An array column: int8[], float8[], bool[] or text[] by its elements' kinds. */
+function arrayColumnVector(column: ColumnAccumulator, rows: number, validity: Uint8Array | null) {
+  const kinds = column.elementKinds
+  const offsets = new Int32Array(rows + 1)
+  const elements: JsonScalar[] = []
+  for (let row = 0; row < rows; row++) {
+    const value = column.values[row]
+    if (isJsonArray(value)) for (const element of value.elements) elements.push(element)
+    offsets[row + 1] = elements.length
+  }
+  const elementColumn: ColumnAccumulator = { kinds, elementKinds: 0, values: elements }
+  // All arrays empty: text[]. Otherwise the elements' column type, as for scalar fields.
+  const element =
+    kinds === 0
+      ? textVector('text', elements, elements.length, null)
+      : columnVector(elementColumn, elements.length)
+  const type = `_${element.type}` as SqlType
+  return { kind: 'array', type, length: rows, validity, offsets, child: element } as const
 }
 
 function columnVector(column: ColumnAccumulator, rows: number): Vector {
@@ -186,6 +242,12 @@ function columnVector(column: ColumnAccumulator, rows: number): Vector {
       validity ??= new Uint8Array(rows).fill(1)
       validity[row] = 0
     }
+  }
+  if (kinds === Arr) return arrayColumnVector(column, rows, validity)
+  if ((kinds & Arr) !== 0) {
+    // Arrays mixed with scalars: every value as its JSON text.
+    const texts = values.map((v) => (isJsonArray(v) ? v.json : v))
+    return textVector('text', texts, rows, validity)
   }
   if (kinds === Int || kinds === Float || kinds === (Int | Float)) {
     const out = new Float64Array(rows)
@@ -204,7 +266,8 @@ function columnVector(column: ColumnAccumulator, rows: number): Vector {
     for (let row = 0; row < rows; row++) out[row] = values[row] === true ? 1 : 0
     return { kind: 'bool', type: 'bool', length: rows, validity, values: out }
   }
-  return textVector('text', values, rows, validity)
+  // No array values here (kinds has no Arr bit): every value is a scalar.
+  return textVector('text', values as JsonScalar[], rows, validity)
 }
 
 const encoder = new TextEncoder()

@@ -4,6 +4,8 @@
 //   1. same type, or a new column            stored as is
 //   2. int2/int4/int8 into int8 or float8    widened (both are Float64 in memory)
 //   3. any bool, number or timestamp into a text column   stored as its text
+//      (an array as its JSON text, as events stored arrays before array columns existed)
+//   3a. int8[] into float8[] widened; any array into text[] as its elements' text
 //   4. anything else                         stored in the sibling column `<field>__<type>`
 //                                            (e.g. `status__text`, `latency__float8`), created
 //                                            on first need, typed by the value
@@ -68,11 +70,45 @@ function place(
     if (known === 'int8' || known === 'float8') return { name, vector: { ...vector, type: known } }
   }
   if (known === 'text') {
-    const text = asText(vector)
+    const text = vector.kind === 'array' ? arrayAsJsonText(vector) : asText(vector)
     if (text !== null) return { name, vector: text }
+  }
+  if (vector.kind === 'array') {
+    if (known === '_float8' && vector.type === '_int8')
+      return {
+        name,
+        vector: { ...vector, type: known, child: { ...vector.child, type: 'float8' } },
+      }
+    if (known === '_text') {
+      const child = asText(vector.child)
+      if (child !== null) return { name, vector: { ...vector, type: known, child } }
+    }
   }
   return null
 }
+
+/** Each array as JSON text: `["a",1,true,null]`. */
+function arrayAsJsonText(vector: Vector & { kind: 'array' }): Vector {
+  const child = vector.child
+  const element = (k: number): string => {
+    if (child.validity !== null && child.validity[k] === 0) return 'null'
+    if (child.kind === 'number') return String(child.values[k])
+    if (child.kind === 'bool') return child.values[k] === 1 ? 'true' : 'false'
+    if (child.kind === 'text')
+      return JSON.stringify(
+        decoder.decode(child.data.subarray(child.offsets[k], child.offsets[k + 1])),
+      )
+    return 'null'
+  }
+  const values = Array.from({ length: vector.length }, (_, row) => {
+    const parts: string[] = []
+    for (let k = vector.offsets[row]!; k < vector.offsets[row + 1]!; k++) parts.push(element(k))
+    return `[${parts.join(',')}]`
+  })
+  return textVector('text', values, vector.length, vector.validity)
+}
+
+const decoder = new TextDecoder()
 
 function asText(vector: Vector): Vector | null {
   const rows = vector.length

@@ -203,3 +203,17 @@ test("psql's \\dt, \\l and \\dn list the tables, the database and the schema", a
     ['malamute', 'public'],
   )
 })
+
+test("psql's \\d describes a table with array columns", async () => {
+  await client.query('CREATE TABLE psql_arrays (id int4, tags text[], nums bigint[])')
+  const described = tableRows(await psqlCommands(['\\d psql_arrays']))
+  assert.deepEqual(
+    described.map((r) => r.slice(0, 2)),
+    [
+      ['Column', 'Type'],
+      ['id', 'integer'],
+      ['tags', 'text[]'],
+      ['nums', 'bigint[]'],
+    ],
+  )
+})

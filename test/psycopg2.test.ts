@@ -45,6 +45,17 @@ test('psycopg2 fetches typed values: int, text, float, timestamptz with tzinfo, 
   })
 })
 
+test('psycopg2 sends a list parameter and parses array columns into Python lists', () => {
+  assert.deepEqual(session['arrays'], {
+    rows: [
+      [1, ['a', 'b c', null, 'q"'], [1, 2], [1.5, 2], [true, null], 4],
+      [2, [], null, [1.5, 2], [true, null], 0],
+    ],
+    type_codes: [23, 1009, 1007, 1022, 1000, 23],
+    unnested: ['a', 'b c', null, 'q"'],
+  })
+})
+
 test('psycopg2 fetchmany on a client-side cursor', () => {
   assert.deepEqual(session['fetchmany'], [[[1], [2], [3]], [[4]], []])
 })

@@ -6,7 +6,8 @@
 //
 // Encoding per value: number = float64 LE; bool = 1 byte; text = u32 length + bytes;
 // numeric = u16 scale + u32 length + the unscaled integer's decimal digits.
-import { assert, vectorKindOf, type SqlType, type Vector } from '../../common/index.js'
+import { assert, isArrayType, vectorKindOf, type SqlType, type Vector } from '../../common/index.js'
+import { arrayScalarAt, arrayVectorFromTexts } from '../expr/array-values.js'
 import { type GroupsAccumulator } from './accumulator.js'
 import { GroupTable } from './group-table.js'
 
@@ -120,6 +121,13 @@ export function encodeValues(vector: Vector, rows: Int32Array): Uint8Array {
         push(digits)
         break
       }
+      case 'array': {
+        // An array as its canonical text, length-prefixed like text.
+        const bytes = textEncoder.encode(arrayScalarAt(vector, row))
+        push(lengthPrefix(bytes.length))
+        push(bytes)
+        break
+      }
     }
   }
   const out = new Uint8Array(size)
@@ -207,5 +215,11 @@ function buildVector(
       texts.forEach((text, index) => data.set(text, offsets[index]!))
       return { kind: 'text', type, length, validity: null, offsets, data }
     }
+    case 'array':
+      assert(isArrayType(type), 'array values have an array type')
+      return arrayVectorFromTexts(
+        type,
+        texts.map((bytes) => textDecoder.decode(bytes)),
+      )
   }
 }

@@ -3,8 +3,15 @@
 // compared by value as GROUP BY compares them: NULLs equal each other, text by bytes,
 // 0 equals -0 and NaN equals NaN for floats, and numeric 1.0 equals 1.00.
 import { assert, type SqlType, type Vector } from '../../common/index.js'
-import { vectorKindOf } from '../../common/index.js'
+import { isArrayType, vectorKindOf } from '../../common/index.js'
 import { compareIntervalBytes, spanParts } from '../interval/interval-layout.js'
+import { arrayScalarAt, arrayVectorFromTexts } from '../expr/array-values.js'
+
+function hashString(text: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  return mixHash(h ^ text.length)
+}
 
 const nullHash = 0x9e3779b9
 const floatScratch = new Float64Array(1)
@@ -104,6 +111,16 @@ export function hashVectorInto(vector: Vector, hashes: Uint32Array, first: boole
         hashes[row] = first ? h : mixHash((Math.imul(hashes[row]!, 31) + h) | 0)
       }
       return
+    case 'array':
+      // Arrays as keys are rare: each row hashes its canonical text.
+      for (let row = 0; row < length; row++) {
+        const h =
+          validity !== null && validity[row] === 0
+            ? nullHash
+            : hashString(arrayScalarAt(vector, row))
+        hashes[row] = first ? h : mixHash((Math.imul(hashes[row]!, 31) + h) | 0)
+      }
+      return
   }
 }
 
@@ -129,6 +146,8 @@ export class KeyColumn {
   private dataLength = 0
   private unscaled: bigint[] = []
   private scales = new Uint16Array(0)
+  /** Array keys as their canonical text (see array-values.ts). */
+  private arrayTexts: string[] = []
 
   constructor(type: SqlType) {
     this.type = type
@@ -182,6 +201,9 @@ export class KeyColumn {
         this.unscaled[index] = valid ? vector.unscaled[row]! : 0n
         this.scales[index] = valid ? vector.scales[row]! : 0
         break
+      case 'array':
+        this.arrayTexts[index] = valid ? arrayScalarAt(vector, row) : ''
+        break
     }
   }
 
@@ -223,6 +245,8 @@ export class KeyColumn {
             vector.scales[row]!,
           ) === 0
         )
+      case 'array':
+        return this.arrayTexts[index] === arrayScalarAt(vector, row)
     }
   }
 
@@ -268,6 +292,13 @@ export class KeyColumn {
           unscaled: this.unscaled.slice(0, length),
           scales: this.scales.slice(0, length),
         }
+      case 'array': {
+        assert(isArrayType(type), 'array keys have an array type')
+        const texts = this.arrayTexts
+          .slice(0, length)
+          .map((t, i) => (validity?.[i] === 0 ? null : t))
+        return arrayVectorFromTexts(type, texts)
+      }
     }
   }
 }

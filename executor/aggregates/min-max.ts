@@ -2,7 +2,13 @@
 // Float64 per group, with NaN above every number as in PostgreSQL; bool is AND (min) and OR
 // (max); text compares by bytes (C collation) and keeps one copied byte string per group;
 // numeric compares exactly. The state is the current extreme itself, so merge = update.
-import { assert, vectorKindOf, type SqlType, type Vector } from '../../common/index.js'
+import {
+  assert,
+  AssertionError,
+  vectorKindOf,
+  type SqlType,
+  type Vector,
+} from '../../common/index.js'
 import {
   GroupFlags,
   GroupNumbers,
@@ -188,6 +194,8 @@ export class MinMaxAccumulator implements GroupsAccumulator {
         }
         return { kind: 'numeric', type, length: groupCount, validity, unscaled, scales }
       }
+      case 'array':
+        throw new AssertionError('min/max signatures take no arrays')
     }
   }
 }

@@ -18,6 +18,8 @@ import {
   PgError,
   SqlState,
   assert,
+  notSupported,
+  nullVector,
   vectorKindOf,
   type SqlType,
   type Vector,
@@ -373,6 +375,8 @@ function valueComparator(vector: Vector, descending: boolean): (a: number, b: nu
       return (a, b) =>
         compareDecimalParts(unscaled[a]!, scales[a]!, unscaled[b]!, scales[b]!) * direction
     }
+    case 'array':
+      throw notSupported('ordered-set aggregates over arrays')
   }
 }
 
@@ -396,5 +400,7 @@ function emptyVector(type: SqlType, length = 0): Vector {
         unscaled,
         scales: new Uint16Array(length),
       }
+    case 'array':
+      return nullVector(type, length)
   }
 }

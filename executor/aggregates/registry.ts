@@ -2,6 +2,7 @@
 import { assert, PgError, SqlState } from '../../common/index.js'
 import type { AggregateCall } from '../plan.js'
 import { CountAccumulator, type GroupsAccumulator } from './accumulator.js'
+import { ArrayAggAccumulator } from './array-agg.js'
 import { DistinctAccumulator } from './distinct.js'
 import { IntervalSumAccumulator } from './interval-sum.js'
 import { MinMaxAccumulator } from './min-max.js'
@@ -29,6 +30,10 @@ export function createAccumulator(call: AggregateCall): GroupsAccumulator {
   if (call.fn === 'approx_count_distinct') return new ApproxCountDistinctAccumulator()
   const argument = call.args[0]
   assert(argument !== undefined, `aggregate ${call.fn} has an argument`)
+  if (call.fn === 'array_agg') {
+    const keys = call.args.slice(1).map((a) => a.type)
+    return new ArrayAggAccumulator(argument.type, keys, call.order ?? [], call.distinct)
+  }
   const inner = createPlainAccumulator(call.fn, argument.type, call)
   return call.distinct ? new DistinctAccumulator(inner, argument.type) : inner
 }

@@ -1,7 +1,9 @@
 // Casts a vector to another SQL type with PostgreSQL's conversion rules and errors: float
 // to integer rounds half to even (rint), numeric to integer half away from zero, text goes
 // through the target's input function, anything to text through its output function.
+import { castArrayElements, textVectorToArray } from '../expr/array-values.js'
 import {
+  isArrayType,
   isTextLike,
   PgError,
   SqlState,
@@ -209,6 +211,12 @@ function castToText(vector: Vector, to: SqlType, options: CastOptions): TextVect
 export function castVector(vector: Vector, to: SqlType, options: CastOptions): Vector {
   const from = vector.type
   if (from === to) return vector
+  if (isArrayType(to)) {
+    if (vector.kind === 'text' && from !== 'bytea')
+      return textVectorToArray(vector, to, options.timeZone)
+    if (vector.kind === 'array') return castArrayElements(vector, to, options.timeZone)
+    throw cannotCast(from, to)
+  }
   if (from === 'ddsketch' || to === 'ddsketch') return castDdsketchVector(vector, to)
   // Intervals are packed binary in the text layout: only text converts to and from them.
   if (to === 'interval' && vector.kind === 'text' && from !== 'bytea')
@@ -242,6 +250,7 @@ export function castVector(vector: Vector, to: SqlType, options: CastOptions): V
     case 'bool':
       return castBool(vector, to)
     case 'text':
+    case 'array':
       throw cannotCast(from, to)
   }
 }

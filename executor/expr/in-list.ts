@@ -3,7 +3,7 @@
 import type { TextVector, Vector } from '../../common/index.js'
 import { decimalCompare, decimalParse, type Decimal } from '../decimal.js'
 import type { ScalarValue } from '../plan.js'
-import { makeBoolVector } from './vector-builders.js'
+import { makeBoolVector, scalarAt, vectorFromValues } from './vector-builders.js'
 import { compareIntervalBytes, intervalBytes } from '../interval/interval-layout.js'
 import { parseInterval } from '../interval/interval-text.js'
 
@@ -64,6 +64,16 @@ function matcherFor(vector: Vector, values: readonly ScalarValue[]): (row: numbe
       }
       const matches = textMatcher(values)
       return (row) => matches(vector, row)
+    }
+    case 'array': {
+      // Constants normalised through the array's input function, compared as canonical text.
+      const constants = vectorFromValues(vector.type, values)
+      const set = new Set<string>()
+      for (let i = 0; i < constants.length; i++) {
+        const text = scalarAt(constants, i)
+        if (text !== null) set.add(String(text))
+      }
+      return (row) => set.has(String(scalarAt(vector, row)))
     }
   }
 }

@@ -1,6 +1,14 @@
 // Reassembles a full-length vector from pieces evaluated on subsets of a batch (CASE
 // branches, the right side of AND/OR): piece i holds the rows at indexes[i], in order.
-import { assert, vectorKindOf, type SqlType, type Vector } from '../../common/index.js'
+import {
+  assert,
+  concatVectors,
+  nullVector,
+  takeVector,
+  vectorKindOf,
+  type SqlType,
+  type Vector,
+} from '../../common/index.js'
 import {
   makeBoolVector,
   makeNumberVector,
@@ -64,6 +72,16 @@ export function scatterVectors(
     }
     case 'text':
       return scatterText(type, length, pieces, validity)
+    case 'array': {
+      const all = concatVectors([...pieces.map((p) => p.vector), nullVector(type, 1)])
+      const selection = new Int32Array(length).fill(all.length - 1)
+      let base = 0
+      for (const { indexes, vector } of pieces) {
+        for (let i = 0; i < indexes.length; i++) selection[indexes[i]!] = base + i
+        base += vector.length
+      }
+      return takeVector(all, selection)
+    }
   }
 }
 

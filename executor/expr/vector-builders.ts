@@ -3,6 +3,7 @@
 import {
   nullVector,
   assert,
+  isArrayType,
   vectorKindOf,
   type BoolVector,
   type NumberVector,
@@ -15,6 +16,7 @@ import { decimalParse, decimalToString, type Decimal } from '../decimal.js'
 import type { ScalarValue } from '../plan.js'
 import { intervalAt, intervalBytes } from '../interval/interval-layout.js'
 import { formatInterval, parseInterval } from '../interval/interval-text.js'
+import { arrayScalarAt, arrayVectorFromTexts, constantArrayVector } from './array-values.js'
 
 const utf8Encoder = new TextEncoder()
 const utf8Decoder = new TextDecoder()
@@ -199,6 +201,8 @@ export function makeConstantVector(value: ScalarValue, type: SqlType, length: nu
       }
       return { kind: 'text', type, length, validity: null, offsets, data }
     }
+    case 'array':
+      return constantArrayVector(type, String(value), length)
   }
 }
 
@@ -237,6 +241,12 @@ export function vectorFromValues(type: SqlType, values: readonly ScalarValue[]):
         type,
         values.map((v) => (v === null ? null : String(v))),
       )
+    case 'array':
+      assert(isArrayType(type), 'array layout for an array type')
+      return arrayVectorFromTexts(
+        type,
+        values.map((v) => (v === null ? null : String(v))),
+      )
   }
 }
 
@@ -252,6 +262,8 @@ export function scalarAt(vector: Vector, row: number): ScalarValue {
       return decimalToString(decimalAt(vector, row))
     case 'text':
       return textAt(vector, row)
+    case 'array':
+      return arrayScalarAt(vector, row)
   }
 }
 

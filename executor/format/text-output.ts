@@ -2,6 +2,7 @@
 // types Malamute holds. Row-at-a-time by nature: the gateway calls it per DataRow field.
 import { assertNever, type SqlType, type Vector } from '../../common/index.js'
 import { decimalToString } from '../decimal.js'
+import { arrayTextAt } from '../expr/array-values.js'
 import { decimalAt, textAt, vectorFromValues } from '../expr/vector-builders.js'
 import type { ScalarValue } from '../plan.js'
 import { formatDateText, formatTimestampText, formatTimestamptzText } from './datetime-text.js'
@@ -46,6 +47,8 @@ export function formatValueText(
     case 'text':
       if (vector.type === 'ddsketch') return formatDdsketch(vector, row)
       return vector.type === 'bytea' ? `\\x${textAt(vector, row)}` : textAt(vector, row)
+    case 'array':
+      return arrayTextAt(vector, row, options)
     default:
       return assertNever(vector, 'vector kind')
   }

@@ -13,6 +13,7 @@ import {
   type SqlType,
   type Vector,
 } from '../../common/index.js'
+import { arrayVectorFromTexts } from '../expr/array-values.js'
 import { makeBoolVector, makeConstantVector, makeNullVector } from '../expr/vector-builders.js'
 import { argAt, type Kernel, type KernelCall } from './kernel.js'
 import { boolRows, numberReader, numberRows, stringReader, textRows } from './row-values.js'
@@ -272,9 +273,14 @@ export const catalogKernels: Readonly<Record<string, Kernel>> = {
   },
   current_schemas: (call) => {
     const implicit = argAt(call, 0)
-    return textRows(call, (row) =>
-      implicit.kind === 'bool' && implicit.values[row] === 1 ? '{pg_catalog,public}' : '{public}',
+    const texts = Array.from({ length: call.length }, (_, row) =>
+      implicit.validity !== null && implicit.validity[row] === 0
+        ? null
+        : implicit.kind === 'bool' && implicit.values[row] === 1
+          ? '{pg_catalog,public}'
+          : '{public}',
     )
+    return arrayVectorFromTexts('_name', texts)
   },
   text_array_element: (call) => {
     const arrays = stringReader(call, 0)

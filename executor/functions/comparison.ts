@@ -4,6 +4,7 @@
 import { makeBoolVector } from '../expr/vector-builders.js'
 import { decimalCompare } from '../decimal.js'
 import { assert, textDictionaryOf, type Vector } from '../../common/index.js'
+import { arrayComparator } from './array-compare.js'
 import { argAt, combineValidity, type Kernel } from './kernel.js'
 import { compareIntervalBytes } from '../interval/interval-layout.js'
 import { compareJsonbBytes } from '../json/json-compare.js'
@@ -69,6 +70,13 @@ export function compareVectors(left: Vector, right: Vector, length: number, out:
         { unscaled: left.unscaled[row]!, scale: left.scales[row]! },
         { unscaled: right.unscaled[row]!, scale: right.scales[row]! },
       )
+    }
+  } else if (left.kind === 'array' && right.kind === 'array') {
+    const compare = arrayComparator(left, right)
+    for (let row = 0; row < length; row++) {
+      if (left.validity !== null && left.validity[row] === 0) continue
+      if (right.validity !== null && right.validity[row] === 0) continue
+      out[row] = compare(row, row)
     }
   } else {
     assert(false, 'compared vectors differ in layout')

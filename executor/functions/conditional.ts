@@ -1,5 +1,5 @@
 // coalesce, nullif, greatest, least: each row picks one argument's value (or NULL).
-import { assert, type SqlType, type Vector } from '../../common/index.js'
+import { assert, pickRowsGeneric, type SqlType, type Vector } from '../../common/index.js'
 import {
   makeBoolVector,
   makeNumberVector,
@@ -58,6 +58,8 @@ export function pickRows(type: SqlType, args: readonly Vector[], choice: Int32Ar
       }
       return builder.finish()
     }
+    case 'array':
+      return pickRowsGeneric(type, args, choice)
   }
 }
 

@@ -1,6 +1,7 @@
 // The scalar function registry: one kernel per entry of executor/signatures.ts's
 // ScalarSignatures. registry.test.ts checks that the two name sets are equal.
 import { arithmeticKernels } from './arithmetic.js'
+import { arrayKernels } from './array.js'
 import { catalogKernels } from './catalog.js'
 import { comparisonKernels } from './comparison.js'
 import { conditionalKernels } from './conditional.js'
@@ -43,4 +44,5 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...sessionKernels,
   ...catalogKernels,
   ...ddsketchKernels,
+  ...arrayKernels,
 }

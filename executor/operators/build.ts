@@ -10,6 +10,7 @@ import { ProjectOp } from './project.js'
 import { ScanOp } from './scan.js'
 import { SortOp } from './sort.js'
 import { BatchesOp, ValuesOp } from './values.js'
+import { UnnestOp } from './unnest.js'
 import { WindowOp } from './window.js'
 
 /** Builds the operator tree that runs `plan` on the coordinator. */
@@ -35,6 +36,8 @@ export function buildOperator(plan: PhysicalPlan, context: OperatorContext): Ope
       return new DistinctOp(buildOperator(plan.input, context), context)
     case 'window':
       return new WindowOp(plan, buildOperator(plan.input, context), context)
+    case 'unnest':
+      return new UnnestOp(plan, buildOperator(plan.input, context), context)
     case 'join': {
       const left = buildOperator(plan.left, context)
       return new JoinOp(plan, left, buildOperator(plan.right, context), context)

@@ -14,6 +14,7 @@ import { compareDecimalParts } from '../aggregates/key-column.js'
 import { concatBatches, sliceBatch, takeRows } from '../expr/batch-ops.js'
 import { evaluate } from '../expr/evaluate.js'
 import { textAt } from '../expr/vector-builders.js'
+import { arrayComparator } from '../functions/array-compare.js'
 import type { SortKey, SortPlan } from '../plan.js'
 import { checkCanceled, type Operator, type OperatorContext } from './operator.js'
 
@@ -40,6 +41,8 @@ function valueComparator(vector: Vector): RowComparator {
       const { unscaled, scales } = vector
       return (a, b) => compareDecimalParts(unscaled[a]!, scales[a]!, unscaled[b]!, scales[b]!)
     }
+    case 'array':
+      return arrayComparator(vector, vector)
   }
 }
 

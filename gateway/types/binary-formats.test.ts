@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { SqlType, Vector } from '../../common/index.js'
 import { makeTextVector } from '../../executor/expr/vector-builders.js'
+import { arrayVectorFromTexts } from '../../executor/expr/array-values.js'
 import { BackendWriter } from '../protocol/backend-writer.js'
 import { columnWriters, writeNumeric } from './data-rows.js'
 import { decodeBinaryParameter, decodeNumeric, decodeParameter } from './parameters.js'
@@ -123,4 +124,22 @@ test('interval travels as int64 microseconds, int32 days, int32 months', () => {
   assert.equal(bytes.readInt32BE(8), -3)
   assert.equal(bytes.readInt32BE(12), 14)
   assert.equal(decodeBinaryParameter('interval', bytes), '1 year 2 mons -3 days +04:05:06.5')
+})
+
+test('arrays send as array_send (header, bounds, elements) and read back through array_recv', () => {
+  const vector = arrayVectorFromTexts('_int4', ['{7,NULL,-1}'])
+  const bytes = sendBinary('_int4', vector)
+  const expected = Buffer.alloc(20 + 4 + 4 + 4 + 4 + 4)
+  let at = 0
+  for (const word of [1, 1, 23, 3, 1, 4, 7, -1, 4, -1]) at = expected.writeInt32BE(word, at)
+  assert.deepEqual(bytes, expected)
+  assert.equal(decodeBinaryParameter('_int4', bytes!), '{7,NULL,-1}')
+  const empty = sendBinary('_text', arrayVectorFromTexts('_text', ['{}']))
+  assert.deepEqual(empty, Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 25]))
+  assert.equal(decodeBinaryParameter('_text', empty!), '{}')
+  const texts = arrayVectorFromTexts('_text', ['{"a b",""}'])
+  assert.equal(decodeBinaryParameter('_text', sendBinary('_text', texts)!), '{"a b",""}')
+  const times = arrayVectorFromTexts('_timestamptz', ['{"2024-01-01 00:00:00+00"}'])
+  const timeText = decodeBinaryParameter('_timestamptz', sendBinary('_timestamptz', times)!)
+  assert.equal(timeText, '{"2024-01-01 00:00:00+00"}')
 })

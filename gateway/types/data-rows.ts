@@ -2,8 +2,23 @@
 // a writer chosen once per result (by its type and format code), then rows call it with an
 // index: no object per row. Binary formats are PostgreSQL's send functions; text format is
 // the engine's output function, except for text-like columns whose UTF-8 bytes are copied.
-import type { Batch, SqlType, TextVector, Vector } from '../../common/index.js'
-import { AssertionError, assert, isNullAt, vectorKindOf } from '../../common/index.js'
+import type {
+  ArraySqlType,
+  ArrayVector,
+  Batch,
+  SqlType,
+  TextVector,
+  Vector,
+} from '../../common/index.js'
+import {
+  AssertionError,
+  SqlTypes,
+  assert,
+  elementTypeOf,
+  isArrayType,
+  isNullAt,
+  vectorKindOf,
+} from '../../common/index.js'
 import type { OutputField } from '../../executor/plan.js'
 import { intervalAt } from '../../executor/interval/interval-layout.js'
 import type { BackendWriter } from '../protocol/backend-writer.js'
@@ -107,6 +122,7 @@ function writeTimestamp(out: BackendWriter, micros: number): void {
 }
 
 function binaryWriter(type: SqlType): ColumnWriter {
+  if (isArrayType(type)) return arrayWriter(type)
   switch (type) {
     case 'bool':
       return (out, vector, row) => {
@@ -168,6 +184,35 @@ const intervalWriter: ColumnWriter = (out, vector, row) => {
   if (isNullAt(vector, row)) return void out.int32(-1)
   const value = intervalAt(vector as TextVector, row)
   out.int32(16).int64(value.micros).int32(value.days).int32(value.months)
+}
+
+/**
+ * array_send for one-dimensional arrays: ndim, has-NULL flag, element type OID, then (unless
+ * empty) the length and lower bound 1, then each element as length + its own send format.
+ */
+function arrayWriter(type: ArraySqlType): ColumnWriter {
+  const element = elementTypeOf(type)
+  const writeElement = binaryWriter(element)
+  const elementOid = SqlTypes[element].oid
+  return (out, vector, row) => {
+    expectKind(vector, type)
+    if (isNullAt(vector, row)) return void out.int32(-1)
+    const array = vector as ArrayVector
+    const from = array.offsets[row]!
+    const to = array.offsets[row + 1]!
+    const child = array.child
+    let hasNull = false
+    for (let k = from; k < to && !hasNull; k++) hasNull = isNullAt(child, k)
+    const lengthAt = out.length
+    out.int32(0)
+    out
+      .int32(to > from ? 1 : 0)
+      .int32(hasNull ? 1 : 0)
+      .uint32(elementOid)
+    if (to > from) out.int32(to - from).int32(1)
+    for (let k = from; k < to; k++) writeElement(out, child, k)
+    out.patchInt32(lengthAt, out.length - lengthAt - 4)
+  }
 }
 
 /** Text-like binary output is the raw bytes; jsonb puts its format version (1) first. */

@@ -4,8 +4,13 @@
 // (common/vector.ts): integers and floats as numbers, timestamps as microseconds since
 // 1970-01-01 UTC, dates as days since then. Wire formats are PostgreSQL's send/recv functions
 // (src/backend/utils/adt/*.c): big-endian, times counted from 2000-01-01.
-import type { SqlType } from '../../common/index.js'
-import { PgError, SqlState } from '../../common/index.js'
+import type { ArraySqlType, SqlType } from '../../common/index.js'
+import { PgError, SqlState, elementTypeOf, isArrayType, notSupported } from '../../common/index.js'
+import {
+  formatArrayElements,
+  multidimensionalNotSupported,
+} from '../../executor/format/array-text.js'
+import { formatScalarText } from '../../executor/format/text-output.js'
 import type { ScalarValue } from '../../executor/plan.js'
 import { formatInterval } from '../../executor/interval/interval-text.js'
 import type { FormatCode } from '../protocol/frontend-messages.js'
@@ -42,6 +47,7 @@ export function decodeParameter(
 
 /** Reads a binary-format value of `type`. Throws 22P03 on a wrong length, 0A000 on types without one. */
 export function decodeBinaryParameter(type: SqlType, bytes: Buffer): ScalarValue {
+  if (isArrayType(type)) return decodeBinaryArray(type, bytes)
   switch (type) {
     case 'bool':
       expectLength(bytes, 1, type)
@@ -103,6 +109,41 @@ export function decodeBinaryParameter(type: SqlType, bytes: Buffer): ScalarValue
       return formatInterval({ micros, days: bytes.readInt32BE(8), months: bytes.readInt32BE(12) })
     }
   }
+}
+
+/**
+ * array_recv for one-dimensional arrays, into the array's text (how plans carry array
+ * constants); elements are read by their own receive functions.
+ */
+function decodeBinaryArray(type: ArraySqlType, bytes: Buffer): ScalarValue {
+  const element = elementTypeOf(type)
+  if (bytes.length < 12) throw badBinary(type)
+  const dimensions = bytes.readInt32BE(0)
+  if (dimensions > 1) throw multidimensionalNotSupported()
+  if (dimensions < 0 || (bytes.readInt32BE(4) & ~1) !== 0) throw badBinary(type)
+  if (dimensions === 0) return '{}'
+  if (bytes.length < 20) throw badBinary(type)
+  const count = bytes.readInt32BE(12)
+  if (bytes.readInt32BE(16) !== 1) throw notSupported('array lower bounds other than 1')
+  const texts: (string | null)[] = []
+  let at = 20
+  for (let i = 0; i < count; i++) {
+    if (at + 4 > bytes.length) throw badBinary(type)
+    const length = bytes.readInt32BE(at)
+    at += 4
+    if (length < 0) {
+      texts.push(null)
+      continue
+    }
+    if (at + length > bytes.length) throw badBinary(type)
+    const value = decodeBinaryParameter(element, bytes.subarray(at, at + length))
+    at += length
+    texts.push(
+      element === 'bytea' ? String(value) : formatScalarText(value, element, { timeZone: 'UTC' }),
+    )
+  }
+  if (at !== bytes.length) throw badBinary(type)
+  return formatArrayElements(texts)
 }
 
 function readInt64(bytes: Buffer, type: SqlType): number {

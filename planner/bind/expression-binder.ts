@@ -3,7 +3,7 @@
 // type's input function. Aggregate calls are collected on the side; where one was written
 // the bound tree holds an AggregateRef column (negative index), which the select binder
 // later turns into the aggregate's output column.
-import { PgError, SqlState, sqlTypeByName, type SqlType } from '../../common/index.js'
+import { PgError, SqlState, isArrayType, sqlTypeByName, type SqlType } from '../../common/index.js'
 import type { AggregateCall, Expr, WindowCall } from '../../executor/plan.js'
 import type {
   BinaryNode,
@@ -25,6 +25,16 @@ import {
   isRegType,
   quantifierOf,
 } from './catalog-syntax.js'
+import {
+  arrayFunctionNames,
+  bindArrayAgg,
+  bindArrayConstructor,
+  bindArrayFunction,
+  bindArrayOperator,
+  bindArraySlice,
+  bindArraySubscript,
+  bindQuantifiedArray,
+} from './array-binder.js'
 import type { BindContext } from './context.js'
 import { bindCurrentSetting } from './current-setting.js'
 import { bindOrderedSetCall, isOrderedSetCall } from './ordered-set-binder.js'
@@ -74,6 +84,9 @@ const operatorFunctions: Readonly<Record<BinaryOp, string>> = {
   and: 'and',
   or: 'or',
   '||': 'concat_op',
+  '@>': 'array_contains',
+  '<@': 'array_contained',
+  '&&': 'array_overlap',
   like: 'like',
   'not like': 'not_like',
   ilike: 'ilike',
@@ -91,8 +104,7 @@ const operatorFunctions: Readonly<Record<BinaryOp, string>> = {
   '?': 'jsonb_exists',
   '?|': 'jsonb_exists_any',
   '?&': 'jsonb_exists_all',
-  '@>': 'jsonb_contains',
-  '<@': 'jsonb_contained',
+  // @> and <@ over jsonb are bound by typed-operators.ts before this table is read.
 }
 
 export class ExpressionBinder {
@@ -139,6 +151,8 @@ export class ExpressionBinder {
       case 'param':
         return this.context.param(node.number, node.position)
       case 'cast':
+        if (node.arg.kind === 'func' && node.arg.name === 'array' && node.arg.args.length === 0)
+          return this.bindEmptyArray(node.typeName)
         return this.bindCast(this.bind(node.arg, policy), node.typeName)
       case 'unary':
         return this.bindUnary(node.op, node.arg, policy, node.position)
@@ -186,6 +200,8 @@ export class ExpressionBinder {
     const left = this.bind(node.left, policy)
     array ??= this.bind(source, policy)
     if (array.kind === 'literal' && array.value === null) return nullOf('bool')
+    if (isArrayType(array.type))
+      return bindQuantifiedArray(node.op, quantifier, left, array, this.context, node.position)
     return bindArrayMembership(node, quantifier, left, array, this.context)
   }
 
@@ -213,6 +229,19 @@ export class ExpressionBinder {
       case 'bool':
         return { kind: 'literal', value: text === 'true', type: 'bool' }
     }
+  }
+
+  /** `ARRAY[]::int[]`: the empty array of the named array type. */
+  private bindEmptyArray(typeName: TypeNameNode): Expr {
+    const type = resolveTypeName(typeName)
+    if (!isArrayType(type)) {
+      throw new PgError({
+        code: SqlState.cannotCoerce,
+        message: `cannot cast type text[] to ${displayType(type)}`,
+        position: typeName.position + 1,
+      })
+    }
+    return { kind: 'literal', value: '{}', type }
   }
 
   bindCast(arg: Expr, typeName: TypeNameNode): Expr {
@@ -269,6 +298,8 @@ export class ExpressionBinder {
     }
     const typed = bindTypedOperator(op, left, right, this.context)
     if (typed !== undefined) return typed
+    const arrayCall = bindArrayOperator(op, left, right, this.context, position)
+    if (arrayCall !== undefined) return arrayCall
     const target = operandType(op, left.type, right.type)
     const signature =
       target === undefined ? undefined : scalarSignatures(fn).find((s) => s.args[0] === target)
@@ -390,8 +421,26 @@ export class ExpressionBinder {
         position: node.position + 1,
       })
     }
-    if (node.name === 'array') throw arraysNotSupported(node)
-    if (node.name === '[]') return bindSubscript(node, (a) => this.bind(a, policy), this.context)
+    if (node.name === 'array') {
+      const elements = node.args.map((a) => this.bind(a, policy))
+      return bindArrayConstructor(elements, this.context, node.position)
+    }
+    if (node.name === '[]' || node.name === '[:]') {
+      const array = this.bind(node.args[0]!, policy)
+      if (isArrayType(array.type)) {
+        const [lower, upper] = node.args.slice(1).map((a) => this.bind(a, policy))
+        return node.name === '[]'
+          ? bindArraySubscript(array, lower!, this.context)
+          : bindArraySlice(array, lower!, upper!, this.context)
+      }
+      if (node.name === '[:]') throw arraysNotSupported(node)
+      return bindSubscript(node, (a) => this.bind(a, policy), this.context)
+    }
+    if (arrayFunctionNames.has(node.name)) {
+      const args = node.args.map((a) => this.bind(a, policy))
+      const bound = bindArrayFunction(node.name, args, this.context, node.position)
+      if (bound !== undefined) return bound
+    }
     if (node.name === 'pg_get_userbyid' && node.args.length === 1) {
       // The one role (oid 10) is the session's user: its name rides along as a constant.
       const user: Expr = { kind: 'literal', value: this.context.session.user, type: 'name' }
@@ -458,6 +507,19 @@ export class ExpressionBinder {
       const fn = node.star ? 'count_star' : node.name
       if (node.star && node.name !== 'count')
         throw undefinedFunction(`${node.name}(*)`, [], node.position)
+      if (fn === 'array_agg') {
+        const keys = (node.orderBy ?? []).map((item) => ({
+          item,
+          expr: this.bind(item.expr, policy),
+        }))
+        const call = bindArrayAgg(args, keys, node, filter, this.context)
+        return {
+          kind: 'column',
+          index: aggregateRefIndex(this.addAggregate(call)),
+          type: call.type,
+        }
+      }
+      // count/sum/avg/min/max ignore their ORDER BY: their result does not depend on order.
       const resolved = resolveCall(aggregateSignatures(fn), args, this.context)
       if (resolved === undefined) throw undefinedFunction(node.name, args, node.position)
       const call: AggregateCall = {
@@ -484,6 +546,10 @@ export class ExpressionBinder {
           : null
     if (misplaced !== null)
       throw new PgError({ code: SqlState.windowingError, message: misplaced, position })
+    if (node.orderBy !== undefined) {
+      const message = 'aggregate ORDER BY is not implemented for window functions'
+      throw new PgError({ code: SqlState.featureNotSupported, message, position })
+    }
     if (this.insideAggregate) {
       throw new PgError({
         code: SqlState.groupingError,

@@ -2,12 +2,26 @@
 // space (see scope.ts) and the Scope its names resolve in. Join conditions are bound over the
 // input space too: a join covering input columns [offset, offset + width) reads only those.
 // Comma lists are cross joins, as PostgreSQL plans them.
-import { PgError, SqlState } from '../../common/index.js'
+import {
+  PgError,
+  SqlState,
+  elementTypeOf,
+  isArrayType,
+  type ArraySqlType,
+} from '../../common/index.js'
 import type { Expr } from '../../executor/plan.js'
 import type { TableInfo } from '../../storage/api.js'
-import type { FromItem, JoinNode, JoinType, NameNode, SelectNode } from '../sql/ast.js'
+import type {
+  FromItem,
+  FunctionRefNode,
+  JoinNode,
+  JoinType,
+  NameNode,
+  SelectNode,
+} from '../sql/ast.js'
 import type { BindContext } from './context.js'
 import { ExpressionBinder } from './expression-binder.js'
+import { undefinedFunction } from './functions.js'
 import type { ScopeColumn, ScopeRelation, Scope } from './scope.js'
 import { emptyScope, tableColumns } from './scope.js'
 import type { BoundSelect } from './select-binder.js'
@@ -33,6 +47,17 @@ export type BoundFrom =
   | {
       readonly kind: 'subquery'
       readonly select: BoundSelect
+      readonly offset: number
+      readonly width: number
+    }
+  | {
+      /** `input, unnest(arrays) [WITH ORDINALITY]`: see bindLateralUnnest. */
+      readonly kind: 'unnest'
+      readonly input: BoundFrom
+      /** Over the input's columns. */
+      readonly arrays: readonly Expr[]
+      readonly ordinality: boolean
+      readonly outer: boolean
       readonly offset: number
       readonly width: number
     }
@@ -127,6 +152,8 @@ class FromBinder {
 
   private bindJoin(item: JoinNode, offset: number): BoundItem {
     const left = this.bindItem(item.left, offset)
+    if (isLateralUnnest(item.right))
+      return bindLateralUnnest(left, item, item.right, offset, this.context)
     const right = this.bindItem(item.right, offset + left.from.width)
     for (const relation of right.relations) {
       if (left.relations.some((r) => r.name === relation.name)) {
@@ -290,6 +317,82 @@ export async function resolveTables(
     const value = found.get(name)
     if (failed.has(name)) throw value
     return value as TableInfo
+  }
+}
+
+function isLateralUnnest(item: FromItem): item is FunctionRefNode {
+  return item.kind === 'function-ref' && item.name.name === 'unnest'
+}
+
+/**
+ * `left, unnest(left.x, ...) [WITH ORDINALITY] [AS] u(a, ...)` (also CROSS JOIN, JOIN ... ON
+ * true, LEFT JOIN ... ON true, LATERAL or not): the arrays are bound over the left item's
+ * columns and the unnest's columns follow the left's in the input space.
+ */
+function bindLateralUnnest(
+  left: BoundItem,
+  join: JoinNode,
+  item: FunctionRefNode,
+  offset: number,
+  context: BindContext,
+): BoundItem {
+  const onTrue = join.on === null || (join.on.kind === 'literal' && join.on.text === 'true')
+  if (
+    join.using !== null ||
+    !onTrue ||
+    !(join.joinType === 'cross' || join.joinType === 'inner' || join.joinType === 'left')
+  ) {
+    throw new PgError({
+      code: SqlState.featureNotSupported,
+      message: 'unnest in FROM is supported in comma, CROSS JOIN and [LEFT] JOIN ... ON true',
+      position: item.position + 1,
+    })
+  }
+  const scope: Scope = {
+    table: null,
+    name: null,
+    relations: left.relations,
+    visible: left.visible,
+    inputNames: left.inputNames,
+  }
+  const binder = new ExpressionBinder(context, scope)
+  const policy = { allowed: false, clause: 'functions in FROM' } as const
+  const arrays = item.args.map((arg) => binder.bind(arg, policy))
+  if (arrays.length === 0 || arrays.some((a) => !isArrayType(a.type)))
+    throw undefinedFunction('unnest', arrays, item.position)
+  const name = item.alias ?? 'unnest'
+  const base = offset + left.from.width
+  const fallbackName = arrays.length === 1 ? name : 'unnest'
+  const columns: ScopeColumn[] = arrays.map((array, i) => ({
+    name: item.columnAliases[i]?.name ?? fallbackName,
+    expr: { kind: 'column', index: base + i, type: elementTypeOf(array.type as ArraySqlType) },
+    tableOid: 0,
+    attnum: 0,
+  }))
+  if (item.withOrdinality === true) {
+    columns.push({
+      name: item.columnAliases[arrays.length]?.name ?? 'ordinality',
+      expr: { kind: 'column', index: base + arrays.length, type: 'int8' },
+      tableOid: 0,
+      attnum: 0,
+    })
+  }
+  const from: BoundFrom = {
+    kind: 'unnest',
+    input: left.from,
+    arrays,
+    ordinality: item.withOrdinality === true,
+    outer: join.joinType === 'left',
+    offset,
+    width: left.from.width + columns.length,
+  }
+  // Select-list set-returning calls (planner/materialize/set-returning.ts) stay out of `*`.
+  const shown = name === '*srf*' ? [] : columns
+  return {
+    from,
+    relations: [...left.relations, { name, columns }],
+    visible: [...left.visible, ...shown],
+    inputNames: [...left.inputNames, ...columns.map((c) => ({ relation: name, name: c.name }))],
   }
 }
 

@@ -265,4 +265,5 @@ export const aggregateFunctionNames = new Set([
   'ddsketch_agg',
   'ddsketch_merge',
   'approx_count_distinct',
+  'array_agg',
 ])

@@ -14,13 +14,18 @@ function figureName(node: SyntaxExpr): [string | undefined, number] {
     case 'column-ref':
       return [node.name, 2]
     case 'func':
+      // a[i] and a[i:j] take the array's name, as PostgreSQL's A_Indirection does.
+      if ((node.name === '[]' || node.name === '[:]') && node.args[0] !== undefined)
+        return figureName(node.args[0])
       return [node.name, 2]
     case 'case':
       return ['case', 1]
     case 'cast': {
       const [name, strength] = figureName(node.arg)
       if (strength > 1) return [name, strength]
-      return [sqlTypeByName(node.typeName.name) ?? node.typeName.name, 1]
+      // `x::int[]` is named by the element type's name, as PostgreSQL names it.
+      const typeName = node.typeName.name.replace(/\[\]$/, '')
+      return [sqlTypeByName(typeName) ?? typeName, 1]
     }
     case 'constant':
       return node.name === null ? [undefined, 0] : [node.name, 2]

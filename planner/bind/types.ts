@@ -2,7 +2,13 @@
 // assignment or explicit (https://www.postgresql.org/docs/15/typeconv.html), the common
 // type of CASE/COALESCE branches, and the numeric widening order
 // int2 < int4 < int8 < numeric < float4 < float8.
-import { SqlTypes, type SqlType } from '../../common/index.js'
+import {
+  SqlTypes,
+  arrayTypeOf,
+  elementTypeOf,
+  isArrayType,
+  type SqlType,
+} from '../../common/index.js'
 
 const numericRank: Partial<Record<SqlType, number>> = {
   int2: 0,
@@ -35,6 +41,12 @@ const dateTimeRank: Partial<Record<SqlType, number>> = { date: 0, timestamp: 1, 
 /** True when PostgreSQL casts `from` to `to` implicitly (in expressions and function calls). */
 export function canCastImplicitly(from: SqlType, to: SqlType): boolean {
   if (from === to || from === 'unknown') return true
+  if (isArrayType(from) || isArrayType(to))
+    return (
+      isArrayType(from) &&
+      isArrayType(to) &&
+      canCastImplicitly(elementTypeOf(from), elementTypeOf(to))
+    )
   const fromRank = numericRank[from]
   const toRank = numericRank[to]
   if (fromRank !== undefined && toRank !== undefined) return fromRank <= toRank
@@ -48,6 +60,8 @@ export function canCastImplicitly(from: SqlType, to: SqlType): boolean {
 /** True when an INSERT may store a `from` value in a `to` column (assignment cast). */
 export function canCastByAssignment(from: SqlType, to: SqlType): boolean {
   if (canCastImplicitly(from, to)) return true
+  if (isArrayType(from) && isArrayType(to))
+    return canCastByAssignment(elementTypeOf(from), elementTypeOf(to))
   if (isNumericType(from) && isNumericType(to)) return true
   if (isStringType(to) || (isStringType(from) && isStringType(to))) return true
   if (isDateTimeType(from) && isDateTimeType(to)) return true
@@ -59,6 +73,9 @@ export function canCastExplicitly(from: SqlType, to: SqlType): boolean {
   if (canCastByAssignment(from, to)) return true
   if ((from === 'bytea' && to === 'ddsketch') || (from === 'ddsketch' && to === 'bytea'))
     return true
+  if (isArrayType(from) && isArrayType(to))
+    return canCastExplicitly(elementTypeOf(from), elementTypeOf(to))
+  if (isArrayType(to)) return isStringType(from)
   if (isStringType(from)) return true
   if (from === 'jsonb' && (isNumericType(to) || to === 'bool')) return true
   if (
@@ -80,6 +97,13 @@ export function commonType(types: readonly SqlType[]): SqlType | undefined {
   const first = known[0]
   if (first === undefined) return 'text'
   if (known.every((t) => t === first)) return first
+  if (known.every(isArrayType)) {
+    const element = commonType(
+      known.map((t) => elementTypeOf(t as Parameters<typeof elementTypeOf>[0])),
+    )
+    return element === undefined ? undefined : arrayTypeOf(element)
+  }
+  if (known.some(isArrayType)) return undefined
   if (known.includes('oid') && known.every((t) => t === 'oid' || isIntegerType(t))) return 'oid'
   if (known.every(isNumericType)) return maxBy(known, numericRank)
   if (known.every(isStringType)) return 'text'

@@ -3,7 +3,7 @@
 // executor's WindowFrame with PostgreSQL's checks (parse_clause.c transformFrameOffset,
 // gram.y's frame_extent rules). The expression binder records the call; the select binder
 // (window-split.ts) places it in the plan.
-import { PgError, SqlState, type SqlType } from '../../common/index.js'
+import { PgError, SqlState, arrayTypeOf, type SqlType } from '../../common/index.js'
 import type {
   Expr,
   SortKey,
@@ -77,7 +77,9 @@ export function bindWindowCall(
   }))
   const frame = spec.frame === null ? defaultFrame : bindFrame(binder, spec.frame, orderBy)
   const fn = isAggregate && node.star ? 'count_star' : node.name
-  const type: SqlType = resolved.type
+  // array_agg's result is the array of its argument's type (anyelement → anyarray).
+  const type: SqlType =
+    fn === 'array_agg' ? (arrayTypeOf(resolved.type) ?? resolved.type) : resolved.type
   return { fn, args: boundArgs, filter, partitionBy, orderBy, frame, type }
 }
 

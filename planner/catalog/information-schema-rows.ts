@@ -1,7 +1,7 @@
 // Rows of the information_schema views Malamute serves (tables, columns, schemata, views,
 // routines), derived from the same snapshot as pg_catalog, spelled as PostgreSQL 15 spells
 // them (data_type `timestamp with time zone`, YES/NO flags, precision facts per type).
-import { SqlTypes, type SqlType } from '../../common/index.js'
+import { SqlTypes, isArrayType, type SqlType } from '../../common/index.js'
 import type { CatalogRow, CatalogSnapshot } from './catalog-snapshot.js'
 import { listRoutines } from './pg-catalog-rows.js'
 import { sqlTypeByOid } from '../../common/index.js'
@@ -29,7 +29,12 @@ export function columnsRows(snapshot: CatalogSnapshot): CatalogRow[] {
         ordinal_position: column.attnum,
         is_nullable: 'YES',
         // A type outside PostgreSQL's own (ddsketch) is USER-DEFINED there, named in udt_name.
-        data_type: column.type === 'ddsketch' ? 'USER-DEFINED' : SqlTypes[column.type].displayName,
+        data_type:
+          column.type === 'ddsketch'
+            ? 'USER-DEFINED'
+            : isArrayType(column.type)
+              ? 'ARRAY'
+              : SqlTypes[column.type].displayName,
         ...typePrecision(column.type),
         ...(column.type === 'name' ? collationColumns : {}),
         udt_catalog: snapshot.tenant,

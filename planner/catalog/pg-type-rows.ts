@@ -1,14 +1,21 @@
 // pg_type and the per-type facts pg_attribute repeats (length, alignment, storage, collation):
 // one row per Malamute type (common/sql-type.ts, with PostgreSQL's OIDs) and one per its array
 // type, so drivers that look a RowDescription type OID up in pg_type find it.
-import { SqlTypeNames, SqlTypes, type SqlType } from '../../common/index.js'
+import {
+  SqlTypeNames,
+  SqlTypes,
+  elementTypeOf,
+  isArrayType,
+  type ScalarSqlType,
+  type SqlType,
+} from '../../common/index.js'
 import { NamespaceOid, OwnerOid, type CatalogRow } from './catalog-snapshot.js'
 
 /** pg_collation oids: the database default, "C" and "POSIX". */
 export const CollationOid = { default: 100, c: 950, posix: 951 } as const
 
 /** Input function names, as pg_type.typinput spells them; output/receive/send follow the pattern. */
-const inputFunctions: Readonly<Record<SqlType, string>> = {
+const inputFunctions: Readonly<Record<ScalarSqlType, string>> = {
   bool: 'boolin',
   int2: 'int2in',
   int4: 'int4in',
@@ -51,6 +58,11 @@ export interface TypeFacts {
 
 /** Returns the physical facts PostgreSQL 15 records for `type`. */
 export function typeFacts(type: SqlType): TypeFacts {
+  if (isArrayType(type)) {
+    const element = typeFacts(elementTypeOf(type))
+    const align = element.align === 'd' ? 'd' : 'i'
+    return { typlen: -1, byValue: false, align, storage: 'x', collation: element.collation }
+  }
   const { typlen, category } = SqlTypes[type]
   const byValue = typlen === 1 || typlen === 2 || typlen === 4 || typlen === 8
   const align =
@@ -75,6 +87,8 @@ export function typeFacts(type: SqlType): TypeFacts {
 export function pgTypeRows(): CatalogRow[] {
   const rows: CatalogRow[] = []
   for (const name of SqlTypeNames) {
+    // Array types get their row beside their element type's, below.
+    if (isArrayType(name)) continue
     const info = SqlTypes[name]
     const facts = typeFacts(name)
     const input = inputFunctions[name]

@@ -3,9 +3,9 @@
 // spaces as underscores), their pg_class oids, and the builder of their rows.
 //
 // Column types map to the closest Malamute type (see columnType): oid, name, bool, int2/4/8,
-// float4 and timestamptz as themselves; "char", regproc, xid, pg_node_tree and every array or
-// vector type (oidvector, int2vector, aclitem[], text[], oid[], "char"[]) as text, holding
-// PostgreSQL's text form (`{a,b}`, `23 25`); information_schema's domains as their base types
+// float4 and timestamptz as themselves; text[], oid[] and smallint[] as arrays; "char",
+// regproc, xid, pg_node_tree and the other array or vector types (oidvector, int2vector,
+// aclitem[], "char"[]) as text, holding PostgreSQL's text form (`{a,b}`, `23 25`); information_schema's domains as their base types
 // (sql_identifier name, cardinal_number int4, character_data and yes_or_no varchar).
 import type { SqlType } from '../../common/index.js'
 import type { CatalogRow, CatalogSnapshot } from './catalog-snapshot.js'
@@ -96,6 +96,7 @@ const columnSpecs: Readonly<Record<string, readonly [number, string]>> = {
     6104,
     'oid:oid pubname:name pubowner:oid puballtables:boolean pubinsert:boolean pubupdate:boolean pubdelete:boolean pubtruncate:boolean pubviaroot:boolean',
   ],
+  pg_publication_namespace: [6237, 'oid:oid pnpubid:oid pnnspid:oid'],
   pg_publication_rel: [
     6106,
     'oid:oid prpubid:oid prrelid:oid prqual:pg_node_tree prattrs:int2vector',
@@ -266,6 +267,13 @@ function columnType(pgType: string): SqlType {
     case 'character_data':
     case 'yes_or_no':
       return 'varchar'
+    // Arrays of types Malamute has; vectors (int2vector, oidvector) and aclitem[] stay text.
+    case 'text[]':
+      return '_text'
+    case 'oid[]':
+      return '_oid'
+    case 'smallint[]':
+      return '_int2'
     default:
       return 'text'
   }

@@ -16,10 +16,27 @@
 // Materialized rows are held in memory (at most `MaterializedRowsMax`); a relation built here
 // is a VirtualTableInfo whose rows the physical planner reads as a Batches leaf. When only
 // describing a statement nothing runs: every relation is empty and every value NULL.
-import { PgError, SqlState, type Batch, type Field, type SqlType } from '../../common/index.js'
+import {
+  PgError,
+  SqlState,
+  arrayTypeOf,
+  assert,
+  concatVectors,
+  elementTypeOf,
+  isArrayType,
+  type ArraySqlType,
+  type Batch,
+  type Field,
+  type SqlType,
+} from '../../common/index.js'
+import { unnestBatch } from '../../executor/operators/unnest.js'
+import { arrayScalarAt } from '../../executor/expr/array-values.js'
+import { multidimensionalNotSupported } from '../../executor/format/array-text.js'
+import { undefinedFunction } from '../bind/functions.js'
+import { isSetReturningCall, rewriteSetReturningTargets } from './set-returning.js'
 import { concatBatches, takeRows } from '../../executor/expr/batch-ops.js'
 import { makeNullVector, makeNumberVector, scalarAt } from '../../executor/expr/vector-builders.js'
-import type { PhysicalPlan, ScalarValue } from '../../executor/plan.js'
+import type { Expr, PhysicalPlan, ScalarValue } from '../../executor/plan.js'
 import type { TableInfo } from '../../storage/api.js'
 import type { BindContext } from '../bind/context.js'
 import { ExpressionBinder } from '../bind/expression-binder.js'
@@ -78,6 +95,9 @@ export class QueryMaterializer {
   private readonly joinFrames: PendingJoin[][] = []
   /** Per SELECT being rewritten: its FROM and WHERE, for correlated-apply.ts. */
   private readonly outerFrames: OuterFrame[] = []
+  /** Per SELECT being rewritten: the SELECT itself, for correlatedOverNoRows. */
+  private readonly selectFrames: { node: SelectNode; tables: CommonTables }[] = []
+  private probing = false
 
   constructor(
     private readonly context: BindContext,
@@ -139,17 +159,19 @@ export class QueryMaterializer {
       }
       tables = scoped
     }
-    const { with: _with, ...rest } = node
+    const { with: _with, ...rest } = rewriteSetReturningTargets(node)
     // FROM first: a correlated subquery elsewhere in the SELECT may need to read it.
     const from = (await this.rewrite(rest.from, tables)) as FromItem | null
     this.joinFrames.push([])
     this.outerFrames.push({ from, where: rest.where })
+    this.selectFrames.push({ node: rest as SelectNode, tables })
     let rewritten: SelectNode
     try {
       const others = (await this.rewriteFields({ ...rest, from: null }, tables)) as SelectNode
       rewritten = { ...others, from }
     } finally {
       this.outerFrames.pop()
+      this.selectFrames.pop()
     }
     const joins = this.joinFrames.pop() ?? []
     if (joins.length === 0) return rewritten
@@ -253,6 +275,29 @@ export class QueryMaterializer {
   /** A function in FROM, run once into a relation; its one column is named after the alias. */
   private async functionRef(item: FunctionRefNode, tables: CommonTables): Promise<FromItem> {
     const name = item.name.name
+    if (name === 'generate_subscripts') {
+      const call: SyntaxExpr = {
+        kind: 'func',
+        name,
+        args: item.args,
+        star: false,
+        distinct: false,
+        filter: null,
+        position: item.position,
+      }
+      const alias = item.alias ?? name
+      const unnest = { ...item, name: { ...item.name, name: 'unnest' }, args: [call], alias }
+      return this.functionRef(unnest, tables)
+    }
+    if (name === 'unnest') {
+      const args = (await this.rewrite(item.args, tables)) as SyntaxExpr[]
+      const rows = await this.constantUnnest({ ...item, args })
+      // Arguments reading columns: the binder unnests them laterally over the items before it.
+      if (rows === undefined) return { ...item, args }
+      const internal = this.register(renameColumns(rows, item.columnAliases, item.alias ?? name))
+      const alias = item.alias ?? name
+      return { kind: 'table-ref', table: { name: internal, position: item.position }, alias }
+    }
     const args = (await this.rewrite(item.args, tables)) as SyntaxExpr[]
     const binder = new ExpressionBinder(this.context, emptyScope)
     const bound = args.map((arg) => binder.bind(arg, { allowed: false, clause: 'FROM' }))
@@ -322,6 +367,40 @@ export class QueryMaterializer {
     const out = new Float64Array(count)
     for (let i = 0; i < count; i += 1) out[i] = start + i * step
     return { fields, batches: [{ length: count, columns: [makeNumberVector(type, out, null)] }] }
+  }
+
+  /** unnest(constant arrays) [WITH ORDINALITY] run now; undefined when an argument reads a column. */
+  private async constantUnnest(item: FunctionRefNode): Promise<Rows | undefined> {
+    const binder = new ExpressionBinder(this.context, emptyScope)
+    const policy = { allowed: false, clause: 'functions in FROM' } as const
+    let arrays: Expr[]
+    try {
+      arrays = item.args.map((arg) => binder.bind(arg, policy))
+    } catch (error) {
+      const code = error instanceof PgError ? error.fields.code : undefined
+      if (code === SqlState.undefinedColumn || code === SqlState.undefinedTable) return undefined
+      throw error
+    }
+    if (arrays.length === 0 || arrays.some((a) => !isArrayType(a.type)))
+      throw undefinedFunction('unnest', arrays, item.position)
+    const name = item.alias ?? 'unnest'
+    const fields: Field[] = arrays.map((a) => ({
+      name: arrays.length === 1 ? name : 'unnest',
+      type: elementTypeOf(a.type as ArraySqlType),
+    }))
+    if (item.withOrdinality === true) fields.push({ name: 'ordinality', type: 'int8' })
+    if (this.run === null) return { fields, batches: [] }
+    const argFields: Field[] = arrays.map((a, i) => ({ name: `arg${i + 1}`, type: a.type }))
+    const plan = { kind: 'values', fields: argFields, rows: [arrays] } as const
+    const batch = (await this.run(plan, argFields)).find((b) => b.length > 0)
+    if (batch === undefined) return { fields, batches: [] }
+    const vectors = batch.columns.map((c) => {
+      assert(c.kind === 'array', 'unnest arguments are arrays')
+      return c
+    })
+    const expanded = unnestBatch({ length: 1, columns: [] }, vectors, item.withOrdinality === true)
+    if (expanded.length > MaterializedRowsMax) throw tooManyRows('unnest')
+    return { fields, batches: [expanded] }
   }
 
   /** Holds `rows` as a relation for this statement; returns its internal name. */
@@ -440,8 +519,48 @@ export class QueryMaterializer {
   }
 
   private async subqueryExpr(node: SyntaxExpr, tables: CommonTables): Promise<SyntaxExpr> {
+    try {
+      return await this.materializeSubquery(node, tables)
+    } catch (error) {
+      if (!isCorrelatedNotSupported(error) || !(await this.currentSelectHasNoRows())) throw error
+      // PostgreSQL runs a correlated subquery once per outer row: with no outer row it never
+      // runs (psql's \d reads pg_policy, always empty here, with ARRAY(SELECT ... = ANY(...))).
+      return { kind: 'literal', literal: 'null', text: 'NULL', position: node.position }
+    }
+  }
+
+  /** True when the FROM of the SELECT being rewritten has no rows at all. */
+  private async currentSelectHasNoRows(): Promise<boolean> {
+    const frame = this.selectFrames[this.selectFrames.length - 1]
+    if (frame === undefined || frame.node.from === null || this.run === null) return false
+    // One probe at a time: a probe whose own FROM needs this answer is not empty by it.
+    if (this.probing) return false
+    const probe: SelectNode = {
+      kind: 'select',
+      distinct: false,
+      targets: [{ expr: one, alias: null }],
+      from: frame.node.from,
+      where: null,
+      groupBy: [],
+      having: null,
+      orderBy: [],
+      limit: one,
+      offset: null,
+    }
+    this.probing = true
+    try {
+      return countRows(await this.execute(probe, frame.tables)) === 0
+    } catch {
+      return false
+    } finally {
+      this.probing = false
+    }
+  }
+
+  private async materializeSubquery(node: SyntaxExpr, tables: CommonTables): Promise<SyntaxExpr> {
     switch (node.kind) {
       case 'subquery':
+        if (node.array === true) return this.arraySubquery(node.query, node.position, tables)
         return this.scalarSubquery(node.query, node.position, tables)
       case 'exists': {
         const limited = node.query.limit === null ? { ...node.query, limit: one } : node.query
@@ -529,6 +648,31 @@ export class QueryMaterializer {
     return constant(value, field.type, name, position)
   }
 
+  /** `ARRAY(SELECT x ...)`: the rows' one column as an array constant (NULL rows included). */
+  private async arraySubquery(
+    query: SelectNode,
+    position: number,
+    tables: CommonTables,
+  ): Promise<SyntaxExpr> {
+    const rows = await this.executeOrDecorrelate(query, tables)
+    if (rows === null) throw correlatedNotSupported(position)
+    const field = rows.fields[0]
+    if (rows.fields.length !== 1 || field === undefined) {
+      throw new PgError({
+        code: SqlState.syntaxError,
+        message: 'subquery must return only one column',
+        position: position + 1,
+      })
+    }
+    const type = arrayTypeOf(field.type === 'unknown' ? 'text' : field.type)
+    if (type === undefined) throw multidimensionalNotSupported()
+    const parts = rows.batches.filter((b) => b.length > 0).map((b) => b.columns[0]!)
+    const child = parts.length === 0 ? makeNullVector(elementTypeOf(type), 0) : concatVectors(parts)
+    const offsets = Int32Array.of(0, child.length)
+    const array = { kind: 'array', type, length: 1, validity: null, offsets, child } as const
+    return constant(arrayScalarAt(array, 0), type, 'array', position)
+  }
+
   /** Runs `query`; null when it reads a column of an outer query (a correlated subquery). */
   async executeOrDecorrelate(query: SelectNode, tables: CommonTables): Promise<Rows | null> {
     try {
@@ -551,6 +695,14 @@ export function constant(
   return { kind: 'constant', value, type, name, position }
 }
 
+function isCorrelatedNotSupported(error: unknown): boolean {
+  return (
+    error instanceof PgError &&
+    error.fields.code === SqlState.featureNotSupported &&
+    error.fields.message.startsWith('correlated subqueries are supported only')
+  )
+}
+
 export function correlatedNotSupported(position: number): PgError {
   return new PgError({
     code: SqlState.featureNotSupported,
@@ -558,14 +710,6 @@ export function correlatedNotSupported(position: number): PgError {
       'correlated subqueries are supported only as EXISTS or a scalar subquery linked by equalities',
     position: position + 1,
   })
-}
-
-function isCorrelatedNotSupported(error: unknown): boolean {
-  return (
-    error instanceof PgError &&
-    error.code === SqlState.featureNotSupported &&
-    error.message.startsWith('correlated subqueries are supported only')
-  )
 }
 
 /** A binding error that a reference to an outer query's column would raise. */
@@ -671,6 +815,10 @@ export function hasQueryParts(value: unknown): boolean {
       break
     case 'select':
       if ('with' in node) return true
+      break
+    case 'func':
+      // unnest / generate_subscripts in a select list become a lateral unnest in FROM.
+      if (isSetReturningCall(node as SyntaxExpr)) return true
       break
     case 'literal':
     case 'column-ref':

@@ -13,7 +13,7 @@
 // into the scan's pipeline at a table, where they also prune segments. Conjuncts reading both
 // sides of an inner join become its condition, so a comma join with `a.id = b.id` in WHERE is
 // a hash join. A column no expression reads is never read from a segment.
-import { assert, type Field } from '../../common/index.js'
+import { assert, elementTypeOf, type ArraySqlType, type Field } from '../../common/index.js'
 import type {
   AggregateCall,
   Expr,
@@ -43,10 +43,11 @@ export function planRelationSelect(
   planSubquery: (select: BoundSelect) => PhysicalPlan,
 ): PhysicalPlan {
   const used = columnsUsedBy(bound)
-  collectJoinColumns(relation, used)
+  const unnestOnly = new Map<number, BoundFrom>()
+  collectJoinColumns(relation, used, unnestOnly)
   const fields: Field[] = []
   inputFields(relation, fields)
-  const planner = new RelationPlanner(used, fields, tenant, segmentsOf, planSubquery)
+  const planner = new RelationPlanner(used, fields, tenant, segmentsOf, planSubquery, unnestOnly)
   const root = planner.plan(relation, conjuncts(bound.where))
   const mapping = planner.mappingFor(relation)
   const remap = (e: Expr): Expr => remapColumns(e, mapping)
@@ -79,6 +80,7 @@ export function tablesOf(bound: BoundSelect): string[] {
     if (node.kind === 'table') {
       if (!isVirtualTable(node.table)) names.push(node.table.name)
     } else if (node.kind === 'subquery') names.push(...tablesOf(node.select))
+    else if (node.kind === 'unnest') visit(node.input)
     else {
       visit(node.left)
       visit(node.right)
@@ -88,11 +90,31 @@ export function tablesOf(bound: BoundSelect): string[] {
   return names
 }
 
-function collectJoinColumns(node: BoundFrom, used: Set<number>): void {
-  if (node.kind === 'join') {
+/**
+ * Adds the columns the FROM tree itself reads. Columns read only by an unnest's arrays go into
+ * `unnestOnly` too: the Unnest reads them but does not repeat them into its output.
+ */
+function collectJoinColumns(
+  node: BoundFrom,
+  used: Set<number>,
+  unnestOnly: Map<number, BoundFrom>,
+): void {
+  if (node.kind === 'unnest') {
+    // Every unnest column is produced (the plan emits them all); the arrays read the input.
+    const first = node.offset + node.input.width
+    for (let i = first; i < node.offset + node.width; i++) used.add(i)
+    const read = new Set<number>()
+    for (const array of node.arrays) collectColumns(array, read)
+    for (const index of read) {
+      if (used.has(index)) continue
+      used.add(index)
+      unnestOnly.set(index, node)
+    }
+    collectJoinColumns(node.input, used, unnestOnly)
+  } else if (node.kind === 'join') {
     collectColumns(node.condition, used)
-    collectJoinColumns(node.left, used)
-    collectJoinColumns(node.right, used)
+    collectJoinColumns(node.left, used, unnestOnly)
+    collectJoinColumns(node.right, used, unnestOnly)
   } else if (![...used].some((i) => i >= node.offset && i < node.offset + node.width)) {
     // A FROM item no expression reads still decides the row count: read one column.
     if (node.width > 0) used.add(node.offset)
@@ -110,6 +132,12 @@ function inputFields(node: BoundFrom, into: Field[]): void {
     case 'join':
       inputFields(node.left, into)
       inputFields(node.right, into)
+      return
+    case 'unnest':
+      inputFields(node.input, into)
+      for (const array of node.arrays)
+        into.push({ name: 'unnest', type: elementTypeOf(array.type as ArraySqlType) })
+      if (node.ordinality) into.push({ name: 'ordinality', type: 'int8' })
       return
   }
 }
@@ -135,6 +163,7 @@ class RelationPlanner {
     private readonly tenant: string,
     private readonly segmentsOf: SegmentsOf,
     private readonly planSubquery: (select: BoundSelect) => PhysicalPlan,
+    private readonly unnestOnly: ReadonlyMap<number, BoundFrom> = new Map(),
   ) {
     this.used = [...usedSet].sort((a, b) => a - b)
   }
@@ -143,7 +172,14 @@ class RelationPlanner {
   mappingFor(node: BoundFrom): Map<number, number> {
     const mapping = new Map<number, number>()
     for (const index of this.used) {
-      if (index >= node.offset && index < node.offset + node.width) mapping.set(index, mapping.size)
+      if (index < node.offset || index >= node.offset + node.width) continue
+      // A column only an unnest reads is gone from the output of that unnest and above it.
+      const unnest = this.unnestOnly.get(index)
+      const covers =
+        unnest !== undefined &&
+        node.offset <= unnest.offset &&
+        node.offset + node.width >= unnest.offset + unnest.width
+      if (!covers) mapping.set(index, mapping.size)
     }
     return mapping
   }
@@ -177,6 +213,35 @@ class RelationPlanner {
       }
       case 'join':
         return this.planJoin(node, filters)
+      case 'unnest':
+        return this.planUnnest(node, filters)
+    }
+  }
+
+  /** Conjuncts over the input alone run below the Unnest, the rest above it. */
+  private planUnnest(node: Extract<BoundFrom, { kind: 'unnest' }>, filters: readonly Expr[]) {
+    const input = node.input
+    const below: Expr[] = []
+    const above: Expr[] = []
+    for (const filter of filters) {
+      const columns = columnsOf(filter)
+      const inInput = columns.every((i) => i >= input.offset && i < input.offset + input.width)
+      ;(inInput ? below : above).push(filter)
+    }
+    const planned = this.plan(input, below)
+    const inputMapping = this.mappingFor(input)
+    const passthrough = [...inputMapping].filter(([i]) => this.unnestOnly.get(i) !== node)
+    const plan: PhysicalPlan = {
+      kind: 'unnest',
+      input: planned.plan,
+      passthrough: passthrough.map(([, position]) => position),
+      arrays: node.arrays.map((e) => remapColumns(e, inputMapping)),
+      ordinality: node.ordinality,
+      outer: node.outer,
+    }
+    return {
+      plan: this.filtered(plan, above, this.mappingFor(node)),
+      fields: this.outputFields(node),
     }
   }
 

@@ -67,6 +67,9 @@ export type BinaryOp =
   | 'and'
   | 'or'
   | '||'
+  | '@>'
+  | '<@'
+  | '&&'
   | 'like'
   | 'not like'
   | 'ilike'
@@ -140,6 +143,8 @@ export interface FuncNode {
   readonly over?: WindowSpecNode
   /** `WITHIN GROUP (ORDER BY ...)`: an ordered-set aggregate's sorted argument. */
   readonly withinGroup?: readonly OrderItem[]
+  /** An aggregate's own ORDER BY: `array_agg(x ORDER BY y)`. */
+  readonly orderBy?: readonly OrderItem[]
   readonly position: number
 }
 
@@ -173,6 +178,8 @@ export interface WindowSpecNode {
 export interface SubqueryExprNode {
   readonly kind: 'subquery'
   readonly query: SelectNode
+  /** `ARRAY(SELECT ...)`: every row, as one array. */
+  readonly array?: boolean
   readonly position: number
 }
 
@@ -327,6 +334,8 @@ export interface FunctionRefNode {
   readonly args: readonly SyntaxExpr[]
   readonly alias: string | null
   readonly columnAliases: readonly NameNode[]
+  /** WITH ORDINALITY: a last column numbering the rows from 1. */
+  readonly withOrdinality?: boolean
   readonly position: number
 }
 

@@ -180,6 +180,9 @@ const punctuation = new Set([
 /** Operators at the "any other operator" level: || and the POSIX regex matches. */
 const otherOps: Readonly<Record<string, BinaryOp>> = {
   '||': '||',
+  '@>': '@>',
+  '<@': '<@',
+  '&&': '&&',
   '~': '~',
   '~*': '~*',
   '!~': '!~',
@@ -192,8 +195,6 @@ const otherOps: Readonly<Record<string, BinaryOp>> = {
   '?': '?',
   '?|': '?|',
   '?&': '?&',
-  '@>': '@>',
-  '<@': '<@',
 }
 
 function parseOther(cursor: TokenCursor): SyntaxExpr {
@@ -295,13 +296,25 @@ function parsePostfix(cursor: TokenCursor): SyntaxExpr {
     } else if (cursor.isKeyword('collate')) {
       parseCollation(cursor)
     } else if (cursor.isOp('[')) {
-      // x[i] as a call of `[]`, a name no function can have: the binder reads an array held
-      // as its text literal (current_schemas(true)[1]) until arrays are a type.
+      // x[i] as a call of `[]` and x[lo:hi] as `[:]`, names no function can have. An omitted
+      // bound is 1 or the largest int4: arrays have lower bound 1 and slices clamp.
       cursor.next()
-      const index = parseExpr(cursor)
-      if (cursor.isOp(':')) throw cursor.notSupportedAt('array slices', cursor.peek())
-      cursor.expectOp(']')
-      arg = funcNode('[]', [arg, index], token.start)
+      const bound = (value: number): SyntaxExpr => ({
+        kind: 'constant',
+        value,
+        type: 'int4',
+        name: null,
+        position: cursor.peek().start,
+      })
+      const lower = cursor.isOp(':') ? bound(1) : parseExpr(cursor)
+      if (cursor.acceptOp(':')) {
+        const upper = cursor.isOp(']') ? bound(2147483647) : parseExpr(cursor)
+        cursor.expectOp(']')
+        arg = funcNode('[:]', [arg, lower, upper], token.start)
+      } else {
+        cursor.expectOp(']')
+        arg = funcNode('[]', [arg, lower], token.start)
+      }
     } else {
       return arg
     }
@@ -444,6 +457,14 @@ function parseKeywordOrName(cursor: TokenCursor): SyntaxExpr {
       return { kind: 'exists', query: parseQueryInParens(cursor), position }
     case 'array':
       if (cursor.isOp('[', 1)) return parseArrayConstructor(cursor)
+      if (cursor.isOp('(', 1)) {
+        cursor.next()
+        cursor.expectOp('(')
+        if (!isQueryStart(cursor)) throw cursor.syntaxErrorAt(cursor.peek())
+        const query = parseQuery(cursor)
+        cursor.expectOp(')')
+        return { kind: 'subquery', query, array: true, position }
+      }
       throw cursor.notSupportedAt('arrays', token)
     default:
       break
@@ -509,8 +530,13 @@ function parseFunctionCall(cursor: TokenCursor, name: string, position: number):
     args.push(parseExpr(cursor))
     while (cursor.acceptOp(',')) args.push(parseExpr(cursor))
   }
-  if (cursor.isKeyword('order'))
-    throw cursor.notSupportedAt('ORDER BY in aggregate calls', cursor.peek())
+  const orderBy: OrderItem[] = []
+  if (args.length > 0 && cursor.acceptKeyword('order')) {
+    // An aggregate's ORDER BY (array_agg(x ORDER BY y)); the binder rejects it elsewhere.
+    cursor.expectKeyword('by')
+    do orderBy.push(parseOrderItem(cursor, parseExpr))
+    while (cursor.acceptOp(','))
+  }
   cursor.expectOp(')')
   const withinGroup = parseWithinGroup(cursor)
   let filter: SyntaxExpr | null = null
@@ -520,7 +546,8 @@ function parseFunctionCall(cursor: TokenCursor, name: string, position: number):
     filter = parseExpr(cursor)
     cursor.expectOp(')')
   }
-  const node: FuncNode = { kind: 'func', name, args, star, distinct, filter, position }
+  const plain: FuncNode = { kind: 'func', name, args, star, distinct, filter, position }
+  const node: FuncNode = orderBy.length > 0 ? { ...plain, orderBy } : plain
   const ordered = withinGroup === null ? node : { ...node, withinGroup }
   if (cursor.acceptKeyword('over')) return { ...ordered, over: parseOver(cursor, parseExpr) }
   return ordered
@@ -541,10 +568,7 @@ function parseWithinGroup(cursor: TokenCursor): OrderItem[] | null {
   return items
 }
 
-/**
- * `ARRAY[a, b]` as a call of `array`: the binder accepts it where a list of values is meant
- * (`x = ANY(ARRAY[...])`) and answers 0A000 elsewhere, until arrays are a type.
- */
+/** `ARRAY[a, b]` as a call of `array` (a reserved word: no function has that name). */
 function parseArrayConstructor(cursor: TokenCursor): FuncNode {
   const position = cursor.next().start
   cursor.expectOp('[')
@@ -687,8 +711,21 @@ export function parseTypeName(cursor: TokenCursor): TypeNameNode {
     cursor.expectKeyword('zone')
     words.push('time', 'zone')
   }
-  if (cursor.isOp('[')) throw cursor.notSupportedAt('array types', cursor.peek())
-  return { name: words.join(' '), position: first.start }
+  // `int[]`, `int[3][]`, `int ARRAY`, `int ARRAY[3]`: the array type (dimensions are ignored).
+  let array = false
+  if (cursor.acceptKeyword('array')) {
+    array = true
+    if (cursor.acceptOp('[')) {
+      if (cursor.peek().kind === 'number') cursor.next()
+      cursor.expectOp(']')
+    }
+  }
+  while (cursor.acceptOp('[')) {
+    array = true
+    if (cursor.peek().kind === 'number') cursor.next()
+    cursor.expectOp(']')
+  }
+  return { name: words.join(' ') + (array ? '[]' : ''), position: first.start }
 }
 
 const intervalFields = ['year', 'month', 'day', 'hour', 'minute', 'second']

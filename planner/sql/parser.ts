@@ -368,6 +368,10 @@ function parseNameList(cursor: TokenCursor): NameNode[] {
 
 /** A table, a function (`generate_series(...)`), `(SELECT ...) alias`, or a parenthesised join tree `(a JOIN b ON ...) [alias]`. */
 function parseFromPrimary(cursor: TokenCursor): FromItem {
+  // LATERAL: the binder reads unnest(...) over the items to its left whether or not it is said.
+  if (cursor.isKeyword('lateral') && !cursor.isOp('(', 1)) cursor.next()
+  else if (cursor.isKeyword('lateral') && cursor.isOp('(', 1) && isQueryAhead(cursor))
+    throw cursor.notSupportedAt('LATERAL subqueries', cursor.peek())
   const open = cursor.peek()
   if (cursor.acceptOp('(')) {
     if (isQueryStart(cursor)) {
@@ -397,14 +401,27 @@ function parseFromPrimary(cursor: TokenCursor): FromItem {
     const args = cursor.isOp(')') ? [] : parseExprList(cursor)
     cursor.expectOp(')')
     const name = { ...table, name: table.name.replace(/^pg_catalog\./, '') }
+    const withOrdinality = cursor.isKeyword('with') && cursor.isKeyword('ordinality', 1)
+    if (withOrdinality) {
+      cursor.next()
+      cursor.next()
+    }
     const alias = parseAlias(cursor)
     const columnAliases = alias !== null && cursor.isOp('(') ? parseNameList(cursor) : []
-    return { kind: 'function-ref', name, args, alias, columnAliases, position: table.position }
+    const position = table.position
+    if (withOrdinality)
+      return { kind: 'function-ref', name, args, alias, columnAliases, withOrdinality, position }
+    return { kind: 'function-ref', name, args, alias, columnAliases, position }
   }
   const alias = parseAlias(cursor)
   if (alias !== null && cursor.isOp('('))
     throw cursor.notSupportedAt('column aliases on a table', cursor.peek())
   return { kind: 'table-ref', table, alias }
+}
+
+/** True when `LATERAL (` opens a subquery. */
+function isQueryAhead(cursor: TokenCursor): boolean {
+  return ['select', 'with', 'values'].some((w) => cursor.isKeyword(w, 2))
 }
 
 function parseAlias(cursor: TokenCursor): string | null {

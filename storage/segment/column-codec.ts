@@ -2,8 +2,18 @@
 // buffers and back. Stored layouts: validity as an Arrow bitmap (LSB first); bool values as a
 // bitmap; int2/int4/date/oid as int16/int32; int8/timestamp(tz) as int64 written as lo/hi
 // int32 pairs (no BigInt per row); float4/float8 as f32/f64; text-like and bytea as Arrow Utf8
-// (int32 offsets + bytes); numeric as its decimal text in the Utf8 layout.
-import { PgError, SqlState, assert, type SqlType, type Vector } from '../../common/index.js'
+// (int32 offsets + bytes); numeric as its decimal text in the Utf8 layout; arrays as Arrow List
+// (int32 offsets, then the element chunk's buffers).
+import {
+  PgError,
+  SqlState,
+  assert,
+  elementTypeOf,
+  isArrayType,
+  type ArrayVector,
+  type SqlType,
+  type Vector,
+} from '../../common/index.js'
 import { hasMinMax, storedLayoutOf, valueWidthOf, type BufferRange } from './footer.js'
 
 export interface EncodedChunk {
@@ -166,6 +176,27 @@ function encodeUtf8(
 /** Encodes rows [start, end) of `vector` as one column chunk, with its statistics. */
 export function encodeChunk(vector: Vector, start: number, end: number): EncodedChunk {
   assert(start >= 0 && start < end && end <= vector.length, 'chunk range lies inside the vector')
+  return encodeRange(vector, start, end)
+}
+
+/**
+ * A list (array) chunk: validity, the arrays' offsets rebased to 0, then the buffers of the
+ * element chunk holding every element of the range (which may be empty).
+ */
+function encodeList(vector: ArrayVector, start: number, end: number): EncodedChunk {
+  const { bitmap, nullCount } = encodeValidity(vector.validity, start, end)
+  const base = vector.offsets[start]!
+  const offsets = new Int32Array(end - start + 1)
+  for (let row = 0; row <= end - start; row++) offsets[row] = vector.offsets[start + row]! - base
+  const child = encodeRange(vector.child, base, vector.offsets[end]!)
+  const childParts = child.buffers.map((range) =>
+    child.raw.subarray(range.offset, range.offset + range.length),
+  )
+  return { ...layOut([bitmap, bytesOf(offsets), ...childParts]), nullCount, min: null, max: null }
+}
+
+function encodeRange(vector: Vector, start: number, end: number): EncodedChunk {
+  if (vector.kind === 'array') return encodeList(vector, start, end)
   const { bitmap, nullCount } = encodeValidity(vector.validity, start, end)
   const layout = storedLayoutOf(vector.type)
   const { min, max } = chunkMinMax(vector, start, end)
@@ -201,7 +232,7 @@ type MinMax = { min: number | string | boolean | null; max: number | string | bo
  * Numeric bounds are float8 widened by one part in 10^15 so they never exclude a row.
  */
 function chunkMinMax(vector: Vector, start: number, end: number): MinMax {
-  if (!hasMinMax(vector.type)) return { min: null, max: null }
+  if (!hasMinMax(vector.type) || vector.kind === 'array') return { min: null, max: null }
   const present = (row: number): boolean => vector.validity === null || vector.validity[row] !== 0
   let minRow = -1
   let maxRow = -1
@@ -343,6 +374,11 @@ export function decodeChunk(
   )
   const validity = decodeValidity(raw, validityRange, rows)
   const layout = storedLayoutOf(type)
+  if (isArrayType(type)) {
+    const offsets = new Int32Array(copyOut(raw, second))
+    const child = decodeChunk(raw, buffers.slice(2), elementTypeOf(type), offsets[rows]!)
+    return { kind: 'array', type, length: rows, validity, offsets, child }
+  }
   if (layout === 'bitmap') {
     const values = new Uint8Array(rows)
     for (let row = 0; row < rows; row++)
@@ -381,6 +417,7 @@ export function decodeChunk(
 
 /** Throws 22003 when a non-NULL value of an integer column does not fit its stored width. */
 export function checkValuesFit(vector: Vector): void {
+  if (vector.kind === 'array') return checkValuesFit(vector.child)
   if (vector.kind !== 'number') return
   const layout = storedLayoutOf(vector.type)
   if (layout !== 'int16' && layout !== 'int32' && layout !== 'int64') return

@@ -15,6 +15,8 @@ import {
   BatchRowsTarget,
   SqlTypeNames,
   assert,
+  elementTypeOf,
+  isArrayType,
   isNumberLike,
   type Field,
   type SqlType,
@@ -76,9 +78,11 @@ export interface SegmentFooter {
 }
 
 /** The physical layout a column of `type` is stored in. */
-export type StoredLayout = 'bitmap' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'utf8'
+export type StoredLayout =
+  'bitmap' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'utf8' | 'list'
 
 export function storedLayoutOf(type: SqlType): StoredLayout {
+  if (isArrayType(type)) return 'list'
   switch (type) {
     case 'bool':
       return 'bitmap'
@@ -114,8 +118,18 @@ export function valueWidthOf(layout: StoredLayout): number {
       return 8
     case 'bitmap':
     case 'utf8':
+    case 'list':
       return 0
   }
+}
+
+/**
+ * Buffers of a chunk of `type`: [validity, values] or [validity, offsets, data]; a list (array)
+ * is [validity, offsets] followed by its element chunk's buffers (Arrow's List layout).
+ */
+export function bufferCountOf(type: SqlType): number {
+  if (isArrayType(type)) return 2 + bufferCountOf(elementTypeOf(type))
+  return storedLayoutOf(type) === 'utf8' ? 3 : 2
 }
 
 /** True for types whose chunks carry min/max (ordered by number, by bytes, or false < true). */
@@ -162,7 +176,7 @@ function assertChunkValid(
   const dictionary = chunk.encoding === 'dictionary'
   assert(!dictionary || layout === 'utf8', 'only text chunks are dictionary-encoded')
   assert(
-    chunk.buffers.length === (dictionary ? 4 : layout === 'utf8' ? 3 : 2),
+    chunk.buffers.length === (dictionary ? 4 : bufferCountOf(field.type)),
     'chunk has its layout buffer count',
   )
   for (const buffer of chunk.buffers) {
@@ -180,8 +194,8 @@ function assertChunkValid(
   if (dictionary) assert(values.length === rows * 2, 'dictionary codes are 16 bits per row')
   else if (layout === 'bitmap')
     assert(values.length === bitmapBytes, 'bool values are one bit per row')
-  else if (layout === 'utf8')
-    assert(values.length === (rows + 1) * 4, 'utf8 offsets have rows + 1 entries')
+  else if (layout === 'utf8' || layout === 'list')
+    assert(values.length === (rows + 1) * 4, 'offsets have rows + 1 entries')
   else
     assert(
       values.length === rows * valueWidthOf(layout),

@@ -8,6 +8,8 @@ import {
   vectorKindOf,
   type SqlType,
   type Vector,
+  elementTypeOf,
+  isArrayType,
 } from '../../common/index.js'
 import type { ColumnStats, SegmentReader } from '../api.js'
 import { blobMissing, type BlobStore } from '../blob-store.js'
@@ -103,6 +105,8 @@ export async function readSegmentFooter(
 function convertVector(vector: Vector, type: SqlType): Vector {
   if (vector.type === type) return vector
   const kind = vectorKindOf(type)
+  if (vector.kind === 'array' && isArrayType(type))
+    return { ...vector, type, child: convertVector(vector.child, elementTypeOf(type)) }
   if (kind === vector.kind && kind !== 'numeric') return { ...vector, type } as Vector
   if (vector.kind === 'number' && kind === 'numeric') {
     const unscaled = new Array<bigint>(vector.length)

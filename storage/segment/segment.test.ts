@@ -8,6 +8,8 @@ import { test } from 'node:test'
 import {
   AssertionError,
   BatchRowsTarget,
+  elementTypeOf,
+  isArrayType,
   isNullAt,
   type Field,
   type SqlType,
@@ -52,6 +54,13 @@ const StoredTypes: readonly SqlType[] = [
   'bytea',
   'oid',
   'interval',
+  '_int4',
+  '_int8',
+  '_float8',
+  '_text',
+  '_bool',
+  '_numeric',
+  '_timestamptz',
 ]
 
 function randomNumber(type: SqlType, next: () => number): number {
@@ -86,6 +95,13 @@ function randomVector(
 ): Vector {
   const validity =
     nullRatio === 0 ? null : Uint8Array.from({ length }, () => (next() < nullRatio ? 0 : 1))
+  if (isArrayType(type)) {
+    // 0 to 5 elements per array, element NULLs at the same ratio, empty arrays included.
+    const offsets = new Int32Array(length + 1)
+    for (let row = 0; row < length; row++) offsets[row + 1] = offsets[row]! + Math.floor(next() * 6)
+    const child = randomVector(elementTypeOf(type), offsets[length]!, next, nullRatio / 2)
+    return { kind: 'array', type, length, validity, offsets, child }
+  }
   if (type === 'bool')
     return {
       kind: 'bool',
@@ -139,6 +155,12 @@ function valueAt(vector: Vector, row: number): unknown {
       return decoder.decode(vector.data.subarray(vector.offsets[row], vector.offsets[row + 1]))
     case 'numeric':
       return formatDecimal(vector.unscaled[row]!, vector.scales[row]!)
+    case 'array': {
+      const elements: unknown[] = []
+      for (let k = vector.offsets[row]!; k < vector.offsets[row + 1]!; k++)
+        elements.push(valueAt(vector.child, k))
+      return elements
+    }
   }
 }
 

@@ -47,7 +47,11 @@ export function takeRowsFromParts(
   if (parts.length === 0) return nullVector(type, 0)
   if (parts.length === 1) return takeVector(parts[0]!, order)
   const first = parts[0]!
-  if (first.kind === 'numeric' || parts.some((part) => part.kind !== first.kind))
+  if (
+    first.kind === 'numeric' ||
+    first.kind === 'array' ||
+    parts.some((part) => part.kind !== first.kind)
+  )
     return takeVector(concatNonEmpty(parts), order)
   const total = parts.reduce((sum, part) => sum + part.length, 0)
   // Row r of the concatenation is row r - starts[p] of part p = partOf[r].

@@ -128,7 +128,28 @@ def after_rollback():
     return {"closed": conn.closed, "count": count, "sum": total, "status_before_rollback": status_before}
 
 
+def arrays():
+    # psycopg2 parses array text (int4[] 1007, text[] 1009, float8[] 1022, bool[] 1000) into
+    # Python lists, and adapts a Python list parameter into ARRAY[...].
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE py_arrays (id int4, tags text[], nums int4[])")
+    cur.execute("INSERT INTO py_arrays VALUES (%s, %s, %s)", (1, ["a", "b c", None, 'q"'], [1, 2]))
+    cur.execute("INSERT INTO py_arrays VALUES (2, '{}', NULL)")
+    conn.commit()  # reads inside a block do not see its own rows (docs/sql.md)
+    cur.execute(
+        "SELECT id, tags, nums, ARRAY[1.5, 2]::float8[], ARRAY[true, NULL], cardinality(tags)"
+        " FROM py_arrays ORDER BY id"
+    )
+    rows = cur.fetchall()
+    type_codes = [d.type_code for d in cur.description]
+    cur.execute("SELECT unnest(tags) FROM py_arrays WHERE id = 1")
+    unnested = [r[0] for r in cur.fetchall()]
+    conn.commit()
+    return {"rows": rows, "type_codes": type_codes, "unnested": unnested}
+
+
 step("create", create_and_insert)
+step("arrays", arrays)
 step("select", typed_select)
 step("fetchmany", fetchmany_client_side)
 step("named_cursor", named_cursor)
