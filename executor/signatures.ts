@@ -273,6 +273,10 @@ function catalogSignatures(): Record<string, readonly Signature[]> {
     format_type: [{ args: ['oid', 'int4'], returns: 'text' }],
     pg_get_userbyid: [{ args: ['oid', 'name'], returns: 'name' }],
     regclass_in: [{ args: ['text', 'text'], returns: 'oid' }],
+    parse_ident: [
+      { args: ['text'], returns: '_text' },
+      { args: ['text', 'bool'], returns: '_text' },
+    ],
     regclass_out: [{ args: ['oid', 'text'], returns: 'text' }],
     regtype_out: oidToText,
     regnamespace_out: oidToText,

@@ -241,6 +241,17 @@ export const catalogKernels: Readonly<Record<string, Kernel>> = {
     return textRows(call, (row) => (oids(row) === 10 ? user(row) : `unknown (OID=${oids(row)})`))
   },
   regclass_in: regclassIn,
+  // parse_ident('"Some".name') → {Some,name}: qualifiedName's rules, as a text[].
+  parse_ident: (call) => {
+    const texts = stringReader(call, 0)
+    const validity = argAt(call, 0).validity
+    const literals = Array.from({ length: call.length }, (_, row) => {
+      if (validity !== null && validity[row] === 0) return null
+      const parts = qualifiedName(texts(row))
+      return `{${parts.map((p) => `"${p.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`
+    })
+    return arrayVectorFromTexts('_text', literals)
+  },
   regclass_out: (call) => {
     const oids = numberReader(call, 0)
     const names = nameMap(call, 1)

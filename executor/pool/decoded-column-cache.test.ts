@@ -25,3 +25,18 @@ test('cached vectors are shared, bounded and never transferred', () => {
   assert.equal(cache.get('a'), undefined, 'the oldest entry was evicted past the bound')
   assert.equal(cache.hits, 1)
 })
+
+test('a cached array vector keeps its offsets and element buffers from transfer', () => {
+  const cache = new DecodedColumnCache(1024 * 1024)
+  const array: Vector = {
+    kind: 'array',
+    type: '_float8',
+    length: 2,
+    validity: null,
+    offsets: Int32Array.of(0, 600, 1000),
+    child: numbers(1000),
+  }
+  assert.equal(transferableBuffers([{ length: 2, columns: [array] }]).length, 2)
+  cache.set('segment\u00000\u0000tags', array)
+  assert.deepEqual(transferableBuffers([{ length: 2, columns: [array] }]), [])
+})

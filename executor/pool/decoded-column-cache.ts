@@ -31,7 +31,16 @@ function buffersOf(vector: Vector): ArrayBufferLike[] {
     case 'numeric':
       views.push(vector.scales)
       break
+    case 'array':
+      // The List layout: its offsets, then every buffer of the element vector, which must be
+      // pinned too or a reply would transfer (detach) them under the cached vector.
+      views.push(vector.offsets)
+      return [...new Set([...buffersOf(vector.child), ...viewBuffers(views)])]
   }
+  return viewBuffers(views)
+}
+
+function viewBuffers(views: readonly (ArrayBufferView | null)[]): ArrayBufferLike[] {
   return [...new Set(views.flatMap((view) => (view === null ? [] : [view.buffer])))]
 }
 
@@ -58,7 +67,8 @@ export class DecodedColumnCache {
   set(key: string, vector: Vector): void {
     const buffers = buffersOf(vector)
     // Numeric vectors hold bigint arrays the size of which is not known: not cached.
-    if (vector.kind === 'numeric') return
+    if (vector.kind === 'numeric' || (vector.kind === 'array' && vector.child.kind === 'numeric'))
+      return
     const bytes = buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0) + 64
     if (bytes > this.bytesMax / 8) return
     for (const buffer of buffers) pinned.add(buffer)

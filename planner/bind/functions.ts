@@ -195,6 +195,7 @@ export const scalarFunctionNames: Readonly<Record<string, string>> = {
   ...Object.fromEntries(
     [
       'pg_table_is_visible',
+      'parse_ident',
       'pg_type_is_visible',
       'pg_function_is_visible',
       'pg_opclass_is_visible',

@@ -227,6 +227,21 @@ export function pgTablesRows(snapshot: CatalogSnapshot): CatalogRow[] {
     }))
 }
 
+/** pg_language: the languages every PostgreSQL 15 has (oids from pg_language.dat). */
+export function pgLanguageRows(): CatalogRow[] {
+  const language = (oid: number, lanname: string, lanvalidator: number): CatalogRow => ({
+    oid,
+    lanname,
+    lanowner: OwnerOid,
+    lanispl: false,
+    lanpltrusted: lanname === 'sql',
+    lanplcallfoid: 0,
+    laninline: 0,
+    lanvalidator,
+  })
+  return [language(12, 'internal', 2246), language(13, 'c', 2247), language(14, 'sql', 2248)]
+}
+
 /**
  * pg_stat_user_tables: one row per user table, as Metabase's table list reads it. Malamute
  * keeps no access statistics: the counters are 0 and the vacuum/analyze times NULL.

@@ -3,8 +3,8 @@
 // spaces as underscores), their pg_class oids, and the builder of their rows.
 //
 // Column types map to the closest Malamute type (see columnType): oid, name, bool, int2/4/8,
-// float4 and timestamptz as themselves; text[], oid[] and smallint[] as arrays; "char",
-// regproc, xid, pg_node_tree and the other array or vector types (oidvector, int2vector,
+// float4 and timestamptz as themselves; text[], oid[], smallint[] and int2vector as arrays;
+// "char", regproc, xid, pg_node_tree and the other array or vector types (oidvector,
 // aclitem[], "char"[]) as text, holding PostgreSQL's text form (`{a,b}`, `23 25`); information_schema's domains as their base types
 // (sql_identifier name, cardinal_number int4, character_data and yes_or_no varchar).
 import type { SqlType } from '../../common/index.js'
@@ -32,6 +32,7 @@ import {
   pgUserRows,
   pgViewsRows,
   pgStatUserTablesRows,
+  pgLanguageRows,
 } from './pg-catalog-rows.js'
 import { malamuteViews, type SystemViewScope } from './malamute-views.js'
 import { pgTypeRows } from './pg-type-rows.js'
@@ -79,6 +80,10 @@ const columnSpecs: Readonly<Record<string, readonly [number, string]>> = {
     'indexrelid:oid indrelid:oid indnatts:smallint indnkeyatts:smallint indisunique:boolean indnullsnotdistinct:boolean indisprimary:boolean indisexclusion:boolean indimmediate:boolean indisclustered:boolean indisvalid:boolean indcheckxmin:boolean indisready:boolean indislive:boolean indisreplident:boolean indkey:int2vector indcollation:oidvector indclass:oidvector indoption:int2vector indexprs:pg_node_tree indpred:pg_node_tree',
   ],
   pg_inherits: [2611, 'inhrelid:oid inhparent:oid inhseqno:integer inhdetachpending:boolean'],
+  pg_language: [
+    2612,
+    'oid:oid lanname:name lanowner:oid lanispl:boolean lanpltrusted:boolean lanplcallfoid:oid laninline:oid lanvalidator:oid lanacl:aclitem[]',
+  ],
   pg_matviews: [
     12038,
     'schemaname:name matviewname:name matviewowner:name tablespace:name hasindexes:boolean ispopulated:boolean definition:text',
@@ -192,6 +197,7 @@ const rowBuilders: Readonly<Record<string, RowBuilder>> = {
   pg_tablespace: pgTablespaceRows,
   pg_tables: pgTablesRows,
   pg_views: pgViewsRows,
+  pg_language: pgLanguageRows,
   pg_stat_user_tables: pgStatUserTablesRows,
   tables: tablesRows,
   columns: columnsRows,
@@ -267,12 +273,15 @@ function columnType(pgType: string): SqlType {
     case 'character_data':
     case 'yes_or_no':
       return 'varchar'
-    // Arrays of types Malamute has; vectors (int2vector, oidvector) and aclitem[] stay text.
+    // Arrays of types Malamute has; oidvector and aclitem[] stay text. int2vector (only in
+    // relations Malamute leaves empty: pg_index, pg_statistic_ext, pg_publication_rel) reads
+    // as smallint[], so clients' generate_subscripts(indkey, 1) and indkey[n] bind.
     case 'text[]':
       return '_text'
     case 'oid[]':
       return '_oid'
     case 'smallint[]':
+    case 'int2vector':
       return '_int2'
     default:
       return 'text'

@@ -32,7 +32,8 @@ import {
 import { unnestBatch } from '../../executor/operators/unnest.js'
 import { arrayScalarAt } from '../../executor/expr/array-values.js'
 import { multidimensionalNotSupported } from '../../executor/format/array-text.js'
-import { undefinedFunction } from '../bind/functions.js'
+import { arrayFunctionNames } from '../bind/array-binder.js'
+import { scalarFunctionNames, undefinedFunction } from '../bind/functions.js'
 import { isSetReturningCall, rewriteSetReturningTargets } from './set-returning.js'
 import { concatBatches, takeRows } from '../../executor/expr/batch-ops.js'
 import { makeNullVector, makeNumberVector, scalarAt } from '../../executor/expr/vector-builders.js'
@@ -302,6 +303,9 @@ export class QueryMaterializer {
     const binder = new ExpressionBinder(this.context, emptyScope)
     const bound = args.map((arg) => binder.bind(arg, { allowed: false, clause: 'FROM' }))
     if (name !== 'generate_series' && !isTableFunction(name, bound)) {
+      // A scalar function in FROM is a relation of one row (Grafana's string_to_array(...) s).
+      if (scalarFunctionNames[name] !== undefined || arrayFunctionNames.has(name))
+        return this.scalarFunctionRef(item, args, tables)
       throw new PgError({
         code: SqlState.featureNotSupported,
         message: `function ${name} in FROM is not supported yet`,
@@ -325,6 +329,40 @@ export class QueryMaterializer {
         ? rows
         : { fields: rows.fields.map((f) => ({ ...f, name: alias })), batches: rows.batches }
     const internal = this.register(renameColumns(named, item.columnAliases, alias))
+    return { kind: 'table-ref', table: { name: internal, position: item.position }, alias }
+  }
+
+  /** `FROM fn(args) [AS] alias [(column)]` for a scalar fn: one row, its column named alias. */
+  private async scalarFunctionRef(
+    item: FunctionRefNode,
+    args: SyntaxExpr[],
+    tables: CommonTables,
+  ): Promise<FromItem> {
+    const name = item.name.name
+    const alias = item.alias ?? name
+    const call: SyntaxExpr = {
+      kind: 'func',
+      name,
+      args,
+      star: false,
+      distinct: false,
+      filter: null,
+      position: item.position,
+    }
+    const select: SelectNode = {
+      kind: 'select',
+      distinct: false,
+      targets: [{ expr: call, alias }],
+      from: null,
+      where: null,
+      groupBy: [],
+      having: null,
+      orderBy: [],
+      limit: null,
+      offset: null,
+    }
+    const rows = await this.execute(select, tables)
+    const internal = this.register(renameColumns(rows, item.columnAliases, alias))
     return { kind: 'table-ref', table: { name: internal, position: item.position }, alias }
   }
 
