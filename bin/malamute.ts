@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `malamute` command: the composition root that wires storage, executor, planner and
 // gateway into processes. It holds no logic of its own beyond reading options.
-import { Command, InvalidArgumentError } from 'commander'
+import { Command } from 'commander'
 import { readFileSync } from 'node:fs'
 import { pino } from 'pino'
 import { PgError } from '../common/index.js'
@@ -17,7 +17,14 @@ import {
 } from '../storage/index.js'
 import { addLoadCommand } from './load-command.js'
 import { addRoleCommands } from './role-commands.js'
-import { startMalamute, type ServeKafkaOptions } from './serve.js'
+import {
+  addKafkaOptions,
+  kafkaOptions,
+  parseCount,
+  parsePort,
+  type KafkaFlags,
+} from './cli-options.js'
+import { startMalamute } from './serve.js'
 
 const program = new Command()
   .name('malamute')
@@ -25,20 +32,6 @@ const program = new Command()
     'An event store: schemaless columnar segments, queried with SQL over the PostgreSQL wire protocol',
   )
   .version('0.1.0')
-
-function parsePort(value: string): number {
-  const port = Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError('not a TCP port')
-  }
-  return port
-}
-
-function parseCount(value: string): number {
-  const count = Number(value)
-  if (!Number.isInteger(count) || count < 0) throw new InvalidArgumentError('not a whole number')
-  return count
-}
 
 /** Options that say where segment files and metadata live (serve and compact share them). */
 interface StorageLocationOptions {
@@ -173,48 +166,6 @@ program
     process.env['MALAMUTE_HTTP_ID_FIELD'] ?? 'id',
   )
   .option(
-    '--kafka-brokers <host:port,...>',
-    'consume JSON events from Kafka through these brokers (with --kafka-topic and --kafka-table)',
-    process.env['MALAMUTE_KAFKA_BROKERS'],
-  )
-  .option(
-    '--kafka-topic <topic>',
-    'the Kafka topic to consume',
-    process.env['MALAMUTE_KAFKA_TOPIC'],
-  )
-  .option(
-    '--kafka-table <table>',
-    'the table Kafka events go to (created when missing)',
-    process.env['MALAMUTE_KAFKA_TABLE'],
-  )
-  .option(
-    '--kafka-group <id>',
-    'the Kafka consumer group (default malamute-<table>)',
-    process.env['MALAMUTE_KAFKA_GROUP'],
-  )
-  .option(
-    '--kafka-id-field <field>',
-    "event id field Kafka intake de-duplicates by ('' for none)",
-    process.env['MALAMUTE_KAFKA_ID_FIELD'] ?? 'id',
-  )
-  .option(
-    '--kafka-database <name>',
-    'the database (tenant) of --kafka-table',
-    process.env['MALAMUTE_KAFKA_DATABASE'] ?? 'malamute',
-  )
-  .option(
-    '--kafka-session-timeout-ms <ms>',
-    'how long Kafka waits for a silent server before giving its partitions to others',
-    parseCount,
-    Number(process.env['MALAMUTE_KAFKA_SESSION_TIMEOUT_MS'] ?? 30_000),
-  )
-  .option(
-    '--kafka-commit-interval-ms <ms>',
-    "how long a partition's messages wait for more before they commit",
-    parseCount,
-    Number(process.env['MALAMUTE_KAFKA_COMMIT_INTERVAL_MS'] ?? 500),
-  )
-  .option(
     '--event-id-window-hours <hours>',
     'how long a committed event id keeps its duplicates out',
     parseCount,
@@ -225,7 +176,7 @@ program
     const password = process.env['MALAMUTE_PASSWORD']
     const tls = readTls(options)
     const locations = storageLocations(options)
-    const kafka = kafkaOptions(options)
+    const kafka = kafkaOptions(options, (message) => program.error(message))
     const server = await startMalamute({
       host: options.host,
       port: options.port,
@@ -277,7 +228,7 @@ program
     process.once('SIGTERM', stop)
   })
 
-interface ServeOptions extends StorageLocationOptions {
+interface ServeOptions extends StorageLocationOptions, KafkaFlags {
   host: string
   port: number
   dataDir: string
@@ -292,34 +243,7 @@ interface ServeOptions extends StorageLocationOptions {
   httpBodyBytesMax: number
   httpRequestsInFlightMax: number
   httpIdField: string
-  kafkaBrokers?: string
-  kafkaTopic?: string
-  kafkaTable?: string
-  kafkaGroup?: string
-  kafkaIdField: string
-  kafkaDatabase: string
-  kafkaSessionTimeoutMs: number
-  kafkaCommitIntervalMs: number
   eventIdWindowHours: number
-}
-
-/** The Kafka intake settings, when --kafka-brokers is given (with its topic and table). */
-function kafkaOptions(options: ServeOptions): ServeKafkaOptions | undefined {
-  const { kafkaBrokers, kafkaTopic, kafkaTable } = options
-  if (kafkaBrokers === undefined && kafkaTopic === undefined && kafkaTable === undefined)
-    return undefined
-  if (kafkaBrokers === undefined || kafkaTopic === undefined || kafkaTable === undefined)
-    return program.error('--kafka-brokers, --kafka-topic and --kafka-table go together')
-  return {
-    brokers: kafkaBrokers.split(',').map((broker) => broker.trim()),
-    topic: kafkaTopic,
-    table: kafkaTable,
-    tenant: options.kafkaDatabase,
-    idField: options.kafkaIdField,
-    sessionTimeoutMs: options.kafkaSessionTimeoutMs,
-    commitIntervalMs: options.kafkaCommitIntervalMs,
-    ...(options.kafkaGroup === undefined ? {} : { groupId: options.kafkaGroup }),
-  }
 }
 
 function readTls(options: ServeOptions): { cert: Buffer; key: Buffer } | undefined {
@@ -413,6 +337,7 @@ addRoleCommands(program)
 
 for (const command of program.commands) {
   if (['serve', 'compact', 'load'].includes(command.name())) addStorageLocationOptions(command)
+  if (['serve', 'writer'].includes(command.name())) addKafkaOptions(command)
 }
 
 await program.parseAsync(process.argv)

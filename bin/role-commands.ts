@@ -8,10 +8,10 @@
 //              store when they start, so a commit by any process is seen by the next statement;
 //              INSERT and COPY are written by the gateway itself (a stateless writer: segments
 //              go to the blob store, the commit to the metadata store), never forwarded.
-//   writer     HTTP intake (--http-port); add more writers for more intake.
+//   writer     HTTP intake (--http-port) and Kafka intake (--kafka-*); add writers for more.
 //   compactor  merges, retention and garbage collection; run one per deployment (two would
 //              only waste work: a merge whose inputs changed meanwhile aborts and is retried).
-import { InvalidArgumentError, type Command } from 'commander'
+import type { Command } from 'commander'
 import { readFileSync } from 'node:fs'
 import { pino } from 'pino'
 import { PgError } from '../common/index.js'
@@ -22,21 +22,8 @@ import {
   type BlobLocation,
   type MetadataLocation,
 } from '../storage/index.js'
+import { kafkaOptions, parseCount, parsePort, type KafkaFlags } from './cli-options.js'
 import { startMalamute, type MalamuteOptions, type MalamuteRole } from './serve.js'
-
-function parsePort(value: string): number {
-  const port = Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError('not a TCP port')
-  }
-  return port
-}
-
-function parseCount(value: string): number {
-  const count = Number(value)
-  if (!Number.isInteger(count) || count < 0) throw new InvalidArgumentError('not a whole number')
-  return count
-}
 
 const env = process.env
 
@@ -58,7 +45,7 @@ function addSharedOptions(command: Command): Command {
     .option('--host <host>', 'address to listen on', env['MALAMUTE_HOST'] ?? '127.0.0.1')
 }
 
-interface RoleCommandOptions {
+interface RoleCommandOptions extends Partial<KafkaFlags> {
   dataDir: string
   blob: string
   s3Endpoint?: string
@@ -99,7 +86,9 @@ export function addRoleCommands(program: Command): void {
     .action((options: RoleCommandOptions) => runRole(program, 'gateway', options))
 
   addSharedOptions(
-    program.command('writer').description('a writer: HTTP intake of JSON events into segments'),
+    program
+      .command('writer')
+      .description('a writer: HTTP intake and Kafka intake of JSON events into segments'),
   )
     .option(
       '--http-port <port>',
@@ -148,6 +137,8 @@ async function runRole(
   const locations = locationsOf(program, options)
   const password = env['MALAMUTE_PASSWORD']
   const tls = tlsOf(program, options)
+  const fail = (message: string): never => program.error(message)
+  const kafka = role === 'writer' ? kafkaOptions(options as KafkaFlags, fail) : undefined
   const settings: MalamuteOptions = {
     roles: [role],
     roleName: role,
@@ -160,6 +151,7 @@ async function runRole(
     ...(options.workerThreads === undefined ? {} : { workerThreads: options.workerThreads }),
     ...(password === undefined || password === '' ? {} : { password }),
     ...(tls === undefined ? {} : { tls }),
+    ...(kafka === undefined ? {} : { kafka }),
     ...(options.httpPort === undefined
       ? {}
       : {

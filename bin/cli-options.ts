@@ -1,0 +1,96 @@
+// Option parsers and option groups the commands share (serve, the roles, compact, load), so
+// each flag is spelled, parsed and documented once.
+import { InvalidArgumentError, type Command } from 'commander'
+import type { ServeKafkaOptions } from './serve.js'
+
+const env = process.env
+
+export function parsePort(value: string): number {
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError('not a TCP port')
+  }
+  return port
+}
+
+export function parseCount(value: string): number {
+  const count = Number(value)
+  if (!Number.isInteger(count) || count < 0) throw new InvalidArgumentError('not a whole number')
+  return count
+}
+
+/** The Kafka intake flags (`malamute serve` and `malamute writer`). */
+export interface KafkaFlags {
+  kafkaBrokers?: string
+  kafkaTopic?: string
+  kafkaTable?: string
+  kafkaGroup?: string
+  kafkaIdField: string
+  kafkaDatabase: string
+  kafkaSessionTimeoutMs: number
+  kafkaCommitIntervalMs: number
+}
+
+export function addKafkaOptions(command: Command): Command {
+  return command
+    .option(
+      '--kafka-brokers <host:port,...>',
+      'consume JSON events from Kafka through these brokers (with --kafka-topic and --kafka-table)',
+      env['MALAMUTE_KAFKA_BROKERS'],
+    )
+    .option('--kafka-topic <topic>', 'the Kafka topic to consume', env['MALAMUTE_KAFKA_TOPIC'])
+    .option(
+      '--kafka-table <table>',
+      'the table Kafka events go to (created when missing)',
+      env['MALAMUTE_KAFKA_TABLE'],
+    )
+    .option(
+      '--kafka-group <id>',
+      'the Kafka consumer group (default malamute-<table>)',
+      env['MALAMUTE_KAFKA_GROUP'],
+    )
+    .option(
+      '--kafka-id-field <field>',
+      "event id field Kafka intake de-duplicates by ('' for none)",
+      env['MALAMUTE_KAFKA_ID_FIELD'] ?? 'id',
+    )
+    .option(
+      '--kafka-database <name>',
+      'the database (tenant) of --kafka-table',
+      env['MALAMUTE_KAFKA_DATABASE'] ?? 'malamute',
+    )
+    .option(
+      '--kafka-session-timeout-ms <ms>',
+      'how long Kafka waits for a silent server before giving its partitions to others',
+      parseCount,
+      Number(env['MALAMUTE_KAFKA_SESSION_TIMEOUT_MS'] ?? 30_000),
+    )
+    .option(
+      '--kafka-commit-interval-ms <ms>',
+      "how long a partition's messages wait for more before they commit",
+      parseCount,
+      Number(env['MALAMUTE_KAFKA_COMMIT_INTERVAL_MS'] ?? 500),
+    )
+}
+
+/** The Kafka intake settings, when --kafka-brokers is given (with its topic and table). */
+export function kafkaOptions(
+  options: KafkaFlags,
+  fail: (message: string) => never,
+): ServeKafkaOptions | undefined {
+  const { kafkaBrokers, kafkaTopic, kafkaTable } = options
+  if (kafkaBrokers === undefined && kafkaTopic === undefined && kafkaTable === undefined)
+    return undefined
+  if (kafkaBrokers === undefined || kafkaTopic === undefined || kafkaTable === undefined)
+    return fail('--kafka-brokers, --kafka-topic and --kafka-table go together')
+  return {
+    brokers: kafkaBrokers.split(',').map((broker) => broker.trim()),
+    topic: kafkaTopic,
+    table: kafkaTable,
+    tenant: options.kafkaDatabase,
+    idField: options.kafkaIdField,
+    sessionTimeoutMs: options.kafkaSessionTimeoutMs,
+    commitIntervalMs: options.kafkaCommitIntervalMs,
+    ...(options.kafkaGroup === undefined ? {} : { groupId: options.kafkaGroup }),
+  }
+}
