@@ -81,15 +81,20 @@ export async function loadFile(storage: Storage, request: LoadRequest): Promise<
     request.onProgress?.({ rows, fileBytesRead, fileBytes, position, resumedFrom })
 
   const raw = createReadStream(file)
-  raw.on('data', (chunk) => {
-    fileBytesRead += chunk.length
-  })
-  const input: Readable = file.toLowerCase().endsWith('.gz') ? raw.pipe(createGunzip()) : raw
+  const gzipped = file.toLowerCase().endsWith('.gz')
+  // A gzip file's progress is its compressed bytes, counted as the pipe reads them; a plain
+  // file's is the position itself (a 'data' listener must not race the iterator below).
+  if (gzipped)
+    raw.on('data', (chunk) => {
+      fileBytesRead += chunk.length
+    })
+  const input: Readable = gzipped ? raw.pipe(createGunzip()) : raw
   const chunkBytes = request.chunkBytes ?? DefaultChunkBytes
   try {
     for await (const chunk of splitAtRecords(input, chunkBytes, format === 'csv')) {
       const start = position
       position += chunk.length
+      if (!gzipped) fileBytesRead = position
       const lines = countLines(chunk)
       if (position <= resumedFrom) {
         linesBefore += lines
