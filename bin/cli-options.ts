@@ -1,6 +1,14 @@
 // Option parsers and option groups the commands share (serve, the roles, compact, load), so
 // each flag is spelled, parsed and documented once.
 import { InvalidArgumentError, type Command } from 'commander'
+import { readFileSync } from 'node:fs'
+import { PgError } from '../common/index.js'
+import {
+  parseBlobLocation,
+  parseMetadataLocation,
+  type BlobLocation,
+  type MetadataLocation,
+} from '../storage/index.js'
 import type { ServeKafkaOptions } from './serve.js'
 
 const env = process.env
@@ -93,4 +101,75 @@ export function kafkaOptions(
     commitIntervalMs: options.kafkaCommitIntervalMs,
     ...(options.kafkaGroup === undefined ? {} : { groupId: options.kafkaGroup }),
   }
+}
+
+/** Options that say where segment files and metadata live. */
+export interface StorageLocationOptions {
+  blob: string
+  s3Endpoint?: string
+  s3CacheBytes?: number
+  metadata: string
+}
+
+export function addStorageLocationOptions(command: Command): Command {
+  return command
+    .option(
+      '--blob <location>',
+      'where segment files live: file: (under the data dir) or s3://BUCKET/PREFIX',
+      env['MALAMUTE_BLOB'] ?? 'file:',
+    )
+    .option(
+      '--s3-endpoint <url>',
+      'an S3-compatible endpoint for --blob s3:// (path-style addressing)',
+      env['MALAMUTE_S3_ENDPOINT'],
+    )
+    .option(
+      '--s3-cache-bytes <bytes>',
+      'segment bytes each process and query thread caches from S3 (0 turns the cache off)',
+      parseCount,
+    )
+    .option(
+      '--metadata <location>',
+      'where metadata lives: lmdb (under the data dir), fdb or fdb:CLUSTER_FILE',
+      env['MALAMUTE_METADATA'] ?? 'lmdb',
+    )
+}
+
+/** Parses --blob and --metadata, or fails with the reason (and PostgreSQL's hint, if any). */
+export function storageLocations(
+  options: StorageLocationOptions,
+  fail: (message: string) => never,
+): { blob: BlobLocation; metadata: MetadataLocation } {
+  try {
+    const blob = parseBlobLocation(options.blob, {
+      ...(options.s3Endpoint === undefined ? {} : { endpoint: options.s3Endpoint }),
+      ...(options.s3CacheBytes === undefined ? {} : { cacheBytesMax: options.s3CacheBytes }),
+    })
+    return { blob, metadata: parseMetadataLocation(options.metadata) }
+  } catch (error) {
+    const hint =
+      error instanceof PgError && error.fields.hint !== undefined ? ` ${error.fields.hint}` : ''
+    return fail(`${error instanceof Error ? error.message : String(error)}.${hint}`)
+  }
+}
+
+/** The --tls-cert and --tls-key files, both or neither. */
+export function readTls(
+  options: { tlsCert?: string; tlsKey?: string },
+  fail: (message: string) => never,
+): { cert: Buffer; key: Buffer } | undefined {
+  if (options.tlsCert === undefined && options.tlsKey === undefined) return undefined
+  if (options.tlsCert === undefined || options.tlsKey === undefined) {
+    return fail('--tls-cert and --tls-key go together')
+  }
+  return { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
+}
+
+/** A PgError that stops start-up (a missing FoundationDB client, say) as the lines to print. */
+export function startupFailure(error: unknown): string {
+  if (!(error instanceof PgError)) throw error
+  const { message, detail, hint } = error.fields
+  const lines = [message, detail === undefined ? '' : `DETAIL: ${detail}`]
+  if (hint !== undefined) lines.push(`HINT: ${hint}`)
+  return `malamute: ${lines.filter((line) => line !== '').join('\n')}`
 }

@@ -2,27 +2,26 @@
 // The `malamute` command: the composition root that wires storage, executor, planner and
 // gateway into processes. It holds no logic of its own beyond reading options.
 import { Command } from 'commander'
-import { readFileSync } from 'node:fs'
 import { pino } from 'pino'
-import { PgError } from '../common/index.js'
 import {
   compactionFor,
   describeBlobLocation,
   openStorage,
-  parseBlobLocation,
-  parseMetadataLocation,
-  type BlobLocation,
   type MergeResult,
-  type MetadataLocation,
 } from '../storage/index.js'
 import { addLoadCommand } from './load-command.js'
 import { addRoleCommands } from './role-commands.js'
 import {
   addKafkaOptions,
+  addStorageLocationOptions,
   kafkaOptions,
   parseCount,
   parsePort,
+  readTls,
+  startupFailure,
+  storageLocations,
   type KafkaFlags,
+  type StorageLocationOptions,
 } from './cli-options.js'
 import { startMalamute } from './serve.js'
 
@@ -33,63 +32,11 @@ const program = new Command()
   )
   .version('0.1.0')
 
-/** Options that say where segment files and metadata live (serve and compact share them). */
-interface StorageLocationOptions {
-  blob: string
-  s3Endpoint?: string
-  s3CacheBytes?: number
-  metadata: string
-}
-
-function addStorageLocationOptions(command: Command): Command {
-  return command
-    .option(
-      '--blob <location>',
-      'where segment files live: file: (under the data dir) or s3://BUCKET/PREFIX',
-      process.env['MALAMUTE_BLOB'] ?? 'file:',
-    )
-    .option(
-      '--s3-endpoint <url>',
-      'an S3-compatible endpoint for --blob s3:// (path-style addressing)',
-      process.env['MALAMUTE_S3_ENDPOINT'],
-    )
-    .option(
-      '--s3-cache-bytes <bytes>',
-      'segment bytes each process and query thread caches from S3 (0 turns the cache off)',
-      parseCount,
-    )
-    .option(
-      '--metadata <location>',
-      'where metadata lives: lmdb (under the data dir), fdb or fdb:CLUSTER_FILE',
-      process.env['MALAMUTE_METADATA'] ?? 'lmdb',
-    )
-}
+const fail = (message: string): never => program.error(message)
 
 /** Exits with a PgError's message, detail and hint (a missing FoundationDB client, say). */
 function failToStart(error: unknown): never {
-  if (!(error instanceof PgError)) throw error
-  const { message, detail, hint } = error.fields
-  const lines = [message, detail === undefined ? '' : `DETAIL: ${detail}`]
-  if (hint !== undefined) lines.push(`HINT: ${hint}`)
-  return program.error(`malamute: ${lines.filter((line) => line !== '').join('\n')}`)
-}
-
-/** Parses --blob and --metadata, or exits with the reason. */
-function storageLocations(options: StorageLocationOptions): {
-  blob: BlobLocation
-  metadata: MetadataLocation
-} {
-  try {
-    const blob = parseBlobLocation(options.blob, {
-      ...(options.s3Endpoint === undefined ? {} : { endpoint: options.s3Endpoint }),
-      ...(options.s3CacheBytes === undefined ? {} : { cacheBytesMax: options.s3CacheBytes }),
-    })
-    return { blob, metadata: parseMetadataLocation(options.metadata) }
-  } catch (error) {
-    const hint =
-      error instanceof PgError && error.fields.hint !== undefined ? ` ${error.fields.hint}` : ''
-    return program.error(`${error instanceof Error ? error.message : String(error)}.${hint}`)
-  }
+  return program.error(startupFailure(error))
 }
 
 program
@@ -174,9 +121,9 @@ program
   .action(async (options: ServeOptions) => {
     const logger = pino({ level: process.env['MALAMUTE_LOG_LEVEL'] ?? 'info' }, pino.destination(2))
     const password = process.env['MALAMUTE_PASSWORD']
-    const tls = readTls(options)
-    const locations = storageLocations(options)
-    const kafka = kafkaOptions(options, (message) => program.error(message))
+    const tls = readTls(options, fail)
+    const locations = storageLocations(options, fail)
+    const kafka = kafkaOptions(options, fail)
     const server = await startMalamute({
       host: options.host,
       port: options.port,
@@ -246,14 +193,6 @@ interface ServeOptions extends StorageLocationOptions, KafkaFlags {
   eventIdWindowHours: number
 }
 
-function readTls(options: ServeOptions): { cert: Buffer; key: Buffer } | undefined {
-  if (options.tlsCert === undefined && options.tlsKey === undefined) return undefined
-  if (options.tlsCert === undefined || options.tlsKey === undefined) {
-    return program.error('--tls-cert and --tls-key go together')
-  }
-  return { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
-}
-
 program
   .command('compact')
   .description(
@@ -270,7 +209,10 @@ program
     600_000,
   )
   .action(async (options: CompactOptions) => {
-    const storage = await openStorage({ dataDir: options.dataDir, ...storageLocations(options) })
+    const storage = await openStorage({
+      dataDir: options.dataDir,
+      ...storageLocations(options, fail),
+    })
     try {
       const { compactor, collector } = compactionFor(storage, {
         graceMs: options.graceMs,
@@ -329,7 +271,7 @@ function describeMerge(result: MergeResult): string {
 }
 
 addLoadCommand(program, async (options) => {
-  const locations = storageLocations(options as unknown as StorageLocationOptions)
+  const locations = storageLocations(options as unknown as StorageLocationOptions, fail)
   return openStorage({ dataDir: String(options['dataDir']), ...locations })
 }).option('--data-dir <dir>', 'the data dir', process.env['MALAMUTE_DATA_DIR'] ?? './malamute-data')
 

@@ -12,37 +12,33 @@
 //   compactor  merges, retention and garbage collection; run one per deployment (two would
 //              only waste work: a merge whose inputs changed meanwhile aborts and is retried).
 import type { Command } from 'commander'
-import { readFileSync } from 'node:fs'
 import { pino } from 'pino'
-import { PgError } from '../common/index.js'
+import { describeBlobLocation } from '../storage/index.js'
 import {
-  describeBlobLocation,
-  parseBlobLocation,
-  parseMetadataLocation,
-  type BlobLocation,
-  type MetadataLocation,
-} from '../storage/index.js'
-import { kafkaOptions, parseCount, parsePort, type KafkaFlags } from './cli-options.js'
+  addStorageLocationOptions,
+  kafkaOptions,
+  parseCount,
+  parsePort,
+  readTls,
+  startupFailure,
+  storageLocations,
+  type KafkaFlags,
+} from './cli-options.js'
 import { startMalamute, type MalamuteOptions, type MalamuteRole } from './serve.js'
 
 const env = process.env
 
 function addSharedOptions(command: Command): Command {
-  return command
-    .option('--data-dir <dir>', 'the data dir', env['MALAMUTE_DATA_DIR'] ?? './malamute-data')
-    .option(
-      '--blob <location>',
-      'where segment files live: file: (under the data dir) or s3://BUCKET/PREFIX',
-      env['MALAMUTE_BLOB'] ?? 'file:',
-    )
-    .option('--s3-endpoint <url>', 'an S3-compatible endpoint', env['MALAMUTE_S3_ENDPOINT'])
-    .option('--s3-cache-bytes <bytes>', 'segment bytes cached from S3 per thread', parseCount)
-    .option(
-      '--metadata <location>',
-      'where metadata lives: lmdb (under the data dir), fdb or fdb:CLUSTER_FILE',
-      env['MALAMUTE_METADATA'] ?? 'lmdb',
-    )
-    .option('--host <host>', 'address to listen on', env['MALAMUTE_HOST'] ?? '127.0.0.1')
+  const withDataDir = command.option(
+    '--data-dir <dir>',
+    'the data dir',
+    env['MALAMUTE_DATA_DIR'] ?? './malamute-data',
+  )
+  return addStorageLocationOptions(withDataDir).option(
+    '--host <host>',
+    'address to listen on',
+    env['MALAMUTE_HOST'] ?? '127.0.0.1',
+  )
 }
 
 interface RoleCommandOptions extends Partial<KafkaFlags> {
@@ -134,10 +130,10 @@ async function runRole(
   options: RoleCommandOptions,
 ): Promise<void> {
   const logger = pino({ level: env['MALAMUTE_LOG_LEVEL'] ?? 'info' }, pino.destination(2))
-  const locations = locationsOf(program, options)
-  const password = env['MALAMUTE_PASSWORD']
-  const tls = tlsOf(program, options)
   const fail = (message: string): never => program.error(message)
+  const locations = storageLocations(options, fail)
+  const password = env['MALAMUTE_PASSWORD']
+  const tls = readTls(options, fail)
   const kafka = role === 'writer' ? kafkaOptions(options as KafkaFlags, fail) : undefined
   const settings: MalamuteOptions = {
     roles: [role],
@@ -182,11 +178,9 @@ async function runRole(
           },
         }),
   }
-  const running = await startMalamute(settings).catch((error: unknown) => {
-    if (!(error instanceof PgError)) throw error
-    const { message, detail, hint } = error.fields
-    return program.error(`malamute: ${[message, detail, hint].filter(Boolean).join('\n')}`)
-  })
+  const running = await startMalamute(settings).catch((error: unknown) =>
+    program.error(startupFailure(error)),
+  )
   const blobs = describeBlobLocation(locations.blob, options.dataDir)
   // Tests and scripts wait for these lines on stdout.
   if (running.port !== undefined) {
@@ -217,30 +211,4 @@ async function runRole(
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
-}
-
-function locationsOf(
-  program: Command,
-  options: RoleCommandOptions,
-): { blob: BlobLocation; metadata: MetadataLocation } {
-  try {
-    const blob = parseBlobLocation(options.blob, {
-      ...(options.s3Endpoint === undefined ? {} : { endpoint: options.s3Endpoint }),
-      ...(options.s3CacheBytes === undefined ? {} : { cacheBytesMax: options.s3CacheBytes }),
-    })
-    return { blob, metadata: parseMetadataLocation(options.metadata) }
-  } catch (error) {
-    return program.error(error instanceof Error ? error.message : String(error))
-  }
-}
-
-function tlsOf(
-  program: Command,
-  options: RoleCommandOptions,
-): { cert: Buffer; key: Buffer } | undefined {
-  if (options.tlsCert === undefined && options.tlsKey === undefined) return undefined
-  if (options.tlsCert === undefined || options.tlsKey === undefined) {
-    return program.error('--tls-cert and --tls-key go together')
-  }
-  return { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
 }
