@@ -15,6 +15,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { normaliseAnswer, parseArgs, spineQueries, startMalamute, timeMedian } from './harness.mjs'
+import { logsTableDdl } from './wire.mjs'
 
 const args = parseArgs()
 if (args.csv === undefined) {
@@ -24,8 +25,8 @@ if (args.csv === undefined) {
 const runs = Number(args.runs ?? 5)
 const threads = Number(args.threads ?? 2)
 const queries = spineQueries
-const createTable =
-  'CREATE TABLE logs (ts timestamptz, service text, host text, env text, status text, http_status int, duration_ms double precision, trace_id text, user_id bigint, message text, tags text, attributes text)'
+// The shared data set's columns; tags and attributes stay text here.
+const createTable = logsTableDdl('text', 'text')
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'malamute-copy-bench-'))
 

@@ -4,7 +4,7 @@
 // way, else as text (said in the load notes).
 import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { startMalamute } from './harness.mjs'
+import { settledSegments, startMalamute } from './harness.mjs'
 import { connectWire, copyCommand, directoryBytes, logsTableDdl, psqlWithCsv } from './wire.mjs'
 
 const login = { user: 'malamute', database: 'malamute' }
@@ -50,32 +50,6 @@ function cpuSeconds(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100
-}
-
-/**
- * Waits until background compaction stops changing the segment count (a single segment has
- * nothing to merge); answers the count and whether compaction replaced any segment.
- */
-async function settledSegments(session, steadyChecksWanted = 15) {
-  const segments = async () => {
-    const { rows } = await session.query('EXPLAIN SELECT max(duration_ms) FROM logs')
-    const match = /segments=(\d+)/.exec(rows.map((row) => row[0]).join('\n'))
-    return match === null ? NaN : Number(match[1])
-  }
-  const first = await segments()
-  let last = first
-  let steadyChecks = 0
-  const started = performance.now()
-  // One merge of large segments takes seconds, so a count steady for a few checks may only mean
-  // a merge is running: wait for a quiet stretch of steadyChecksWanted seconds.
-  while (last > 1 && steadyChecks < steadyChecksWanted && performance.now() - started < 900_000) {
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-    const now = await segments()
-    steadyChecks = now === last ? steadyChecks + 1 : 0
-    last = now
-  }
-  const waitedSeconds = (performance.now() - started) / 1000
-  return { segments: last, waitedSeconds, compacted: last !== first }
 }
 
 /**
@@ -131,7 +105,11 @@ export function malamuteEngine({ workDir, log }) {
       log(
         `malamute: loaded in ${seconds.toFixed(1)} s; waiting for background compaction to settle`,
       )
-      const settled = await settledSegments(session)
+      const explain = async (sql) => {
+        const { rows } = await session.query(sql)
+        return rows.map((row) => row[0]).join('\n')
+      }
+      const settled = await settledSegments(explain, { steadyChecks: 15, timeoutMs: 900_000 })
       // Replaced segment files go at the next garbage collection after the grace period.
       if (settled.compacted) await new Promise((resolve) => setTimeout(resolve, 2500))
       const { rows: counted } = await session.query('SELECT count(*) FROM logs')

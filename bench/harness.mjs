@@ -69,6 +69,38 @@ export async function timeMedian(run, runs) {
   return { ms: median(times), answer }
 }
 
+/**
+ * Waits until background compaction stops changing the segment count of `logs` (a single
+ * segment has nothing to merge); answers the count, the seconds waited, and whether compaction
+ * replaced any segment. `explain` runs an EXPLAIN of a query over `logs` and answers its text.
+ * One merge of large segments takes seconds, so a count steady for a few checks may only mean
+ * a merge is running: the count must hold for `steadyChecks` one-second checks.
+ */
+export async function settledSegments(explain, { steadyChecks = 3, timeoutMs = 300_000 } = {}) {
+  const segments = async () => {
+    const match = /segments=(\d+)/.exec(await explain('EXPLAIN SELECT max(duration_ms) FROM logs'))
+    return match === null ? NaN : Number(match[1])
+  }
+  const first = await segments()
+  let last = first
+  let steady = 0
+  const started = performance.now()
+  while (last > 1 && steady < steadyChecks && performance.now() - started < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const now = await segments()
+    steady = now === last ? steady + 1 : 0
+    last = now
+  }
+  const waitedSeconds = (performance.now() - started) / 1000
+  return { segments: last, waitedSeconds, compacted: last !== first }
+}
+
+/** EXPLAIN text through a node-postgres client, for settledSegments. */
+export const explainWith = (client) => async (sql) => {
+  const { rows } = await client.query({ text: sql, rowMode: 'array' })
+  return rows.map((row) => row[0]).join('\n')
+}
+
 /** An answer as comparable text: numbers (and numeric text) rounded to 6 significant digits. */
 export function normaliseAnswer(rows) {
   return JSON.stringify(

@@ -20,14 +20,15 @@ import {
   startMalamute,
   timeMedian,
 } from './harness.mjs'
+import { logsTableDdl } from './wire.mjs'
 import { S3TestCredentials, startS3TestServer } from '../dist/storage/s3-test-server.js'
 
 const args = parseArgs()
 const runs = Number(args.runs ?? 5)
 const workerThreads = String(args['worker-threads'] ?? 2)
 const csv = path.resolve(args.csv ?? generatedCsv(Number(args.rows ?? 1_000_000)))
-const createTable =
-  'CREATE TABLE logs (ts timestamptz, service text, host text, env text, status text, http_status int, duration_ms double precision, trace_id text, user_id bigint, message text, tags text, attributes text)'
+// The shared data set's columns; tags and attributes stay text here.
+const createTable = logsTableDdl('text', 'text')
 
 /** Generates (once) the shared benchmark's seeded data set and answers its CSV path. */
 function generatedCsv(rows) {

@@ -17,7 +17,16 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import pg from 'pg'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { normaliseAnswer, parseArgs, root, spineQueries, timeMedian } from './harness.mjs'
+import {
+  explainWith,
+  normaliseAnswer,
+  parseArgs,
+  root,
+  settledSegments,
+  spineQueries,
+  timeMedian,
+} from './harness.mjs'
+import { logsTableDdl } from './wire.mjs'
 
 const args = parseArgs()
 if (args.csv === undefined) {
@@ -27,8 +36,8 @@ if (args.csv === undefined) {
 const runs = Number(args.runs ?? 5)
 const threads = Number(args.threads ?? 2)
 const malamuteRoot = path.resolve(args.root ?? root)
-const createTable =
-  'CREATE TABLE logs (ts timestamptz, service text, host text, env text, status text, http_status int, duration_ms double precision, trace_id text, user_id bigint, message text, tags text, attributes text)'
+// The shared data set's columns; tags and attributes stay text here.
+const createTable = logsTableDdl('text', 'text')
 
 export const searchQueries = [
   [
@@ -89,28 +98,6 @@ async function startServer(dataDir) {
   return { child, port }
 }
 
-/** Waits until background compaction stops changing the segment count (as spine.mjs does). */
-async function settledSegments(client) {
-  const segments = async () => {
-    const { rows } = await client.query({
-      text: 'EXPLAIN SELECT sum(duration_ms) FROM logs',
-      rowMode: 'array',
-    })
-    const match = /segments=(\d+)/.exec(rows.map((row) => row[0]).join('\n'))
-    return match ? Number(match[1]) : NaN
-  }
-  let last = await segments()
-  let steady = 0
-  const started = performance.now()
-  while (steady < 5 && performance.now() - started < 300_000) {
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-    const now = await segments()
-    steady = now === last ? steady + 1 : 0
-    last = now
-  }
-  return { segments: last, waitedSeconds: (performance.now() - started) / 1000 }
-}
-
 const keepData = args['data-dir'] !== undefined
 const reuse = keepData && existsSync(path.join(args['data-dir'], 'meta'))
 const dataDir = keepData
@@ -147,7 +134,7 @@ try {
       )
   if (copy.status !== 0) throw new Error(`psql \\copy exited with ${copy.status}`)
   const copySeconds = (performance.now() - started) / 1000
-  const settled = await settledSegments(client)
+  const settled = await settledSegments(explainWith(client), { steadyChecks: 5 })
   console.log(
     `segments after background compaction settled: ${settled.segments} (waited ${settled.waitedSeconds.toFixed(0)} s)`,
   )

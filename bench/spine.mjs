@@ -16,9 +16,11 @@ import { createInterface } from 'node:readline'
 import pg from 'pg'
 import { DuckDBInstance } from '@duckdb/node-api'
 import {
+  explainWith,
   normaliseAnswer,
   parseArgs,
   root,
+  settledSegments,
   spineQueries,
   startMalamute,
   timeMedian,
@@ -178,32 +180,10 @@ async function loadDuckDb(rows) {
 const time = (run) => timeMedian(run, runs)
 const normalise = normaliseAnswer
 
-/** Waits until background compaction stops changing the segment count; answers the count. */
-async function settledSegments(client) {
-  const segments = async () => {
-    const { rows } = await client.query({
-      text: 'EXPLAIN SELECT sum(duration_ms) FROM logs',
-      rowMode: 'array',
-    })
-    const match = /segments=(\d+)/.exec(rows.map((row) => row[0]).join('\n'))
-    return match ? Number(match[1]) : NaN
-  }
-  let last = await segments()
-  let steady = 0
-  const started = performance.now()
-  while (steady < 3 && performance.now() - started < 300_000) {
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-    const now = await segments()
-    steady = now === last ? steady + 1 : 0
-    last = now
-  }
-  return { segments: last, waitedSeconds: (performance.now() - started) / 1000 }
-}
-
 const { child, port } = await startMalamute(dataDir)
 try {
   const load = await loadMalamute(port)
-  const settled = await settledSegments(load.clients[0])
+  const settled = await settledSegments(explainWith(load.clients[0]))
   const duck = await loadDuckDb(load.rows)
   console.log(`rows: ${load.rows}`)
   console.log(
