@@ -40,21 +40,58 @@ export interface OuterFrame {
 
 type CorrelatedExpr = Extract<SyntaxExpr, { kind: 'subquery' | 'exists' | 'in-subquery' }>
 
-/** Rewrites a correlated subquery expression into a column of a left-joined relation. */
+/** Unqualified names the subquery could not resolve: tried as the outer query's columns. */
+const UnqualifiedNamesMax = 8
+
+/** Thrown when a run of the subquery meets an unqualified column it does not define. */
+class UnresolvedName {
+  constructor(readonly name: string) {}
+}
+
+/**
+ * Rewrites a correlated subquery expression into a column of a left-joined relation. An
+ * unqualified outer reference (`unnest(confkey)` inside pgcli's subquery on pg_constraint) is
+ * found when the subquery fails to bind it, and retried as a column of the outer FROM.
+ */
 export async function applyPerOuterRow(
   expr: CorrelatedExpr,
   frame: OuterFrame | undefined,
   materializer: QueryMaterializer,
   tables: ReadonlyMap<string, string>,
 ): Promise<SyntaxExpr> {
+  const unqualified: string[] = []
+  for (;;) {
+    try {
+      return await applyOnce(expr, frame, materializer, tables, unqualified)
+    } catch (error) {
+      if (!(error instanceof UnresolvedName)) throw error
+      if (unqualified.includes(error.name) || unqualified.length >= UnqualifiedNamesMax)
+        throw correlatedNotSupported(expr.position)
+      unqualified.push(error.name)
+    }
+  }
+}
+
+async function applyOnce(
+  expr: CorrelatedExpr,
+  frame: OuterFrame | undefined,
+  materializer: QueryMaterializer,
+  tables: ReadonlyMap<string, string>,
+  unqualified: readonly string[],
+): Promise<SyntaxExpr> {
   const position = expr.position
-  if (frame?.from == null) throw correlatedNotSupported(position)
+  // No outer FROM: the binding error itself, which a query further out may resolve.
+  if (frame?.from == null) throw await bindingErrorOf(expr, materializer, tables)
   const outerNames = definedNames(frame.from)
   const refs = outerReferences(expr.query, outerNames)
+  for (const name of unqualified)
+    refs.set(name, { kind: 'column-ref', table: null, name, position })
   const keys: SyntaxExpr[] = [...refs.values()]
   if (expr.kind === 'in-subquery') keys.push(expr.arg)
-  if (keys.length === 0) throw correlatedNotSupported(position)
+  if (keys.length === 0)
+    throw asUnresolvedName(await bindingErrorOf(expr, materializer, tables), position)
 
+  // A guessed unqualified name that is no outer column fails here with its binding error.
   const outerRows = await materializer.execute(
     {
       kind: 'select',
@@ -102,9 +139,7 @@ export async function applyPerOuterRow(
     try {
       return await materializer.execute(selectOf(body), tables)
     } catch (error) {
-      // An unqualified outer reference, or one to a query further out.
-      if (isOuterReference(error)) throw correlatedNotSupported(position)
-      throw error
+      throw asUnresolvedName(error, position)
     }
   }
 
@@ -125,6 +160,27 @@ export async function applyPerOuterRow(
   const nullSafe = outer.columns.map((column) => column.validity?.includes(0) === true)
   const alias = materializer.joinToCurrentSelect(relation, keys, position, nullSafe)
   return { kind: 'column-ref', table: alias, name: valueField.name, position }
+}
+
+/** An unqualified outer reference (retried as one), or 0A000 for one to a query further out. */
+function asUnresolvedName(error: unknown, position: number): unknown {
+  if (!isOuterReference(error)) return error
+  const name = /^column "([^"]*)" does not exist$/.exec((error as PgError).message)?.[1]
+  return name === undefined ? correlatedNotSupported(position) : new UnresolvedName(name)
+}
+
+/** The outer-reference error running the subquery on its own raises (0A000 if none). */
+async function bindingErrorOf(
+  expr: CorrelatedExpr,
+  materializer: QueryMaterializer,
+  tables: ReadonlyMap<string, string>,
+): Promise<unknown> {
+  try {
+    await materializer.execute(expr.query, tables)
+  } catch (error) {
+    if (isOuterReference(error)) return error
+  }
+  return correlatedNotSupported(expr.position)
 }
 
 function selectOf(expr: SyntaxExpr): SelectNode {
@@ -219,6 +275,10 @@ function substitute(value: unknown, constants: ReadonlyMap<string, SyntaxExpr>):
   }
   if (node.kind === 'column-ref' && typeof node.table === 'string') {
     const replacement = constants.get(`${node.table}.${String(node.name)}`)
+    if (replacement !== undefined) return replacement
+  }
+  if (node.kind === 'column-ref' && node.table === null) {
+    const replacement = constants.get(String(node.name))
     if (replacement !== undefined) return replacement
   }
   const out: Record<string, unknown> = {}

@@ -28,7 +28,11 @@ import {
 } from '../../common/index.js'
 import { arrayScalarAt } from '../../executor/expr/array-values.js'
 import { multidimensionalNotSupported } from '../../executor/format/array-text.js'
-import { isSetReturningCall, rewriteSetReturningTargets } from './set-returning.js'
+import {
+  SetReturningAlias,
+  isSetReturningCall,
+  rewriteSetReturningTargets,
+} from './set-returning.js'
 import { concatBatches, takeRows } from '../../executor/expr/batch-ops.js'
 import { makeNullVector, scalarAt } from '../../executor/expr/vector-builders.js'
 import type { PhysicalPlan, ScalarValue } from '../../executor/plan.js'
@@ -156,7 +160,7 @@ export class QueryMaterializer {
     }
     const { with: _with, ...rest } = rewriteSetReturningTargets(node)
     // FROM first: a correlated subquery elsewhere in the SELECT may need to read it.
-    const from = (await this.rewrite(rest.from, tables)) as FromItem | null
+    const from = await this.rewriteFrom(rest.from, rest.where, tables)
     this.joinFrames.push([])
     this.outerFrames.push({ from, where: rest.where })
     this.selectFrames.push({ node: rest as SelectNode, tables })
@@ -183,6 +187,41 @@ export class QueryMaterializer {
       })),
     )
     return { ...joined, groupBy: [...joined.groupBy, ...joinedColumns] }
+  }
+
+  /**
+   * Rewrites a SELECT's FROM. The lateral unnest that select-list set-returning calls became
+   * (set-returning.ts) may have subqueries reading the items before it among its arguments
+   * (pgcli's `unnest((SELECT array_agg(...) ... WHERE c.attrelid = fk.conrelid))`): those are
+   * rewritten with the items before it as their outer query, and their left joins attach there,
+   * so the unnest reads them laterally as it reads any column.
+   */
+  private async rewriteFrom(
+    from: FromItem | null,
+    where: SyntaxExpr | null,
+    tables: CommonTables,
+  ): Promise<FromItem | null> {
+    const unnest = from?.kind === 'join' ? from.right : undefined
+    if (
+      from?.kind !== 'join' ||
+      unnest?.kind !== 'function-ref' ||
+      unnest.alias !== SetReturningAlias ||
+      !containsSubquery(unnest.args)
+    )
+      return (await this.rewrite(from, tables)) as FromItem | null
+    const left = (await this.rewrite(from.left, tables)) as FromItem
+    this.joinFrames.push([])
+    this.outerFrames.push({ from: left, where })
+    let args: SyntaxExpr[]
+    try {
+      args = (await this.rewrite(unnest.args, tables)) as SyntaxExpr[]
+    } finally {
+      this.outerFrames.pop()
+    }
+    const joins = this.joinFrames.pop() ?? []
+    const joinedLeft = joins.length === 0 ? left : attachLeftJoins(selectFrom(left), joins).from
+    const right = await this.functionRef({ ...unnest, args }, tables)
+    return { ...from, left: joinedLeft ?? left, right }
   }
 
   /** Left-joins `rows` (a decorrelated scalar subquery) to the SELECT being rewritten. */
@@ -717,4 +756,29 @@ export function readsTable(value: unknown, table: string): boolean {
   const node = value as { readonly kind?: unknown; readonly table?: { readonly name?: unknown } }
   if (node.kind === 'table-ref' && node.table?.name === table) return true
   return Object.values(node).some((v) => readsTable(v, table))
+}
+
+/** True when `value` (syntax) holds a subquery expression anywhere. */
+function containsSubquery(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(containsSubquery)
+  if (typeof value !== 'object' || value === null) return false
+  const kind = (value as { readonly kind?: unknown }).kind
+  if (kind === 'subquery' || kind === 'exists' || kind === 'in-subquery') return true
+  return Object.values(value).some(containsSubquery)
+}
+
+/** `SELECT FROM from`: a frame for attachLeftJoins, which joins to a SELECT's FROM. */
+function selectFrom(from: FromItem): SelectNode {
+  return {
+    kind: 'select',
+    distinct: false,
+    targets: [],
+    from,
+    where: null,
+    groupBy: [],
+    having: null,
+    orderBy: [],
+    limit: null,
+    offset: null,
+  }
 }
