@@ -31,6 +31,16 @@ export const SqlTypeNames = [
   'oid',
   'unknown',
   'ddsketch',
+  // The oid alias types (https://www.postgresql.org/docs/15/datatype-oid.html): an oid that
+  // prints and reads as the object's name.
+  'regproc',
+  'regprocedure',
+  'regoper',
+  'regoperator',
+  'regclass',
+  'regtype',
+  'regnamespace',
+  'regrole',
   // One-dimensional arrays of the scalar types, named as pg_type names them (see array-type.ts).
   '_bool',
   '_int2',
@@ -51,6 +61,14 @@ export const SqlTypeNames = [
   '_json',
   '_bytea',
   '_oid',
+  '_regproc',
+  '_regprocedure',
+  '_regoper',
+  '_regoperator',
+  '_regclass',
+  '_regtype',
+  '_regnamespace',
+  '_regrole',
 ] as const
 
 export type SqlType = (typeof SqlTypeNames)[number]
@@ -155,7 +173,37 @@ export const SqlTypes: Readonly<Record<SqlType, SqlTypeInfo>> = {
   // Malamute's own type, past every OID PostgreSQL assigns (executor/sketch/): a DDSketch,
   // held and stored as its protobuf bytes.
   ddsketch: info('ddsketch', DdsketchOid, DdsketchOid + 1, -1, 'U', false, 'Binary', 'ddsketch'),
+  ...regTypeInfos(),
   ...arrayTypeInfos(),
+}
+
+/** The oid alias types: 4-byte oids, numeric category, printed by name. */
+function regTypeInfos(): Record<RegSqlType, SqlTypeInfo> {
+  const oids: Record<RegSqlType, readonly [number, number]> = {
+    regproc: [24, 1008],
+    regprocedure: [2202, 2207],
+    regoper: [2203, 2208],
+    regoperator: [2204, 2209],
+    regclass: [2205, 2210],
+    regtype: [2206, 2211],
+    regnamespace: [4089, 4090],
+    regrole: [4096, 4097],
+  }
+  const out = {} as Record<RegSqlType, SqlTypeInfo>
+  for (const [name, [oid, arrayOid]] of Object.entries(oids) as [
+    RegSqlType,
+    readonly [number, number],
+  ][])
+    out[name] = info(name, oid, arrayOid, 4, 'N', false, 'Int32', name)
+  return out
+}
+
+/** The oid alias types, regclass, regtype and the rest. */
+export type RegSqlType = Extract<SqlType, `reg${string}`>
+
+/** True for regclass, regtype, regproc and the other oid alias types. */
+export function isRegType(type: SqlType): type is RegSqlType {
+  return type.startsWith('reg')
 }
 
 /** The array types' rows: typlen -1, category 'A', displayed as `element[]` as format_type does. */
@@ -180,6 +228,14 @@ function arrayTypeInfos(): Record<ArraySqlType, SqlTypeInfo> {
     _json: ['json', 199, 'json'],
     _bytea: ['bytea', 1001, 'bytea'],
     _oid: ['oid', 1028, 'oid'],
+    _regproc: ['regproc', 1008, 'regproc'],
+    _regprocedure: ['regprocedure', 2207, 'regprocedure'],
+    _regoper: ['regoper', 2208, 'regoper'],
+    _regoperator: ['regoperator', 2209, 'regoperator'],
+    _regclass: ['regclass', 2210, 'regclass'],
+    _regtype: ['regtype', 2211, 'regtype'],
+    _regnamespace: ['regnamespace', 4090, 'regnamespace'],
+    _regrole: ['regrole', 4097, 'regrole'],
   }
   const out = {} as Record<ArraySqlType, SqlTypeInfo>
   for (const [name, [, oid, element]] of Object.entries(arrayOids) as [

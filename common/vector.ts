@@ -114,6 +114,14 @@ export function vectorKindOf(type: SqlType): Vector['kind'] {
     case 'timestamp':
     case 'date':
     case 'oid':
+    case 'regproc':
+    case 'regprocedure':
+    case 'regoper':
+    case 'regoperator':
+    case 'regclass':
+    case 'regtype':
+    case 'regnamespace':
+    case 'regrole':
       return 'number'
     case 'numeric':
       return 'numeric'

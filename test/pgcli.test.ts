@@ -1,7 +1,7 @@
 // pgcli 3.5 (Debian's pgcli, over psycopg 3) against a Malamute server: test/clients/
 // pgcli_session.py calls the PGExecute methods pgcli's completion refresher calls on connect,
 // each running pgcli's own catalog query, then runs statements as its prompt does. What still
-// fails (functions, foreign keys, casing) is listed in docs/clients.md.
+// fails (casing) is listed in docs/clients.md.
 
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
@@ -39,4 +39,9 @@ test("pgcli's metadata refresh: search path, schemas, tables, columns, views, ty
   assert.ok(typeof session['view_columns'] === 'number' && session['view_columns'] > 0)
   assert.deepEqual(session['datatypes'], [])
   assert.equal(session['databases'], true)
+})
+
+test("pgcli's function list (reg* casts) and foreign keys (a correlated subquery in unnest), issue 4", () => {
+  assert.equal(session['functions'], true)
+  assert.deepEqual(session['foreignkeys'], [])
 })

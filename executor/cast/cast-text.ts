@@ -9,11 +9,13 @@ import {
   PgError,
   SqlState,
   SqlTypes,
+  isRegType,
   type SqlType,
   type TextVector,
   type Vector,
 } from '../../common/index.js'
 import { decimalParse } from '../decimal.js'
+import { regInputOid } from '../functions/reg-names.js'
 import { IntervalColumnsBuilder } from '../interval/interval-layout.js'
 import { parseInterval } from '../interval/interval-text.js'
 import { parseBoolText, parseDateTimeText, parseFloatText, parseIntegerText } from './parse-text.js'
@@ -34,7 +36,7 @@ function parserFor(to: SqlType, timeZone: string): ((text: string) => number) | 
     case 'date':
       return (text) => parseDateTimeText(text, to, timeZone)
     default:
-      return null
+      return isRegType(to) ? (text) => regInputOid(to, text) : null
   }
 }
 

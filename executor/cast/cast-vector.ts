@@ -4,6 +4,7 @@
 import { castArrayElements, textVectorToArray } from '../expr/array-values.js'
 import {
   isArrayType,
+  isRegType,
   isTextLike,
   PgError,
   SqlState,
@@ -172,6 +173,9 @@ function dateTimeToDateTime(vector: NumberVector, to: SqlType, timeZone: string)
 function castNumber(vector: NumberVector, to: SqlType, options: CastOptions): Vector {
   const from = vector.type
   const fromNumeric = isIntegerType(from) || isFloatType(from)
+  // The oid alias types are oids: to and from oid and the integers without a conversion.
+  if (isRegType(to) && (isIntegerType(from) || from === to)) return withType(vector, to)
+  if (isRegType(from) && isIntegerType(to)) return numberToInteger({ ...vector, type: 'oid' }, to)
   if (to === 'bool' && isIntegerType(from)) {
     const out = new Uint8Array(vector.length)
     for (let row = 0; row < vector.length; row++) out[row] = vector.values[row]! !== 0 ? 1 : 0

@@ -1,6 +1,7 @@
 // PostgreSQL 15's text output functions (the DataRow text format), byte-identical for the
 // types Malamute holds. Row-at-a-time by nature: the gateway calls it per DataRow field.
-import { assertNever, type SqlType, type Vector } from '../../common/index.js'
+import { assertNever, isRegType, type SqlType, type Vector } from '../../common/index.js'
+import { regOutputText } from '../functions/reg-names.js'
 import { decimalToString } from '../decimal.js'
 import { arrayTextAt } from '../expr/array-values.js'
 import { decimalAt, textAt, vectorFromValues } from '../expr/vector-builders.js'
@@ -26,6 +27,7 @@ function formatNumber(value: number, type: SqlType, options: TextOutputOptions):
     case 'date':
       return formatDateText(value)
     default:
+      if (isRegType(type)) return regOutputText(type, value)
       return Object.is(value, -0) ? '0' : String(value)
   }
 }

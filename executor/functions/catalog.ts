@@ -2,34 +2,22 @@
 // and pgcli call (https://www.postgresql.org/docs/15/functions-info.html): format_type(),
 // pg_table_is_visible(), pg_get_userbyid(), the privilege checks (Malamute has one role, a
 // superuser: always true), and the deparsers of objects Malamute does not have (defaults,
-// constraints, indexes, policies: NULL). Also the output of the reg* casts (regclass_out &
-// co., planned by the binder) and PostgreSQL array literals read as text (array_to_string,
+// constraints, indexes, policies: NULL). Also PostgreSQL array literals read as text (array_to_string,
 // `x = ANY(text[])`) until arrays are a type.
-import {
-  PgError,
-  SqlState,
-  SqlTypeNames,
-  SqlTypes,
-  type SqlType,
-  type Vector,
-} from '../../common/index.js'
+import { SqlTypeNames, SqlTypes, type SqlType } from '../../common/index.js'
 import { arrayVectorFromTexts } from '../expr/array-values.js'
 import { makeBoolVector, makeConstantVector, makeNullVector } from '../expr/vector-builders.js'
-import { argAt, type Kernel, type KernelCall } from './kernel.js'
-import { boolRows, numberReader, numberRows, stringReader, textRows } from './row-values.js'
+import { argAt, type Kernel } from './kernel.js'
+import { boolRows, numberReader, stringReader, textRows } from './row-values.js'
 
 /** Types that are no Malamute type but that catalogs and clients name (pg_type.dat oids). */
 export const extraTypeNames: Readonly<Record<number, string>> = {
   18: '"char"',
   22: 'int2vector',
-  24: 'regproc',
   28: 'xid',
   30: 'oidvector',
   194: 'pg_node_tree',
   1033: 'aclitem',
-  2202: 'regprocedure',
-  2205: 'regclass',
-  2206: 'regtype',
   2249: 'record',
   2275: 'cstring',
   2276: '"any"',
@@ -39,8 +27,6 @@ export const extraTypeNames: Readonly<Record<number, string>> = {
   2281: 'internal',
   2283: 'anyelement',
   3838: 'event_trigger',
-  4089: 'regnamespace',
-  4096: 'regrole',
 }
 
 const typeByOid = new Map<number, SqlType>()
@@ -88,14 +74,6 @@ export function formatType(oid: number, typmod: number | null, forRegtype = fals
   }
 }
 
-/** pg_namespace's rows (planner/catalog), for regnamespace's output. */
-const namespaceNames: Readonly<Record<number, string>> = {
-  11: 'pg_catalog',
-  99: 'pg_toast',
-  2200: 'public',
-  13207: 'information_schema',
-}
-
 /**
  * Reads a PostgreSQL array literal (`{a,"b c",NULL}`) into its elements; NULL elements are
  * null. One dimension: nested braces are kept as text.
@@ -141,18 +119,6 @@ const alwaysTrue: Kernel = (call) => boolRows(call, () => true)
 
 const alwaysNull: Kernel = (call) => makeNullVector(call.type, call.length)
 
-/** Reads a `oid\tname\n...` map the planner passes as a constant argument. */
-function nameMap(call: KernelCall, index: number): Map<number, string> {
-  const map = new Map<number, string>()
-  if (call.length === 0) return map
-  const text = stringReader(call, index)(0)
-  for (const line of text.split('\n')) {
-    const tab = line.indexOf('\t')
-    if (tab > 0) map.set(Number(line.slice(0, tab)), line.slice(tab + 1))
-  }
-  return map
-}
-
 /** Splits `schema.name` / `"Quoted"` as PostgreSQL's stringToQualifiedNameList does. */
 export function qualifiedName(text: string): string[] {
   const parts: string[] = []
@@ -165,29 +131,6 @@ export function qualifiedName(text: string): string[] {
     if (match[3] === '') break
   }
   return parts
-}
-
-/** regclass input of a computed name: `oid\tschema\tname` lines say what exists (42P01 else). */
-function regclassIn(call: KernelCall): Vector {
-  const oids = new Map<string, number>()
-  const lines = call.length === 0 ? [] : stringReader(call, 1)(0).split('\n')
-  for (const line of lines) {
-    const [oid, schema, name] = line.split('\t')
-    if (oid === undefined || schema === undefined || name === undefined) continue
-    oids.set(`${schema}.${name}`, Number(oid))
-    if (schema === 'public' || schema === 'pg_catalog') oids.set(name, Number(oid))
-  }
-  const texts = stringReader(call, 0)
-  return numberRows(call, (row) => {
-    const text = texts(row)
-    if (/^\s*\d+\s*$/.test(text)) return Number(text)
-    const oid = oids.get(qualifiedName(text).slice(-2).join('.'))
-    if (oid !== undefined) return oid
-    throw new PgError({
-      code: SqlState.undefinedTable,
-      message: `relation "${text}" does not exist`,
-    })
-  })
 }
 
 let transactionCounter = 1000
@@ -240,7 +183,6 @@ export const catalogKernels: Readonly<Record<string, Kernel>> = {
     const user = stringReader(call, 1)
     return textRows(call, (row) => (oids(row) === 10 ? user(row) : `unknown (OID=${oids(row)})`))
   },
-  regclass_in: regclassIn,
   // parse_ident('"Some".name') → {Some,name}: qualifiedName's rules, as a text[].
   parse_ident: (call) => {
     const texts = stringReader(call, 0)
@@ -251,27 +193,6 @@ export const catalogKernels: Readonly<Record<string, Kernel>> = {
       return `{${parts.map((p) => `"${p.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`
     })
     return arrayVectorFromTexts('_text', literals)
-  },
-  regclass_out: (call) => {
-    const oids = numberReader(call, 0)
-    const names = nameMap(call, 1)
-    return textRows(
-      call,
-      (row) => names.get(oids(row)) ?? String(oids(row)),
-      argAt(call, 0).validity,
-    )
-  },
-  regtype_out: (call) => {
-    const oids = numberReader(call, 0)
-    return textRows(call, (row) => formatType(oids(row), null, true))
-  },
-  regnamespace_out: (call) => {
-    const oids = numberReader(call, 0)
-    return textRows(call, (row) => namespaceNames[oids(row)] ?? String(oids(row)))
-  },
-  regproc_out: (call) => {
-    const oids = numberReader(call, 0)
-    return textRows(call, (row) => (oids(row) === 0 ? '-' : String(oids(row))))
   },
   array_to_string: (call) => {
     const arrays = stringReader(call, 0)

@@ -135,6 +135,14 @@ function binaryWriter(type: SqlType): ColumnWriter {
     case 'int4':
       return numberWriter(type, 4, (out, value) => out.int32(value))
     case 'oid':
+    case 'regproc':
+    case 'regprocedure':
+    case 'regoper':
+    case 'regoperator':
+    case 'regclass':
+    case 'regtype':
+    case 'regnamespace':
+    case 'regrole':
       return numberWriter(type, 4, (out, value) => out.uint32(value))
     case 'int8':
       return numberWriter(type, 8, (out, value) => out.int64(value))

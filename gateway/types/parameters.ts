@@ -59,6 +59,14 @@ export function decodeBinaryParameter(type: SqlType, bytes: Buffer): ScalarValue
       expectLength(bytes, 4, type)
       return bytes.readInt32BE(0)
     case 'oid':
+    case 'regproc':
+    case 'regprocedure':
+    case 'regoper':
+    case 'regoperator':
+    case 'regclass':
+    case 'regtype':
+    case 'regnamespace':
+    case 'regrole':
       expectLength(bytes, 4, type)
       return bytes.readUInt32BE(0)
     case 'int8':

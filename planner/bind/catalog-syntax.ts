@@ -1,165 +1,57 @@
-// The catalog clients' expression syntax, bound without array or reg* types in the executor:
+// The catalog clients' expression syntax, bound without array types in the executor:
 //
-// * Casts to regclass, regtype, regnamespace, regproc. A constant name is looked up now and
-//   becomes its oid (`'events'::regclass`, 42P01 when missing), as PostgreSQL's input
-//   functions do; an oid becomes the object's name as the reg type's output prints it
-//   (`c.oid::regclass` → `events`), through regclass_out & co. (executor/functions/catalog.ts).
+// * Casts to the oid alias types (regclass, regtype, regproc, ...) are ordinary casts to
+//   real types (common/sql-type.ts); their input and output functions
+//   (executor/functions/reg-names.ts) read and print names the planner registers first, for a
+//   statement that names such a type (registerRegNames).
 // * `x op ANY (array)` / `x op ALL (array)` (parsed as a call of `any`, a reserved word no
 //   function may have): over `ARRAY[...]` or a constant array literal `'{r,p,f}'` (also a
 //   parameter's value) it is an IN list or a chain of comparisons; over a text column holding
 //   an array literal, = ANY and <> ALL test membership row by row.
-import { PgError, SqlState, SqlTypes, sqlTypeByName, type SqlType } from '../../common/index.js'
+import { PgError, SqlState, SqlTypes } from '../../common/index.js'
+import { parseArrayLiteral } from '../../executor/functions/catalog.js'
 import {
-  parseArrayLiteral,
-  qualifiedName,
-  typeOidByName,
-} from '../../executor/functions/catalog.js'
+  registerRegFunctions,
+  registerRegRelations,
+  registerRegRoles,
+} from '../../executor/functions/reg-names.js'
 import type { Expr } from '../../executor/plan.js'
 import type { BinaryNode, FuncNode, SyntaxExpr, TypeNameNode } from '../sql/ast.js'
-import { NamespaceOid } from '../catalog/catalog-snapshot.js'
+import { OwnerOid, type CatalogSnapshot } from '../catalog/catalog-snapshot.js'
+import { listRoutines } from '../catalog/pg-catalog-rows.js'
 import type { BindContext } from './context.js'
 import { isStringType } from './types.js'
 
-/** A relation as `::regclass` names it. */
-export interface RegclassRelation {
-  readonly oid: number
-  readonly name: string
-  readonly schema: string
-}
-
-const regTypes = new Set(['regclass', 'regtype', 'regnamespace', 'regproc', 'regprocedure'])
-
-export function isRegType(typeName: TypeNameNode): boolean {
-  return regTypes.has(typeName.name)
-}
-
-/** True when `node` (any syntax tree) casts to regclass somewhere: its binding needs relations. */
-export function castsToRegclass(node: unknown, seen = new WeakSet<object>()): boolean {
+/** True when `node` (any syntax tree) names an oid alias type somewhere (`::regclass`, `::regtype[]`). */
+export function namesRegType(node: unknown, seen = new WeakSet<object>()): boolean {
   if (typeof node !== 'object' || node === null || ArrayBuffer.isView(node)) return false
   if (seen.has(node)) return false
   seen.add(node)
-  if (Array.isArray(node)) return node.some((item) => castsToRegclass(item, seen))
+  if (Array.isArray(node)) return node.some((item) => namesRegType(item, seen))
   const record = node as Record<string, unknown>
   if (record['kind'] === 'cast') {
     const typeName = record['typeName'] as TypeNameNode | undefined
-    if (typeName?.name === 'regclass') return true
+    if (typeName !== undefined && /^(pg_catalog\.)?_?reg/.test(typeName.name)) return true
   }
-  return Object.values(record).some((value) => castsToRegclass(value, seen))
+  return Object.values(record).some((value) => namesRegType(value, seen))
 }
 
-/** Binds `arg::regtype-name` (arg already bound). */
-export function bindRegCast(arg: Expr, typeName: TypeNameNode, context: BindContext): Expr {
-  const position = typeName.position + 1
-  if (arg.kind === 'literal' && (arg.type === 'unknown' || isStringType(arg.type))) {
-    if (arg.value === null) return { kind: 'literal', value: null, type: 'oid' }
-    const oid = regInput(typeName.name, String(arg.value), context.regclassRelations, position)
-    return { kind: 'literal', value: oid, type: 'oid' }
-  }
-  if (typeName.name === 'regclass' && isStringType(arg.type)) {
-    // A name computed per row (`pg_get_serial_sequence(...)::regclass`): looked up at run time.
-    const names = context.regclassRelations.map((r) => `${r.oid}\t${r.schema}\t${r.name}`)
-    const map: Expr = { kind: 'literal', value: names.join('\n'), type: 'text' }
-    return {
-      kind: 'call',
-      fn: 'regclass_in',
-      args: [context.coerce(arg, 'text'), map],
-      type: 'oid',
-    }
-  }
-  if (arg.type !== 'oid' && arg.type !== 'int2' && arg.type !== 'int4' && arg.type !== 'int8') {
-    throw new PgError({
-      code: SqlState.featureNotSupported,
-      message: `casting ${SqlTypes[arg.type].displayName} to ${typeName.name} is not supported yet`,
-      position,
-    })
-  }
-  const oid = context.coerce(arg, 'oid')
-  switch (typeName.name) {
-    case 'regclass': {
-      const names = context.regclassRelations.map((r) => `${r.oid}\t${regclassName(r)}`)
-      const map: Expr = { kind: 'literal', value: names.join('\n'), type: 'text' }
-      return { kind: 'call', fn: 'regclass_out', args: [oid, map], type: 'text' }
-    }
-    case 'regtype':
-      return { kind: 'call', fn: 'regtype_out', args: [oid], type: 'text' }
-    case 'regnamespace':
-      return { kind: 'call', fn: 'regnamespace_out', args: [oid], type: 'text' }
-    default:
-      return { kind: 'call', fn: 'regproc_out', args: [oid], type: 'text' }
-  }
-}
+let functionsRegistered = false
 
-/** regclass's output: the name, quoted when needed, qualified when not on the search path. */
-function regclassName(relation: RegclassRelation): string {
-  const quote = (name: string): string =>
-    /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`
-  const visible = relation.schema === 'public' || relation.schema === 'pg_catalog'
-  return visible ? quote(relation.name) : `${quote(relation.schema)}.${quote(relation.name)}`
-}
-
-function regInput(
-  type: string,
-  text: string,
-  relations: readonly RegclassRelation[],
-  position: number,
-): number {
-  if (/^\s*\d+\s*$/.test(text)) return Number(text)
-  switch (type) {
-    case 'regclass': {
-      const parts = qualifiedName(text)
-      const name = parts[parts.length - 1] ?? ''
-      const schema = parts.length > 1 ? parts[parts.length - 2] : undefined
-      const found = relations.find(
-        (r) =>
-          r.name === name &&
-          (schema === undefined
-            ? r.schema === 'public' || r.schema === 'pg_catalog'
-            : r.schema === schema),
-      )
-      if (found !== undefined) return found.oid
-      throw new PgError({
-        code: SqlState.undefinedTable,
-        message: `relation "${text}" does not exist`,
-        position,
-      })
-    }
-    case 'regtype': {
-      const trimmed = text.trim().replace(/^pg_catalog\./, '')
-      const array = trimmed.endsWith('[]')
-      const base = array ? trimmed.slice(0, -2).trim() : trimmed
-      const sqlType = sqlTypeByName(base) as SqlType | undefined
-      const oid =
-        sqlType !== undefined && sqlType !== 'unknown'
-          ? array
-            ? SqlTypes[sqlType].arrayOid
-            : SqlTypes[sqlType].oid
-          : array
-            ? undefined
-            : typeOidByName(base)
-      if (oid !== undefined) return oid
-      throw new PgError({
-        code: SqlState.undefinedObject,
-        message: `type "${text}" does not exist`,
-        position,
-      })
-    }
-    case 'regnamespace': {
-      const name = qualifiedName(text)[0] ?? ''
-      const oid = (NamespaceOid as Readonly<Record<string, number>>)[name]
-      if (oid !== undefined) return oid
-      throw new PgError({
-        code: SqlState.invalidSchemaName,
-        message: `schema "${text}" does not exist`,
-        position,
-      })
-    }
-    default:
-      throw new PgError({
-        code: SqlState.undefinedFunction,
-        message: `function "${text}" does not exist`,
-        position,
-      })
-  }
+/** Registers the relations, roles and functions the reg types read and print, from `snapshot`. */
+export function registerRegNames(snapshot: CatalogSnapshot): void {
+  registerRegRelations(snapshot.relations)
+  registerRegRoles([{ oid: OwnerOid, name: snapshot.user, schema: '' }])
+  if (functionsRegistered) return
+  functionsRegistered = true
+  registerRegFunctions(
+    listRoutines().map((routine) => ({
+      oid: routine.oid,
+      name: routine.name,
+      schema: 'pg_catalog',
+      argTypeOids: routine.argTypeOids,
+    })),
+  )
 }
 
 /** `any`/`some`/`all` applied to one argument: the right side of a quantified comparison. */

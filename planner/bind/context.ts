@@ -25,12 +25,6 @@ export class BindContext {
   /** Unknown-typed parameter literals, by identity, to the 0-based parameter they stand for. */
   private readonly pendingParams = new Map<Expr, number>()
   private readonly positions = new WeakMap<Expr, number>()
-  /** What `::regclass` resolves against; the statement binder fills it when a statement casts so. */
-  regclassRelations: readonly {
-    readonly oid: number
-    readonly name: string
-    readonly schema: string
-  }[] = []
 
   constructor(
     paramTypes: readonly (SqlType | undefined)[],

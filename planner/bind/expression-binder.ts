@@ -3,7 +3,14 @@
 // type's input function. Aggregate calls are collected on the side; where one was written
 // the bound tree holds an AggregateRef column (negative index), which the select binder
 // later turns into the aggregate's output column.
-import { PgError, SqlState, isArrayType, sqlTypeByName, type SqlType } from '../../common/index.js'
+import {
+  PgError,
+  SqlState,
+  isArrayType,
+  isRegType,
+  sqlTypeByName,
+  type SqlType,
+} from '../../common/index.js'
 import type { AggregateCall, Expr, WindowCall } from '../../executor/plan.js'
 import type {
   BinaryNode,
@@ -19,10 +26,8 @@ import {
   arraysNotSupported,
   bindArrayMembership,
   bindSubscript,
-  bindRegCast,
   constantArrayElements,
   expandQuantified,
-  isRegType,
   quantifierOf,
 } from './catalog-syntax.js'
 import {
@@ -246,7 +251,6 @@ export class ExpressionBinder {
   }
 
   bindCast(arg: Expr, typeName: TypeNameNode): Expr {
-    if (isRegType(typeName)) return bindRegCast(arg, typeName, this.context)
     const type = resolveTypeName(typeName)
     if (!canCastExplicitly(arg.type, type)) {
       throw new PgError({
@@ -301,7 +305,14 @@ export class ExpressionBinder {
     if (typed !== undefined) return typed
     const arrayCall = bindArrayOperator(op, left, right, this.context, position)
     if (arrayCall !== undefined) return arrayCall
-    const target = operandType(op, left.type, right.type)
+    const operand = operandType(op, left.type, right.type)
+    // The oid alias types compare as oids (oideq & co.), after an unknown literal is read by the
+    // alias type's input function (`prorettype::regtype <> 'trigger'::regtype`, `= 'trigger'`).
+    if (operand !== undefined && isRegType(operand)) {
+      left = this.context.coerce(left, operand)
+      right = this.context.coerce(right, operand)
+    }
+    const target = operand !== undefined && isRegType(operand) ? 'oid' : operand
     const signature =
       target === undefined ? undefined : scalarSignatures(fn).find((s) => s.args[0] === target)
     if (target === undefined || signature === undefined)

@@ -1,7 +1,16 @@
 // Binds whole statements against the catalog: SELECT (see select-binder), INSERT with
 // PostgreSQL's assignment casts, CREATE/DROP TABLE, and the utility statements that pass
 // through. Binding never reads segments: describe (Parse/Describe) stops here.
-import { PgError, SqlState, assert, type Field, type SqlType } from '../../common/index.js'
+import {
+  PgError,
+  SqlState,
+  assert,
+  elementTypeOf,
+  isArrayType,
+  isRegType,
+  type Field,
+  type SqlType,
+} from '../../common/index.js'
 import type { ExecutableStatement, Expr } from '../../executor/plan.js'
 import type { Catalog, ColumnInfo, TableInfo } from '../../storage/api.js'
 import {
@@ -14,7 +23,7 @@ import {
 import type { CopyOptions } from '../../executor/index.js'
 import { checkWritable, lookupVirtualTable, takeSnapshot } from '../catalog/virtual-catalog.js'
 import { bindAlterTable } from './alter-table-binder.js'
-import { castsToRegclass } from './catalog-syntax.js'
+import { namesRegType, registerRegNames } from './catalog-syntax.js'
 import { bindCopy } from './copy-binder.js'
 import type { BindContext } from './context.js'
 import { ExpressionBinder, resolveTypeName } from './expression-binder.js'
@@ -50,10 +59,11 @@ export async function bindStatement(
   context: BindContext,
   scope: CatalogScope,
 ): Promise<BoundStatement> {
+  // The names regclass & co. read and print, before anything binds a reg* constant.
+  if (namesRegType(node)) registerRegNames(await takeSnapshot(scope))
   switch (node.kind) {
     case 'select': {
       const tables = await resolveTables(node, (name) => lookupTable(name, scope))
-      if (castsToRegclass(node)) context.regclassRelations = (await takeSnapshot(scope)).relations
       return { kind: 'query', select: bindSelect(node, tables, context) }
     }
     case 'insert':
@@ -132,7 +142,19 @@ function bindColumnDefinitions(
       })
     }
     seen.add(name.name)
-    return { name: name.name, type: resolveTypeName(typeName) }
+    return { name: name.name, type: storableType(typeName) }
+  })
+}
+
+/** A column's type; the oid alias types are query-only (segments store no reg* column yet). */
+function storableType(typeName: { name: string; position: number }): SqlType {
+  const type = resolveTypeName(typeName)
+  const element = isArrayType(type) ? elementTypeOf(type) : type
+  if (!isRegType(element)) return type
+  throw new PgError({
+    code: SqlState.featureNotSupported,
+    message: `columns of type ${displayType(type)} are not supported yet`,
+    position: typeName.position + 1,
   })
 }
 

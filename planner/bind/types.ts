@@ -7,6 +7,7 @@ import {
   arrayTypeOf,
   elementTypeOf,
   isArrayType,
+  isRegType,
   type SqlType,
 } from '../../common/index.js'
 
@@ -52,6 +53,11 @@ export function canCastImplicitly(from: SqlType, to: SqlType): boolean {
   if (fromRank !== undefined && toRank !== undefined) return fromRank <= toRank
   if (isStringType(from) && to === 'text') return true
   if (to === 'oid' && isIntegerType(from)) return true
+  // The oid alias types (regclass, regtype, ...) are oids: implicit to and from oid, from int4
+  // and int8, and regclass from text (pg_cast.dat).
+  if (isRegType(to) && (from === 'oid' || from === 'int4' || from === 'int8')) return true
+  if (isRegType(from) && to === 'oid') return true
+  if (to === 'regclass' && isStringType(from) && from !== 'name') return true
   const fromTime = dateTimeRank[from]
   const toTime = dateTimeRank[to]
   return fromTime !== undefined && toTime !== undefined && fromTime <= toTime
@@ -63,6 +69,7 @@ export function canCastByAssignment(from: SqlType, to: SqlType): boolean {
   if (isArrayType(from) && isArrayType(to))
     return canCastByAssignment(elementTypeOf(from), elementTypeOf(to))
   if (isNumericType(from) && isNumericType(to)) return true
+  if (isRegType(from) && (to === 'int4' || to === 'int8')) return true
   if (isStringType(to) || (isStringType(from) && isStringType(to))) return true
   if (isDateTimeType(from) && isDateTimeType(to)) return true
   return (from === 'json' && to === 'jsonb') || (from === 'jsonb' && to === 'json')
@@ -104,7 +111,8 @@ export function commonType(types: readonly SqlType[]): SqlType | undefined {
     return element === undefined ? undefined : arrayTypeOf(element)
   }
   if (known.some(isArrayType)) return undefined
-  if (known.includes('oid') && known.every((t) => t === 'oid' || isIntegerType(t))) return 'oid'
+  const oidLike = (t: SqlType): boolean => t === 'oid' || isRegType(t)
+  if (known.some(oidLike) && known.every((t) => oidLike(t) || isIntegerType(t))) return 'oid'
   if (known.every(isNumericType)) return maxBy(known, numericRank)
   if (known.every(isStringType)) return 'text'
   if (known.every(isDateTimeType)) return maxBy(known, dateTimeRank)

@@ -348,7 +348,7 @@ export function pgProcRows(): CatalogRow[] {
     pronargs: r.argTypeOids.length,
     pronargdefaults: 0,
     prorettype: r.returnTypeOid,
-    proargtypes: r.argTypeOids.join(' '),
+    proargtypes: `{${r.argTypeOids.join(',')}}`,
     prosrc: r.registryName,
   }))
 }

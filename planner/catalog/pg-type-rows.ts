@@ -37,6 +37,14 @@ const inputFunctions: Readonly<Record<ScalarSqlType, string>> = {
   oid: 'oidin',
   unknown: 'unknownin',
   ddsketch: 'ddsketch_in',
+  regproc: 'regprocin',
+  regprocedure: 'regprocedurein',
+  regoper: 'regoperin',
+  regoperator: 'regoperatorin',
+  regclass: 'regclassin',
+  regtype: 'regtypein',
+  regnamespace: 'regnamespacein',
+  regrole: 'regrolein',
 }
 
 /** The I/O function named like `input` for `suffix` (out, recv, send): int4in → int4out. */

@@ -273,12 +273,14 @@ function columnType(pgType: string): SqlType {
     case 'character_data':
     case 'yes_or_no':
       return 'varchar'
-    // Arrays of types Malamute has; oidvector and aclitem[] stay text. int2vector (only in
-    // relations Malamute leaves empty: pg_index, pg_statistic_ext, pg_publication_rel) reads
-    // as smallint[], so clients' generate_subscripts(indkey, 1) and indkey[n] bind.
+    // Arrays of types Malamute has; aclitem[] stays text. int2vector (only in relations
+    // Malamute leaves empty: pg_index, pg_statistic_ext, pg_publication_rel) reads as
+    // smallint[], so clients' generate_subscripts(indkey, 1) and indkey[n] bind; oidvector as
+    // oid[], so pgcli's `proargtypes::regtype[]` casts (both print as arrays, `{23,25}`).
     case 'text[]':
       return '_text'
     case 'oid[]':
+    case 'oidvector':
       return '_oid'
     case 'smallint[]':
     case 'int2vector':
