@@ -143,7 +143,95 @@ export function pgTypeRows(): CatalogRow[] {
       typcollation: facts.collation,
     })
   }
-  return rows
+  return [...rows, ...catalogOnlyTypeRows()]
+}
+
+/**
+ * pg_type rows of types Malamute has no values of but that catalogs and clients name: the
+ * catalog column types ("char", xid, oidvector, pg_node_tree, aclitem and their arrays; pgjdbc
+ * looks `_aclitem` up by oid) and the pseudo-types functions return (trigger, void, record).
+ * Facts as PostgreSQL 15's pg_type.dat: oid, typname, typlen, typbyval, typtype,
+ * typcategory, typelem, typarray, typinput, typalign, typstorage, typcollation.
+ */
+const catalogOnlyTypes: readonly (readonly [
+  number,
+  string,
+  number,
+  boolean,
+  string,
+  string,
+  number,
+  number,
+  string,
+  string,
+  string,
+  number,
+])[] = [
+  [18, 'char', 1, true, 'b', 'Z', 0, 1002, 'charin', 'c', 'p', 0],
+  [22, 'int2vector', -1, false, 'b', 'A', 21, 1006, 'int2vectorin', 'i', 'p', 0],
+  [28, 'xid', 4, true, 'b', 'U', 0, 1011, 'xidin', 'i', 'p', 0],
+  [30, 'oidvector', -1, false, 'b', 'A', 26, 1013, 'oidvectorin', 'i', 'p', 0],
+  [194, 'pg_node_tree', -1, false, 'b', 'Z', 0, 0, 'pg_node_tree_in', 'i', 'x', 100],
+  [1033, 'aclitem', 12, false, 'b', 'U', 0, 1034, 'aclitemin', 'i', 'p', 0],
+  [2249, 'record', -1, false, 'p', 'P', 0, 2287, 'record_in', 'd', 'x', 0],
+  [2275, 'cstring', -2, false, 'p', 'P', 0, 1263, 'cstring_in', 'c', 'p', 0],
+  [2276, 'any', 4, true, 'p', 'P', 0, 0, 'any_in', 'i', 'p', 0],
+  [2277, 'anyarray', -1, false, 'p', 'P', 0, 0, 'anyarray_in', 'd', 'x', 0],
+  [2278, 'void', 4, true, 'p', 'P', 0, 0, 'void_in', 'i', 'p', 0],
+  [2279, 'trigger', 4, true, 'p', 'P', 0, 0, 'trigger_in', 'i', 'p', 0],
+  [2281, 'internal', 8, true, 'p', 'P', 0, 0, 'internal_in', 'd', 'p', 0],
+  [2283, 'anyelement', 4, true, 'p', 'P', 0, 0, 'anyelement_in', 'i', 'p', 0],
+  [3838, 'event_trigger', 4, true, 'p', 'P', 0, 0, 'event_trigger_in', 'i', 'p', 0],
+  [1002, '_char', -1, false, 'b', 'A', 18, 0, 'array_in', 'i', 'x', 0],
+  [1006, '_int2vector', -1, false, 'b', 'A', 22, 0, 'array_in', 'i', 'x', 0],
+  [1011, '_xid', -1, false, 'b', 'A', 28, 0, 'array_in', 'i', 'x', 0],
+  [1013, '_oidvector', -1, false, 'b', 'A', 30, 0, 'array_in', 'i', 'x', 0],
+  [1034, '_aclitem', -1, false, 'b', 'A', 1033, 0, 'array_in', 'i', 'x', 0],
+  [2287, '_record', -1, false, 'p', 'P', 2249, 0, 'array_in', 'd', 'x', 0],
+  [1263, '_cstring', -1, false, 'b', 'A', 2275, 0, 'array_in', 'i', 'x', 0],
+]
+
+/** The I/O function of `input`'s type named like it, or `-` where PostgreSQL has none. */
+function catalogOnlyIo(input: string, suffix: 'out' | 'recv' | 'send'): string {
+  if (input === 'array_in') return `array_${suffix}`
+  const noBinary = [
+    'aclitemin',
+    'any_in',
+    'internal_in',
+    'trigger_in',
+    'anyelement_in',
+    'event_trigger_in',
+  ]
+  return suffix !== 'out' && noBinary.includes(input) ? '-' : ioFunction(input, suffix)
+}
+
+function catalogOnlyTypeRows(): CatalogRow[] {
+  return catalogOnlyTypes.map(
+    ([oid, typname, typlen, typbyval, typtype, typcategory, typelem, typarray, input, ...rest]) => {
+      const [typalign, typstorage, typcollation] = rest
+      return {
+        ...commonTypeColumns,
+        oid,
+        typname,
+        typlen,
+        typbyval,
+        typtype,
+        typcategory,
+        typispreferred: false,
+        typsubscript: typcategory === 'A' || input === 'array_in' ? 'array_subscript_handler' : '-',
+        typelem,
+        typarray,
+        typinput: input,
+        typoutput: catalogOnlyIo(input, 'out'),
+        typreceive: catalogOnlyIo(input, 'recv'),
+        typsend: catalogOnlyIo(input, 'send'),
+        typanalyze: input === 'array_in' ? 'array_typanalyze' : '-',
+        typalign,
+        typstorage,
+        typcollation,
+      }
+    },
+  )
 }
 
 const commonTypeColumns: CatalogRow = {

@@ -1,6 +1,7 @@
 // Set-returning functions in FROM beyond integer generate_series, run once (their arguments
 // are constants) into a relation: generate_series over timestamps with an interval step, and
-// jsonb_array_elements[_text], jsonb_object_keys, jsonb_each[_text]. Functions with named
+// jsonb_array_elements[_text], jsonb_object_keys, jsonb_each[_text], and pg_get_keywords().
+// Functions with named
 // output columns (value; key, value) keep those names; the others take the FROM alias.
 import { PgError, SqlState, type Field, type SqlType } from '../../common/index.js'
 import {
@@ -21,6 +22,7 @@ import {
 } from '../../executor/json/json-value.js'
 import type { Expr, ScalarValue } from '../../executor/plan.js'
 import type { BindContext } from '../bind/context.js'
+import { keywordRows } from '../catalog/pg-keywords.js'
 import { displayType } from '../bind/types.js'
 import type { Rows, RunPlan } from './set-operations.js'
 
@@ -42,6 +44,7 @@ const isTime = (t: SqlType): boolean => t === 'timestamptz' || t === 'timestamp'
 /** True when `name(args)` is one of the functions this module runs. */
 export function isTableFunction(name: string, args: readonly Expr[]): boolean {
   if (jsonFunctions.has(name)) return true
+  if (name === 'pg_get_keywords') return args.length === 0
   return name === 'generate_series' && args.length === 3 && args.some((a) => isTime(a.type))
 }
 
@@ -74,6 +77,7 @@ export async function runTableFunction(
   rowsMax: number,
 ): Promise<TableFunctionRows> {
   if (name === 'generate_series') return timeSeries(args, context, run, position, rowsMax)
+  if (name === 'pg_get_keywords') return { ...keywordRows(), namedColumns: true }
   if (args.length !== 1 || (args[0]!.type !== 'jsonb' && args[0]!.type !== 'unknown'))
     throw undefinedFunction(name, args, position)
   const [value] = (await evaluate([context.coerce(args[0]!, 'jsonb')], run)) ?? [null]
