@@ -6,7 +6,8 @@
 //
 // Types and schemas are fixed (catalog.ts). Relations, functions and roles live in the
 // planner's catalog: the planner registers them here (registerRegRelations & co.) before a
-// statement that reads or prints them runs; an oid not registered prints as its number.
+// statement that reads or prints them runs; an oid not registered prints as its number. One
+// registry per process: the last statement's database is the one names print from.
 import { PgError, SqlState, sqlTypeByName, SqlTypes, type RegSqlType } from '../../common/index.js'
 import { formatType, qualifiedName, typeOidByName } from './catalog.js'
 
@@ -36,8 +37,9 @@ const relations = new Map<number, RegObject>()
 const functions = new Map<number, RegObject>()
 const roles = new Map<number, RegObject>()
 
-/** Makes `objects` the relations regclass reads and prints (replacing those of the same oid). */
+/** Makes `objects` the relations regclass reads and prints (those of the statement's database). */
 export function registerRegRelations(objects: readonly RegObject[]): void {
+  relations.clear()
   for (const object of objects) relations.set(object.oid, object)
 }
 
@@ -48,6 +50,7 @@ export function registerRegFunctions(objects: readonly RegObject[]): void {
 
 /** Makes `objects` the roles regrole reads and prints. */
 export function registerRegRoles(objects: readonly RegObject[]): void {
+  roles.clear()
   for (const object of objects) roles.set(object.oid, object)
 }
 

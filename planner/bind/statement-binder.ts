@@ -59,11 +59,14 @@ export async function bindStatement(
   context: BindContext,
   scope: CatalogScope,
 ): Promise<BoundStatement> {
-  // The names regclass & co. read and print, before anything binds a reg* constant.
-  if (namesRegType(node)) registerRegNames(await takeSnapshot(scope))
+  // The names regclass & co. read and print, registered again right before the synchronous
+  // binding that reads reg* constants (another statement may register between the awaits).
+  const snapshot = namesRegType(node) ? await takeSnapshot(scope) : undefined
+  if (snapshot !== undefined) registerRegNames(snapshot)
   switch (node.kind) {
     case 'select': {
       const tables = await resolveTables(node, (name) => lookupTable(name, scope))
+      if (snapshot !== undefined) registerRegNames(snapshot)
       return { kind: 'query', select: bindSelect(node, tables, context) }
     }
     case 'insert':
