@@ -104,8 +104,8 @@ export class Executor {
         await this.dropTables(statement.tenant, statement.tables, statement.ifExists)
         return done('DROP TABLE')
       case 'alter-table': {
-        const { tenant, table, retention } = statement
-        const found = await this.storage.catalog.setRetention(tenant, table, retention)
+        const { tenant, table, settings } = statement
+        const found = await this.storage.catalog.alterTableSettings(tenant, table, settings)
         if (!found && !statement.ifExists) {
           throw new PgError({
             code: SqlState.undefinedTable,
