@@ -208,3 +208,44 @@ test('the settings and the overflow count survive a restart', async () => {
     [3],
   ])
 })
+
+test('a nested object is dotted columns and, by its name, jsonb; arrays are arrays; drift is kept', async () => {
+  await client.query('CREATE TABLE shapes (ts timestamptz)')
+  await client.query('ALTER TABLE shapes SET (max_columns = 100)')
+  const first = await post('shapes', [
+    { ts: 1000, attributes: { a: { b: 'x' }, n: 1 }, codes: [1, 2], tags: ['p', 'q'], status: 200 },
+    { ts: 2000, attributes: { n: 2 }, codes: [], status: 404 },
+  ])
+  assert.deepEqual(first, { status: 200, body: { rows: 2 } })
+  const second = await post('shapes', [
+    { ts: 3000, attributes: { a: { b: 'y' } }, status: 'teapot' },
+  ])
+  assert.deepEqual(second, { status: 200, body: { rows: 1 } })
+  assert.deepEqual(
+    await rows(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'shapes' ORDER BY ordinal_position`,
+    ),
+    [
+      ['ts', 'timestamp with time zone'],
+      ['attributes.a.b', 'text'],
+      ['attributes.n', 'bigint'],
+      ['codes', 'ARRAY'],
+      ['tags', 'ARRAY'],
+      ['status', 'bigint'],
+      ['status__text', 'text'],
+    ],
+  )
+  assert.deepEqual(
+    await rows(
+      `SELECT attributes::text, attributes->'a'->>'b', "attributes.n", codes::text, tags[2], coalesce(status::text, status__text) FROM shapes ORDER BY ts`,
+    ),
+    [
+      ['{"a": {"b": "x"}, "n": 1}', 'x', '1', '{1,2}', 'q', '200'],
+      ['{"n": 2}', null, '2', '{}', null, '404'],
+      ['{"a": {"b": "y"}}', 'y', null, null, null, 'teapot'],
+    ],
+  )
+  assert.deepEqual(await rows(`SELECT count(*)::int FROM shapes WHERE attributes @> '{"n": 2}'`), [
+    [1],
+  ])
+})
