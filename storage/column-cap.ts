@@ -55,8 +55,12 @@ export function capNewColumns(
     if (field.name === OverflowColumn) {
       if (field.type === 'jsonb') existing = index
       else overflow.push(index)
-    } else if (budget.known(field.name) || field.name === budget.timeField) kept.push(index)
-    else if (free > 0) {
+    } else if (budget.known(field.name)) kept.push(index)
+    else if (field.name === budget.timeField) {
+      // A new time column takes a place under the cap, even past it.
+      free--
+      kept.push(index)
+    } else if (free > 0) {
       free--
       kept.push(index)
     } else overflow.push(index)

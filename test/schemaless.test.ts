@@ -4,10 +4,15 @@
 // Events arrive over HTTP intake (a real socket) and COPY ... (FORMAT ndjson) through psql;
 // every answer is read back with SQL over the wire.
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
 import { after, before, test } from 'node:test'
 import type pg from 'pg'
 import { psqlScriptArgs, runPsql } from './psql-client.js'
-import { freePort, startMalamute, type MalamuteServer } from './server-harness.js'
+import { freePort, repositoryRoot, startMalamute, type MalamuteServer } from './server-harness.js'
 
 let server: MalamuteServer
 let client: pg.Client
@@ -189,6 +194,33 @@ test('without time_field, timestamp then ts then time is read, else the arrival 
   )
   assert.equal((await post('by_ts2', [{ ts: 1_700_000_000_000 }])).status, 200)
   assert.deepEqual(await tableSettings('by_ts2'), [1, null, 'ts', 0])
+})
+
+test('malamute load of NDJSON honours --max-columns and time_field', async () => {
+  const work = await mkdtemp(path.join(tmpdir(), 'malamute-schemaless-'))
+  try {
+    await client.query('CREATE TABLE loaded (service text)')
+    await client.query(`ALTER TABLE loaded SET (time_field = 'at')`)
+    const file = path.join(work, 'events.ndjson')
+    const lines = [
+      { at: '2024-05-01T00:00:00Z', service: 'api', region: 'eu', pod: { name: 'p1' } },
+      { at: '2024-05-01T00:00:01Z', service: 'web', region: 'us', color: 'red' },
+    ]
+    await writeFile(file, lines.map((line) => JSON.stringify(line)).join('\n'))
+    const cli = path.join(repositoryRoot, 'dist/bin/malamute.js')
+    const args = ['load', file, '--table', 'loaded', '--data-dir', server.dataDir]
+    await promisify(execFile)(process.execPath, [cli, ...args, '--max-columns', '3'])
+    assert.deepEqual(
+      await rows(`SELECT service, region, _overflow::text FROM loaded ORDER BY at`),
+      [
+        ['api', 'eu', '{"pod.name": "p1"}'],
+        ['web', 'us', '{"color": "red"}'],
+      ],
+    )
+    assert.deepEqual(await tableSettings('loaded'), [4, null, 'at', 2])
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
 })
 
 test('the settings and the overflow count survive a restart', async () => {
