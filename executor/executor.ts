@@ -96,8 +96,8 @@ export class Executor {
       case 'insert':
         return done(`INSERT 0 ${await this.runInsert(statement, session, signal)}`)
       case 'create-table': {
-        const { tenant, table, columns, ifNotExists } = statement
-        await this.storage.catalog.createTable(tenant, table, columns, ifNotExists)
+        const { tenant, table, columns, ifNotExists, settings } = statement
+        await this.storage.catalog.createTable(tenant, table, columns, ifNotExists, settings)
         return done('CREATE TABLE')
       }
       case 'drop-table':

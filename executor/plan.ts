@@ -374,6 +374,8 @@ export type ExecutableStatement =
       readonly table: string
       readonly columns: readonly Field[]
       readonly ifNotExists: boolean
+      /** CREATE TABLE ... WITH (max_columns = ..., time_field = ..., retention = ...). */
+      readonly settings?: TableSettingsChange
     }
   | {
       readonly kind: 'drop-table'

@@ -138,6 +138,7 @@ export interface Catalog {
     name: string,
     columns: readonly Field[],
     ifNotExists: boolean,
+    settings?: TableSettingsChange,
   ): Promise<TableInfo | undefined>
   /** Drops the table and its segments; answers false when it did not exist. */
   dropTable(tenant: string, name: string): Promise<boolean>

@@ -143,13 +143,7 @@ async function checkTimeFieldChange(
   table: TableInfo,
   timeField: string | null,
 ): Promise<void> {
-  const column = table.columns.find((candidate) => candidate.name === timeField)
-  if (column !== undefined && column.type !== 'timestamptz' && column.type !== 'timestamp') {
-    throw new PgError({
-      code: SqlState.datatypeMismatch,
-      message: `column "${column.name}" is of type ${SqlTypes[column.type].displayName} but time_field needs timestamp with time zone`,
-    })
-  }
+  if (timeField !== null) checkTimeFieldType(table.columns, timeField)
   const next = timeColumnOf(table.columns, timeField ?? undefined)
   const unchanged =
     table.timeField === (timeField ?? undefined) || (next !== null && next === table.timeColumn)
@@ -163,6 +157,17 @@ async function checkTimeFieldChange(
     detail: `Its segments are sorted and pruned by ${table.timeColumn === null ? 'arrival time' : `column "${table.timeColumn}"`}.`,
     hint: 'Set time_field before the first event arrives, or load the events into a new table.',
   })
+}
+
+/** The column time_field names, when it exists, must be of a timestamp type (42804). */
+function checkTimeFieldType(columns: readonly Field[], timeField: string): void {
+  const column = columns.find((candidate) => candidate.name === timeField)
+  if (column !== undefined && column.type !== 'timestamptz' && column.type !== 'timestamp') {
+    throw new PgError({
+      code: SqlState.datatypeMismatch,
+      message: `column "${column.name}" is of type ${SqlTypes[column.type].displayName} but time_field needs timestamp with time zone`,
+    })
+  }
 }
 
 async function allocateOid(tx: MetadataTransaction): Promise<number> {
@@ -202,12 +207,14 @@ export class MetadataCatalog implements Catalog {
     name: string,
     columns: readonly Field[],
     ifNotExists: boolean,
+    settings: TableSettingsChange = {},
   ): Promise<TableInfo | undefined> {
     const seen = new Set<string>()
     for (const column of columns) {
       if (seen.has(column.name)) throw duplicateColumn(column.name)
       seen.add(column.name)
     }
+    if (settings.timeField != null) checkTimeFieldType(columns, settings.timeField)
     return this.metadata.transact(async (tx) => {
       if ((await tx.get(Keys.table(tenant, name))) !== undefined) {
         if (ifNotExists) return undefined
@@ -221,11 +228,15 @@ export class MetadataCatalog implements Catalog {
         tenant,
         name,
         createdAtMs: Date.now(),
+        ...(settings.retention == null ? {} : { retention: settings.retention }),
+        ...(settings.maxColumns == null ? {} : { maxColumns: settings.maxColumns }),
+        ...(settings.timeField == null ? {} : { timeField: settings.timeField }),
       }
       tx.set(Keys.table(tenant, name), encodeRecord(record))
       const table: TableInfo = { ...record, columns: [], timeColumn: null }
       const infos = columns.map((field, index) => addColumn(tx, table, field, true, index + 1))
-      return { ...record, columns: infos, timeColumn: timeColumnOf(infos) }
+      const created = { ...record, columns: infos, timeColumn: timeColumnOf(infos, record.timeField) }
+      return created
     })
   }
 

@@ -42,6 +42,14 @@ export async function bindAlterTable(
       message: `relation "${name}" does not exist`,
     })
   }
+  return { ...statement, ifExists: node.ifExists, settings: bindTableSettings(node) }
+}
+
+/** The settings of ALTER TABLE SET/RESET or CREATE TABLE ... WITH; unknown ones are 22023. */
+export function bindTableSettings(node: {
+  readonly action: 'set' | 'reset'
+  readonly options: readonly TableOptionNode[]
+}): TableSettingsChange {
   const settings: { -readonly [K in keyof TableSettingsChange]: TableSettingsChange[K] } = {}
   const set = node.action === 'set'
   for (const option of node.options) {
@@ -55,7 +63,7 @@ export async function bindAlterTable(
       })
     }
   }
-  return { ...statement, ifExists: node.ifExists, settings }
+  return settings
 }
 
 /** Most columns max_columns may allow: the overflow column is for junk, not for schemas. */

@@ -28,8 +28,12 @@ export class MemoryCatalog implements Catalog {
     name: string,
     columns: readonly Field[],
     ifNotExists: boolean,
+    settings: TableSettingsChange = {},
   ): Promise<TableInfo | undefined> {
-    return this.addTable(tenant, name, columns, null, ifNotExists)
+    const created = this.addTable(tenant, name, columns, null, ifNotExists)
+    if (created === undefined) return undefined
+    await this.alterTableSettings(tenant, name, settings)
+    return this.tables.get(`${tenant}/${name}`)
   }
 
   /** Creates a table with a time column, as ingestion would. */
