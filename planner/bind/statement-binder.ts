@@ -65,7 +65,9 @@ export async function bindStatement(
         table: node.table.name,
         columns: bindColumnDefinitions(node.columns),
         ifNotExists: node.ifNotExists,
-        settings: bindTableSettings({ action: 'set', options: node.options }),
+        ...(node.options.length === 0
+          ? {}
+          : { settings: bindTableSettings({ action: 'set', options: node.options }) }),
       }
     case 'drop-table':
       if (!node.ifExists) {
