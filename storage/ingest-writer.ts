@@ -176,10 +176,13 @@ export class GroupCommitIngestWriter implements IngestWriter {
     typeOf: (name: string) => SqlType | undefined,
     buffered: Iterable<string>,
   ): ReturnType<typeof capNewColumns> {
+    // The steady state: every field already has its column, nothing to count.
+    if (fields.every((field) => typeOf(field.name) !== undefined && field.name !== OverflowColumn))
+      return { fields: [...fields], batch, overflowed: 0 }
     const isCounted = (name: string): boolean => name !== OverflowColumn
+    const committed = new Set(info.columns.map((column) => column.name))
     let columns = info.columns.filter((column) => isCounted(column.name)).length
-    for (const name of buffered)
-      if (isCounted(name) && !info.columns.some((column) => column.name === name)) columns++
+    for (const name of buffered) if (isCounted(name) && !committed.has(name)) columns++
     return capNewColumns(fields, batch, {
       known: (name) => typeOf(name) !== undefined,
       columns,
