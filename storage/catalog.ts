@@ -235,7 +235,11 @@ export class MetadataCatalog implements Catalog {
       tx.set(Keys.table(tenant, name), encodeRecord(record))
       const table: TableInfo = { ...record, columns: [], timeColumn: null }
       const infos = columns.map((field, index) => addColumn(tx, table, field, true, index + 1))
-      const created = { ...record, columns: infos, timeColumn: timeColumnOf(infos, record.timeField) }
+      const created = {
+        ...record,
+        columns: infos,
+        timeColumn: timeColumnOf(infos, record.timeField),
+      }
       return created
     })
   }
