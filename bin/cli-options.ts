@@ -109,6 +109,8 @@ export interface StorageLocationOptions {
   s3Endpoint?: string
   s3CacheBytes?: number
   metadata: string
+  /** --max-columns: the writers' column cap for tables without max_columns. */
+  maxColumns?: number
 }
 
 export function addStorageLocationOptions(command: Command): Command {
@@ -133,19 +135,38 @@ export function addStorageLocationOptions(command: Command): Command {
       'where metadata lives: lmdb (under the data dir), fdb or fdb:CLUSTER_FILE',
       env['MALAMUTE_METADATA'] ?? 'lmdb',
     )
+    .option(
+      '--max-columns <n>',
+      'columns a table gains from ingested fields before new ones go to its _overflow jsonb ' +
+        'column, unless the table sets max_columns',
+      parsePositiveCount,
+      Number(env['MALAMUTE_MAX_COLUMNS'] ?? 1000),
+    )
+}
+
+function parsePositiveCount(value: string): number {
+  const count = parseCount(value)
+  if (count === 0) throw new InvalidArgumentError('not a positive whole number')
+  return count
 }
 
 /** Parses --blob and --metadata, or fails with the reason (and PostgreSQL's hint, if any). */
 export function storageLocations(
   options: StorageLocationOptions,
   fail: (message: string) => never,
-): { blob: BlobLocation; metadata: MetadataLocation } {
+): { blob: BlobLocation; metadata: MetadataLocation; maxColumnsDefault?: number } {
   try {
     const blob = parseBlobLocation(options.blob, {
       ...(options.s3Endpoint === undefined ? {} : { endpoint: options.s3Endpoint }),
       ...(options.s3CacheBytes === undefined ? {} : { cacheBytesMax: options.s3CacheBytes }),
     })
-    return { blob, metadata: parseMetadataLocation(options.metadata) }
+    const metadata = parseMetadataLocation(options.metadata)
+    const maxColumns = options.maxColumns
+    return {
+      blob,
+      metadata,
+      ...(maxColumns === undefined ? {} : { maxColumnsDefault: maxColumns }),
+    }
   } catch (error) {
     const hint =
       error instanceof PgError && error.fields.hint !== undefined ? ` ${error.fields.hint}` : ''

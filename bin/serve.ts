@@ -55,6 +55,8 @@ export interface MalamuteOptions {
   readonly kafka?: ServeKafkaOptions
   /** How long a committed event id keeps its duplicates out; storage's default when absent. */
   readonly eventIdWindowMs?: number
+  /** The writers' column cap for tables without max_columns (--max-columns). */
+  readonly maxColumnsDefault?: number
 }
 
 export interface ServeKafkaOptions {
@@ -102,6 +104,9 @@ export async function startMalamute(options: MalamuteOptions): Promise<RunningMa
     ...(options.blob === undefined ? {} : { blob: options.blob }),
     ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
     ...(options.eventIdWindowMs === undefined ? {} : { eventIdWindowMs: options.eventIdWindowMs }),
+    ...(options.maxColumnsDefault === undefined
+      ? {}
+      : { maxColumnsDefault: options.maxColumnsDefault }),
   })
   const gateway = roles.has('gateway') ? await startGateway(storage, dataDir, options) : undefined
   const compactionLoop = roles.has('compactor') ? startCompaction(storage, options) : undefined

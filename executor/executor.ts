@@ -96,16 +96,16 @@ export class Executor {
       case 'insert':
         return done(`INSERT 0 ${await this.runInsert(statement, session, signal)}`)
       case 'create-table': {
-        const { tenant, table, columns, ifNotExists } = statement
-        await this.storage.catalog.createTable(tenant, table, columns, ifNotExists)
+        const { tenant, table, columns, ifNotExists, settings } = statement
+        await this.storage.catalog.createTable(tenant, table, columns, ifNotExists, settings)
         return done('CREATE TABLE')
       }
       case 'drop-table':
         await this.dropTables(statement.tenant, statement.tables, statement.ifExists)
         return done('DROP TABLE')
       case 'alter-table': {
-        const { tenant, table, retention } = statement
-        const found = await this.storage.catalog.setRetention(tenant, table, retention)
+        const { tenant, table, settings } = statement
+        const found = await this.storage.catalog.alterTableSettings(tenant, table, settings)
         if (!found && !statement.ifExists) {
           throw new PgError({
             code: SqlState.undefinedTable,

@@ -9,7 +9,7 @@
 //   Limit ◄─ Sort ◄─ Project ◄─ Aggregate(final) ◄── Scan ──►  read columns → filter →
 //                                                             partial aggregate | project → limit
 import type { Batch, Field, SqlType } from '../common/index.js'
-import type { ColumnStats, TableRetention } from '../storage/api.js'
+import type { ColumnStats, TableSettingsChange } from '../storage/api.js'
 import type { CopyOptions } from './copy/copy-options.js'
 
 /** A constant as plans carry it. numeric as its decimal text; timestamptz/timestamp as epoch
@@ -374,6 +374,8 @@ export type ExecutableStatement =
       readonly table: string
       readonly columns: readonly Field[]
       readonly ifNotExists: boolean
+      /** CREATE TABLE ... WITH (max_columns = ..., time_field = ..., retention = ...). */
+      readonly settings?: TableSettingsChange
     }
   | {
       readonly kind: 'drop-table'
@@ -382,12 +384,12 @@ export type ExecutableStatement =
       readonly ifExists: boolean
     }
   | {
-      /** ALTER TABLE SET/RESET (retention): null resets it. */
+      /** ALTER TABLE SET/RESET (retention, max_columns, time_field): null resets one. */
       readonly kind: 'alter-table'
       readonly tenant: string
       readonly table: string
       readonly ifExists: boolean
-      readonly retention: TableRetention | null
+      readonly settings: TableSettingsChange
     }
   | { readonly kind: 'transaction'; readonly action: 'begin' | 'commit' | 'rollback' }
   | {

@@ -26,6 +26,22 @@ export interface TableInfo {
   readonly createdAtMs: number
   /** ALTER TABLE SET (retention = ...): segments whose maxTs is older are dropped whole. */
   readonly retention?: TableRetention
+  /**
+   * ALTER TABLE SET (max_columns = n): fields that would add a column past n go into the
+   * `_overflow` jsonb column (storage/column-cap.ts). Unset: the writer's default.
+   */
+  readonly maxColumns?: number
+  /** ALTER TABLE SET (time_field = 'name'): the JSON field read as event time, and the time column. */
+  readonly timeField?: string
+  /** Field values committed into `_overflow` because the table had max_columns columns. */
+  readonly overflowFields?: number
+}
+
+/** An ALTER TABLE SET/RESET: an absent member is left as it is, null resets it. */
+export interface TableSettingsChange {
+  readonly retention?: TableRetention | null
+  readonly maxColumns?: number | null
+  readonly timeField?: string | null
 }
 
 /** How long a table keeps its rows, as the user wrote it and in microseconds. */
@@ -122,13 +138,17 @@ export interface Catalog {
     name: string,
     columns: readonly Field[],
     ifNotExists: boolean,
+    settings?: TableSettingsChange,
   ): Promise<TableInfo | undefined>
   /** Drops the table and its segments; answers false when it did not exist. */
   dropTable(tenant: string, name: string): Promise<boolean>
   /** The segments visible now: a consistent snapshot that a query pins for its whole run. */
   listSegments(tenant: string, table: string): Promise<SegmentMeta[]>
-  /** Sets (or with null, resets) a table's retention; answers false when there is no table. */
-  setRetention(tenant: string, name: string, retention: TableRetention | null): Promise<boolean>
+  /**
+   * Applies ALTER TABLE SET/RESET of retention, max_columns and time_field; answers false
+   * when there is no table. Changing the time column of a table holding segments is 55000.
+   */
+  alterTableSettings(tenant: string, name: string, change: TableSettingsChange): Promise<boolean>
   /** The tenant's recent compactions (the last day, at most the newest 1,000), oldest first. */
   listCompactions(tenant: string): Promise<CompactionRecord[]>
   /** The processes whose heartbeat is fresh, by process id. */
@@ -228,6 +248,8 @@ export interface StorageConfig {
   readonly flushIntervalMs?: number
   /** How long a committed event id keeps its duplicates out (storage/event-ids.ts). */
   readonly eventIdWindowMs?: number
+  /** Columns a table may gain before new fields overflow into `_overflow` (max_columns unset). */
+  readonly maxColumnsDefault?: number
 }
 
 export interface Storage {

@@ -1,7 +1,7 @@
 // The catalog: tables, columns and committed segments, kept in the metadata store under
 // key-layout.ts's keys. Tenants are database names. Table oids come from one counter key
 // (starting at 16384, PostgreSQL's FirstNormalObjectId), so they are unique across tenants.
-import { PgError, SqlState, type Field } from '../common/index.js'
+import { PgError, SqlState, SqlTypes, type Field } from '../common/index.js'
 import type {
   Catalog,
   ColumnInfo,
@@ -10,6 +10,7 @@ import type {
   SegmentMeta,
   TableInfo,
   TableRetention,
+  TableSettingsChange,
 } from './api.js'
 import type { BlobStore } from './blob-store.js'
 import { Keys, decodeRecord, decodeTuple, encodeRecord } from './key-layout.js'
@@ -27,6 +28,9 @@ interface TableRecord {
   readonly name: string
   readonly createdAtMs: number
   readonly retention?: TableRetention
+  readonly maxColumns?: number
+  readonly timeField?: string
+  readonly overflowFields?: number
 }
 
 /** Compaction records listCompactions answers at most (the newest). */
@@ -35,13 +39,17 @@ export const CompactionRecordsListedMax = 1000
 /** A heartbeat older than this means the process is gone (it beats every few seconds). */
 export const ProcessStaleMs = 10_000
 
-/** The time column: the first column named ts, timestamp or time of a timestamp type. */
-export function timeColumnOf(columns: readonly ColumnInfo[]): string | null {
-  const found = columns.find(
-    (column) =>
-      TimeColumnNames.has(column.name) &&
-      (column.type === 'timestamptz' || column.type === 'timestamp'),
-  )
+/**
+ * The time column: the table's time_field when set (once it is a column of a timestamp type),
+ * else the first column named ts, timestamp or time of a timestamp type.
+ */
+export function timeColumnOf(columns: readonly ColumnInfo[], timeField?: string): string | null {
+  const isTime = (column: ColumnInfo): boolean =>
+    column.type === 'timestamptz' || column.type === 'timestamp'
+  const found =
+    timeField === undefined
+      ? columns.find((column) => TimeColumnNames.has(column.name) && isTime(column))
+      : columns.find((column) => column.name === timeField && isTime(column))
   return found?.name ?? null
 }
 
@@ -65,7 +73,21 @@ export async function readTable(
   const columns = (await reader.getRange(range.start, range.end)).map((entry) =>
     decodeRecord<ColumnInfo>(entry.value),
   )
-  return { ...record, columns, timeColumn: timeColumnOf(columns) }
+  return { ...record, columns, timeColumn: timeColumnOf(columns, record.timeField) }
+}
+
+/** Adds `count` to the table's overflowed field values, in the commit that stores them. */
+export async function addOverflowFields(
+  tx: MetadataTransaction,
+  tenant: string,
+  name: string,
+  count: number,
+): Promise<void> {
+  const bytes = await tx.get(Keys.table(tenant, name))
+  if (bytes === undefined) throw undefinedTable(name)
+  const record = decodeRecord<TableRecord>(bytes)
+  const overflowFields = (record.overflowFields ?? 0) + count
+  tx.set(Keys.table(tenant, name), encodeRecord({ ...record, overflowFields }))
 }
 
 /** Adds a column record with the next attnum; the caller has checked the name is new. */
@@ -111,6 +133,43 @@ function duplicateColumn(name: string): PgError {
   })
 }
 
+/**
+ * A time_field change must not move the time column of a table holding segments: their time
+ * ranges (pruning, retention) and sort order were computed from the old one. The field, when
+ * already a column, must be of a timestamp type.
+ */
+async function checkTimeFieldChange(
+  tx: MetadataTransaction,
+  table: TableInfo,
+  timeField: string | null,
+): Promise<void> {
+  if (timeField !== null) checkTimeFieldType(table.columns, timeField)
+  const next = timeColumnOf(table.columns, timeField ?? undefined)
+  const unchanged =
+    table.timeField === (timeField ?? undefined) || (next !== null && next === table.timeColumn)
+  if (unchanged) return
+  const segments = Keys.segmentsOf(table.tenant, table.name)
+  const any = await tx.getRange(segments.start, segments.end, { limit: 1 })
+  if (any.length === 0) return
+  throw new PgError({
+    code: SqlState.objectNotInPrerequisiteState,
+    message: `cannot change time_field of table "${table.name}" because it holds rows`,
+    detail: `Its segments are sorted and pruned by ${table.timeColumn === null ? 'arrival time' : `column "${table.timeColumn}"`}.`,
+    hint: 'Set time_field before the first event arrives, or load the events into a new table.',
+  })
+}
+
+/** The column time_field names, when it exists, must be of a timestamp type (42804). */
+function checkTimeFieldType(columns: readonly Field[], timeField: string): void {
+  const column = columns.find((candidate) => candidate.name === timeField)
+  if (column !== undefined && column.type !== 'timestamptz' && column.type !== 'timestamp') {
+    throw new PgError({
+      code: SqlState.datatypeMismatch,
+      message: `column "${column.name}" is of type ${SqlTypes[column.type].displayName} but time_field needs timestamp with time zone`,
+    })
+  }
+}
+
 async function allocateOid(tx: MetadataTransaction): Promise<number> {
   const current = await tx.get(Keys.oidCounter())
   const oid = current === undefined ? FirstTableOid : decodeRecord<number>(current)
@@ -148,12 +207,14 @@ export class MetadataCatalog implements Catalog {
     name: string,
     columns: readonly Field[],
     ifNotExists: boolean,
+    settings: TableSettingsChange = {},
   ): Promise<TableInfo | undefined> {
     const seen = new Set<string>()
     for (const column of columns) {
       if (seen.has(column.name)) throw duplicateColumn(column.name)
       seen.add(column.name)
     }
+    if (settings.timeField != null) checkTimeFieldType(columns, settings.timeField)
     return this.metadata.transact(async (tx) => {
       if ((await tx.get(Keys.table(tenant, name))) !== undefined) {
         if (ifNotExists) return undefined
@@ -167,11 +228,19 @@ export class MetadataCatalog implements Catalog {
         tenant,
         name,
         createdAtMs: Date.now(),
+        ...(settings.retention == null ? {} : { retention: settings.retention }),
+        ...(settings.maxColumns == null ? {} : { maxColumns: settings.maxColumns }),
+        ...(settings.timeField == null ? {} : { timeField: settings.timeField }),
       }
       tx.set(Keys.table(tenant, name), encodeRecord(record))
       const table: TableInfo = { ...record, columns: [], timeColumn: null }
       const infos = columns.map((field, index) => addColumn(tx, table, field, true, index + 1))
-      return { ...record, columns: infos, timeColumn: timeColumnOf(infos) }
+      const created = {
+        ...record,
+        columns: infos,
+        timeColumn: timeColumnOf(infos, record.timeField),
+      }
+      return created
     })
   }
 
@@ -211,17 +280,28 @@ export class MetadataCatalog implements Catalog {
     })
   }
 
-  async setRetention(
+  async alterTableSettings(
     tenant: string,
     name: string,
-    retention: TableRetention | null,
+    change: TableSettingsChange,
   ): Promise<boolean> {
     return this.metadata.transact(async (tx) => {
-      const bytes = await tx.get(Keys.table(tenant, name))
-      if (bytes === undefined) return false
-      const { retention: _previous, ...record } = decodeRecord<TableRecord>(bytes)
-      const updated: TableRecord = retention === null ? record : { ...record, retention }
-      tx.set(Keys.table(tenant, name), encodeRecord(updated))
+      const table = await readTable(tx, tenant, name)
+      if (table === undefined) return false
+      if (change.timeField !== undefined) await checkTimeFieldChange(tx, table, change.timeField)
+      const stored = await tx.get(Keys.table(tenant, name))
+      if (stored === undefined) return false
+      const record: Record<string, unknown> = { ...decodeRecord<TableRecord>(stored) }
+      const apply = (key: keyof TableSettingsChange): void => {
+        const value = change[key]
+        if (value === undefined) return
+        if (value === null) delete record[key]
+        else record[key] = value
+      }
+      apply('retention')
+      apply('maxColumns')
+      apply('timeField')
+      tx.set(Keys.table(tenant, name), encodeRecord(record))
       return true
     })
   }

@@ -76,6 +76,7 @@ export {
   type JsonEventsOptions,
 } from './json-events.js'
 export { reconcileTypes } from './type-drift.js'
+export { DefaultMaxColumns, OverflowColumn } from './column-cap.js'
 export { DefaultEventIdWindowMs } from './event-ids.js'
 export { encodeSegment, segmentColumnStats } from './segment/segment-writer.js'
 export {
@@ -213,6 +214,9 @@ export async function openStorage(config: EmbeddedStorageConfig): Promise<Embedd
       ? {}
       : { flushRowsThreshold: config.flushRowsThreshold }),
     ...(config.eventIdWindowMs === undefined ? {} : { eventIdWindowMs: config.eventIdWindowMs }),
+    ...(config.maxColumnsDefault === undefined
+      ? {}
+      : { maxColumnsDefault: config.maxColumnsDefault }),
   })
   const footers = new SegmentFooterCache(FooterCacheEntriesMax)
   let closed = false

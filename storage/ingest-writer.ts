@@ -31,7 +31,16 @@ import type {
   TableInfo,
 } from './api.js'
 import type { BlobStore } from './blob-store.js'
-import { addColumn, addSegment, readTable, timeColumnOf, undefinedTable } from './catalog.js'
+import {
+  addColumn,
+  addOverflowFields,
+  addSegment,
+  readTable,
+  timeColumnOf,
+  undefinedTable,
+} from './catalog.js'
+import { DefaultMaxColumns, OverflowColumn, capNewColumns } from './column-cap.js'
+import { overflowFieldsCounter } from './ingest-metrics.js'
 import type { Catalog } from './api.js'
 import type { MetadataStore } from './metadata-store.js'
 import { checkValuesFit } from './segment/column-codec.js'
@@ -67,6 +76,8 @@ export interface IngestWriterOptions {
   readonly bulkSegmentRows?: number
   /** How long a committed event id keeps its duplicates out (storage/event-ids.ts). */
   readonly eventIdWindowMs?: number
+  /** Columns a table gains before new fields go to `_overflow`, unless it sets max_columns. */
+  readonly maxColumnsDefault?: number
 }
 
 interface RowGroup {
@@ -77,6 +88,8 @@ interface RowGroup {
 interface PendingAppend {
   readonly fields: readonly Field[]
   readonly batch: Batch
+  /** Values the column cap moved into `_overflow`. */
+  readonly overflowed: number
   readonly resolve: (rows: number) => void
   readonly reject: (error: unknown) => void
 }
@@ -113,6 +126,7 @@ export class GroupCommitIngestWriter implements IngestWriter {
   private readonly flushRowsThreshold: number
   private readonly bulkSegmentRows: number
   private readonly eventIdWindowMs: number
+  readonly maxColumnsDefault: number
 
   constructor(
     private readonly catalog: Catalog,
@@ -124,6 +138,8 @@ export class GroupCommitIngestWriter implements IngestWriter {
     this.flushRowsThreshold = options.flushRowsThreshold ?? 100_000
     this.bulkSegmentRows = options.bulkSegmentRows ?? 65_536
     this.eventIdWindowMs = options.eventIdWindowMs ?? DefaultEventIdWindowMs
+    this.maxColumnsDefault = options.maxColumnsDefault ?? DefaultMaxColumns
+    assert(this.maxColumnsDefault > 0, 'the column cap is positive')
     assert(this.flushIntervalMs >= 0, 'flush interval is not negative')
     assert(this.flushRowsThreshold > 0, 'flush threshold is positive')
   }
@@ -141,13 +157,37 @@ export class GroupCommitIngestWriter implements IngestWriter {
     const known = new Map(info.columns.map((column) => [column.name, column.type]))
     const typeOf = (name: string): SqlType | undefined =>
       known.get(name) ?? buffer.pendingTypes.get(name)
-    const reconciled = reconcileTypes(typeOf, fields, batch)
+    const capped = this.capColumns(info, fields, batch, typeOf, buffer.pendingTypes.keys())
+    const reconciled = reconcileTypes(typeOf, capped.fields, capped.batch)
     if (batch.length === 0) return 0
     return new Promise<number>((resolve, reject) => {
-      buffer.pending.push({ ...reconciled, resolve, reject })
+      buffer.pending.push({ ...reconciled, overflowed: capped.overflowed, resolve, reject })
       buffer.rows += batch.length
       for (const field of reconciled.fields) buffer.pendingTypes.set(field.name, field.type)
       this.schedule(buffer)
+    })
+  }
+
+  /** Folds the fields past the table's column cap into `_overflow` (storage/column-cap.ts). */
+  capColumns(
+    info: TableInfo,
+    fields: readonly Field[],
+    batch: Batch,
+    typeOf: (name: string) => SqlType | undefined,
+    buffered: Iterable<string>,
+  ): ReturnType<typeof capNewColumns> {
+    // The steady state: every field already has its column, nothing to count.
+    if (fields.every((field) => typeOf(field.name) !== undefined && field.name !== OverflowColumn))
+      return { fields: [...fields], batch, overflowed: 0 }
+    const isCounted = (name: string): boolean => name !== OverflowColumn
+    const committed = new Set(info.columns.map((column) => column.name))
+    let columns = info.columns.filter((column) => isCounted(column.name)).length
+    for (const name of buffered) if (isCounted(name) && !committed.has(name)) columns++
+    return capNewColumns(fields, batch, {
+      known: (name) => typeOf(name) !== undefined,
+      columns,
+      maxColumns: info.maxColumns ?? this.maxColumnsDefault,
+      timeField: info.timeField ?? info.timeColumn,
     })
   }
 
@@ -311,7 +351,8 @@ export class GroupCommitIngestWriter implements IngestWriter {
       if (info === undefined || info.oid !== buffer.oid) throw undefinedTable(buffer.table)
       const { fields, segment } = await this.writeSegment(info, group)
       blobKey = segment.blobKey
-      await this.commit(info, fields, [segment])
+      const overflowFields = group.reduce((sum, append) => sum + append.overflowed, 0)
+      await this.commitTables([{ info, fields, segments: [segment], overflowFields }])
     } catch (error) {
       if (blobKey !== undefined) await this.blobs.delete(blobKey).catch(() => undefined)
       for (const append of group) append.reject(error)
@@ -362,9 +403,15 @@ export class GroupCommitIngestWriter implements IngestWriter {
         }
         for (const segment of segments) addSegment(tx, segment)
       }
+      for (const { info, overflowFields } of tables)
+        if (overflowFields !== undefined && overflowFields > 0)
+          await addOverflowFields(tx, info.tenant, info.name, overflowFields)
       for (const { entry, expiry } of idCommits) recordEventIds(tx, entry, nowMs, expiry)
       writeSourcePositions(tx, positions, nowMs)
     })
+    for (const { info, overflowFields } of tables)
+      if (overflowFields !== undefined && overflowFields > 0)
+        overflowFieldsCounter.inc({ database: info.tenant, table: info.name }, overflowFields)
   }
 
   async commitBulks(bulks: readonly BulkAppend[], extras: CommitExtras = {}): Promise<void> {
@@ -394,6 +441,8 @@ interface TableCommit {
   readonly segments: readonly SegmentMeta[]
   /** Ids of the committed rows, recorded in the table's de-duplication window. */
   readonly eventIds?: readonly string[]
+  /** Values the column cap moved into `_overflow`, added to the table's count. */
+  readonly overflowFields?: number
 }
 
 /** Checks one append's shape: a vector per field, of its type and the batch's length, no name twice. */
@@ -428,6 +477,7 @@ class BulkAppendSession implements BulkAppend {
   private readonly eventIds: string[] = []
   private readonly seenEventIds = new Set<string>()
   private duplicates = 0
+  private overflowed = 0
 
   constructor(
     readonly writer: GroupCommitIngestWriter,
@@ -450,8 +500,10 @@ class BulkAppendSession implements BulkAppend {
         : await this.dropDuplicates(fields, input, options.idField)
     const typeOf = (name: string): SqlType | undefined =>
       this.known.get(name) ?? this.newTypes.get(name)
-    const reconciled = reconcileTypes(typeOf, fields, batch)
+    const capped = this.writer.capColumns(this.info, fields, batch, typeOf, this.newTypes.keys())
+    const reconciled = reconcileTypes(typeOf, capped.fields, capped.batch)
     if (batch.length === 0) return
+    this.overflowed += capped.overflowed
     for (const field of reconciled.fields)
       if (!this.known.has(field.name)) this.newTypes.set(field.name, field.type)
     this.pending.push(reconciled)
@@ -470,7 +522,13 @@ class BulkAppendSession implements BulkAppend {
     assert(this.state === 'open', 'bulk append is open')
     await this.writePending()
     const fields = [...this.fields.values()]
-    return { info: this.info, fields, segments: this.segments, eventIds: this.eventIds }
+    return {
+      info: this.info,
+      fields,
+      segments: this.segments,
+      eventIds: this.eventIds,
+      overflowFields: this.overflowed,
+    }
   }
 
   /** The rows of `batch` whose event id is new to the table; remembers their ids. */
@@ -562,7 +620,7 @@ function sortByTime(
   const added: ColumnInfo[] = fields
     .filter((field) => !known.has(field.name))
     .map((field, index) => ({ ...field, attnum: info.columns.length + index + 1, declared: false }))
-  const timeColumn = timeColumnOf([...info.columns, ...added])
+  const timeColumn = timeColumnOf([...info.columns, ...added], info.timeField)
   const timeIndex = fields.findIndex((field) => field.name === timeColumn)
   if (timeIndex < 0) return { columns: fields.map((_, index) => whole(index)), timeColumn: null }
   const order = timeSortPermutation(whole(timeIndex))

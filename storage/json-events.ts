@@ -2,7 +2,8 @@
 // COPY ... (FORMAT ndjson). Each event is one JSON object; its fields become columns:
 //
 //   {"ts": "2024-01-01T00:00:00Z", "http": {"method": "GET", "status_code": 200}, "tags": ["a"]}
-//     ts            timestamptz   the table's time field: an ISO 8601 string or epoch milliseconds
+//     ts            timestamptz   the time field (jsonTimeFieldOf): an ISO 8601 string or a
+//                                 number of epoch milliseconds
 //     http.method   text          nested objects flatten to dotted names
 //     http.status_code int8       integers int8, other numbers float8, booleans bool
 //     tags          text[]        arrays of integers int8[], of numbers float8[], of strings
@@ -25,6 +26,25 @@ import {
   type SqlType,
   type Vector,
 } from '../common/index.js'
+import type { TableInfo } from './api.js'
+
+/** Fields read as event time, in this order, when the table names none (time_field). */
+export const TimeFieldCandidates = ['timestamp', 'ts', 'time'] as const
+
+/**
+ * The field every JSON intake reads as event time: the table's time_field, else its time
+ * column, else the first of timestamp, ts and time that `first` (the first event) has, else
+ * `timestamp` (a column then filled with arrival times).
+ */
+export function jsonTimeFieldOf(
+  table: Pick<TableInfo, 'timeField' | 'timeColumn'> | undefined,
+  first: unknown,
+): string {
+  if (table?.timeField !== undefined) return table.timeField
+  if (table !== undefined && table.timeColumn !== null) return table.timeColumn
+  const event = typeof first === 'object' && first !== null ? (first as object) : {}
+  return TimeFieldCandidates.find((name) => name in event) ?? 'timestamp'
+}
 
 /** A malformed event: HTTP intake answers 400 naming `line`. */
 export class JsonEventError extends PgError {

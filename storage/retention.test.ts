@@ -46,8 +46,8 @@ test('retention drops whole expired segments, records them, and the collector de
       }
     }
     const retention = { text: '30 days', micros: 30 * DayMs * 1000 }
-    assert.equal(await storage.catalog.setRetention(tenant, 'kept', retention), true)
-    assert.equal(await storage.catalog.setRetention(tenant, 'missing', retention), false)
+    assert.equal(await storage.catalog.alterTableSettings(tenant, 'kept', { retention }), true)
+    assert.equal(await storage.catalog.alterTableSettings(tenant, 'missing', { retention }), false)
     assert.deepEqual((await storage.catalog.getTable(tenant, 'kept'))?.retention, retention)
 
     let clockMs = nowMs
@@ -78,7 +78,10 @@ test('retention drops whole expired segments, records them, and the collector de
     assert.equal(await collector.collectReplaced(), 1)
     assert.equal(await storage.blobs.size(expiredKey), undefined, 'deleted after it')
 
-    assert.equal(await storage.catalog.setRetention(tenant, 'kept', null), true)
+    assert.equal(
+      await storage.catalog.alterTableSettings(tenant, 'kept', { retention: null }),
+      true,
+    )
     assert.equal((await storage.catalog.getTable(tenant, 'kept'))?.retention, undefined)
   } finally {
     await storage.close()

@@ -19,7 +19,12 @@ import {
   type Vector,
 } from '../../common/index.js'
 import type { BulkAppend, Storage } from '../../storage/api.js'
-import { JsonEventBatchBuilder, JsonEventError } from '../../storage/json-events.js'
+import {
+  JsonEventBatchBuilder,
+  JsonEventError,
+  jsonTimeFieldOf,
+  type JsonEventsOptions,
+} from '../../storage/json-events.js'
 import { castVector } from '../cast/cast-vector.js'
 import { makeTextVector, textAt } from '../expr/vector-builders.js'
 import { checkCanceled } from '../operators/operator.js'
@@ -161,14 +166,21 @@ async function copyNdjson(
   signal: AbortSignal,
 ): Promise<void> {
   const info = await storage.catalog.getTable(target.tenant, target.table)
-  const options = { timeField: info?.timeColumn ?? 'timestamp', arrivalMicros: Date.now() * 1000 }
-  let builder = new JsonEventBatchBuilder(options)
+  const arrivalMicros = Date.now() * 1000
+  // The time field is chosen at the first event (jsonTimeFieldOf), as every JSON intake does.
+  let options: JsonEventsOptions | null = null
+  let builder = new JsonEventBatchBuilder({ timeField: 'timestamp', arrivalMicros })
   let line = 0
   let carry: Buffer = Buffer.alloc(0)
   const addLine = (bytes: Buffer): void => {
     line++
     try {
-      builder.addLine(bytes.toString('utf8'), line)
+      const text = bytes.toString('utf8')
+      if (options === null && text.trim() !== '') {
+        options = { timeField: jsonTimeFieldOf(info, firstEventOf(text)), arrivalMicros }
+        builder = new JsonEventBatchBuilder(options)
+      }
+      builder.addLine(text, line)
     } catch (error) {
       if (!(error instanceof JsonEventError)) throw error
       const detail = `COPY ${target.table}, line ${line}`
@@ -178,7 +190,7 @@ async function copyNdjson(
   const flush = async (): Promise<void> => {
     checkCanceled(signal)
     const { fields, batch } = builder.finish()
-    builder = new JsonEventBatchBuilder(options)
+    builder = new JsonEventBatchBuilder(options ?? { timeField: 'timestamp', arrivalMicros })
     await bulk.add(fields, batch, { idField: NdjsonIdField })
   }
   let ended = false
@@ -201,4 +213,13 @@ async function copyNdjson(
   }
   if (!ended && carry.length > 0 && carry.toString('utf8').trim() !== '\\.') addLine(carry)
   if (builder.rows > 0) await flush()
+}
+
+/** The first line's event, or null when it does not parse (addLine then reports it). */
+function firstEventOf(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
+  }
 }

@@ -250,6 +250,13 @@ const arrayLength: Kernel = (call) => {
 /** to_jsonb of one SQL value: numbers stay numbers, times become ISO 8601 strings. */
 export function sqlValueToJson(vector: Vector, row: number, timeZone: string): JsonValue {
   if (vector.validity !== null && vector.validity[row] === 0) return null
+  if (vector.kind === 'array') {
+    // An SQL array is a JSON array of its elements, as PostgreSQL's to_jsonb makes it.
+    const elements: JsonValue[] = []
+    for (let k = vector.offsets[row]!; k < vector.offsets[row + 1]!; k++)
+      elements.push(sqlValueToJson(vector.child, k, timeZone))
+    return elements
+  }
   switch (vector.type) {
     case 'bool':
       return vector.kind === 'bool' && vector.values[row] === 1

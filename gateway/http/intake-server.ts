@@ -7,6 +7,9 @@
 //   413 {"error"}                body (after gunzip) over bodyBytesMax
 //   429 {"error"} + Retry-After  requestsInFlightMax requests are already being ingested
 //
+// GET /metrics answers the process's Prometheus metrics (prom-client's default registry), such
+// as malamute_overflow_fields_total{database, table} (storage/column-cap.ts).
+//
 // The table is created (schemaless) when missing; fields become columns as the JSON
 // converter (storage/json-events.ts) and the writer's type-drift rules say. A request of
 // more than one batch of events commits through one bulk append: all or nothing.
@@ -20,9 +23,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createGunzip } from 'node:zlib'
 import type { Readable } from 'node:stream'
 import type { Logger } from 'pino'
+import { register } from 'prom-client'
 import { BatchRowsTarget, PgError, SqlState } from '../../common/index.js'
 import type { BulkAppend, Storage } from '../../storage/api.js'
-import { JsonEventBatchBuilder, JsonEventError } from '../../storage/json-events.js'
+import {
+  JsonEventBatchBuilder,
+  JsonEventError,
+  jsonTimeFieldOf,
+} from '../../storage/json-events.js'
 
 export interface IntakeServerOptions {
   readonly storage: Storage
@@ -44,8 +52,6 @@ export interface RunningIntakeServer {
   readonly port: number
   close(): Promise<void>
 }
-
-const TimeFieldCandidates = ['timestamp', 'ts', 'time']
 
 /** Attempts of a request whose ids another writer committed meanwhile (40001). */
 const ConflictAttemptsMax = 5
@@ -99,6 +105,12 @@ class Intake {
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://intake')
+    if (url.pathname === '/metrics' && request.method === 'GET') {
+      const text = await register.metrics()
+      response.writeHead(200, { 'Content-Type': register.contentType })
+      response.end(text)
+      return
+    }
     const match = /^\/v1\/ingest\/([^/]+)$/.exec(url.pathname)
     if (match === null) return refuse(request, response, 404, 'not found')
     if (request.method !== 'POST') return refuse(request, response, 405, 'use POST')
@@ -198,10 +210,7 @@ class Intake {
     }
     if (info === undefined) throw new HttpError(409, `table "${table}" was dropped meanwhile`)
     const first = events.first()
-    const timeField =
-      info.timeColumn ??
-      TimeFieldCandidates.find((name) => first !== null && name in first) ??
-      'timestamp'
+    const timeField = jsonTimeFieldOf(info, first)
     const options = { timeField, arrivalMicros: Date.now() * 1000 }
     const idField = this.options.idField ?? 'id'
     const addOptions = idField === '' ? {} : { idField }

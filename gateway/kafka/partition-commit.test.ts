@@ -83,3 +83,54 @@ test('kafka partition commit: events, dead letters and the next offset in one co
     await storage.close()
   }
 })
+
+test('kafka partition commit: time_field and max_columns of the table apply (issue 5)', async () => {
+  const storage = await openStorage({
+    dataDir: mkdtempSync(join(tmpdir(), 'malamute-kafka-')),
+    flushIntervalMs: 1,
+    maxColumnsDefault: 1000,
+  })
+  const target: PartitionTarget = {
+    storage,
+    tenant: 'malamute',
+    table: 'capped',
+    topic: 'events',
+    source: 'kafka/events',
+    idField: 'id',
+  }
+  try {
+    await storage.catalog.createTable('malamute', 'capped', [], false, {
+      timeField: 'at',
+      maxColumns: 3,
+    })
+    const result = await commitPartitionMessages(
+      target,
+      0,
+      [
+        message(0, '{"id": 1, "at": "2024-02-01T00:00:00Z", "ts": "not the time", "a": 1}'),
+        message(1, '{"id": 2, "at": 1706745600000, "b": {"c": 2}}'),
+        message(2, '{"id": 3, "at": "never"}'),
+      ],
+      null,
+    )
+    assert.equal(result.rows, 2)
+    assert.deepEqual(
+      result.deadLetters.map((letter) => letter.error),
+      ['invalid timestamp in field "at": "never"'],
+    )
+    const table = await storage.catalog.getTable('malamute', 'capped')
+    assert.deepEqual(
+      table?.columns.map((column) => `${column.name}:${column.type}`),
+      ['at:timestamptz', 'id:int8', 'ts:text', '_overflow:jsonb'],
+    )
+    assert.equal(table?.timeColumn, 'at')
+    assert.equal(table?.overflowFields, 2)
+    const [segment] = await storage.catalog.listSegments('malamute', 'capped')
+    assert.deepEqual(
+      [segment?.minTs, segment?.maxTs],
+      [Date.UTC(2024, 1, 1) * 1000, Date.UTC(2024, 1, 1) * 1000],
+    )
+  } finally {
+    await storage.close()
+  }
+})

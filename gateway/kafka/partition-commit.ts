@@ -12,7 +12,11 @@
 import type { KafkaMessage } from 'kafkajs'
 import { BatchRowsTarget } from '../../common/index.js'
 import type { BulkAppend, Storage, TableInfo } from '../../storage/api.js'
-import { JsonEventBatchBuilder, JsonEventError } from '../../storage/json-events.js'
+import {
+  JsonEventBatchBuilder,
+  JsonEventError,
+  jsonTimeFieldOf,
+} from '../../storage/json-events.js'
 import { DeadLetterBuilder, deadLetterTableOf, ensureDeadLetterTable } from './dead-letters.js'
 
 export interface PartitionTarget {
@@ -33,8 +37,6 @@ export interface PartitionCommitResult {
   /** The stored offset after the commit. */
   readonly next: string
 }
-
-const TimeFieldCandidates = ['timestamp', 'ts', 'time']
 
 /** Commits `messages` (all at or after `expected`, in offset order) of one partition. */
 export async function commitPartitionMessages(
@@ -76,7 +78,7 @@ export async function commitPartitionMessages(
         continue
       }
       // One time field for the whole commit, so its batches agree on the time column.
-      timeField ??= timeFieldOf(info, event)
+      timeField ??= jsonTimeFieldOf(info, event)
       builder ??= new JsonEventBatchBuilder({ timeField, arrivalMicros: receivedAtMicros })
       try {
         builder.addEvent(event, 1)
@@ -120,11 +122,6 @@ function parseEvent(message: KafkaMessage): Record<string, unknown> | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return 'event is not a JSON object'
   return value as Record<string, unknown>
-}
-
-/** The table's time column, else the first time field name the first event has. */
-function timeFieldOf(info: TableInfo, event: Record<string, unknown>): string {
-  return info.timeColumn ?? TimeFieldCandidates.find((name) => name in event) ?? 'timestamp'
 }
 
 async function tableFor(storage: Storage, tenant: string, table: string): Promise<TableInfo> {

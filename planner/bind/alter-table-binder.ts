@@ -1,11 +1,15 @@
-// Binds ALTER TABLE ... SET/RESET (storage parameters). Malamute's one table parameter is
-// `retention`: an interval; segments whose newest row is older than now − retention are
-// dropped whole by the compactor role. PostgreSQL's own parameters (fillfactor, autovacuum_*)
-// mean nothing here and are rejected as PostgreSQL rejects an unknown one (22023).
+// Binds ALTER TABLE ... SET/RESET (storage parameters). Malamute's table parameters:
+//   retention    an interval; segments whose newest row is older than now − retention are
+//                dropped whole by the compactor role
+//   max_columns  a whole number 1..100000; JSON fields that would add a column past it go
+//                into the `_overflow` jsonb column (storage/column-cap.ts)
+//   time_field   the JSON field read as event time, and the table's time column
+// PostgreSQL's own parameters (fillfactor, autovacuum_*) mean nothing here and are rejected
+// as PostgreSQL rejects an unknown one (22023).
 import { PgError, SqlState } from '../../common/index.js'
 import { parseInterval } from '../../executor/interval/interval-text.js'
 import type { ExecutableStatement } from '../../executor/plan.js'
-import type { TableRetention } from '../../storage/api.js'
+import type { TableRetention, TableSettingsChange } from '../../storage/api.js'
 import type { AlterTableNode, TableOptionNode } from '../sql/ast.js'
 import { virtualRelationNamed } from '../catalog/virtual-catalog.js'
 import type { CatalogScope } from './statement-binder.js'
@@ -32,23 +36,70 @@ export async function bindAlterTable(
     ifExists: true,
   } as const
   if ((await scope.catalog.getTable(scope.tenant, name)) === undefined) {
-    if (node.ifExists) return { ...statement, retention: null }
+    if (node.ifExists) return { ...statement, settings: {} }
     throw new PgError({
       code: SqlState.undefinedTable,
       message: `relation "${name}" does not exist`,
     })
   }
-  let retention: TableRetention | null = null
+  return { ...statement, ifExists: node.ifExists, settings: bindTableSettings(node) }
+}
+
+/** The settings of ALTER TABLE SET/RESET or CREATE TABLE ... WITH; unknown ones are 22023. */
+export function bindTableSettings(node: {
+  readonly action: 'set' | 'reset'
+  readonly options: readonly TableOptionNode[]
+}): TableSettingsChange {
+  const settings: { -readonly [K in keyof TableSettingsChange]: TableSettingsChange[K] } = {}
+  const set = node.action === 'set'
   for (const option of node.options) {
-    if (option.name !== 'retention') {
+    if (option.name === 'retention') settings.retention = set ? retentionOf(option) : null
+    else if (option.name === 'max_columns') settings.maxColumns = set ? maxColumnsOf(option) : null
+    else if (option.name === 'time_field') settings.timeField = set ? timeFieldOf(option) : null
+    else {
       throw new PgError({
         code: SqlState.invalidParameterValue,
         message: `unrecognized parameter "${option.name}"`,
       })
     }
-    retention = node.action === 'set' ? retentionOf(option) : null
   }
-  return { ...statement, ifExists: node.ifExists, retention }
+  return settings
+}
+
+/** Most columns max_columns may allow: the overflow column is for junk, not for schemas. */
+const MaxColumnsLimit = 100_000
+
+/** `max_columns = 500`: a whole number from 1 to 100000, as PostgreSQL checks an integer reloption. */
+function maxColumnsOf(option: TableOptionNode): number {
+  const text = (option.value ?? '').trim()
+  const value = /^[0-9]+$/.test(text) ? Number(text) : NaN
+  if (!Number.isInteger(value)) {
+    throw new PgError({
+      code: SqlState.invalidParameterValue,
+      message: `invalid value for integer option "max_columns": ${text}`,
+    })
+  }
+  if (value < 1 || value > MaxColumnsLimit) {
+    throw new PgError({
+      code: SqlState.invalidParameterValue,
+      message: `value ${text} out of bounds for option "max_columns"`,
+      detail: `Valid values are between "1" and "${MaxColumnsLimit}".`,
+    })
+  }
+  return value
+}
+
+/** `time_field = 'event_time'`: a field name of 1 to 63 bytes (a column name). */
+function timeFieldOf(option: TableOptionNode): string {
+  const text = option.value ?? ''
+  if (text === '' || Buffer.byteLength(text) > 63) {
+    throw new PgError({
+      code: SqlState.invalidParameterValue,
+      message: `invalid value for parameter "time_field": "${text}"`,
+      hint: "Give the name of the JSON field holding the event time, such as 'event_time'.",
+    })
+  }
+  return text
 }
 
 /** `retention = '30 days'`: a positive interval, a month counted as 30 days. */

@@ -9,10 +9,12 @@
 //               merged column once (COALESCE of both sides for FULL JOIN), then the rest
 //
 // Two visible columns with one name make the name ambiguous (42702); a qualifier naming no
-// relation is 42P01.
+// relation is 42P01. A name with no column whose dotted columns exist (`http` beside
+// "http.method") is the jsonb object built from them (dotted-object.ts).
 import { PgError, SqlState } from '../../common/index.js'
 import type { Expr } from '../../executor/plan.js'
 import type { TableInfo } from '../../storage/api.js'
+import { dottedObjectColumn } from './dotted-object.js'
 
 export interface ScopeColumn {
   readonly name: string
@@ -68,7 +70,8 @@ export function resolveColumn(
 ): ScopeColumn {
   if (qualifier !== null) {
     const relation = findRelation(scope, qualifier, position)
-    const column = relation.columns.find((c) => c.name === name)
+    const column =
+      relation.columns.find((c) => c.name === name) ?? dottedObjectColumn(relation.columns, name)
     if (column === undefined) {
       throw new PgError({
         code: SqlState.undefinedColumn,
@@ -86,7 +89,7 @@ export function resolveColumn(
       position: position + 1,
     })
   }
-  const column = matches[0]
+  const column = matches[0] ?? dottedObjectColumn(scope.visible, name)
   if (column === undefined) {
     throw new PgError({
       code: SqlState.undefinedColumn,

@@ -22,7 +22,7 @@ import {
 } from '../sql/ast.js'
 import type { CopyOptions } from '../../executor/index.js'
 import { checkWritable, lookupVirtualTable, takeSnapshot } from '../catalog/virtual-catalog.js'
-import { bindAlterTable } from './alter-table-binder.js'
+import { bindAlterTable, bindTableSettings } from './alter-table-binder.js'
 import { namesRegType, registerRegNames } from './catalog-syntax.js'
 import { bindCopy } from './copy-binder.js'
 import type { BindContext } from './context.js'
@@ -78,6 +78,9 @@ export async function bindStatement(
         table: node.table.name,
         columns: bindColumnDefinitions(node.columns),
         ifNotExists: node.ifNotExists,
+        ...(node.options.length === 0
+          ? {}
+          : { settings: bindTableSettings({ action: 'set', options: node.options }) }),
       }
     case 'drop-table':
       if (!node.ifExists) {

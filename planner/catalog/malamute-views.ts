@@ -4,7 +4,10 @@
 //
 //   malamute.tables       one row per table of this database: columns, live segments, rows,
 //                         bytes, time range, retention, segments compaction would still merge,
-//                         and its object-store GETs and PUTs since the running processes started
+//                         its object-store GETs and PUTs since the running processes started,
+//                         and its schemaless settings: max_columns (NULL: the writer's
+//                         default), time_field (the setting, else the time column) and the
+//                         field values overflowed into `_overflow`
 //   malamute.segments     one row per live segment
 //   malamute.compactions  finished merges and retention drops (the last day, newest 1,000),
 //                         then the merges compaction has planned but not done (its backlog)
@@ -92,6 +95,9 @@ async function tablesRows(scope: SystemViewScope): Promise<CatalogRow[]> {
     get_bytes: traffic.get(String(table.oid))?.getBytes ?? 0,
     put_requests: traffic.get(String(table.oid))?.puts ?? 0,
     put_bytes: traffic.get(String(table.oid))?.putBytes ?? 0,
+    max_columns: table.maxColumns ?? null,
+    time_field: table.timeField ?? table.timeColumn,
+    overflow_fields: table.overflowFields ?? 0,
   }))
 }
 
@@ -175,7 +181,8 @@ export const malamuteViews: readonly MalamuteViewDef[] = [
     columns: columns(
       'table_name:name columns:int4 segments:int8 rows:int8 bytes:int8 min_ts:timestamptz ' +
         'max_ts:timestamptz retention:text compaction_backlog:int8 get_requests:int8 ' +
-        'get_bytes:int8 put_requests:int8 put_bytes:int8',
+        'get_bytes:int8 put_requests:int8 put_bytes:int8 max_columns:int4 time_field:text ' +
+        'overflow_fields:int8',
     ),
     loadRows: tablesRows,
   },

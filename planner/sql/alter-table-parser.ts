@@ -44,6 +44,16 @@ function parseName(cursor: TokenCursor): NameNode {
   return { name, position: first.start }
 }
 
+/** Parses `(parameter [= value], ...)` after CREATE TABLE ... WITH. */
+export function parseTableOptions(cursor: TokenCursor): TableOptionNode[] {
+  cursor.expectOp('(')
+  const options: TableOptionNode[] = []
+  do options.push(parseOption(cursor, 'set'))
+  while (cursor.acceptOp(','))
+  cursor.expectOp(')')
+  return options
+}
+
 function parseOption(cursor: TokenCursor, action: 'set' | 'reset'): TableOptionNode {
   const nameToken = cursor.expectIdentifier()
   const name = nameToken.value

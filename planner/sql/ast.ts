@@ -407,6 +407,8 @@ export interface CreateTableNode {
   readonly table: NameNode
   readonly columns: readonly { readonly name: NameNode; readonly typeName: TypeNameNode }[]
   readonly ifNotExists: boolean
+  /** `WITH (parameter = value, ...)`: the table parameters ALTER TABLE SET takes. */
+  readonly options: readonly TableOptionNode[]
 }
 
 export interface DropTableNode {

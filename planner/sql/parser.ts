@@ -29,7 +29,7 @@ import type {
 import { PgError, SqlState } from '../../common/index.js'
 import { TokenCursor } from './cursor.js'
 import { parseExpr, parseTypeName } from './expression-parser.js'
-import { parseAlterTable } from './alter-table-parser.js'
+import { parseAlterTable, parseTableOptions } from './alter-table-parser.js'
 import { parseGroupByList, type ParsedGroupBy } from './grouping-parser.js'
 import { parseDeallocate, parseDiscard, parseShowPhrase } from './session-statements.js'
 import { parseWindowSpec } from './window-parser.js'
@@ -558,7 +558,8 @@ function parseCreateTable(cursor: TokenCursor): CreateTableNode {
     } while (cursor.acceptOp(','))
   }
   cursor.expectOp(')')
-  return { kind: 'create-table', table, columns, ifNotExists }
+  const options = cursor.acceptKeyword('with') ? parseTableOptions(cursor) : []
+  return { kind: 'create-table', table, columns, ifNotExists, options }
 }
 
 function parseDropTable(cursor: TokenCursor): DropTableNode {

@@ -7,7 +7,7 @@ import type {
   ProcessRecord,
   SegmentMeta,
   TableInfo,
-  TableRetention,
+  TableSettingsChange,
 } from '../../storage/api.js'
 
 export class MemoryCatalog implements Catalog {
@@ -28,8 +28,12 @@ export class MemoryCatalog implements Catalog {
     name: string,
     columns: readonly Field[],
     ifNotExists: boolean,
+    settings: TableSettingsChange = {},
   ): Promise<TableInfo | undefined> {
-    return this.addTable(tenant, name, columns, null, ifNotExists)
+    const created = this.addTable(tenant, name, columns, null, ifNotExists)
+    if (created === undefined) return undefined
+    await this.alterTableSettings(tenant, name, settings)
+    return this.tables.get(`${tenant}/${name}`)
   }
 
   /** Creates a table with a time column, as ingestion would. */
@@ -75,16 +79,20 @@ export class MemoryCatalog implements Catalog {
     return [...(this.segments.get(`${tenant}/${table}`) ?? [])]
   }
 
-  async setRetention(
+  async alterTableSettings(
     tenant: string,
     name: string,
-    retention: TableRetention | null,
+    change: TableSettingsChange,
   ): Promise<boolean> {
     const key = `${tenant}/${name}`
     const table = this.tables.get(key)
     if (table === undefined) return false
-    const { retention: _old, ...rest } = table
-    this.tables.set(key, retention === null ? rest : { ...rest, retention })
+    const updated: Record<string, unknown> = { ...table }
+    for (const [setting, value] of Object.entries(change)) {
+      if (value === null) delete updated[setting]
+      else if (value !== undefined) updated[setting] = value
+    }
+    this.tables.set(key, updated as unknown as TableInfo)
     return true
   }
 
