@@ -9,7 +9,7 @@ import {
 } from '../pool/fragment-runner.js'
 import { blobsInUse } from '../../storage/blob-pins.js'
 import type { ScanPlan, SegmentRef } from '../plan.js'
-import { bestRankOf } from '../pool/scan-top-k.js'
+import { RankBound, bestRankOf } from '../pool/scan-top-k.js'
 import { checkCanceled, type OperatorContext } from './operator.js'
 
 /** Segments one task covers at most: a worker hop and one partial state per task. */
@@ -98,11 +98,16 @@ export class ScanOp implements AsyncIterable<Batch> {
     const { signal, fragments } = this.context
     const { pipeline } = this.plan
     // A top-k reads segments best-first (the planner ordered them), one per task, and stops
-    // launching once the k-th best rank in hand beats the next segment's best.
+    // launching once the k-th best rank among the rows of every finished task beats the next
+    // segment's best. Without a filter every row counts, so once the tasks in flight hold k
+    // rows it waits for their bound instead of launching more (the live tail reads one segment).
     const topK = pipeline.topK !== undefined
     const groups = topK
       ? this.plan.segments.map((segment) => [segment])
       : groupSegmentsIntoTasks(this.plan.segments, fragments.concurrency)
+    const ranks = new RankBound(pipeline.topK?.limit ?? 0)
+    const everyRowCounts = topK && pipeline.filter === null
+    const rowsInFlight = new Map<number, number>()
     let topKBound = -Infinity
     const rowsWanted =
       pipeline.partialAggregate === null && pipeline.limit !== null ? pipeline.limit : Infinity
@@ -120,8 +125,15 @@ export class ScanOp implements AsyncIterable<Batch> {
           next = groups.length
           break
         }
+        let rowsPromised = 0
+        for (const rows of rowsInFlight.values()) rowsPromised += rows
+        if (everyRowCounts && rowsPromised >= (pipeline.topK?.limit ?? 0)) break
         const id = next++
         this.tasks++
+        rowsInFlight.set(
+          id,
+          groups[id]!.reduce((sum, segment) => sum + segment.rows, 0),
+        )
         const settled = fragments.run(this.task(groups[id]!, topKBound), controller.signal).then(
           (result) => ({ id, result, error: null }),
           (error: unknown) => ({ id, result: null, error }),
@@ -138,10 +150,12 @@ export class ScanOp implements AsyncIterable<Batch> {
       while (inFlight.size > 0 && rows < rowsWanted) {
         const settled = await Promise.race(inFlight.values())
         inFlight.delete(settled.id)
+        rowsInFlight.delete(settled.id)
         checkCanceled(signal)
         if (settled.error !== null || settled.result === null) throw settled.error
         addScanMetrics(this.metrics, settled.result.metrics)
-        topKBound = Math.max(topKBound, settled.result.topKBound ?? -Infinity)
+        ranks.addRanks(settled.result.topKRanks ?? [])
+        topKBound = Math.max(topKBound, settled.result.topKBound ?? -Infinity, ranks.bound)
         launch()
         for (const batch of settled.result.batches) {
           if (batch.length === 0) continue

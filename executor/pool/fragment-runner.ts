@@ -6,7 +6,7 @@
 import type { Batch, Field, PlainError } from '../../common/index.js'
 import type { ScanPipeline } from '../plan.js'
 
-export const FragmentProtocolVersion = 3
+export const FragmentProtocolVersion = 4
 
 /** A share of a ScanPlan: the pipeline run over each of `blobKeys` in turn. */
 export interface FragmentTask {
@@ -78,6 +78,8 @@ export interface FragmentResult {
   readonly metrics: ScanMetrics
   /** A top-k task's k-th best rank among the rows it read (-Infinity: fewer than k). */
   readonly topKBound?: number
+  /** A top-k task's ranks of the rows it returned: the coordinator's bound across tasks. */
+  readonly topKRanks?: readonly number[]
 }
 
 type Version = typeof FragmentProtocolVersion
@@ -89,6 +91,7 @@ export type FragmentReply =
       readonly batches: Batch[]
       readonly metrics: ScanMetrics
       readonly topKBound?: number
+      readonly topKRanks?: readonly number[]
     }
   | { readonly version: Version; readonly ok: false; readonly error: PlainError }
 

@@ -10,6 +10,7 @@ import {
 } from './fragment-runner.js'
 import { DecodedColumnCache, DecodedCacheBytesDefault } from './decoded-column-cache.js'
 import { runFragment } from './fragment.js'
+import { TokenFilterCache, TokenFilterCacheBytesDefault } from './token-filter-cache.js'
 import { WorkerSegmentFiles } from './segment-files.js'
 import type { WorkerData } from './worker-pool.js'
 import { transferableBuffers } from './transfer.js'
@@ -20,6 +21,11 @@ const blob = (Piscina.workerData as WorkerData | undefined)?.blob ?? DirectoryBl
 /** Decoded column chunks this thread keeps across tasks (MALAMUTE_DECODED_CACHE_BYTES). */
 const decoded = new DecodedColumnCache(
   Number(process.env['MALAMUTE_DECODED_CACHE_BYTES'] ?? DecodedCacheBytesDefault),
+)
+
+/** Token filters this thread keeps across tasks (MALAMUTE_TOKEN_FILTER_CACHE_BYTES). */
+const filters = new TokenFilterCache(
+  Number(process.env['MALAMUTE_TOKEN_FILTER_CACHE_BYTES'] ?? TokenFilterCacheBytesDefault),
 )
 
 /** One segment opener per data directory: descriptors and footers stay cached across tasks. */
@@ -37,15 +43,23 @@ export default async function runFragmentTask(task: FragmentTask): Promise<unkno
       openers.set(task.dataDir, segments)
     }
     const files = segments
-    const { batches, metrics, topKBound } = await runFragment(
+    const { batches, metrics, topKBound, topKRanks } = await runFragment(
       task,
-      async (blobKey) => decoded.wrap(await files.openSegment(blobKey), blobKey),
+      async (blobKey) =>
+        filters.wrap(decoded.wrap(await files.openSegment(blobKey), blobKey), blobKey),
       () => false,
     )
     const reply: FragmentReply =
       topKBound === undefined
         ? { version: FragmentProtocolVersion, ok: true, batches, metrics }
-        : { version: FragmentProtocolVersion, ok: true, batches, metrics, topKBound }
+        : {
+            version: FragmentProtocolVersion,
+            ok: true,
+            batches,
+            metrics,
+            topKBound,
+            topKRanks: topKRanks ?? [],
+          }
     return Piscina.move({
       [Piscina.transferableSymbol]: transferableBuffers(batches),
       [Piscina.valueSymbol]: reply,
