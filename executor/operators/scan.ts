@@ -120,6 +120,10 @@ export class ScanOp implements AsyncIterable<Batch> {
     const ranks = new RankBound(pipeline.topK?.limit ?? 0)
     const everyRowCounts = topK && pipeline.filter === null
     const rowsInFlight = new Map<number, number>()
+    // A top-k task's rows sharpen the bound for the next: one task per thread, not two.
+    const inFlightMax = topK
+      ? Math.max(1, Math.ceil(fragments.concurrency / 2))
+      : fragments.concurrency
     let topKBound = -Infinity
     const rowsWanted =
       pipeline.partialAggregate === null && pipeline.limit !== null ? pipeline.limit : Infinity
@@ -131,7 +135,7 @@ export class ScanOp implements AsyncIterable<Batch> {
     const inFlight = new Map<number, Promise<Settled>>()
     let next = 0
     const launch = (): void => {
-      while (next < groups.length && inFlight.size < fragments.concurrency) {
+      while (next < groups.length && inFlight.size < inFlightMax) {
         if (topK && this.bestRank(groups[next]!) < topKBound) {
           for (const group of groups.slice(next)) this.metrics.segmentsSkippedByTopK += group.length
           next = groups.length

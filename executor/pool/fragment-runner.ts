@@ -40,7 +40,10 @@ export interface ScanMetrics {
   /** Segments the coordinator never sent to a task, for a top-k (scan-top-k.ts). */
   segmentsSkippedByTopK: number
   rowsRead: number
-  /** Bytes fetched from segment files: column chunks and token filters (footers excluded). */
+  /**
+   * Stored bytes of the column chunks and token filters the task used (footers excluded),
+   * whether read from the file or taken from its thread's caches.
+   */
   bytesRead: number
   /** Object-store GET requests the task made (footers included); 0 on a directory. */
   blobGets: number

@@ -78,6 +78,8 @@ interface BatchSource {
   readonly allColumns: readonly number[]
   readonly filterColumns: readonly number[]
   readonly otherColumns: readonly number[]
+  /** All-NULL stand-ins for the columns a filter does not read (late-columns.ts). */
+  readonly placeholders: Map<string, Vector>
 }
 
 /** Batch `batchIndex` of `reader` after pruning and the filter; null when no row is left. */
@@ -138,7 +140,7 @@ async function readColumns(
   }
   metrics.bytesRead += chunkBytes(reader, batchIndex, names)
   const types = task.columns.map((field) => field.type)
-  return batchWith(types, reader.batchRows(batchIndex), read, base)
+  return batchWith(types, reader.batchRows(batchIndex), read, base, source.placeholders)
 }
 
 function project(source: BatchSource, batch: Batch): Batch {
@@ -163,6 +165,7 @@ export async function runFragment(
     tokenPredicates: tokenPredicatesOf(pipeline.filter),
     metrics: emptyScanMetrics(),
     ...columnSplit(columns.length, pipeline.filter),
+    placeholders: new Map(),
   }
   if (pipeline.topK !== undefined) return runTopKFragment(source, pipeline.topK, open, isCanceled)
   const partial = pipeline.partialAggregate

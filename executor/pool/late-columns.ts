@@ -53,16 +53,27 @@ export function columnSplit(columnCount: number, filter: Expr | null): ColumnSpl
 
 /**
  * A batch of `length` rows holding `read` at its indexes (and `base`'s columns elsewhere, when
- * given); any column still missing is an all-NULL placeholder the filter never reads.
+ * given); any column still missing is an all-NULL placeholder the filter never reads, made
+ * once per type and length in `placeholders` (a task's own: placeholders never reach output).
  */
 export function batchWith(
   types: readonly SqlType[],
   length: number,
   read: ReadonlyMap<number, Vector>,
   base: Batch | null,
+  placeholders: Map<string, Vector>,
 ): Batch {
+  const placeholder = (type: SqlType): Vector => {
+    const key = `${type}:${length}`
+    let vector = placeholders.get(key)
+    if (vector === undefined) {
+      vector = makeNullVector(type, length)
+      placeholders.set(key, vector)
+    }
+    return vector
+  }
   const columns = types.map(
-    (type, index) => read.get(index) ?? base?.columns[index] ?? makeNullVector(type, length),
+    (type, index) => read.get(index) ?? base?.columns[index] ?? placeholder(type),
   )
   return { length, columns }
 }
