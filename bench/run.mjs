@@ -125,7 +125,10 @@ async function explain(engine, query) {
         counts[name] = (counts[name] ?? 0) + Number(value)
       }
     }
-    const pruned = counts['batches-pruned'] ?? 0
+    // Pruned by time, by statistics and by token filters, or left unread by a top-k.
+    const pruned = Object.entries(counts)
+      .filter(([name]) => /^batches-(pruned|skipped)-by-/.test(name))
+      .reduce((sum, [, value]) => sum + value, 0)
     const batches = pruned + (counts['batches-read'] ?? 0)
     const summary = `segments ${counts.segments ?? '?'}, read ${counts.read ?? '?'}; batches read ${counts['batches-read'] ?? '?'}, pruned ${pruned} (${batches === 0 ? '–' : ((100 * pruned) / batches).toFixed(1)} %); bytes read ${counts['bytes-read'] ?? '?'}`
     log(`${query.name}: EXPLAIN ANALYZE on Malamute: ${summary}`)

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os'
 import { PgError, SqlState, assertNever, type Batch } from '../common/index.js'
 import type { Storage } from '../storage/api.js'
+import { DirectoryBlobLocation } from '../storage/index.js'
 import { copyFrom } from './copy/copy-from.js'
 import type { CopyRows, CopyTransfer } from './copy/copy-transfer.js'
 import { CopyWriter } from './copy/copy-writer.js'
@@ -15,6 +16,8 @@ import { makeTextVector } from './expr/vector-builders.js'
 import { buildOperator } from './operators/build.js'
 import { checkCanceled, type OperatorContext } from './operators/operator.js'
 import type { ExecutableStatement, OutputField, PhysicalPlan } from './plan.js'
+import { CachedInlineRunner, CoordinatorCacheSizes } from './pool/cached-inline-runner.js'
+import { CachedSegments } from './pool/cached-segments.js'
 import type { FragmentRunner } from './pool/fragment-runner.js'
 import { InlineRunner } from './pool/inline-runner.js'
 import { WorkerPoolRunner } from './pool/worker-pool.js'
@@ -62,6 +65,7 @@ export class Executor {
   private readonly dataDir: string
   private readonly workerThreads: number
   private runner: FragmentRunner | null = null
+  private smallRunner: FragmentRunner | null = null
 
   constructor(options: ExecutorOptions) {
     this.storage = options.storage
@@ -79,6 +83,15 @@ export class Executor {
             ...(this.storage.config.blob === undefined ? {} : { blob: this.storage.config.blob }),
           })
     return this.runner
+  }
+
+  /** With a worker pool, the coordinator's own runner for tiny scans (cached-inline-runner.ts). */
+  private smallFragments(): FragmentRunner | null {
+    if (this.workerThreads <= 0) return null
+    this.smallRunner ??= new CachedInlineRunner(
+      new CachedSegments(this.storage.config.blob ?? DirectoryBlobLocation, CoordinatorCacheSizes),
+    )
+    return this.smallRunner
   }
 
   /** Runs one statement; row-returning statements stream their batches lazily. */
@@ -135,10 +148,12 @@ export class Executor {
   }
 
   private context(session: ExecutionSession, signal: AbortSignal): OperatorContext {
+    const small = this.smallFragments()
     return {
       evalContext: { timeZone: session.timeZone, nowMicros: Date.now() * 1000 },
       signal,
       fragments: this.fragments(),
+      ...(small === null ? {} : { smallFragments: small }),
       dataDir: this.dataDir,
     }
   }

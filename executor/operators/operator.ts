@@ -10,6 +10,11 @@ export interface OperatorContext {
   readonly signal: AbortSignal
   /** Runs scan fragments: on piscina workers, or inline when the pool is disabled. */
   readonly fragments: FragmentRunner
+  /**
+   * Runs the fragments of scans that read a batch or two (a top-k without a filter) on this
+   * thread, through its own segment caches; `fragments` runs them when unset.
+   */
+  readonly smallFragments?: FragmentRunner
   /** The data directory workers open segments from. */
   readonly dataDir: string
 }

@@ -9,7 +9,8 @@ import {
 } from '../pool/fragment-runner.js'
 import { blobsInUse } from '../../storage/blob-pins.js'
 import type { ScanPlan, SegmentRef } from '../plan.js'
-import { bestRankOf } from '../pool/scan-top-k.js'
+import { RankBound, bestRankOf } from '../pool/scan-top-k.js'
+import { tokenPredicatesOf } from '../pool/token-pruning.js'
 import { checkCanceled, type OperatorContext } from './operator.js'
 
 /** Segments one task covers at most: a worker hop and one partial state per task. */
@@ -19,12 +20,13 @@ export const TaskRowsTarget = 1_000_000
 
 /**
  * Groups `segments` into tasks of consecutive segments: at most TaskSegmentsMax segments and
- * about TaskRowsTarget rows each, and at least `minTasks` tasks when there are that many
+ * about `rowsTarget` rows each, and at least `minTasks` tasks when there are that many
  * segments, so every thread of the pool gets work.
  */
 export function groupSegmentsIntoTasks(
   segments: readonly SegmentRef[],
   minTasks: number,
+  rowsTarget = TaskRowsTarget,
 ): SegmentRef[][] {
   const perTask = Math.max(
     1,
@@ -34,7 +36,7 @@ export function groupSegmentsIntoTasks(
   let current: SegmentRef[] = []
   let rows = 0
   for (const segment of segments) {
-    if (current.length > 0 && (current.length >= perTask || rows + segment.rows > TaskRowsTarget)) {
+    if (current.length > 0 && (current.length >= perTask || rows + segment.rows > rowsTarget)) {
       tasks.push(current)
       current = []
       rows = 0
@@ -95,14 +97,33 @@ export class ScanOp implements AsyncIterable<Batch> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
-    const { signal, fragments } = this.context
+    const { signal } = this.context
     const { pipeline } = this.plan
+    // A top-k without a filter reads about one batch: not worth a hop to a worker thread.
+    const small = pipeline.topK !== undefined && pipeline.filter === null
+    const fragments = (small ? this.context.smallFragments : undefined) ?? this.context.fragments
     // A top-k reads segments best-first (the planner ordered them), one per task, and stops
-    // launching once the k-th best rank in hand beats the next segment's best.
+    // launching once the k-th best rank among the rows of every finished task beats the next
+    // segment's best. Without a filter every row counts, so once the tasks in flight hold k
+    // rows it waits for their bound instead of launching more (the live tail reads one segment).
     const topK = pipeline.topK !== undefined
+    // A filter that token filters can refute (a needle) skips most batches unread: a task per
+    // thread then costs less than a task per million rows.
+    const needle = tokenPredicatesOf(pipeline.filter).length > 0
     const groups = topK
       ? this.plan.segments.map((segment) => [segment])
-      : groupSegmentsIntoTasks(this.plan.segments, fragments.concurrency)
+      : groupSegmentsIntoTasks(
+          this.plan.segments,
+          fragments.concurrency,
+          needle ? Infinity : TaskRowsTarget,
+        )
+    const ranks = new RankBound(pipeline.topK?.limit ?? 0)
+    const everyRowCounts = topK && pipeline.filter === null
+    const rowsInFlight = new Map<number, number>()
+    // A top-k task's rows sharpen the bound for the next: one task per thread, not two.
+    const inFlightMax = topK
+      ? Math.max(1, Math.ceil(fragments.concurrency / 2))
+      : fragments.concurrency
     let topKBound = -Infinity
     const rowsWanted =
       pipeline.partialAggregate === null && pipeline.limit !== null ? pipeline.limit : Infinity
@@ -114,14 +135,21 @@ export class ScanOp implements AsyncIterable<Batch> {
     const inFlight = new Map<number, Promise<Settled>>()
     let next = 0
     const launch = (): void => {
-      while (next < groups.length && inFlight.size < fragments.concurrency) {
+      while (next < groups.length && inFlight.size < inFlightMax) {
         if (topK && this.bestRank(groups[next]!) < topKBound) {
           for (const group of groups.slice(next)) this.metrics.segmentsSkippedByTopK += group.length
           next = groups.length
           break
         }
+        let rowsPromised = 0
+        for (const rows of rowsInFlight.values()) rowsPromised += rows
+        if (everyRowCounts && rowsPromised >= (pipeline.topK?.limit ?? 0)) break
         const id = next++
         this.tasks++
+        rowsInFlight.set(
+          id,
+          groups[id]!.reduce((sum, segment) => sum + segment.rows, 0),
+        )
         const settled = fragments.run(this.task(groups[id]!, topKBound), controller.signal).then(
           (result) => ({ id, result, error: null }),
           (error: unknown) => ({ id, result: null, error }),
@@ -138,10 +166,12 @@ export class ScanOp implements AsyncIterable<Batch> {
       while (inFlight.size > 0 && rows < rowsWanted) {
         const settled = await Promise.race(inFlight.values())
         inFlight.delete(settled.id)
+        rowsInFlight.delete(settled.id)
         checkCanceled(signal)
         if (settled.error !== null || settled.result === null) throw settled.error
         addScanMetrics(this.metrics, settled.result.metrics)
-        topKBound = Math.max(topKBound, settled.result.topKBound ?? -Infinity)
+        ranks.addRanks(settled.result.topKRanks ?? [])
+        topKBound = Math.max(topKBound, settled.result.topKBound ?? -Infinity, ranks.bound)
         launch()
         for (const batch of settled.result.batches) {
           if (batch.length === 0) continue

@@ -6,7 +6,7 @@
 import type { Batch, Field, PlainError } from '../../common/index.js'
 import type { ScanPipeline } from '../plan.js'
 
-export const FragmentProtocolVersion = 3
+export const FragmentProtocolVersion = 4
 
 /** A share of a ScanPlan: the pipeline run over each of `blobKeys` in turn. */
 export interface FragmentTask {
@@ -40,7 +40,10 @@ export interface ScanMetrics {
   /** Segments the coordinator never sent to a task, for a top-k (scan-top-k.ts). */
   segmentsSkippedByTopK: number
   rowsRead: number
-  /** Bytes fetched from segment files: column chunks and token filters (footers excluded). */
+  /**
+   * Stored bytes of the column chunks and token filters the task used (footers excluded),
+   * whether read from the file or taken from its thread's caches.
+   */
   bytesRead: number
   /** Object-store GET requests the task made (footers included); 0 on a directory. */
   blobGets: number
@@ -78,6 +81,8 @@ export interface FragmentResult {
   readonly metrics: ScanMetrics
   /** A top-k task's k-th best rank among the rows it read (-Infinity: fewer than k). */
   readonly topKBound?: number
+  /** A top-k task's ranks of the rows it returned: the coordinator's bound across tasks. */
+  readonly topKRanks?: readonly number[]
 }
 
 type Version = typeof FragmentProtocolVersion
@@ -89,6 +94,7 @@ export type FragmentReply =
       readonly batches: Batch[]
       readonly metrics: ScanMetrics
       readonly topKBound?: number
+      readonly topKRanks?: readonly number[]
     }
   | { readonly version: Version; readonly ok: false; readonly error: PlainError }
 

@@ -4,7 +4,7 @@
 // (one state for the whole task), project or pass the columns through, stopping after `limit`
 // rows when the plan allows it. A top-k pipeline (scan-top-k.ts) visits batches best-first
 // and keeps only rows that can be in the top k.
-import type { Batch } from '../../common/index.js'
+import type { Batch, Vector } from '../../common/index.js'
 import type { SegmentReader } from '../../storage/api.js'
 import { blobStoreCounters } from '../../storage/index.js'
 import { GroupedAggregation } from '../aggregates/grouped-aggregation.js'
@@ -19,7 +19,8 @@ import {
   type FragmentTask,
   type ScanMetrics,
 } from './fragment-runner.js'
-import { RankBound, bestRankOf, rowsAtLeast } from './scan-top-k.js'
+import { batchWith, columnSplit } from './late-columns.js'
+import { RankBound, bestRankOf, ranksOf, rowsAtLeast } from './scan-top-k.js'
 import { mayMatch, statsPredicatesOf, type StatsPredicate } from './stats-pruning.js'
 import { batchMayMatchTokens, tokenPredicatesOf, type TokenPredicate } from './token-pruning.js'
 
@@ -73,6 +74,12 @@ interface BatchSource {
   readonly statsPredicates: readonly StatsPredicate[]
   readonly tokenPredicates: readonly TokenPredicate[]
   readonly metrics: ScanMetrics
+  /** Scan column indexes: all, those the filter reads, and the rest. */
+  readonly allColumns: readonly number[]
+  readonly filterColumns: readonly number[]
+  readonly otherColumns: readonly number[]
+  /** All-NULL stand-ins for the columns a filter does not read (late-columns.ts). */
+  readonly placeholders: Map<string, Vector>
 }
 
 /** Batch `batchIndex` of `reader` after pruning and the filter; null when no row is left. */
@@ -102,18 +109,38 @@ async function readFilteredBatch(
     }
   }
   const length = reader.batchRows(batchIndex)
-  const vectors = []
-  for (const field of task.columns)
-    vectors.push(await reader.readColumn(batchIndex, field.name, field.type))
   metrics.batchesRead++
   metrics.rowsRead += length
-  metrics.bytesRead += chunkBytes(reader, batchIndex, names)
-  const batch: Batch = { length, columns: vectors }
   const filter = task.pipeline.filter
-  if (filter === null) return batch
-  const selection = selectTrue(evaluate(filter, batch, context))
+  if (filter === null) return readColumns(source, reader, batchIndex, source.allColumns, null)
+  // Late materialization: the filter's columns first, the others only when a row is left.
+  const filterBatch = await readColumns(source, reader, batchIndex, source.filterColumns, null)
+  const selection = selectTrue(evaluate(filter, filterBatch, context))
   if (selection.length === 0) return null
-  return selection.length < batch.length ? takeRows(batch, selection) : batch
+  const rest = await readColumns(source, reader, batchIndex, source.otherColumns, filterBatch)
+  return selection.length < length ? takeRows(rest, selection) : rest
+}
+
+/** Reads scan columns `indexes` of batch `batchIndex` (others from `base`, else placeholders). */
+async function readColumns(
+  source: BatchSource,
+  reader: SegmentReader,
+  batchIndex: number,
+  indexes: readonly number[],
+  base: Batch | null,
+): Promise<Batch> {
+  const { task, metrics } = source
+  const read = new Map<number, Vector>()
+  const names: string[] = []
+  for (const index of indexes) {
+    const field = task.columns[index]
+    if (field === undefined) continue
+    read.set(index, await reader.readColumn(batchIndex, field.name, field.type))
+    names.push(field.name)
+  }
+  metrics.bytesRead += chunkBytes(reader, batchIndex, names)
+  const types = task.columns.map((field) => field.type)
+  return batchWith(types, reader.batchRows(batchIndex), read, base, source.placeholders)
 }
 
 function project(source: BatchSource, batch: Batch): Batch {
@@ -137,6 +164,8 @@ export async function runFragment(
     statsPredicates: statsPredicatesOf(pipeline.filter),
     tokenPredicates: tokenPredicatesOf(pipeline.filter),
     metrics: emptyScanMetrics(),
+    ...columnSplit(columns.length, pipeline.filter),
+    placeholders: new Map(),
   }
   if (pipeline.topK !== undefined) return runTopKFragment(source, pipeline.topK, open, isCanceled)
   const partial = pipeline.partialAggregate
@@ -229,11 +258,13 @@ async function runTopKFragment(
   const bound = ranks.bound
   const cut = Math.max(startBound, bound)
   const batches: Batch[] = []
+  let topKRanks: number[] = []
   if (kept.length > 0) {
     const all = concatBatches(kept)
     const key = all.columns[topK.column]
     const rows = key === undefined ? new Int32Array(0) : rowsAtLeast(key, topK, cut)
+    if (key !== undefined) topKRanks = ranksOf(key, topK, rows)
     if (rows.length > 0) batches.push(project(source, takeRows(all, rows)))
   }
-  return { batches, metrics, topKBound: bound }
+  return { batches, metrics, topKBound: bound, topKRanks }
 }

@@ -36,6 +36,12 @@ export class RankBound {
 
   constructor(private readonly limit: number) {}
 
+  /** Adds ranks computed elsewhere (rankOf). */
+  addRanks(ranks: readonly number[]): void {
+    for (const rank of ranks) this.ranks.push(rank)
+    if (this.ranks.length > 2 * this.limit + 1024) this.compact()
+  }
+
   /** Adds the ranks of `vector`'s rows (a number-like key column). */
   addVector(vector: Vector, topK: ScanTopK): void {
     const { values, validity } = vector as NumberVector
@@ -56,6 +62,14 @@ export class RankBound {
     this.compact()
     return this.ranks[this.limit - 1] ?? -Infinity
   }
+}
+
+/** The ranks of `vector`'s rows `rows`. */
+export function ranksOf(vector: Vector, topK: ScanTopK, rows: Int32Array): number[] {
+  const { values, validity } = vector as NumberVector
+  return Array.from(rows, (row) =>
+    rankOf(topK, validity !== null && validity[row] === 0 ? null : (values[row] ?? 0)),
+  )
 }
 
 /** Row indexes of `vector` whose rank is at least `bound`. */

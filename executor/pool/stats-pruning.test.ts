@@ -101,3 +101,13 @@ test('text compares by UTF-8 bytes, not UTF-16 code units', () => {
   assert.equal(mayMatch(upper, stats('text', 'Z', 'z')), true)
   assert.equal(mayMatch(upper, stats('text', 'b', 'z')), false)
 })
+
+test('text bounds order by UTF-8 bytes, past the surrogates too', () => {
+  const emoji = only(call('eq', column(0, 'text'), literal('\u{1F600}', 'text')))
+  assert.equal(mayMatch(emoji, stats('text', 'a', '\ufffd')), false, 'U+1F600 sorts after U+FFFD')
+  assert.equal(mayMatch(emoji, stats('text', '\ufffd', '\u{1F601}')), true)
+  const ascii = only(call('eq', column(0, 'text'), literal('abc', 'text')))
+  assert.equal(mayMatch(ascii, stats('text', 'abd', 'b')), false)
+  assert.equal(mayMatch(ascii, stats('text', 'ab', 'abc')), true)
+  assert.equal(mayMatch(ascii, stats('text', 'a', 'ab')), false, 'a prefix sorts first')
+})

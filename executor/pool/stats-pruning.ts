@@ -122,7 +122,23 @@ const encoder = new TextEncoder()
 /** Orders two constants of one family: numbers numerically, strings by UTF-8 bytes. */
 function compare(a: number | string, b: number | string): number {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0
-  return Buffer.compare(encoder.encode(String(a)), encoder.encode(String(b)))
+  return compareUtf8(String(a), String(b))
+}
+
+/**
+ * Orders strings by their UTF-8 bytes without encoding them (called per batch and conjunct):
+ * below the surrogates, UTF-16 code units order as code points, and so as UTF-8 bytes.
+ */
+function compareUtf8(a: string, b: string): number {
+  const common = Math.min(a.length, b.length)
+  for (let i = 0; i < common; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x === y) continue
+    if (x < 0xd800 && y < 0xd800) return x < y ? -1 : 1
+    return Buffer.compare(encoder.encode(a), encoder.encode(b))
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1
 }
 
 /** The stats' [min, max] when they can be trusted for `predicate`, else undefined. */

@@ -80,7 +80,12 @@ export class WorkerPoolRunner implements FragmentRunner {
     if (!reply.ok) throw fromPlainError(reply.error)
     return reply.topKBound === undefined
       ? { batches: reply.batches, metrics: reply.metrics }
-      : { batches: reply.batches, metrics: reply.metrics, topKBound: reply.topKBound }
+      : {
+          batches: reply.batches,
+          metrics: reply.metrics,
+          topKBound: reply.topKBound,
+          topKRanks: reply.topKRanks ?? [],
+        }
   }
 
   async close(): Promise<void> {
