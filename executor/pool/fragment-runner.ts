@@ -6,7 +6,7 @@
 import type { Batch, Field, PlainError } from '../../common/index.js'
 import type { ScanPipeline } from '../plan.js'
 
-export const FragmentProtocolVersion = 3
+export const FragmentProtocolVersion = 4
 
 /** A share of a ScanPlan: the pipeline run over each of `blobKeys` in turn. */
 export interface FragmentTask {
