@@ -122,7 +122,39 @@ export function compareAnswers(query, { columns, rows: answer }, { rows: referen
   return undefined
 }
 
-/** Reads a query file: `-- name: id` blocks, optional `-- order: column` lines, SQL text. */
+/**
+ * Compares Malamute's answer to a query that only it runs (ddsketch_* estimates) with the exact
+ * answer another engine gave to its `-- approximates: <query> <column> <relative error>`
+ * query: same rows in the same order, every column equal except `column`, which must be within
+ * the relative error of the exact value (plus half a unit of its last printed decimal, for
+ * round()). Answers undefined when they agree, else the first difference, briefly.
+ */
+export function compareApproximate(approximates, { columns, rows: answer }, { rows: exact }) {
+  const { column, relativeError } = approximates
+  const index = columns.indexOf(column)
+  if (index < 0) return `no column ${column}`
+  if (answer.length !== exact.length) return `${answer.length} rows, expected ${exact.length}`
+  for (let i = 0; i < answer.length; i++) {
+    const mine = answer[i]
+    const other = exact[i]
+    const same = mine.every(
+      (cell, k) => k === index || canonicalValue(cell) === canonicalValue(other[k]),
+    )
+    const estimate = Number(mine[index])
+    const truth = Number(other[index])
+    const decimals = /\.(\d+)$/.exec(mine[index] ?? '')?.[1]?.length ?? 0
+    const slack = relativeError * Math.abs(truth) + 0.5 * 10 ** -decimals
+    if (!same || !(Math.abs(estimate - truth) <= slack))
+      return `row ${i + 1}: ${shorten(canonicalRow(mine))} ≠ ${shorten(canonicalRow(other))} (±${(100 * relativeError).toFixed(1)} % on ${column})`
+  }
+  return undefined
+}
+
+/**
+ * Reads a query file: `-- name: id` blocks, optional `-- order: column` lines, SQL text.
+ * `-- engines: a,b` runs a query on those engines only; `-- approximates: <query> <column>
+ * <relative error>` checks an estimate against that query's exact answer (compareApproximate).
+ */
 export function readQueryFile(file) {
   const queries = []
   let current
@@ -134,8 +166,15 @@ export function readQueryFile(file) {
       continue
     }
     const order = /^--\s*order:\s*(\S+)/.exec(line)
-    if (order !== null && current !== undefined) current.orderKey = order[1]
-    else if (current !== undefined && !/^\s*--/.test(line)) current.sql += `${line}\n`
+    const engines = /^--\s*engines:\s*(\S+)/.exec(line)
+    const approximates = /^--\s*approximates:\s*(\S+)\s+(\S+)\s+([\d.]+)/.exec(line)
+    if (current === undefined) continue
+    if (order !== null) current.orderKey = order[1]
+    else if (engines !== null) current.engines = engines[1].split(',')
+    else if (approximates !== null) {
+      const [, query, column, relativeError] = approximates
+      current.approximates = { query, column, relativeError: Number(relativeError) }
+    } else if (!/^\s*--/.test(line)) current.sql += `${line}\n`
   }
   return queries.map((query) => ({ ...query, sql: query.sql.trim().replace(/;\s*$/, '') }))
 }

@@ -1,7 +1,8 @@
 -- The benchmark's query set: the shared benchmark's queries.sql (../shared/bench/queries.sql), the
 -- query text unchanged, over table `logs` (see bench/generate.mjs). Dashboards that aggregate
 -- the whole day and searches for one trace id or one rare phrase. PostgreSQL 15 and DuckDB
--- (>= 1.1) both run every query as written; Malamute answers `error: ...` for what it lacks.
+-- (>= 1.1) both run every query as written (but q18, Malamute's own ddsketch functions, checked
+-- against q17's exact answer); Malamute answers `error: ...` for what it lacks.
 --
 -- One query per block. A block starts with `-- name: <id>`; a `-- order: ts` line says the
 -- ORDER BY is by the answer's ts column alone, which is no total order (events can share a
@@ -134,3 +135,45 @@ FROM logs
 WHERE service = 'checkout' AND status <> 'info'
 GROUP BY 1
 ORDER BY n DESC, method;
+
+-- Issue 3's mixed query: a window over a DDSketch merge of hourly sketches, per unnested tag.
+-- ddsketch_* is Malamute's own, so q18 runs on Malamute alone and is checked against q17, the
+-- exact answer on the reference engine: same tags, services and ranks, p99 within the sketch's
+-- 1 % relative accuracy. q17 picks the quantile DDSketch estimates (Datadog's definition: the
+-- value of 0-based rank floor(0.99 * (n - 1))), not percentile_disc's ceil(0.99 * n) - 1: in a
+-- group of a few hundred values the two ranks are neighbours that can be 10 % apart in a
+-- sparse tail. q17 does not run on Malamute.
+
+-- name: q17_exact_p99_per_tag_service
+-- engines: postgres,duckdb-wire,duckdb
+SELECT tag, service, p99, rank() OVER (PARTITION BY tag ORDER BY p99 DESC, service) AS r
+FROM (
+  SELECT tag, service, min(duration_ms) AS p99
+  FROM (
+    SELECT u.tag, t.service, t.duration_ms,
+           row_number() OVER (PARTITION BY u.tag, t.service ORDER BY t.duration_ms) AS i,
+           count(*) OVER (PARTITION BY u.tag, t.service) AS n
+    FROM logs t, unnest(t.tags) AS u(tag)
+    WHERE t.duration_ms IS NOT NULL
+  ) ranked
+  WHERE i = floor(0.99 * (n - 1)) + 1
+  GROUP BY 1, 2
+) m
+ORDER BY tag, r
+LIMIT 20;
+
+-- name: q18_window_unnest_ddsketch
+-- engines: malamute
+-- approximates: q17_exact_p99_per_tag_service p99 0.01
+SELECT tag, service, round(p99::numeric, 1) AS p99, rank() OVER (PARTITION BY tag ORDER BY p99 DESC, service) AS r
+FROM (
+  SELECT tag, service, ddsketch_quantile(ddsketch_merge(s), 0.99) AS p99
+  FROM (
+    SELECT u.tag, t.service, date_trunc('hour', t.ts) AS hour, ddsketch_agg(t.duration_ms) AS s
+    FROM logs t, unnest(t.tags) AS u(tag)
+    GROUP BY 1, 2, 3
+  ) hourly
+  GROUP BY tag, service
+) m
+ORDER BY tag, r
+LIMIT 20;

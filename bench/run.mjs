@@ -22,7 +22,7 @@ import {
 import { cpus, tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { compareAnswers, readQueryFile } from './answers.mjs'
+import { compareAnswers, compareApproximate, readQueryFile } from './answers.mjs'
 import { duckDbEngines } from './engine-duckdb.mjs'
 import { malamuteEngine } from './engine-malamute.mjs'
 import { postgresEngine } from './engine-postgres.mjs'
@@ -140,6 +140,7 @@ async function explain(engine, query) {
 
 /** Checks each engine's answer against the reference; answers a one-cell summary. */
 function checkAgreement(query, outcomes, labels) {
+  if (query.approximates !== undefined) return checkApproximation(query, outcomes, labels)
   const answered = Object.keys(outcomes).filter((key) => outcomes[key].answer !== undefined)
   const referenceKey = referenceOrder.find((key) => answered.includes(key))
   if (referenceKey === undefined) return 'no answers'
@@ -155,6 +156,31 @@ function checkAgreement(query, outcomes, labels) {
   }
   if (differences.length > 0) return `NO (${differences.map((d) => d.split(':')[0]).join('; ')})`
   return answered.length === 1 ? 'only one answer' : `yes (${answered.length} engines)`
+}
+
+/** An estimate (ddsketch) checked against the exact answer of the query it approximates. */
+function checkApproximation(query, outcomes, labels) {
+  const { query: exactName, column, relativeError } = query.approximates
+  const exact = results.find((result) => result.name === exactName)?.engines ?? {}
+  const referenceKey = referenceOrder.find((key) => exact[key]?.answer !== undefined)
+  if (referenceKey === undefined) return `no exact answer (${exactName})`
+  const answered = Object.keys(outcomes).filter((key) => outcomes[key].answer !== undefined)
+  if (answered.length === 0) return 'no answers'
+  const within = `within ${100 * relativeError} % on ${column} of ${exactName} on ${labels.get(referenceKey)}`
+  const differences = []
+  for (const key of answered) {
+    const difference = compareApproximate(
+      query.approximates,
+      outcomes[key].answer,
+      exact[referenceKey].answer,
+    )
+    outcomes[key].agrees = difference === undefined
+    if (difference !== undefined) {
+      outcomes[key].difference = difference
+      differences.push(labels.get(key))
+    }
+  }
+  return differences.length > 0 ? `NO (${differences.join('; ')} not ${within})` : `yes (${within})`
 }
 
 const { out: dataDir, meta } = dataSet()
@@ -173,7 +199,10 @@ const labels = new Map(engines.map((engine) => [engine.key, engine.label]))
 let queries = readQueryFile(path.join(root, 'bench/queries.sql'))
 if (options.queries !== undefined) {
   const wanted = options.queries.split(',')
-  queries = queries.filter((query) => wanted.some((prefix) => query.name.startsWith(prefix)))
+  const picked = (query) => wanted.some((prefix) => query.name.startsWith(prefix))
+  // An estimate needs the exact answer it is checked against.
+  const exactNames = new Set(queries.filter(picked).map((query) => query.approximates?.query))
+  queries = queries.filter((query) => picked(query) || exactNames.has(query.name))
 }
 
 const loads = new Map()
@@ -197,12 +226,17 @@ try {
   }
   for (const query of queries) {
     const outcomes = {}
-    for (const engine of ready) outcomes[engine.key] = await timeQuery(engine, query.sql)
+    for (const engine of ready) {
+      if (query.engines === undefined || query.engines.includes(engine.key))
+        outcomes[engine.key] = await timeQuery(engine, query.sql)
+    }
     const agreement = checkAgreement(query, outcomes, labels)
-    const figures = ready.map(
-      ({ key }) =>
-        `${key} ${outcomes[key].error === undefined ? `${outcomes[key].medianMs.toFixed(1)} ms` : 'error'}`,
-    )
+    const figures = ready
+      .filter(({ key }) => outcomes[key] !== undefined)
+      .map(
+        ({ key }) =>
+          `${key} ${outcomes[key].error === undefined ? `${outcomes[key].medianMs.toFixed(1)} ms` : 'error'}`,
+      )
     log(`${query.name}: ${figures.join(', ')}; agree: ${agreement}`)
     results.push({ name: query.name, engines: outcomes, agreement })
   }

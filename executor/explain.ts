@@ -15,6 +15,7 @@ import type {
   PhysicalPlan,
   ScalarValue,
   ScanPlan,
+  ScanUnnest,
   SortKey,
   WindowCall,
   WindowFrameBound,
@@ -124,8 +125,28 @@ function renderKey(key: SortKey, names: readonly string[]): string {
   return `${renderExpr(key.expr, names)}${direction}${nulls}`
 }
 
+/** A scan's unnest stage: its arrays, then what it passes through, then its options. */
+function unnestFacts(unnest: ScanUnnest, names: readonly string[]): string[] {
+  const arrays = unnest.arrays.map((e) => renderExpr(e, names))
+  const passthrough = unnest.passthrough.map((i) => names[i] ?? `#${i}`)
+  const facts = [`arrays=[${arrays.join(', ')}]`, `passthrough=[${passthrough.join(', ')}]`]
+  if (unnest.ordinality) facts.push('with-ordinality')
+  if (unnest.outer) facts.push('outer')
+  if (unnest.filter !== null)
+    facts.push(`filter=${renderExpr(unnest.filter, unnestOutputNames(unnest, names))}`)
+  return facts
+}
+
+/** The names of an unnest stage's output columns, for the stages after it. */
+function unnestOutputNames(unnest: ScanUnnest, names: readonly string[]): string[] {
+  const output = unnest.passthrough.map((i) => names[i] ?? `#${i}`)
+  for (const _ of unnest.arrays) output.push('unnest')
+  if (unnest.ordinality) output.push('ordinality')
+  return output
+}
+
 function scanFacts(plan: ScanPlan): string[] {
-  const names = plan.columns.map((c) => c.name)
+  let names = plan.columns.map((c) => c.name)
   const pruning = plan.pruning
   const facts = [
     `segments=${pruning?.segmentsTotal ?? plan.segments.length}`,
@@ -134,8 +155,12 @@ function scanFacts(plan: ScanPlan): string[] {
     `pruned-by-stats=${pruning?.prunedByStats ?? 0}`,
     `columns=[${names.join(', ')}]`,
   ]
-  const { filter, partialAggregate, project, limit } = plan.pipeline
+  const { filter, unnest, partialAggregate, project, limit } = plan.pipeline
   if (filter !== null) facts.push(`filter=${renderExpr(filter, names)}`)
+  if (unnest !== undefined) {
+    facts.push(`unnest=(${unnestFacts(unnest, names).join(' ')})`)
+    names = unnestOutputNames(unnest, names)
+  }
   if (partialAggregate !== null) {
     const keys = partialAggregate.groupBy.map((e) => renderExpr(e, names))
     const calls = partialAggregate.aggregates.map((a) => renderAggregate(a, names))

@@ -123,6 +123,23 @@ export interface ScanPruning {
 }
 
 /**
+ * A lateral unnest of the scanned rows' arrays (`FROM t, unnest(t.tags) AS u(tag)`), run in
+ * the fragment after the pipeline's filter, as UnnestPlan runs it. The stages after it
+ * (partialAggregate | project, limit) read its output: the passthrough scan columns, one
+ * element column per array, then the ordinality when asked.
+ */
+export interface ScanUnnest {
+  /** Scan columns repeated into the output, in this order. */
+  readonly passthrough: readonly number[]
+  /** Over the scan's columns; each of an array type. */
+  readonly arrays: readonly Expr[]
+  readonly ordinality: boolean
+  readonly outer: boolean
+  /** Over the unnest's output: the WHERE conjuncts that read an element or the ordinality. */
+  readonly filter: Expr | null
+}
+
+/**
  * The work a worker does on one segment. Output, by shape:
  * - partialAggregate set: one row per group: the group keys, then each aggregate's state
  *   columns (see executor/aggregates), for an Aggregate(mode 'final') above to merge;
@@ -131,6 +148,8 @@ export interface ScanPruning {
  */
 export interface ScanPipeline {
   readonly filter: Expr | null
+  /** Expands each filtered batch before the stages below (never with topK). */
+  readonly unnest?: ScanUnnest
   readonly partialAggregate: {
     readonly groupBy: readonly Expr[]
     readonly aggregates: readonly AggregateCall[]

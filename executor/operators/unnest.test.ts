@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import type { ArrayVector, Batch, Vector } from '../../common/index.js'
 import { arrayVectorFromTexts } from '../expr/array-values.js'
 import { scalarAt, vectorFromValues } from '../expr/vector-builders.js'
-import { unnestBatch, unnestRows } from './unnest.js'
+import { expandBatch, unnestBatch, unnestRows } from './unnest.js'
 
 const rowsOf = (batch: Batch): unknown[][] =>
   Array.from({ length: batch.length }, (_, row) =>
@@ -52,4 +52,38 @@ test('one array without padding is a slice of its child; pass-through picks inpu
     out.columns[1]!.kind === 'number' && out.columns[1]!.values.buffer,
     a.child.kind === 'number' && a.child.values.buffer,
   )
+})
+
+test('expandBatch cuts a large expansion into batches without splitting an input row', () => {
+  // 40 rows of 2,000 elements: 80,000 output rows, more than one output batch holds.
+  const rowCount = 40
+  const ids = vectorFromValues(
+    'int4',
+    Array.from({ length: rowCount }, (_, i) => i),
+  )
+  const texts = Array.from({ length: rowCount }, (_, row) =>
+    row === 7 ? null : `{${Array.from({ length: 2000 }, (_, i) => row * 10_000 + i).join(',')}}`,
+  )
+  const arrays = arrayVectorFromTexts('_int4', texts)
+  const batch: Batch = { length: rowCount, columns: [ids, arrays] }
+  const spec = {
+    passthrough: [0],
+    arrays: [{ kind: 'column', index: 1, type: '_int4' }] as const,
+    ordinality: true,
+    outer: false,
+  }
+  const context = { timeZone: 'UTC', nowMicros: 0 }
+  const out = [...expandBatch(batch, spec, context)]
+  assert.ok(out.length > 1)
+  assert.equal(
+    out.reduce((sum, b) => sum + b.length, 0),
+    (rowCount - 1) * 2000,
+  )
+  for (const part of out) {
+    // Every batch starts at an input row's first element and ends at a row's last one.
+    assert.equal(scalarAt(part.columns[2]!, 0), 1)
+    assert.equal(scalarAt(part.columns[2]!, part.length - 1), 2000)
+    const id = scalarAt(part.columns[0]!, 0) as number
+    assert.equal(scalarAt(part.columns[1]!, 0), id * 10_000)
+  }
 })

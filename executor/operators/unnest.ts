@@ -13,6 +13,7 @@ import {
   type Batch,
   type Vector,
 } from '../../common/index.js'
+import type { EvalContext } from '../expr/eval-context.js'
 import { evaluate } from '../expr/evaluate.js'
 import { makeNumberVector } from '../expr/vector-builders.js'
 import type { UnnestPlan } from '../plan.js'
@@ -30,25 +31,38 @@ export class UnnestOp implements AsyncIterable<Batch> {
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
     for await (const batch of this.input) {
       checkCanceled(this.context.signal)
-      const arrays = this.plan.arrays.map((expr) => {
-        const vector = evaluate(expr, batch, this.context.evalContext)
-        assert(vector.kind === 'array', 'unnest argument is an array')
-        return vector
-      })
-      const counts = rowCounts(batch.length, arrays, this.plan.outer)
-      let from = 0
-      while (from < batch.length) {
-        let to = from
-        let rows = 0
-        while (to < batch.length && (to === from || rows + counts[to]! <= OutputRowsTarget))
-          rows += counts[to++]!
-        if (rows > 0) {
-          const { passthrough, ordinality } = this.plan
-          yield unnestRows(batch, arrays, counts, from, to, ordinality, passthrough)
-        }
-        from = to
-      }
+      yield* expandBatch(batch, this.plan, this.context.evalContext)
     }
+  }
+}
+
+/** What an expansion needs of an UnnestPlan (also a scan fragment's unnest stage). */
+export type UnnestSpec = Pick<UnnestPlan, 'passthrough' | 'arrays' | 'ordinality' | 'outer'>
+
+/**
+ * Expands `batch` by `spec`: the arrays are evaluated once, then input rows go out in
+ * batches of about OutputRowsTarget rows (an input row is never split).
+ */
+export function* expandBatch(
+  batch: Batch,
+  spec: UnnestSpec,
+  context: EvalContext,
+): Generator<Batch> {
+  const arrays = spec.arrays.map((expr) => {
+    const vector = evaluate(expr, batch, context)
+    assert(vector.kind === 'array', 'unnest argument is an array')
+    return vector
+  })
+  const counts = rowCounts(batch.length, arrays, spec.outer)
+  let from = 0
+  while (from < batch.length) {
+    let to = from
+    let rows = 0
+    while (to < batch.length && (to === from || rows + counts[to]! <= OutputRowsTarget))
+      rows += counts[to++]!
+    if (rows > 0)
+      yield unnestRows(batch, arrays, counts, from, to, spec.ordinality, spec.passthrough)
+    from = to
   }
 }
 
@@ -90,18 +104,19 @@ export function unnestRows(
 ): Batch {
   let length = 0
   for (let row = from; row < to; row++) length += counts[row]!
+  // One index vector repeats every pass-through column: no object per row.
   const repeat = new Int32Array(length)
-  const position = new Float64Array(length)
+  const position = ordinality ? new Float64Array(length) : null
   let at = 0
   for (let row = from; row < to; row++) {
-    for (let i = 0; i < counts[row]!; i++) {
-      repeat[at] = row
-      position[at++] = i + 1
-    }
+    const count = counts[row]!
+    if (position !== null) for (let i = 0; i < count; i++) position[at + i] = i + 1
+    for (let i = 0; i < count; i++) repeat[at + i] = row
+    at += count
   }
   const columns: Vector[] = passthrough.map((i) => takeVector(batch.columns[i]!, repeat))
   for (const array of arrays) columns.push(elementColumn(array, counts, from, to, length))
-  if (ordinality) columns.push(makeNumberVector('int8', position, null))
+  if (position !== null) columns.push(makeNumberVector('int8', position, null))
   return { length, columns }
 }
 

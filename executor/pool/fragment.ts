@@ -2,9 +2,11 @@
 // task, read only the needed columns a batch at a time, skip batches whose min/max (time
 // column or other) or token filters cannot satisfy the filter, filter, then partial-aggregate
 // (one state for the whole task), project or pass the columns through, stopping after `limit`
-// rows when the plan allows it. A top-k pipeline (scan-top-k.ts) visits batches best-first
-// and keeps only rows that can be in the top k.
-import type { Batch, Vector } from '../../common/index.js'
+// rows when the plan allows it. A pipeline with an unnest expands each filtered batch (the
+// outer columns repeat through one index vector, the elements are the arrays' child vector)
+// and filters the expansion before those stages. A top-k pipeline (scan-top-k.ts) visits
+// batches best-first and keeps only rows that can be in the top k.
+import { assert, type Batch, type Vector } from '../../common/index.js'
 import type { SegmentReader } from '../../storage/api.js'
 import { blobStoreCounters } from '../../storage/index.js'
 import { GroupedAggregation } from '../aggregates/grouped-aggregation.js'
@@ -12,6 +14,7 @@ import { concatBatches, sliceBatch, takeRows } from '../expr/batch-ops.js'
 import type { EvalContext } from '../expr/eval-context.js'
 import { evaluate } from '../expr/evaluate.js'
 import { selectTrue } from '../operators/operator.js'
+import { expandBatch } from '../operators/unnest.js'
 import type { ScanTopK } from '../plan.js'
 import {
   emptyScanMetrics,
@@ -143,6 +146,24 @@ async function readColumns(
   return batchWith(types, reader.batchRows(batchIndex), read, base, source.placeholders)
 }
 
+/** The pipeline's input from one filtered batch: the batch, or its unnest expansion filtered. */
+function* stageInput(source: BatchSource, batch: Batch): Generator<Batch> {
+  const unnest = source.task.pipeline.unnest
+  if (unnest === undefined) {
+    yield batch
+    return
+  }
+  for (const expanded of expandBatch(batch, unnest, source.context)) {
+    if (unnest.filter === null) {
+      yield expanded
+      continue
+    }
+    const selection = selectTrue(evaluate(unnest.filter, expanded, source.context))
+    if (selection.length === expanded.length) yield expanded
+    else if (selection.length > 0) yield takeRows(expanded, selection)
+  }
+}
+
 function project(source: BatchSource, batch: Batch): Batch {
   const exprs = source.task.pipeline.project
   if (exprs === null) return batch
@@ -167,7 +188,10 @@ export async function runFragment(
     ...columnSplit(columns.length, pipeline.filter),
     placeholders: new Map(),
   }
-  if (pipeline.topK !== undefined) return runTopKFragment(source, pipeline.topK, open, isCanceled)
+  if (pipeline.topK !== undefined) {
+    assert(pipeline.unnest === undefined, 'a top-k pipeline reads scan columns, not an unnest')
+    return runTopKFragment(source, pipeline.topK, open, isCanceled)
+  }
   const partial = pipeline.partialAggregate
   const aggregation =
     partial === null
@@ -192,14 +216,17 @@ export async function runFragment(
       if (isCanceled()) break
       const filtered = await readFilteredBatch(source, reader, batchIndex)
       if (filtered === null) continue
-      if (aggregation !== null) {
-        aggregation.update(filtered)
-        continue
+      for (const input of stageInput(source, filtered)) {
+        if (aggregation !== null) {
+          aggregation.update(input)
+          continue
+        }
+        let batch = project(source, input)
+        if (batch.length > remaining) batch = sliceBatch(batch, 0, remaining)
+        remaining -= batch.length
+        output.push(batch)
+        if (remaining <= 0) break
       }
-      let batch = project(source, filtered)
-      if (batch.length > remaining) batch = sliceBatch(batch, 0, remaining)
-      remaining -= batch.length
-      output.push(batch)
     }
   }
   const batches = aggregation === null ? output : aggregation.partialBatches()

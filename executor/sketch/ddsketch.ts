@@ -22,7 +22,7 @@ import {
   LogarithmicMapping,
 } from '@datadog/sketches-js/dist/ddsketch/mapping/index.js'
 import { BinStore } from './bin-store.js'
-import { ProtoReader, ProtoWriter, WireType, malformed } from './protobuf.js'
+import { ProtoReader, ProtoWriter, WireType, malformed, varintSize } from './protobuf.js'
 
 /** The index mapping as the protobuf carries it. */
 export interface SketchMapping {
@@ -157,20 +157,29 @@ export class Sketch {
     return Math.min(Math.max(value, this.min), this.max)
   }
 
-  /** The protobuf bytes, with the exact summary in Malamute's extra fields. */
+  /**
+   * The protobuf bytes, with the exact summary in Malamute's extra fields. Nested message
+   * lengths are computed first, so the bytes are written once into a buffer of their size
+   * (a partial aggregate encodes one sketch per group).
+   */
   encode(): Uint8Array {
-    const mapping = new ProtoWriter()
-      .tag(1, WireType.fixed64)
-      .double(this.mapping.gamma)
-      .tag(2, WireType.fixed64)
-      .double(this.mapping.indexOffset)
-    if (this.mapping.interpolation !== 0)
-      mapping.tag(3, WireType.varint).varint(this.mapping.interpolation)
-    const writer = new ProtoWriter().tag(1, WireType.lengthDelimited).bytes(mapping.finish())
-    if (this.positive.total > 0)
-      writer.tag(2, WireType.lengthDelimited).bytes(encodeStore(this.positive))
-    if (this.negative.total > 0)
-      writer.tag(3, WireType.lengthDelimited).bytes(encodeStore(this.negative))
+    const { gamma, indexOffset, interpolation } = this.mapping
+    const mappingLength = 18 + (interpolation !== 0 ? 1 + varintSize(interpolation) : 0)
+    const positive = this.positive.total > 0 ? storeLayout(this.positive) : null
+    const negative = this.negative.total > 0 ? storeLayout(this.negative) : null
+    const fieldLength = (length: number): number => 1 + varintSize(length) + length
+    const size =
+      fieldLength(mappingLength) +
+      (positive === null ? 0 : fieldLength(positive.length)) +
+      (negative === null ? 0 : fieldLength(negative.length)) +
+      (this.zeroCount !== 0 ? 9 : 0) +
+      (this.count > 0 ? 30 : 0)
+    const writer = new ProtoWriter(size)
+    writer.tag(1, WireType.lengthDelimited).varint(mappingLength)
+    writer.tag(1, WireType.fixed64).double(gamma).tag(2, WireType.fixed64).double(indexOffset)
+    if (interpolation !== 0) writer.tag(3, WireType.varint).varint(interpolation)
+    if (positive !== null) writeStore(writer, 2, this.positive, positive)
+    if (negative !== null) writeStore(writer, 3, this.negative, negative)
     if (this.zeroCount !== 0) writer.tag(4, WireType.fixed64).double(this.zeroCount)
     if (this.count > 0) {
       writer.tag(summaryField.sum, WireType.fixed64).double(this.sum)
@@ -269,24 +278,48 @@ function decodeMapping(reader: ProtoReader): SketchMapping {
   return { gamma, indexOffset, interpolation }
 }
 
+/** How a store is written: its message length, and sparse or contiguous. */
+interface StoreLayout {
+  readonly length: number
+  readonly sparse: boolean
+}
+
+const zigzag = (value: number): number => (value >= 0 ? value * 2 : -value * 2 - 1)
+
+/** A sparse `binCounts` entry's length: key (sint32) and count (double). */
+const entryLength = (key: number): number => 1 + varintSize(zigzag(key)) + 9
+
 /** Contiguous counts over the store's key range, or the sparse map when that is smaller. */
-function encodeStore(store: BinStore): Uint8Array {
+function storeLayout(store: BinStore): StoreLayout {
   const range = store.range()
   let nonEmpty = 0
-  store.forEachBin(() => (nonEmpty += 1))
-  const writer = new ProtoWriter()
-  if (nonEmpty * 16 < (range.maxKey - range.minKey + 1) * 8) {
+  let sparseLength = 0
+  store.forEachBin((key) => {
+    nonEmpty += 1
+    const entry = entryLength(key)
+    sparseLength += 1 + varintSize(entry) + entry
+  })
+  const keys = range.maxKey - range.minKey + 1
+  if (nonEmpty * 16 < keys * 8) return { length: sparseLength, sparse: true }
+  const packed = keys * 8
+  const length = 1 + varintSize(packed) + packed + 1 + varintSize(zigzag(range.minKey))
+  return { length, sparse: false }
+}
+
+/** Writes `store` as field `field` of the sketch message, as `layout` says. */
+function writeStore(writer: ProtoWriter, field: number, store: BinStore, layout: StoreLayout) {
+  writer.tag(field, WireType.lengthDelimited).varint(layout.length)
+  if (layout.sparse) {
     store.forEachBin((key, count) => {
-      const entry = new ProtoWriter().tag(1, WireType.varint).sint32(key)
-      entry.tag(2, WireType.fixed64).double(count)
-      writer.tag(1, WireType.lengthDelimited).bytes(entry.finish())
+      writer.tag(1, WireType.lengthDelimited).varint(entryLength(key))
+      writer.tag(1, WireType.varint).sint32(key).tag(2, WireType.fixed64).double(count)
     })
-    return writer.finish()
+    return
   }
-  const counts = new ProtoWriter()
-  for (let key = range.minKey; key <= range.maxKey; key++) counts.double(store.countAt(key))
-  writer.tag(2, WireType.lengthDelimited).bytes(counts.finish())
-  return writer.tag(3, WireType.varint).sint32(range.minKey).finish()
+  const { minKey, maxKey } = store.range()
+  writer.tag(2, WireType.lengthDelimited).varint((maxKey - minKey + 1) * 8)
+  for (let key = minKey; key <= maxKey; key++) writer.double(store.countAt(key))
+  writer.tag(3, WireType.varint).sint32(minKey)
 }
 
 /** Both store layouts: sparse `binCounts` (map<sint32, double>) and contiguous counts. */

@@ -94,22 +94,33 @@ export class ProtoReader {
   }
 }
 
-/** Builds one message; nested messages are built separately and added as bytes. */
+/**
+ * Builds one message; nested messages are built separately and added as bytes. Bytes go into
+ * one growing buffer (a sketch's contiguous counts are thousands of bytes, written per group).
+ */
 export class ProtoWriter {
-  private readonly parts: number[] = []
-  private readonly scratch = new DataView(new ArrayBuffer(8))
+  private buffer: Uint8Array
+  private view: DataView
+  private length = 0
+
+  /** `capacity`: the bytes expected, when known (the buffer grows past it if need be). */
+  constructor(capacity = 64) {
+    this.buffer = new Uint8Array(Math.max(16, capacity))
+    this.view = new DataView(this.buffer.buffer)
+  }
 
   tag(field: number, wireType: number): this {
     return this.varint(field * 8 + wireType)
   }
 
   varint(value: number): this {
+    this.reserve(10)
     let rest = value
     while (rest >= 0x80) {
-      this.parts.push((rest % 128) | 0x80)
+      this.buffer[this.length++] = (rest % 128) | 0x80
       rest = Math.floor(rest / 128)
     }
-    this.parts.push(rest)
+    this.buffer[this.length++] = rest
     return this
   }
 
@@ -118,20 +129,38 @@ export class ProtoWriter {
   }
 
   double(value: number): this {
-    this.scratch.setFloat64(0, value, true)
-    for (let i = 0; i < 8; i++) this.parts.push(this.scratch.getUint8(i))
+    this.reserve(8)
+    this.view.setFloat64(this.length, value, true)
+    this.length += 8
     return this
   }
 
   bytes(bytes: Uint8Array): this {
     this.varint(bytes.length)
-    for (const byte of bytes) this.parts.push(byte)
+    this.reserve(bytes.length)
+    this.buffer.set(bytes, this.length)
+    this.length += bytes.length
     return this
   }
 
   finish(): Uint8Array {
-    return Uint8Array.from(this.parts)
+    return this.length === this.buffer.length ? this.buffer : this.buffer.slice(0, this.length)
   }
+
+  private reserve(count: number): void {
+    if (this.length + count <= this.buffer.length) return
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + count))
+    grown.set(this.buffer.subarray(0, this.length))
+    this.buffer = grown
+    this.view = new DataView(grown.buffer)
+  }
+}
+
+/** The bytes of `value` (a non-negative integer) as a varint. */
+export function varintSize(value: number): number {
+  let size = 1
+  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 128)) size++
+  return size
 }
 
 export function malformed(what: string): PgError {

@@ -9,15 +9,19 @@
 // DISTINCT aggregates run in mode 'single' over the scanned rows: their partial states would
 // have to carry the value sets. Segments are pruned by time, then by column statistics
 // (stats-rules.ts); an ungrouped count/min/max that statistics answer exactly becomes a
-// one-row Batches leaf, and the scan never runs.
+// one-row Batches leaf, and the scan never runs. `FROM t, unnest(t.arrays)` is one scan too,
+// the unnest inside its fragment (unnest-scan.ts); a FROM subquery that only filters and
+// projects one table is flattened into its outer query first (flatten-subquery.ts).
 import { assert, type Field } from '../../common/index.js'
 import type { Expr, PhysicalPlan, ScanPlan, SegmentRef } from '../../executor/plan.js'
 import type { BoundSelect } from '../bind/select-binder.js'
 import { isVirtualTable, virtualTablePlan } from '../catalog/virtual-catalog.js'
 import { planRelationSelect, type SegmentsOf } from './join-plan.js'
+import { flattenSubquery } from './flatten-subquery.js'
 import { columnsUsedBy, pruneByTime, remapAggregate, remapColumns } from './rules.js'
 import { answerFromMetadata, pruneByStats } from './stats-rules.js'
 import { orderSegmentsForTopK, scanTopKOf } from './top-k-rule.js'
+import { planUnnestScan, pushableUnnest } from './unnest-scan.js'
 import { planWindowSelect } from './window-plan.js'
 
 /** Builds the physical plan of `bound`; `segments` are the table's pinned segments. */
@@ -27,17 +31,22 @@ export function planSelect(
   segmentsOf: SegmentsOf,
 ): PhysicalPlan {
   const planSubquery = (select: BoundSelect): PhysicalPlan => planSelect(select, tenant, segmentsOf)
+  const flattened = flattenSubquery(bound)
+  if (flattened !== null) return planSubquery(flattened)
   if (bound.window !== undefined)
     return planWindowSelect(bound, bound.window, planSubquery, planTail)
   const segments = bound.table === null ? [] : segmentsOf(bound.table.name)
+  const unnest = pushableUnnest(bound.relation)
   const source =
-    bound.relation !== null
-      ? planRelationSelect(bound, bound.relation, tenant, segmentsOf, planSubquery)
-      : bound.table === null
-        ? planWithoutTable(bound)
-        : isVirtualTable(bound.table)
-          ? planOverRows(bound, virtualTablePlan(bound.table))
-          : planTable(bound, tenant, segments)
+    unnest !== null
+      ? planUnnestScan(bound, unnest, tenant, segmentsOf(unnest.input.table.name))
+      : bound.relation !== null
+        ? planRelationSelect(bound, bound.relation, tenant, segmentsOf, planSubquery)
+        : bound.table === null
+          ? planWithoutTable(bound)
+          : isVirtualTable(bound.table)
+            ? planOverRows(bound, virtualTablePlan(bound.table))
+            : planTable(bound, tenant, segments)
   return planTail(bound, source)
 }
 
