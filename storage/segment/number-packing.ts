@@ -34,9 +34,9 @@ function gcd(a: number, b: number): number {
   return a
 }
 
-/** Fewest decimals d ≤ MaxDecimals with value × 10^d an exact integer, or -1. */
-function decimalsOf(value: number): number {
-  for (let d = 0; d <= MaxDecimals; d++) {
+/** Fewest decimals d in [from, MaxDecimals] with value × 10^d an exact integer, or -1. */
+function decimalsOf(value: number, from: number): number {
+  for (let d = from; d <= MaxDecimals; d++) {
     const scaled = Math.round(value * powersOfTen[d]!)
     if (Number.isSafeInteger(scaled) && Object.is(scaled / powersOfTen[d]!, value)) return d
   }
@@ -95,9 +95,9 @@ function scaledValues(vector: NumberVector, start: number, end: number) {
   } else {
     for (let row = start; row < end; row++) {
       if (!present(row)) continue
-      const d = decimalsOf(values[row]!)
-      if (d < 0) return null
-      if (d > decimals) decimals = d
+      // Most values need the decimals found so far: one check each.
+      decimals = decimalsOf(values[row]!, decimals)
+      if (decimals < 0) return null
     }
   }
   const scale = powersOfTen[decimals]!
@@ -132,8 +132,14 @@ export function packNumbers(
   const rows = xs.length
   const frame = planFrame(xs)
   const deltas = new Float64Array(Math.max(0, rows - 1))
-  for (let i = 1; i < rows; i++) deltas[i - 1] = xs[i]! - xs[i - 1]!
-  const deltaFrame = deltas.every(Number.isSafeInteger) ? planFrame(deltas) : null
+  let deltasSafe = true
+  for (let i = 1; i < rows; i++) {
+    const difference = xs[i]! - xs[i - 1]!
+    deltas[i - 1] = difference
+    if (difference > Number.MAX_SAFE_INTEGER || difference < -Number.MAX_SAFE_INTEGER)
+      deltasSafe = false
+  }
+  const deltaFrame = deltasSafe ? planFrame(deltas) : null
   const delta = deltaFrame !== null && (frame === null || deltaFrame.bits < frame.bits)
   const plan = delta ? deltaFrame : frame
   if (plan === null) return null
