@@ -11,7 +11,10 @@ import type { ChunkCompression } from './footer.js'
 const CompressMinBytes = 64
 const ZstdLevel = 1
 
-export function compressChunk(raw: Uint8Array): { stored: Uint8Array; compression: ChunkCompression } {
+export function compressChunk(raw: Uint8Array): {
+  stored: Uint8Array
+  compression: ChunkCompression
+} {
   if (raw.length < CompressMinBytes) return { stored: raw, compression: 'none' }
   const compressed = zstd.compress(raw, { compressionLevel: ZstdLevel })
   return compressed.length <= raw.length - raw.length / 8

@@ -204,8 +204,7 @@ function assertChunkValid(
   const dictionary = chunk.encoding === 'dictionary'
   assert(!dictionary || layout === 'utf8', 'only text chunks are dictionary-encoded')
   assert(
-    chunk.encoding !== 'packed' ||
-      ['int16', 'int32', 'int64', 'float64'].includes(layout),
+    chunk.encoding !== 'packed' || ['int16', 'int32', 'int64', 'float64'].includes(layout),
     'only integer and float8 chunks are packed',
   )
   assert(chunk.encoding !== 'hex' || layout === 'utf8', 'only text chunks are hex-encoded')

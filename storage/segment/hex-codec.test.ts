@@ -6,13 +6,18 @@ import { decodeHexChunk, encodeHexChunk } from './hex-codec.js'
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-function textVector(values: readonly (string | null)[], type: 'text' | 'jsonb' = 'text'): TextVector {
+function textVector(
+  values: readonly (string | null)[],
+  type: 'text' | 'jsonb' = 'text',
+): TextVector {
   const parts = values.map((value) => encoder.encode(value ?? ''))
   const offsets = new Int32Array(values.length + 1)
   parts.forEach((part, row) => (offsets[row + 1] = offsets[row]! + part.length))
   const data = new Uint8Array(offsets[values.length]!)
   parts.forEach((part, row) => data.set(part, offsets[row]!))
-  const validity = values.includes(null) ? Uint8Array.from(values, (v) => (v === null ? 0 : 1)) : null
+  const validity = values.includes(null)
+    ? Uint8Array.from(values, (v) => (v === null ? 0 : 1))
+    : null
   return { kind: 'text', type, length: values.length, validity, offsets, data }
 }
 
@@ -25,7 +30,12 @@ function texts(vector: TextVector): (string | null)[] {
 }
 
 test('hex ids round-trip at half their size, NULLs included', () => {
-  const values = ['4bf92f3577b34da6a3ce929d0e0e4736', null, '00000000000000000000000000000000', 'ffffffffffffffffffffffffffffffff']
+  const values = [
+    '4bf92f3577b34da6a3ce929d0e0e4736',
+    null,
+    '00000000000000000000000000000000',
+    'ffffffffffffffffffffffffffffffff',
+  ]
   const chunk = encodeHexChunk(textVector(values), 0, values.length)
   assert.ok(chunk !== null)
   assert.equal(chunk.hexBytes, 16)

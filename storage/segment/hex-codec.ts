@@ -7,7 +7,13 @@
 // The footer marks such a chunk `encoding: 'hex'` with `hexBytes: w`. Decoding rebuilds the
 // Arrow Utf8 offsets and text (NULL rows empty), exactly the bytes that were written.
 import { assert, type SqlType, type TextVector, type Vector } from '../../common/index.js'
-import { decodeValidity, encodeValidity, layOut, textMinMax, type EncodedChunk } from './column-codec.js'
+import {
+  decodeValidity,
+  encodeValidity,
+  layOut,
+  textMinMax,
+  type EncodedChunk,
+} from './column-codec.js'
 import { HexBytesMax, type BufferRange } from './footer.js'
 const hexTypes: ReadonlySet<SqlType> = new Set<SqlType>(['text', 'varchar', 'name'])
 

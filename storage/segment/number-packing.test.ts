@@ -4,7 +4,8 @@ import type { NumberVector, SqlType } from '../../common/index.js'
 import { packNumbers, unpackNumbers } from './number-packing.js'
 
 function vector(type: SqlType, values: readonly number[], nulls: readonly number[] = []) {
-  const validity = nulls.length === 0 ? null : Uint8Array.from(values, (_, i) => (nulls.includes(i) ? 0 : 1))
+  const validity =
+    nulls.length === 0 ? null : Uint8Array.from(values, (_, i) => (nulls.includes(i) ? 0 : 1))
   return {
     kind: 'number',
     type,
@@ -22,13 +23,19 @@ function roundTrip(input: NumberVector, start = 0, end = input.length) {
   const out = unpackNumbers(packed.bytes, packed.packing, end - start, validity)
   for (let row = start; row < end; row++) {
     const expected = validity !== null && validity[row - start] === 0 ? 0 : input.values[row]
-    assert.ok(Object.is(out[row - start], expected), `row ${row}: ${out[row - start]} vs ${expected}`)
+    assert.ok(
+      Object.is(out[row - start], expected),
+      `row ${row}: ${out[row - start]} vs ${expected}`,
+    )
   }
   return packed.packing
 }
 
 test('sorted times at millisecond precision pack as deltas with step 1000', () => {
-  const times = Array.from({ length: 8192 }, (_, i) => 1_704_067_200_000_000 + i * 8_000 + (i % 5) * 1000)
+  const times = Array.from(
+    { length: 8192 },
+    (_, i) => 1_704_067_200_000_000 + i * 8_000 + (i % 5) * 1000,
+  )
   const packing = roundTrip(vector('timestamptz', times))
   assert.equal(packing.delta, true)
   assert.equal(packing.step % 1000, 0)
@@ -41,7 +48,12 @@ test('unsorted integers pack by frame of reference, with negative deltas in rang
   assert.equal(packing.delta, false)
   assert.equal(packing.base, Math.min(...values))
   assert.equal(packing.bits, 10)
-  const descending = roundTrip(vector('int8', Array.from({ length: 100 }, (_, i) => 10_000 - i * 3)))
+  const descending = roundTrip(
+    vector(
+      'int8',
+      Array.from({ length: 100 }, (_, i) => 10_000 - i * 3),
+    ),
+  )
   assert.equal(descending.delta, true)
   assert.equal(descending.base, -3)
 })
@@ -63,7 +75,9 @@ test('int64 extremes pack when their span fits 32 bits and fall back when not', 
   roundTrip(vector('int8', [-max, -max + 5, -max + 2 ** 32 - 1]))
   assert.equal(packNumbers(vector('int8', [-max, max]), 0, 2), null)
   assert.equal(packNumbers(vector('int8', [-(2 ** 52), 2 ** 52, 1]), 0, 3), null)
-  const spread = Array.from({ length: 100 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 44))
+  const spread = Array.from({ length: 100 }, (_, i) =>
+    Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 44),
+  )
   assert.equal(packNumbers(vector('int8', spread), 0, spread.length), null)
 })
 

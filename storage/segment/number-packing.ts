@@ -144,8 +144,7 @@ export function packNumbers(
   const plan = delta ? deltaFrame : frame
   if (plan === null) return null
   const packed = new Uint32Array(rows)
-  if (delta)
-    for (let i = 1; i < rows; i++) packed[i] = (deltas[i - 1]! - plan.base) / plan.step
+  if (delta) for (let i = 1; i < rows; i++) packed[i] = (deltas[i - 1]! - plan.base) / plan.step
   else for (let i = 0; i < rows; i++) packed[i] = (xs[i]! - plan.base) / plan.step
   const packing: NumberPacking = { delta, first: delta ? xs[0]! : 0, ...plan, decimals }
   const bytes = packBits(packed, rows, plan.bits)
@@ -197,9 +196,7 @@ export function assertPackingValid(packing: NumberPacking, valuesLength: number,
   assert(Number.isSafeInteger(packing.first), 'packing first value is a safe integer')
   assert(Number.isSafeInteger(packing.step) && packing.step >= 1, 'packing step is positive')
   assert(
-    Number.isInteger(packing.decimals) &&
-      packing.decimals >= 0 &&
-      packing.decimals <= MaxDecimals,
+    Number.isInteger(packing.decimals) && packing.decimals >= 0 && packing.decimals <= MaxDecimals,
     'packing decimals are 0..6',
   )
   assert(valuesLength === packedBytes(rows, packing.bits), 'packed values have one slot per row')

@@ -18,9 +18,7 @@ function textVector(type: 'text' | 'jsonb', values: readonly (string | null)[]):
 
 const hex = (row: number): string =>
   Array.from({ length: 4 }, (_, k) =>
-    ((Math.imul(row + 1, 0x9e3779b1 + k * 0x1234567) >>> 0) + 0x100000000)
-      .toString(16)
-      .slice(1),
+    ((Math.imul(row + 1, 0x9e3779b1 + k * 0x1234567) >>> 0) + 0x100000000).toString(16).slice(1),
   ).join('')
 
 /** `rows` rows of a log-like table: time, codes, decimals, dictionary text, hex ids, arrays. */
@@ -63,7 +61,10 @@ export function fixtureTable(rows: number): { fields: Field[]; columns: Vector[]
       ),
       textVector(
         'text',
-        Array.from({ length: rows }, (_, row) => `request ${row} took ${row % 97} ms on ${hex(row % 50)}`),
+        Array.from(
+          { length: rows },
+          (_, row) => `request ${row} took ${row % 97} ms on ${hex(row % 50)}`,
+        ),
       ),
       {
         kind: 'array',

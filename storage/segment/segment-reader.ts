@@ -15,7 +15,10 @@ import { blobMissing, type BlobStore } from '../blob-store.js'
 import {
   decodeChunk,
   decodeValidity,
-  formatDecimal, numberToDecimalText, parseDecimal } from './column-codec.js'
+  formatDecimal,
+  numberToDecimalText,
+  parseDecimal,
+} from './column-codec.js'
 import {
   SegmentMagic,
   SegmentTrailerBytes,
