@@ -10,7 +10,7 @@
 // decoding); otherwise the chunk stays plain. NULL rows are packed as their predecessor and
 // decode as 0, as plain chunks store them. All arithmetic stays within safe integers.
 import { assert, type NumberVector, type SqlType } from '../../common/index.js'
-import { bitsFor, packBits, packedBytes, unpackBits } from './bit-packing.js'
+import { bitsFor, packBits, packedBytes } from './bit-packing.js'
 import { storedLayoutOf } from './footer.js'
 
 /** How a packed chunk's integers map back to values (kept in the chunk's footer entry). */
@@ -171,16 +171,32 @@ export function unpackNumbers(
       ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)
       : new Uint32Array(bytes.slice().buffer)
   const out = new Float64Array(rows)
-  unpackBits(words, rows, bits, out)
+  if (rows === 0) return out
+  // Unpacks word by word (no position arithmetic per value), undoing the frame or the deltas
+  // in the same pass; bits 32 mask with -1 and read back unsigned.
+  const mask = bits === 32 ? -1 : (1 << bits) - 1
+  let word = 0
+  let shift = 0
+  const next = (): number => {
+    if (bits === 0) return 0
+    let packed = words[word]! >>> shift
+    const end = shift + bits
+    if (end >= 32) {
+      word++
+      if (end > 32) packed |= words[word]! << (32 - shift)
+      shift = end - 32
+    } else shift = end
+    return (packed & mask) >>> 0
+  }
   if (delta) {
     let x = first
-    if (rows > 0) out[0] = x
+    out[0] = x
+    next()
     for (let i = 1; i < rows; i++) {
-      x += base + out[i]! * step
+      x += base + next() * step
       out[i] = x
     }
-  } else if (step === 1) for (let i = 0; i < rows; i++) out[i] = base + out[i]!
-  else for (let i = 0; i < rows; i++) out[i] = base + out[i]! * step
+  } else for (let i = 0; i < rows; i++) out[i] = base + next() * step
   if (decimals > 0) {
     const scale = powersOfTen[decimals]!
     for (let i = 0; i < rows; i++) out[i] = out[i]! / scale
