@@ -258,6 +258,8 @@ export function generate({
     return { format, file, fd, line: format === 'csv' ? csvLine : ndjsonLine, pending: '' }
   })
   const counts = { needle: 0, deadlock: 0, connection_reset_ci: 0, error: 0 }
+  // The raw size of every format, written or not: the yardstick for stored bytes per event.
+  const rawBytes = { csv: Buffer.byteLength(csvHeader), ndjson: 0 }
   const started = performance.now()
   for (let i = 0; i < rows; i++) {
     const event = makeEvent(i, rows, random, state, planted)
@@ -267,6 +269,8 @@ export function generate({
       event.message.includes('onnection') || event.message.includes('ONNECTION')
     if (mentionsConnection && /connection reset/i.test(event.message)) counts.connection_reset_ci++
     if (event.status === 'error') counts.error++
+    rawBytes.csv += Buffer.byteLength(csvLine(event))
+    rawBytes.ndjson += Buffer.byteLength(ndjsonLine(event))
     for (const file of files) file.pending += file.line(event)
     if ((i & 4095) === 4095 || i === rows - 1) {
       for (const file of files) {
@@ -287,6 +291,7 @@ export function generate({
     files: Object.fromEntries(
       files.map((f) => [f.format, { path: f.file, bytes: statSync(f.file).size }]),
     ),
+    raw_bytes: rawBytes,
     generate_seconds: (performance.now() - started) / 1000,
   }
   writeFileSync(path.join(out, 'meta.json'), JSON.stringify(meta, null, 2) + '\n')

@@ -38,8 +38,11 @@ function cell(outcome) {
   return milliseconds(outcome.medianMs)
 }
 
-/** The load table: rows/s and stored bytes per engine. */
-export function loadTable(loads, rows) {
+/**
+ * The load table: rows/s and stored bytes per engine, then the raw input sizes (meta.raw_bytes
+ * from generate.mjs: CSV and NDJSON bytes of the same events) to compare them with.
+ */
+export function loadTable(loads, rows, rawBytes = {}) {
   const lines = [
     '| engine | load rows/s | load s | stored MB | bytes/row | notes |',
     '|---|---:|---:|---:|---:|---|',
@@ -53,6 +56,10 @@ export function loadTable(loads, rows) {
       `| ${label} | ${Math.round(rows / load.seconds).toLocaleString('en-US')} | ${load.seconds.toFixed(1)} | ${(load.bytes / 1e6).toFixed(1)} | ${(load.bytes / rows).toFixed(0)} | ${load.notes.join('; ')} |`,
     )
   }
+  for (const [format, bytes] of Object.entries(rawBytes))
+    lines.push(
+      `| raw ${format.toUpperCase()} | | | ${(bytes / 1e6).toFixed(1)} | ${(bytes / rows).toFixed(0)} | the input, uncompressed |`,
+    )
   return lines.join('\n')
 }
 

@@ -215,7 +215,7 @@ try {
     try {
       const load = await engine.load({ csv, rows })
       log(
-        `${engine.key}: ${Math.round(rows / load.seconds).toLocaleString('en-US')} rows/s, ${(load.bytes / 1e6).toFixed(1)} MB stored`,
+        `${engine.key}: ${Math.round(rows / load.seconds).toLocaleString('en-US')} rows/s, ${(load.bytes / 1e6).toFixed(1)} MB stored, ${(load.bytes / rows).toFixed(0)} bytes/event`,
       )
       loads.set(engine.label, load)
       ready.push(engine)
@@ -252,7 +252,7 @@ try {
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`
 const title = `npm run bench: ${rows.toLocaleString('en-US')} events, ${new Date().toISOString().slice(0, 16)}Z, ${machine}`
 console.log(`\n${title}\n`)
-console.log(loadTable(loads, rows))
+console.log(loadTable(loads, rows, meta.raw_bytes))
 console.log('')
 console.log(queryTable(results, labels))
 for (const result of results) {

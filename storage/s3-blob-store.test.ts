@@ -121,10 +121,15 @@ test('s3: an ingested segment reads back through ranged GETs: footer, then only 
       { name: 'c', type: 'int8' },
     ]
     await storage.catalog.createTable('acme', 'events', fields, false)
-    // Larger than the reader's 64 KiB tail read, and hard to compress.
+    // Larger than the reader's 64 KiB tail read, and hard to compress (or bit-pack: 31 bits
+    // of a hash per value, no common step or delta).
     const rows = 20_000
     const ids = Array.from({ length: rows }, (_, row) => row)
-    const scrambled = (row: number, factor: number): number => (row * factor * 2654435761) % 2 ** 31
+    const scrambled = (row: number, factor: number): number => {
+      let h = Math.imul(row ^ (row >>> 16), Math.imul(0x45d9f3b, factor))
+      h = Math.imul(h ^ (h >>> 16), 0x45d9f3b)
+      return (h ^ (h >>> 16)) >>> 1
+    }
     const batch: Batch = {
       length: rows,
       columns: [

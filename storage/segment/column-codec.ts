@@ -14,7 +14,14 @@ import {
   type SqlType,
   type Vector,
 } from '../../common/index.js'
-import { hasMinMax, storedLayoutOf, valueWidthOf, type BufferRange } from './footer.js'
+import {
+  hasMinMax,
+  storedLayoutOf,
+  valueWidthOf,
+  type BufferRange,
+  type ChunkEncoding,
+} from './footer.js'
+import { packNumbers, type NumberPacking } from './number-packing.js'
 
 export interface EncodedChunk {
   readonly raw: Uint8Array
@@ -22,6 +29,11 @@ export interface EncodedChunk {
   readonly nullCount: number
   readonly min: number | string | boolean | null
   readonly max: number | string | boolean | null
+  /** Absent for the plain Arrow layout; else as ChunkFooter.encoding, with its parameters. */
+  readonly encoding?: ChunkEncoding
+  readonly packing?: NumberPacking
+  readonly hexBytes?: number
+  readonly codeBits?: number
 }
 
 const encoder = new TextEncoder()
@@ -173,10 +185,34 @@ function encodeUtf8(
   return { offsets: bytesOf(offsets), data }
 }
 
-/** Encodes rows [start, end) of `vector` as one column chunk, with its statistics. */
+/** Encodes rows [start, end) of `vector` as one plain column chunk, with its statistics. */
 export function encodeChunk(vector: Vector, start: number, end: number): EncodedChunk {
   assert(start >= 0 && start < end && end <= vector.length, 'chunk range lies inside the vector')
   return encodeRange(vector, start, end)
+}
+
+/**
+ * Rows [start, end) of a number column as a packed chunk (number-packing.ts), or null when
+ * its values do not pack; statistics are those encodeChunk would give.
+ */
+export function encodePackedChunk(vector: Vector, start: number, end: number): EncodedChunk | null {
+  if (vector.kind !== 'number') return null
+  const packed = packNumbers(vector, start, end)
+  if (packed === null) return null
+  const { bitmap, nullCount } = encodeValidity(vector.validity, start, end)
+  return {
+    ...layOut([bitmap, packed.bytes]),
+    nullCount,
+    ...chunkMinMax(vector, start, end),
+    encoding: 'packed',
+    packing: packed.packing,
+  }
+}
+
+/** Min and max of rows [start, end) of a text column, as encodeChunk gives them. */
+export function textMinMax(vector: Vector, start: number, end: number): MinMax {
+  assert(vector.kind === 'text', 'text statistics are of a text column')
+  return chunkMinMax(vector, start, end)
 }
 
 /**

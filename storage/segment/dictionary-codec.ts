@@ -1,15 +1,17 @@
 // Dictionary encoding of a text column chunk: when a batch holds few distinct values (service,
 // host, status, env), the chunk stores each distinct value once and a 16-bit code per row:
 //
-//   buffers: [validity bitmap][codes u16 × rows][entry offsets i32 × (entries + 1)][entry bytes]
+//   buffers: [validity bitmap][codes][entry offsets i32 × (entries + 1)][entry bytes]
 //
-// The footer marks such a chunk `encoding: 'dictionary'`. Decoding fills the usual Arrow Utf8
+// The footer marks such a chunk `encoding: 'dictionary'`. Codes are bit-packed at `codeBits`
+// bits each (bit-packing.ts, format 3) or, without codeBits (format 2), 16-bit. Decoding fills the usual Arrow Utf8
 // offsets/data and keeps the codes and entries as the vector's `dictionary`, so filters and
 // GROUP BY can work on codes (executor: comparison and group-table fast paths).
 import { assert, type SqlType, type TextVector, type Vector } from '../../common/index.js'
 import type { BufferRange } from './footer.js'
 import { decodeValidity, encodeValidity, layOut, type EncodedChunk } from './column-codec.js'
 import { valueHash } from './token-filter.js'
+import { bitsFor, packBits, unpackBits } from './bit-packing.js'
 
 /** Most distinct values a dictionary chunk holds; past that (or rows / 4) the chunk is plain. */
 export const DictionaryEntriesMax = 4096
@@ -91,20 +93,27 @@ export function encodeDictionaryChunk(
   const { bitmap, nullCount } = encodeValidity(validity, start, end)
   const bytesOf = (view: ArrayBufferView): Uint8Array =>
     new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+  const codeBits = bitsFor(Math.max(0, entryRows.length - 1))
   return {
-    ...layOut([bitmap, bytesOf(codes), bytesOf(entryOffsets), entryData]),
+    ...layOut([bitmap, packBits(codes, rows, codeBits), bytesOf(entryOffsets), entryData]),
     nullCount,
     min: text(minRow),
     max: text(maxRow),
+    encoding: 'dictionary',
+    codeBits,
   }
 }
 
-/** Decodes one uncompressed dictionary chunk of `rows` rows into a TextVector with its codes. */
+/**
+ * Decodes one uncompressed dictionary chunk of `rows` rows into a TextVector with its codes;
+ * `codeBits` undefined means 16-bit codes (format 2).
+ */
 export function decodeDictionaryChunk(
   raw: Uint8Array,
   buffers: readonly BufferRange[],
   type: SqlType,
   rows: number,
+  codeBits?: number,
 ): TextVector {
   const [validityRange, codesRange, offsetsRange, dataRange] = buffers
   assert(
@@ -121,7 +130,12 @@ export function decodeDictionaryChunk(
     bytes.set(raw.subarray(range.offset, range.offset + range.length))
     return bytes.buffer
   }
-  const codes = new Uint16Array(copy(codesRange))
+  let codes: Uint16Array
+  if (codeBits === undefined) codes = new Uint16Array(copy(codesRange))
+  else {
+    codes = new Uint16Array(rows)
+    unpackBits(new Uint32Array(copy(codesRange)), rows, codeBits, codes)
+  }
   const entryCount = offsetsRange.length / 4 - 1
   const entryOffsets = new Int32Array(copy(offsetsRange))
   const entryData = new Uint8Array(copy(dataRange))

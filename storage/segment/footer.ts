@@ -11,6 +11,11 @@
 // Format 2 adds token filters (token-filter.ts): per batch and text column, a Bloom filter of
 // values and trigrams, stored after all column chunks and named by the batch's `filters`.
 // Format 1 segments have none and are read as before (no token pruning).
+//
+// Format 3 chooses per chunk what is smallest (docs/architecture.md, "Segment encodings"):
+// integer and decimal chunks bit-packed by frame of reference or delta (number-packing.ts),
+// dictionary codes bit-packed (`codeBits`), lowercase hex ids as bytes (hex-codec.ts), and
+// zstd instead of lz4 for the chunk bytes. Readers still read formats 1 and 2.
 import {
   BatchRowsTarget,
   SqlTypeNames,
@@ -21,11 +26,15 @@ import {
   type Field,
   type SqlType,
 } from '../../common/index.js'
+import { packedBytes } from './bit-packing.js'
+import { assertPackingValid, type NumberPacking } from './number-packing.js'
 
 export const SegmentMagic = new TextEncoder().encode('MLMSEG\u0000\u0001')
-export const SegmentFormatVersion = 2
+export const SegmentFormatVersion = 3
 /** Format versions this reader understands. */
-export const SegmentFormatVersionsRead: readonly number[] = [1, 2]
+export const SegmentFormatVersionsRead: readonly number[] = [1, 2, 3]
+/** Longest value (in stored bytes) a hex chunk holds. */
+export const HexBytesMax = 64
 /** Bytes after the footer JSON: its length (u32) and the magic. */
 export const SegmentTrailerBytes = 4 + SegmentMagic.length
 
@@ -37,19 +46,34 @@ export interface BufferRange {
   readonly length: number
 }
 
+/** How a chunk's values are laid out when not in the plain Arrow layout. */
+export type ChunkEncoding = 'dictionary' | 'packed' | 'hex'
+
+/** How a chunk's bytes are compressed: lz4 (formats 1-2) or zstd (format 3) when smaller. */
+export type ChunkCompression = 'none' | 'lz4' | 'zstd'
+
 export interface ChunkFooter {
   /** Byte range of the stored (maybe compressed) chunk in the file. */
   readonly offset: number
   readonly storedLength: number
   readonly rawLength: number
-  readonly compression: 'none' | 'lz4'
+  readonly compression: ChunkCompression
   /** [validity, values] or [validity, offsets, data]; validity is empty when no row is NULL. */
   readonly buffers: readonly BufferRange[]
   readonly nullCount: number
   readonly min: StoredStat
   readonly max: StoredStat
-  /** Format 2: 'dictionary' for a text chunk stored as codes and distinct values (dictionary-codec.ts). */
-  readonly encoding?: 'dictionary'
+  /**
+   * Format 2: 'dictionary' for a text chunk stored as codes and distinct values
+   * (dictionary-codec.ts). Format 3: 'packed' numbers, 'hex' text.
+   */
+  readonly encoding?: ChunkEncoding
+  /** Packed: how the packed integers map back to values. */
+  readonly packing?: NumberPacking
+  /** Dictionary, format 3: bits per code (absent: 16-bit codes). */
+  readonly codeBits?: number
+  /** Hex: stored bytes per value (half its digits). */
+  readonly hexBytes?: number
 }
 
 /** A batch's token filter of one text column: raw Bloom bits at [offset, offset + length). */
@@ -168,15 +192,25 @@ function assertChunkValid(
   assert(chunk.offset >= previousEnd, 'column chunks are in file order and do not overlap')
   assert(chunk.offset + chunk.storedLength <= dataEnd, 'column chunk ends before the footer')
   assert(
-    chunk.compression === 'lz4' || chunk.storedLength === chunk.rawLength,
+    chunk.compression !== 'none' || chunk.storedLength === chunk.rawLength,
     'an uncompressed chunk stores its raw length',
+  )
+  assert(
+    ['none', 'lz4', 'zstd'].includes(chunk.compression),
+    'chunk compression is none, lz4 or zstd',
   )
   assert(chunk.nullCount >= 0 && chunk.nullCount <= rows, 'null count is within the batch rows')
   const layout = storedLayoutOf(field.type)
   const dictionary = chunk.encoding === 'dictionary'
   assert(!dictionary || layout === 'utf8', 'only text chunks are dictionary-encoded')
   assert(
-    chunk.buffers.length === (dictionary ? 4 : bufferCountOf(field.type)),
+    chunk.encoding !== 'packed' || ['int16', 'int32', 'int64', 'float64'].includes(layout),
+    'only integer and float8 chunks are packed',
+  )
+  assert(chunk.encoding !== 'hex' || layout === 'utf8', 'only text chunks are hex-encoded')
+  assert(
+    chunk.buffers.length ===
+      (dictionary ? 4 : chunk.encoding === undefined ? bufferCountOf(field.type) : 2),
     'chunk has its layout buffer count',
   )
   for (const buffer of chunk.buffers) {
@@ -191,8 +225,21 @@ function assertChunkValid(
   )
   const values = chunk.buffers[1]
   assert(values !== undefined, 'chunk has a values buffer')
-  if (dictionary) assert(values.length === rows * 2, 'dictionary codes are 16 bits per row')
-  else if (layout === 'bitmap')
+  if (dictionary && chunk.codeBits !== undefined) {
+    assert(chunk.codeBits >= 0 && chunk.codeBits <= 16, 'dictionary code bits are 0..16')
+    assert(
+      values.length === packedBytes(rows, chunk.codeBits),
+      'packed dictionary codes fill whole words',
+    )
+  } else if (dictionary) assert(values.length === rows * 2, 'dictionary codes are 16 bits per row')
+  else if (chunk.encoding === 'packed') {
+    assert(chunk.packing !== undefined, 'a packed chunk has its packing')
+    assertPackingValid(chunk.packing, values.length, rows)
+  } else if (chunk.encoding === 'hex') {
+    const width = chunk.hexBytes ?? 0
+    assert(width >= 1 && width <= HexBytesMax, 'hex values are 1..64 bytes')
+    assert(values.length === rows * width, 'hex values are hexBytes per row')
+  } else if (layout === 'bitmap')
     assert(values.length === bitmapBytes, 'bool values are one bit per row')
   else if (layout === 'utf8' || layout === 'list')
     assert(values.length === (rows + 1) * 4, 'offsets have rows + 1 entries')

@@ -1,6 +1,5 @@
 // Reads a segment through a BlobStore: one ranged read of the tail for the footer, then one
 // ranged read per column chunk asked for. Footers are immutable, so a bounded cache keeps them.
-import { uncompressSync } from 'lz4-napi'
 import {
   PgError,
   SqlState,
@@ -13,7 +12,13 @@ import {
 } from '../../common/index.js'
 import type { ColumnStats, SegmentReader } from '../api.js'
 import { blobMissing, type BlobStore } from '../blob-store.js'
-import { decodeChunk, formatDecimal, numberToDecimalText, parseDecimal } from './column-codec.js'
+import {
+  decodeChunk,
+  decodeValidity,
+  formatDecimal,
+  numberToDecimalText,
+  parseDecimal,
+} from './column-codec.js'
 import {
   SegmentMagic,
   SegmentTrailerBytes,
@@ -22,7 +27,10 @@ import {
   type ChunkFooter,
   type SegmentFooter,
 } from './footer.js'
+import { decompressChunk } from './chunk-compression.js'
 import { decodeDictionaryChunk } from './dictionary-codec.js'
+import { decodeHexChunk } from './hex-codec.js'
+import { unpackNumbers } from './number-packing.js'
 import type { TokenFilter } from './token-filter.js'
 import { nullVector } from './vector-ops.js'
 
@@ -137,6 +145,29 @@ function convertVector(vector: Vector, type: SqlType): Vector {
   })
 }
 
+/** Decodes a chunk's raw (decompressed) bytes by its footer entry's encoding. */
+export function decodeStoredChunk(
+  raw: Uint8Array,
+  chunk: ChunkFooter,
+  type: SqlType,
+  rows: number,
+): Vector {
+  if (chunk.encoding === undefined) return decodeChunk(raw, chunk.buffers, type, rows)
+  if (chunk.encoding === 'dictionary')
+    return decodeDictionaryChunk(raw, chunk.buffers, type, rows, chunk.codeBits)
+  if (chunk.encoding === 'hex')
+    return decodeHexChunk(raw, chunk.buffers, type, rows, chunk.hexBytes ?? 0)
+  const [validityRange, valuesRange] = chunk.buffers
+  assert(
+    validityRange !== undefined && valuesRange !== undefined && chunk.packing !== undefined,
+    'a packed chunk has validity, values and its packing',
+  )
+  const validity = decodeValidity(raw, validityRange, rows)
+  const bytes = raw.subarray(valuesRange.offset, valuesRange.offset + valuesRange.length)
+  const values = unpackNumbers(bytes, chunk.packing, rows, validity)
+  return { kind: 'number', type, length: rows, validity, values }
+}
+
 class BlobSegmentReader implements SegmentReader {
   readonly rows: number
   readonly batchCount: number
@@ -209,13 +240,8 @@ class BlobSegmentReader implements SegmentReader {
     const { chunk, type: storedType } = found
     const stored = await this.blobStore.getRange(this.blobKey, chunk.offset, chunk.storedLength)
     assert(stored.length === chunk.storedLength, 'column chunk read is whole')
-    const raw = chunk.compression === 'lz4' ? uncompressSync(stored) : stored
-    assert(raw.length === chunk.rawLength, 'column chunk decompresses to its raw length')
-    const vector =
-      chunk.encoding === 'dictionary'
-        ? decodeDictionaryChunk(raw, chunk.buffers, storedType, rows)
-        : decodeChunk(raw, chunk.buffers, storedType, rows)
-    return convertVector(vector, type)
+    const raw = decompressChunk(stored, chunk.compression, chunk.rawLength)
+    return convertVector(decodeStoredChunk(raw, chunk, storedType, rows), type)
   }
 }
 

@@ -1,9 +1,10 @@
 // Writes one immutable segment file from columns already in their final row order.
-import { compressSync } from 'lz4-napi'
 import { BatchRowsTarget, assert, type Field, type Vector } from '../../common/index.js'
 import type { ColumnStats } from '../api.js'
-import { encodeChunk } from './column-codec.js'
+import { compressChunk } from './chunk-compression.js'
+import { encodeChunk, encodePackedChunk, type EncodedChunk } from './column-codec.js'
 import { encodeDictionaryChunk } from './dictionary-codec.js'
+import { encodeHexChunk } from './hex-codec.js'
 import {
   SegmentFormatVersion,
   SegmentMagic,
@@ -30,15 +31,14 @@ export interface EncodedSegment {
   readonly footer: SegmentFooter
 }
 
-function compressIfSmaller(raw: Uint8Array): { stored: Uint8Array; compression: 'none' | 'lz4' } {
-  if (raw.length < 64) return { stored: raw, compression: 'none' }
-  const compressed = compressSync(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength))
-  return compressed.length < raw.length
-    ? {
-        stored: new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength),
-        compression: 'lz4',
-      }
-    : { stored: raw, compression: 'none' }
+/** Rows [start, end) of `column` in the first encoding that takes them, plain the last. */
+function encodeBest(column: Vector, start: number, end: number): EncodedChunk {
+  return (
+    encodeDictionaryChunk(column, start, end) ??
+    encodeHexChunk(column, start, end) ??
+    encodePackedChunk(column, start, end) ??
+    encodeChunk(column, start, end)
+  )
 }
 
 /** Encodes `columns` (one per field, equal lengths, at least one row) as a segment file. */
@@ -60,9 +60,8 @@ export function encodeSegment(
   for (let start = 0; start < rows; start += BatchRowsTarget) {
     const end = Math.min(rows, start + BatchRowsTarget)
     const chunks: ChunkFooter[] = columns.map((column) => {
-      const dictionary = encodeDictionaryChunk(column, start, end)
-      const chunk = dictionary ?? encodeChunk(column, start, end)
-      const { stored, compression } = compressIfSmaller(chunk.raw)
+      const chunk = encodeBest(column, start, end)
+      const { stored, compression } = compressChunk(chunk.raw)
       parts.push(stored)
       const footer: ChunkFooter = {
         offset,
@@ -73,7 +72,10 @@ export function encodeSegment(
         nullCount: chunk.nullCount,
         min: encodeStat(chunk.min),
         max: encodeStat(chunk.max),
-        ...(dictionary === null ? {} : { encoding: 'dictionary' as const }),
+        ...(chunk.encoding === undefined ? {} : { encoding: chunk.encoding }),
+        ...(chunk.packing === undefined ? {} : { packing: chunk.packing }),
+        ...(chunk.codeBits === undefined ? {} : { codeBits: chunk.codeBits }),
+        ...(chunk.hexBytes === undefined ? {} : { hexBytes: chunk.hexBytes }),
       }
       offset += stored.length
       return footer

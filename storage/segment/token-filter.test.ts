@@ -8,7 +8,12 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import type { TextVector } from '../../common/index.js'
 import { DirectoryBlobStore } from '../directory-blob-store.js'
-import { SegmentMagic, SegmentTrailerBytes, type SegmentFooter } from './footer.js'
+import {
+  SegmentFormatVersion,
+  SegmentMagic,
+  SegmentTrailerBytes,
+  type SegmentFooter,
+} from './footer.js'
 import { openSegmentReader } from './segment-reader.js'
 import { encodeSegment } from './segment-writer.js'
 import {
@@ -139,7 +144,7 @@ test('segments carry a filter per batch and text column; format 1 segments read 
       textVector(traces),
     ],
   )
-  assert.equal(footer.formatVersion, 2)
+  assert.equal(footer.formatVersion, SegmentFormatVersion)
   assert.deepEqual(
     footer.batches.map((batch) => batch.filters?.map((filter) => filter.column)),
     [[1], [1], [1]],
