@@ -16,7 +16,7 @@ import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { PgError, SqlState, type Field } from '../../common/index.js'
 import { defaultCopyOptions, type CopyFormat } from '../../executor/copy/copy-options.js'
-import { copyRowsInto } from '../../executor/copy/copy-from.js'
+import { copyIntoBulk } from '../../executor/copy/copy-from.js'
 import type { Storage } from '../../storage/api.js'
 import { splitAtRecords } from './record-chunks.js'
 
@@ -107,16 +107,10 @@ export async function loadFile(storage: Storage, request: LoadRequest): Promise<
       const header = request.header === true && start === 0 && resumedFrom === 0
       const options = { ...defaultCopyOptions(format), header }
       const bulk = await storage.writer.beginBulk(tenant, table)
-      let added = 0
-      const sink = {
-        add: (...args: Parameters<typeof bulk.add>): Promise<void> => {
-          added += args[1].length
-          return bulk.add(...args)
-        },
-      }
       try {
         const target = { tenant, table, columns, options }
-        await copyRowsInto(storage, target, slices(body), sink, request.timeZone ?? 'UTC', signal)
+        const timeZone = request.timeZone ?? 'UTC'
+        const added = await copyIntoBulk(storage, target, slices(body), bulk, timeZone, signal)
         const next = String(position)
         const update = { tenant, table, source, partition: 0, expected, next }
         await storage.writer.commitBulks([bulk], { sourcePositions: [update] })
