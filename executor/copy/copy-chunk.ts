@@ -8,6 +8,7 @@ import { checkAppend, encodeBulkSegment } from '../../storage/index.js'
 import { castRawBatch } from './copy-cast.js'
 import type { CopyOptions } from './copy-options.js'
 import { CopyParser } from './copy-parser.js'
+import { fastCsvApplies, parseCsvChunk } from './csv-chunk-parser.js'
 
 export const CopyChunkProtocolVersion = 1
 
@@ -50,17 +51,32 @@ export function encodeCopyChunk(task: CopyChunkTask): CopyChunkReply {
       columns: task.columns,
       options,
     }
-    const parser = new CopyParser(options, task.table.name, names, BatchRowsTarget, task.firstLine)
-    parser.push(task.bytes)
-    parser.finish()
-    const groups = parser.takeReady().map((raw) => {
+    const fast = fastCsvApplies(options)
+      ? parseCsvChunk(task.bytes, options, names.length, task.firstLine, BatchRowsTarget)
+      : null
+    let ended = false
+    let batches = fast
+    if (batches === null) {
+      const parser = new CopyParser(
+        options,
+        task.table.name,
+        names,
+        BatchRowsTarget,
+        task.firstLine,
+      )
+      parser.push(task.bytes)
+      parser.finish()
+      batches = parser.takeReady()
+      ended = parser.endedByMarker
+    }
+    const groups = batches.map((raw) => {
       const batch = castRawBatch(raw, target, task.timeZone)
       checkAppend(task.columns, batch)
       return { fields: task.columns, batch }
     })
     const rows = groups.reduce((sum, group) => sum + group.batch.length, 0)
     const segment = rows === 0 ? null : encodeBulkSegment(task.table, groups)
-    return { version, ok: true, rows, ended: parser.endedByMarker, segment }
+    return { version, ok: true, rows, ended, segment }
   } catch (error) {
     return { version, ok: false, error: toPlainError(error) }
   }

@@ -83,40 +83,70 @@ export class RecordCutter {
 
   /**
    * Scans `input` from `start`, counting record ends; answers the index just past the
-   * record end that completes a chunk, or -1 when the input ends first.
+   * record end that completes a chunk, or -1 when the input ends first. Runs between the
+   * bytes that matter are skipped with indexOf (memchr), which is what keeps this thread,
+   * the one reading the socket, cheap.
    */
   private scan(input: Uint8Array, start: number): number {
     const { quote, escape, csv } = this
+    const special = csv ? quote : BACKSLASH
     const { chunkRecords, chunkBytesTarget } = this.limits
-    let quoted = this.quoted
-    let skipNext = this.skipNext
-    let records = this.records
-    let result = -1
     const n = input.length
-    for (let i = start; i < n; i++) {
-      const byte = input[i]!
-      if (skipNext) {
-        skipNext = false
+    let i = start
+    if (this.skipNext && i < n) {
+      this.skipNext = false
+      i++
+    }
+    // The next special byte (quote, or backslash in text) and newline at or after i; n when none.
+    let nextSpecial = -1
+    let newline = -1
+    while (i < n) {
+      if (this.quoted) {
+        const at = escape === quote ? input.indexOf(quote, i) : this.quotedEnd(input, i)
+        if (at < 0) return -1
+        i = at
+        if (input[i] === quote) this.quoted = false
+        else if (i + 1 < n)
+          i++ // the escape and the byte it escapes
+        else {
+          this.skipNext = true
+          return -1
+        }
+        i++
         continue
       }
-      if (quoted) {
-        if (byte === escape && escape !== quote) skipNext = true
-        else if (byte === quote) quoted = false
-      } else if (byte === LF) {
-        records++
-        const end = i + 1
-        if (records >= chunkRecords || this.pieceBytes + end - start >= chunkBytesTarget) {
-          result = end
-          break
-        }
-      } else if (csv) {
-        if (byte === quote) quoted = true
-      } else if (byte === BACKSLASH) skipNext = true
+      if (nextSpecial < i) {
+        nextSpecial = input.indexOf(special, i)
+        if (nextSpecial < 0) nextSpecial = n
+      }
+      if (newline < i) {
+        newline = input.indexOf(LF, i)
+        if (newline < 0) newline = n
+      }
+      if (newline < nextSpecial) {
+        this.records++
+        i = newline + 1
+        if (this.records >= chunkRecords || this.pieceBytes + i - start >= chunkBytesTarget)
+          return i
+        continue
+      }
+      if (nextSpecial >= n) return -1
+      i = nextSpecial + 1
+      if (csv) this.quoted = true
+      else if (i < n)
+        i++ // the byte after a backslash is data
+      else this.skipNext = true
     }
-    this.quoted = quoted
-    this.skipNext = skipNext
-    this.records = records
-    return result
+    return -1
+  }
+
+  /** In a quoted field with an escape other than the quote: the next quote or escape. */
+  private quotedEnd(input: Uint8Array, start: number): number {
+    for (let i = start; i < input.length; i++) {
+      const byte = input[i]
+      if (byte === this.quote || byte === this.escape) return i
+    }
+    return -1
   }
 
   /** Joins the pieces' first `bytes` into one chunk (they are all of it: cuts are at the end). */
