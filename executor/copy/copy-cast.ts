@@ -9,6 +9,7 @@ import {
 } from '../../common/index.js'
 import { castVector } from '../cast/cast-vector.js'
 import { makeTextVector, textAt } from '../expr/vector-builders.js'
+import { castTextToJsonbBytes } from '../json/jsonb-bytes.js'
 import type { CopyFromTarget } from './copy-from.js'
 import type { RawCopyBatch } from './copy-parser.js'
 
@@ -19,6 +20,8 @@ export function castRawBatch(raw: RawCopyBatch, target: CopyFromTarget, timeZone
     if (field.type === 'text' || field.type === 'varchar' || field.type === 'name')
       return { ...text, type: field.type }
     try {
+      // Bulk loads are full of jsonb: normalized from the bytes, no value objects.
+      if (field.type === 'jsonb') return castTextToJsonbBytes(text)
       return castVector(text, field.type, { timeZone })
     } catch (error) {
       throw locateCastError(error, text, raw.firstLine, field, target.table, timeZone)
