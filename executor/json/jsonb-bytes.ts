@@ -202,28 +202,53 @@ class Normalizer {
   /** Rewrites the members after `{` at objectStart in jsonb order, joined by `, `. */
   private writeMembers(objectStart: number, members: Member[]): void {
     const out = this.out
-    const written = out.data.slice(objectStart, out.length)
-    const keyOrder = (a: Member, b: Member): number => compareKeys(written, objectStart, a, b)
-    const sorted = [...members].sort(keyOrder)
+    // Insertion sort (stable; objects are small) comparing the keys where they were written.
+    let ordered = true
+    for (let k = 1; k < members.length; k++) {
+      const member = members[k]!
+      let j = k - 1
+      while (j >= 0 && compareKeys(out.data, members[j]!, member) > 0) {
+        members[j + 1] = members[j]!
+        j--
+      }
+      members[j + 1] = member
+      if (j !== k - 1 || (j >= 0 && compareKeys(out.data, members[j]!, member) === 0))
+        ordered = false
+    }
+    if (ordered) {
+      // Already jsonb's order with no duplicate: only the separators are missing.
+      if (members.length < 2) return
+      const written = out.data.slice(objectStart + 1, out.length)
+      out.length = objectStart + 1
+      this.copyMembers(written, objectStart + 1, members)
+      return
+    }
+    const written = out.data.slice(objectStart + 1, out.length)
     out.length = objectStart + 1
-    let previous: Member | null = null
-    for (let k = 0; k < sorted.length; k++) {
-      const member = sorted[k]!
-      const next = sorted[k + 1]
-      // Equal keys sort by position (a stable sort): the last one wins.
-      if (next !== undefined && keyOrder(member, next) === 0) continue
-      if (previous !== null) {
+    // Equal keys stay in input order: the last one of a run wins.
+    const kept = members.filter(
+      (member, k) =>
+        k + 1 >= members.length ||
+        compareKeys(written, member, members[k + 1]!, objectStart + 1) !== 0,
+    )
+    this.copyMembers(written, objectStart + 1, kept)
+  }
+
+  private copyMembers(written: Uint8Array, base: number, members: readonly Member[]): void {
+    const out = this.out
+    for (let k = 0; k < members.length; k++) {
+      if (k > 0) {
         out.push(Comma)
         out.push(Space)
       }
-      out.copy(written, member.memberStart - objectStart, member.memberEnd - objectStart)
-      previous = member
+      const member = members[k]!
+      out.copy(written, member.memberStart - base, member.memberEnd - base)
     }
   }
 }
 
-/** jsonb key order over keys written at `base` in `bytes`: length, then bytes. */
-function compareKeys(bytes: Uint8Array, base: number, a: Member, b: Member): number {
+/** jsonb key order over keys written in `bytes` from `base` on: length, then bytes. */
+function compareKeys(bytes: Uint8Array, a: Member, b: Member, base = 0): number {
   const aLength = a.keyEnd - a.keyStart
   const bLength = b.keyEnd - b.keyStart
   if (aLength !== bLength) return aLength - bLength
