@@ -4,6 +4,7 @@ import { SingleBar } from 'cli-progress'
 import type { Command } from 'commander'
 import { PgError } from '../common/index.js'
 import type { CopyFormat } from '../executor/copy/copy-options.js'
+import { closeCopyPool } from '../executor/copy/copy-pool.js'
 import { loadFile, type LoadProgress } from '../gateway/load/file-load.js'
 import type { Storage } from '../storage/api.js'
 
@@ -51,6 +52,7 @@ export function addLoadCommand(
         process.exitCode = 1
       } finally {
         progress.stop()
+        await closeCopyPool()
         await storage.close()
       }
 

@@ -3,6 +3,7 @@
 import type { Batch, Field, SqlType } from '../common/index.js'
 import type { BlobLocation, MetadataLocation } from './blob-location.js'
 import type { TokenFilter } from './segment/token-filter.js'
+import type { SegmentFooter } from './segment/footer.js'
 
 export type { TokenFilter } from './segment/token-filter.js'
 
@@ -206,8 +207,18 @@ export interface BulkAddOptions {
   readonly idField?: string
 }
 
+/** One bulk segment's file and what its upload records: plain data, so a worker can make it. */
+export interface EncodedBulkSegment {
+  readonly fields: Field[]
+  readonly bytes: Uint8Array
+  readonly footer: SegmentFooter
+  readonly timeColumn: string | null
+}
+
 export interface BulkAppend {
   add(fields: readonly Field[], batch: Batch, options?: BulkAddOptions): Promise<void>
+  /** Uploads a segment encodeBulkSegment made of rows in the table's declared columns. */
+  addEncoded(encoded: EncodedBulkSegment): Promise<void>
   /** Rows add() dropped as duplicates of an earlier or committed event id. */
   readonly duplicateRows: number
   /** Commits every added row; resolves with their count once durable. */

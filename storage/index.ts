@@ -68,7 +68,12 @@ export {
   type MetadataLocation,
 } from './blob-location.js'
 export { FirstTableOid, MetadataCatalog, ProcessStaleMs, timeColumnOf } from './catalog.js'
-export { GroupCommitIngestWriter, type IngestWriterOptions } from './ingest-writer.js'
+export {
+  GroupCommitIngestWriter,
+  checkAppend,
+  encodeBulkSegment,
+  type IngestWriterOptions,
+} from './ingest-writer.js'
 export {
   JsonEventBatchBuilder,
   JsonEventError,

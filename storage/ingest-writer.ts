@@ -22,6 +22,7 @@ import {
   type Vector,
 } from '../common/index.js'
 import type {
+  EncodedBulkSegment,
   BulkAddOptions,
   BulkAppend,
   ColumnInfo,
@@ -80,9 +81,17 @@ export interface IngestWriterOptions {
   readonly maxColumnsDefault?: number
 }
 
-interface RowGroup {
+export interface RowGroup {
   readonly fields: readonly Field[]
   readonly batch: Batch
+}
+
+/** Encodes `group` as one segment file, sorted by the table's time column (no I/O). */
+export function encodeBulkSegment(info: TableInfo, group: readonly RowGroup[]): EncodedBulkSegment {
+  const { fields, parts } = unionParts(group)
+  const sorted = sortByTime(info, fields, parts)
+  const { bytes, footer } = encodeSegment(fields, sorted.columns)
+  return { fields, bytes, footer, timeColumn: sorted.timeColumn }
 }
 
 interface PendingAppend {
@@ -211,9 +220,15 @@ export class GroupCommitIngestWriter implements IngestWriter {
     info: TableInfo,
     group: readonly RowGroup[],
   ): Promise<{ fields: Field[]; segment: SegmentMeta }> {
-    const { fields, parts } = unionParts(group)
-    const sorted = sortByTime(info, fields, parts)
-    const { bytes, footer } = encodeSegment(fields, sorted.columns)
+    return this.uploadSegment(info, encodeBulkSegment(info, group))
+  }
+
+  /** Uploads a segment encodeBulkSegment made (maybe on a worker thread), as writeSegment does. */
+  async uploadSegment(
+    info: TableInfo,
+    encoded: EncodedBulkSegment,
+  ): Promise<{ fields: Field[]; segment: SegmentMeta }> {
+    const { fields, bytes, footer, timeColumn } = encoded
     const segmentId = newSegmentId()
     const blobKey = `t${info.oid}/${segmentId}.seg`
     uploadsInFlight.add(blobKey)
@@ -225,7 +240,7 @@ export class GroupCommitIngestWriter implements IngestWriter {
     }
     const stats = segmentColumnStats(footer)
     const arrivalUs = Date.now() * 1000
-    const timeStats = stats.find((column) => column.name === sorted.timeColumn)
+    const timeStats = stats.find((column) => column.name === timeColumn)
     const segment: SegmentMeta = {
       segmentId,
       tenant: info.tenant,
@@ -446,7 +461,7 @@ interface TableCommit {
 }
 
 /** Checks one append's shape: a vector per field, of its type and the batch's length, no name twice. */
-function checkAppend(fields: readonly Field[], batch: Batch): void {
+export function checkAppend(fields: readonly Field[], batch: Batch): void {
   assert(fields.length === batch.columns.length, 'one column per field')
   const names = new Set<string>()
   fields.forEach((field, index) => {
@@ -510,6 +525,19 @@ class BulkAppendSession implements BulkAppend {
     this.pendingRows += batch.length
     this.rows += batch.length
     if (this.pendingRows >= this.segmentRows) await this.writePending()
+  }
+
+  async addEncoded(encoded: EncodedBulkSegment): Promise<void> {
+    assert(this.state === 'open', 'bulk append is open')
+    for (const field of encoded.fields) {
+      const type = this.known.get(field.name) ?? this.newTypes.get(field.name)
+      assert(type === field.type, "an encoded segment holds the table's column types")
+    }
+    await this.writePending() // rows added before go first
+    const { fields, segment } = await this.writer.uploadSegment(this.info, encoded)
+    this.segments.push(segment)
+    this.rows += segment.rows
+    for (const field of fields) if (!this.fields.has(field.name)) this.fields.set(field.name, field)
   }
 
   async commit(): Promise<number> {

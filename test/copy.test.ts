@@ -94,6 +94,39 @@ test('a bad value in the middle commits nothing and names its line and column', 
   assert.equal(await psqlOk('SELECT count(*) FROM bad_logs;'), '0\n')
 })
 
+// Issue 5: COPY cuts the stream into chunks of 65,536 records that worker threads parse and
+// encode; 140,000 rows make three chunks, with quoted newlines and multi-byte characters
+// wherever the cuts fall.
+test('a COPY of several worker chunks keeps every row, and a bad late line commits nothing', async () => {
+  const bigCount = 140_000
+  const rows = csvRows(bigCount).replaceAll('plain ', 'plain é✓😀 ')
+  const file = path.join(dir, 'big.csv')
+  await writeFile(file, rows)
+  const out = await psqlOk(
+    `${createLogs('big_logs')}\n\\copy big_logs FROM '${file}' (FORMAT csv, HEADER true)\n${summary('big_logs')}`,
+  )
+  const expected = [
+    bigCount,
+    expectedStatusSum(bigCount),
+    expectedDurationSum(bigCount),
+    bigCount - Math.floor(bigCount / 7),
+    bigCount,
+  ].join('|')
+  assert.equal(out.trim().split('\n').at(-1), expected)
+  const at = (id: number): string =>
+    `SELECT msg FROM big_logs WHERE ts = '${new Date(Date.UTC(2024, 0, 1) + id * 1000).toISOString()}';`
+  assert.equal(await psqlOk(at(139_999)), 'plain é✓😀 139999\n')
+  assert.equal(await psqlOk(at(65_535)), 'said "hi", then\nleft 65535\n')
+
+  const bad = path.join(dir, 'big-bad.csv')
+  await writeFile(bad, csvRows(bigCount, 139_000))
+  await psqlOk(createLogs('big_bad'))
+  const result = await psql(`\\copy big_bad FROM '${bad}' WITH CSV HEADER`)
+  assert.notEqual(result.code, 0)
+  assert.match(result.stderr, /COPY big_bad, line 139001, column status: "abc"/)
+  assert.equal(await psqlOk('SELECT count(*) FROM big_bad;'), '0\n')
+})
+
 test('\\copy TO in csv and text round-trips through \\copy FROM', async () => {
   for (const [format, options] of [
     ['csv', '(FORMAT csv, HEADER true)'],

@@ -10,14 +10,7 @@
 // FORMAT ndjson de-duplicates by the events' `id` field as HTTP intake does (a COPY retried
 // after its acknowledgement was lost stores nothing twice), except inside a transaction
 // block, whose bulk is shared with INSERTs. text and csv store every row, as PostgreSQL does.
-import {
-  BatchRowsTarget,
-  PgError,
-  type Batch,
-  type Field,
-  type TextVector,
-  type Vector,
-} from '../../common/index.js'
+import { BatchRowsTarget, PgError, type Field } from '../../common/index.js'
 import type { BulkAppend, Storage } from '../../storage/api.js'
 import {
   JsonEventBatchBuilder,
@@ -25,11 +18,11 @@ import {
   jsonTimeFieldOf,
   type JsonEventsOptions,
 } from '../../storage/json-events.js'
-import { castVector } from '../cast/cast-vector.js'
-import { makeTextVector, textAt } from '../expr/vector-builders.js'
 import { checkCanceled } from '../operators/operator.js'
 import type { CopyOptions } from './copy-options.js'
-import { CopyParser, type RawCopyBatch } from './copy-parser.js'
+import { CopyParser } from './copy-parser.js'
+import { castRawBatch } from './copy-cast.js'
+import { copyDelimitedInChunks } from './chunked-copy.js'
 import type { WriteTransaction } from '../write-transaction.js'
 
 /** The event id field COPY ... (FORMAT ndjson) de-duplicates by. */
@@ -71,7 +64,7 @@ export async function copyFrom(
   }
   const bulk = await storage.writer.beginBulk(target.tenant, target.table)
   try {
-    await copyInto(bulk)
+    await copyIntoBulk(storage, target, source, bulk, timeZone, signal)
     return await bulk.commit()
   } catch (error) {
     await bulk.abort()
@@ -80,8 +73,37 @@ export async function copyFrom(
 }
 
 /**
- * Parses `source` as COPY FROM does and adds its rows to `sink`, committing nothing: the
- * caller commits (COPY at CopyDone, `malamute load` chunk by chunk with its file position).
+ * Parses `source` as COPY FROM does into `bulk`, committing nothing: the caller commits (COPY
+ * at CopyDone, `malamute load` chunk by chunk with its file position). Answers the rows
+ * added, duplicates dropped by the bulk included. text and csv are parsed and encoded on
+ * worker threads a chunk of records at a time (chunked-copy.ts).
+ */
+export async function copyIntoBulk(
+  storage: Storage,
+  target: CopyFromTarget,
+  source: AsyncIterable<Uint8Array>,
+  bulk: BulkAppend,
+  timeZone: string,
+  signal: AbortSignal,
+): Promise<number> {
+  const info = await storage.catalog.getTable(target.tenant, target.table)
+  if (target.options.format === 'ndjson' || info === undefined || target.columns.length === 0) {
+    let rows = 0
+    const sink: RowSink = {
+      add: (fields, batch, options) => {
+        rows += batch.length
+        return bulk.add(fields, batch, options)
+      },
+    }
+    await copyRowsInto(storage, target, source, sink, timeZone, signal)
+    return rows
+  }
+  return copyDelimitedInChunks(target, info, source, bulk, timeZone, signal)
+}
+
+/**
+ * Parses `source` as COPY FROM does and adds its rows to `sink` a batch at a time on this
+ * thread, committing nothing (inside a transaction block, whose rows go to its batches).
  */
 export async function copyRowsInto(
   storage: Storage,
@@ -117,45 +139,6 @@ async function copyDelimited(
   }
   parser.finish()
   await drain()
-}
-
-/** Casts each raw text column to its target type in one castVector call. */
-function castRawBatch(raw: RawCopyBatch, target: CopyFromTarget, timeZone: string): Batch {
-  const columns = target.columns.map((field, index): Vector => {
-    const text = raw.columns[index]!
-    if (field.type === 'text' || field.type === 'varchar' || field.type === 'name')
-      return { ...text, type: field.type }
-    try {
-      return castVector(text, field.type, { timeZone })
-    } catch (error) {
-      throw locateCastError(error, text, raw.firstLine, field, target.table, timeZone)
-    }
-  })
-  return { length: raw.rows, columns }
-}
-
-/** Re-runs a failed cast a row at a time to name the line and column, as PostgreSQL's CONTEXT does. */
-function locateCastError(
-  error: unknown,
-  text: TextVector,
-  firstLine: number,
-  field: Field,
-  table: string,
-  timeZone: string,
-): unknown {
-  if (!(error instanceof PgError)) return error
-  for (let row = 0; row < text.length; row++) {
-    if (text.validity !== null && text.validity[row] === 0) continue
-    const value = textAt(text, row)
-    try {
-      castVector(makeTextVector('text', [value]), field.type, { timeZone })
-    } catch (rowError) {
-      if (!(rowError instanceof PgError)) return rowError
-      const detail = `COPY ${table}, line ${firstLine + row}, column ${field.name}: "${value}"`
-      return new PgError({ ...rowError.fields, detail })
-    }
-  }
-  return error
 }
 
 async function copyNdjson(

@@ -87,7 +87,9 @@ export class CopyParser {
     private readonly tableName: string,
     private readonly columnNames: readonly string[],
     private readonly rowsPerBatch: number,
+    firstLine = 1,
   ) {
+    this.line = firstLine
     this.csv = options.format === 'csv'
     this.delimiter = options.delimiter.charCodeAt(0)
     this.quote = this.csv ? options.quote.charCodeAt(0) : -1
@@ -162,6 +164,11 @@ export class CopyParser {
   /** Returns and forgets the batches completed so far. */
   takeReady(): RawCopyBatch[] {
     return this.ready.splice(0, this.ready.length)
+  }
+
+  /** Whether a line holding only \. ended the data. */
+  get endedByMarker(): boolean {
+    return this.ended
   }
 
   /** The line being read now (1-based, header counted). */

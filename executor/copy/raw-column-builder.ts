@@ -19,6 +19,12 @@ export class RawColumnBuilder {
   }
 
   appendBytes(source: Uint8Array, start: number, end: number): void {
+    this.appendPart(source, start, end)
+    this.finishRow()
+  }
+
+  /** Appends bytes to the row being built, which endRow() then ends. */
+  appendPart(source: Uint8Array, start: number, end: number): void {
     const needed = this.byteLength + (end - start)
     if (needed > this.data.length) {
       const grown = new Uint8Array(Math.max(needed, this.data.length * 2))
@@ -31,6 +37,10 @@ export class RawColumnBuilder {
       for (let i = start; i < end; i++) data[at++] = source[i]!
     } else this.data.set(source.subarray(start, end), this.byteLength)
     this.byteLength = needed
+  }
+
+  /** Ends the row appendPart() built (no part makes an empty string). */
+  endRow(): void {
     this.finishRow()
   }
 

@@ -16,8 +16,9 @@ import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { PgError, SqlState, type Field } from '../../common/index.js'
 import { defaultCopyOptions, type CopyFormat } from '../../executor/copy/copy-options.js'
-import { copyRowsInto } from '../../executor/copy/copy-from.js'
-import type { Storage } from '../../storage/api.js'
+import { copyIntoBulk } from '../../executor/copy/copy-from.js'
+import { copyThreads } from '../../executor/copy/copy-pool.js'
+import type { BulkAppend, Storage } from '../../storage/api.js'
 import { splitAtRecords } from './record-chunks.js'
 
 export interface LoadRequest {
@@ -55,6 +56,17 @@ export interface LoadResult extends LoadProgress {
 
 export const DefaultChunkBytes = 32 * 1024 * 1024
 
+/** A chunk added to its own bulk (maybe still on worker threads), waiting to commit in order. */
+interface LoadingChunk {
+  readonly bulk: BulkAppend
+  /** Rows added, once every one is. */
+  readonly added: Promise<number>
+  /** Input bytes consumed once this chunk commits: the position stored with it. */
+  readonly position: number
+  /** Lines of the file before this chunk: errors name lines of the file. */
+  readonly linesBefore: number
+}
+
 export function formatOfFile(file: string): CopyFormat {
   const name = file.toLowerCase().replace(/\.gz$/, '')
   if (/\.(ndjson|jsonl|json)$/.test(name)) return 'ndjson'
@@ -90,6 +102,27 @@ export async function loadFile(storage: Storage, request: LoadRequest): Promise<
     })
   const input: Readable = gzipped ? raw.pipe(createGunzip()) : raw
   const chunkBytes = request.chunkBytes ?? DefaultChunkBytes
+  const timeZone = request.timeZone ?? 'UTC'
+  // text and csv chunks parse on worker threads while earlier ones commit, in file order;
+  // ndjson ones one at a time, as each de-duplicates against the ids committed before it.
+  const depth = format === 'ndjson' ? 1 : copyThreads + 1
+  const queue: LoadingChunk[] = []
+  const commitOldest = async (): Promise<void> => {
+    const loading = queue.shift()!
+    try {
+      const added = await loading.added
+      const next = String(loading.position)
+      const update = { tenant, table, source, partition: 0, expected, next }
+      await storage.writer.commitBulks([loading.bulk], { sourcePositions: [update] })
+      expected = next
+      rows += added - loading.bulk.duplicateRows
+      chunks++
+    } catch (error) {
+      await loading.bulk.abort()
+      throw atLine(error, loading.linesBefore)
+    }
+    report()
+  }
   try {
     for await (const chunk of splitAtRecords(input, chunkBytes, format === 'csv')) {
       const start = position
@@ -105,31 +138,22 @@ export async function loadFile(storage: Storage, request: LoadRequest): Promise<
       // run) unless the chunk size changed: then its committed head is skipped by bytes.
       const body = start < resumedFrom ? chunk.subarray(resumedFrom - start) : chunk
       const header = request.header === true && start === 0 && resumedFrom === 0
-      const options = { ...defaultCopyOptions(format), header }
+      const target = { tenant, table, columns, options: { ...defaultCopyOptions(format), header } }
       const bulk = await storage.writer.beginBulk(tenant, table)
-      let added = 0
-      const sink = {
-        add: (...args: Parameters<typeof bulk.add>): Promise<void> => {
-          added += args[1].length
-          return bulk.add(...args)
-        },
-      }
-      try {
-        const target = { tenant, table, columns, options }
-        await copyRowsInto(storage, target, slices(body), sink, request.timeZone ?? 'UTC', signal)
-        const next = String(position)
-        const update = { tenant, table, source, partition: 0, expected, next }
-        await storage.writer.commitBulks([bulk], { sourcePositions: [update] })
-        expected = next
-        rows += added - bulk.duplicateRows
-        chunks++
-      } catch (error) {
-        await bulk.abort()
-        throw atLine(error, linesBefore)
-      }
+      const added = copyIntoBulk(storage, target, slices(body), bulk, timeZone, signal)
+      added.catch(() => {}) // awaited in commitOldest, or settled before the abort below
+      queue.push({ bulk, added, position, linesBefore })
       linesBefore += lines
-      report()
+      while (queue.length >= depth) await commitOldest()
     }
+    while (queue.length > 0) await commitOldest()
+  } catch (error) {
+    // Chunks still parsing may upload until they settle: abort each once it has.
+    for (const loading of queue.splice(0)) {
+      await loading.added.catch(() => {})
+      await loading.bulk.abort()
+    }
+    throw error
   } finally {
     raw.destroy()
   }
