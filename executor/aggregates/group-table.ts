@@ -12,7 +12,7 @@ import {
   type TextVector,
   type Vector,
 } from '../../common/index.js'
-import { growTo, hashVectorInto, KeyColumn } from './key-column.js'
+import { hashVectorInto, KeyColumn } from './key-column.js'
 
 const emptySlot = -1
 
@@ -37,9 +37,11 @@ function validityWithNullAt(length: number, nullRow: number): Uint8Array {
 
 export class GroupTable {
   readonly keys: readonly KeyColumn[]
-  /** Slot → group id, or -1 when empty; the length is a power of two. */
-  private slots = new Int32Array(64).fill(emptySlot)
-  private groupHashes = new Uint32Array(64)
+  /**
+   * Open addressing: slot i is the pair [2i] group id (-1 when empty), [2i + 1] its key's
+   * hash, side by side so a probe that misses reads one cache line; slots are a power of two.
+   */
+  private slots = new Int32Array(2 * 64).fill(emptySlot)
   private rowHashes = new Uint32Array(0)
   private count = 0
 
@@ -112,15 +114,16 @@ export class GroupTable {
     for (let column = 0; column < keyVectors.length; column++) {
       hashVectorInto(keyVectors[column]!, hashes, column === 0)
     }
-    const mask = this.slots.length - 1
+    const slots = this.slots
+    const mask = (slots.length >> 1) - 1
     for (let row = 0; row < length; row++) {
       if (include !== null && include[row] === 0) continue
-      const hash = hashes[row]!
+      const hash = hashes[row]! | 0
       let slot = hash & mask
       for (;;) {
-        const group = this.slots[slot]!
+        const group = slots[2 * slot]!
         if (group === emptySlot) break
-        if (this.groupHashes[group] === hash && this.keysEqual(group, keyVectors, row)) {
+        if (slots[2 * slot + 1] === hash && this.keysEqual(group, keyVectors, row)) {
           groupIds[row] = group
           break
         }
@@ -209,10 +212,9 @@ export class GroupTable {
     const { offsets, data, validity } = vector
     const keyVectors = [vector]
     let slots = this.slots
-    let groupHashes = this.groupHashes
-    let mask = slots.length - 1
+    let mask = (slots.length >> 1) - 1
     for (let row = 0; row < vector.length; row++) {
-      const hash = hashes[row]!
+      const hash = hashes[row]! | 0
       if (validity !== null && validity[row] === 0) {
         groupIds[row] = this.probe(keyVectors, row, hash)
       } else {
@@ -220,12 +222,12 @@ export class GroupTable {
         const end = offsets[row + 1]!
         let slot = hash & mask
         for (;;) {
-          const group = slots[slot]!
+          const group = slots[2 * slot]!
           if (group === emptySlot) {
             groupIds[row] = this.insert(keyVectors, row, hash, slot)
             break
           }
-          if (groupHashes[group] === hash && key.textEquals(group, data, start, end)) {
+          if (slots[2 * slot + 1] === hash && key.textEquals(group, data, start, end)) {
             groupIds[row] = group
             break
           }
@@ -234,18 +236,19 @@ export class GroupTable {
       }
       // An insert may have grown or rehashed the table.
       slots = this.slots
-      groupHashes = this.groupHashes
-      mask = slots.length - 1
+      mask = (slots.length >> 1) - 1
     }
   }
 
   private probe(keyVectors: readonly Vector[], row: number, hash: number): number {
-    const mask = this.slots.length - 1
+    const slots = this.slots
+    const mask = (slots.length >> 1) - 1
+    hash |= 0
     let slot = hash & mask
     for (;;) {
-      const group = this.slots[slot]!
+      const group = slots[2 * slot]!
       if (group === emptySlot) return this.insert(keyVectors, row, hash, slot)
-      if (this.groupHashes[group] === hash && this.keysEqual(group, keyVectors, row)) return group
+      if (slots[2 * slot + 1] === hash && this.keysEqual(group, keyVectors, row)) return group
       slot = (slot + 1) & mask
     }
   }
@@ -262,22 +265,24 @@ export class GroupTable {
     for (let column = 0; column < this.keys.length; column++) {
       this.keys[column]!.append(keyVectors[column]!, row)
     }
-    if (group >= this.groupHashes.length) {
-      this.groupHashes = growTo(this.groupHashes, this.groupHashes.length * 2)
-    }
-    this.groupHashes[group] = hash
-    this.slots[slot] = group
-    if (this.count * 2 > this.slots.length) this.rehash()
+    this.slots[2 * slot] = group
+    this.slots[2 * slot + 1] = hash
+    if (this.count * 4 > this.slots.length) this.rehash()
     return group
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(emptySlot)
-    const mask = slots.length - 1
-    for (let group = 0; group < this.count; group++) {
-      let slot = this.groupHashes[group]! & mask
-      while (slots[slot] !== emptySlot) slot = (slot + 1) & mask
-      slots[slot] = group
+    const old = this.slots
+    const slots = new Int32Array(old.length * 2).fill(emptySlot)
+    const mask = (slots.length >> 1) - 1
+    for (let at = 0; at < old.length; at += 2) {
+      const group = old[at]!
+      if (group === emptySlot) continue
+      const hash = old[at + 1]!
+      let slot = hash & mask
+      while (slots[2 * slot] !== emptySlot) slot = (slot + 1) & mask
+      slots[2 * slot] = group
+      slots[2 * slot + 1] = hash
     }
     this.slots = slots
   }
