@@ -40,7 +40,8 @@ export class DistinctAccumulator implements GroupsAccumulator {
       const included = include === null || include[row] === 1
       considered[row] = valid && included && groupIds[row]! >= 0 ? 1 : 0
     }
-    const values = Float64Array.from(groupIds)
+    // The constructor copies a typed array natively; Float64Array.from iterates it.
+    const values = new Float64Array(groupIds)
     const groupVector: Vector = { kind: 'number', type: 'int4', length, validity: null, values }
     let nextNew = this.pairs.groupCount
     const pairIds = this.pairs.findOrInsert([groupVector, input], length, considered)

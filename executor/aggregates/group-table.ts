@@ -5,22 +5,43 @@
 // KeyColumns, so a batch is grouped without one JS object per row.
 import {
   assert,
-  sliceVector,
+  takeVector,
   textDictionaryOf,
   type SqlType,
   type TextDictionary,
   type TextVector,
   type Vector,
 } from '../../common/index.js'
-import { growTo, hashVectorInto, KeyColumn } from './key-column.js'
+import { hashVectorInto, KeyColumn } from './key-column.js'
 
 const emptySlot = -1
 
+function gatherCodes(codes: Uint16Array, selection: Int32Array): Uint16Array {
+  const out = new Uint16Array(selection.length)
+  for (let i = 0; i < selection.length; i++) out[i] = codes[selection[i]!]!
+  return out
+}
+
+function gatherBytes(bytes: Uint8Array, selection: Int32Array): Uint8Array {
+  const out = new Uint8Array(selection.length)
+  for (let i = 0; i < selection.length; i++) out[i] = bytes[selection[i]!]!
+  return out
+}
+
+/** A validity array of `length` valid rows but row `nullRow`. */
+function validityWithNullAt(length: number, nullRow: number): Uint8Array {
+  const validity = new Uint8Array(length).fill(1)
+  validity[nullRow] = 0
+  return validity
+}
+
 export class GroupTable {
   readonly keys: readonly KeyColumn[]
-  /** Slot → group id, or -1 when empty; the length is a power of two. */
-  private slots = new Int32Array(64).fill(emptySlot)
-  private groupHashes = new Uint32Array(64)
+  /**
+   * Open addressing: slot i is the pair [2i] group id (-1 when empty), [2i + 1] its key's
+   * hash, side by side so a probe that misses reads one cache line; slots are a power of two.
+   */
+  private slots = new Int32Array(2 * 64).fill(emptySlot)
   private rowHashes = new Uint32Array(0)
   private count = 0
 
@@ -52,7 +73,7 @@ export class GroupTable {
     }
     const dictionary = keyVectors.length === 1 ? textDictionaryOf(keyVectors[0]!) : undefined
     if (dictionary !== undefined && include === null) {
-      this.findOrInsertCodes(keyVectors[0]!, dictionary, groupIds)
+      this.findOrInsertCodes(keyVectors[0]!, dictionary, null, groupIds)
       return groupIds
     }
     if (this.rowHashes.length < length) this.rowHashes = new Uint32Array(length)
@@ -93,15 +114,16 @@ export class GroupTable {
     for (let column = 0; column < keyVectors.length; column++) {
       hashVectorInto(keyVectors[column]!, hashes, column === 0)
     }
-    const mask = this.slots.length - 1
+    const slots = this.slots
+    const mask = (slots.length >> 1) - 1
     for (let row = 0; row < length; row++) {
       if (include !== null && include[row] === 0) continue
-      const hash = hashes[row]!
+      const hash = hashes[row]! | 0
       let slot = hash & mask
       for (;;) {
-        const group = this.slots[slot]!
+        const group = slots[2 * slot]!
         if (group === emptySlot) break
-        if (this.groupHashes[group] === hash && this.keysEqual(group, keyVectors, row)) {
+        if (slots[2 * slot + 1] === hash && this.keysEqual(group, keyVectors, row)) {
           groupIds[row] = group
           break
         }
@@ -112,42 +134,75 @@ export class GroupTable {
   }
 
   /**
-   * findOrInsert for one dictionary-encoded text key: each distinct value is looked up once,
-   * then every row takes its code's group (NULL rows: the NULL group).
+   * The group id of rows `selection` of a one-key table's dictionary-encoded `vector` (its
+   * other rows are never read), adding new keys: a filtered batch grouped without gathering.
+   */
+  findOrInsertSelected(vector: Vector, selection: Int32Array): Int32Array {
+    assert(this.keys.length === 1, 'one key column')
+    const dictionary = textDictionaryOf(vector)
+    if (dictionary === undefined) {
+      return this.findOrInsert([takeVector(vector, selection)], selection.length)
+    }
+    const groupIds = new Int32Array(selection.length)
+    this.findOrInsertCodes(vector, dictionary, selection, groupIds)
+    return groupIds
+  }
+
+  /**
+   * findOrInsert for one dictionary-encoded text key (its rows `selection`, or all): the
+   * distinct entries rows use (and NULL) are looked up in one call, in order of first use,
+   * then every row takes its code's group.
    */
   private findOrInsertCodes(
     vector: Vector,
     dictionary: TextDictionary,
+    selection: Int32Array | null,
     groupIds: Int32Array,
   ): void {
-    const { codes, values } = dictionary
-    // Only entries some row uses become groups (a filtered batch keeps the whole dictionary).
-    const entryGroups = new Int32Array(values.length).fill(-1)
-    const validity = vector.validity
-    let nullGroup = -1
+    const { values } = dictionary
+    const codes = selection === null ? dictionary.codes : gatherCodes(dictionary.codes, selection)
+    const validity =
+      selection === null || vector.validity === null
+        ? vector.validity
+        : gatherBytes(vector.validity, selection)
+    // Position of each entry among the distinct keys (-1: unused); NULL is position nullAt.
+    const entryAt = new Int32Array(values.length).fill(-1)
+    const order = new Int32Array(Math.min(codes.length, values.length + 1))
+    let distinct = 0
+    let nullAt = -1
     for (let row = 0; row < codes.length; row++) {
       if (validity !== null && validity[row] === 0) {
-        if (nullGroup < 0) {
-          const nullKey: TextVector = {
-            kind: 'text',
-            type: vector.type,
-            length: 1,
-            validity: new Uint8Array(1),
-            offsets: new Int32Array(2),
-            data: new Uint8Array(0),
-          }
-          nullGroup = this.findOrInsert([nullKey], 1)[0]!
+        if (nullAt < 0) {
+          nullAt = distinct
+          order[distinct++] = 0
         }
-        groupIds[row] = nullGroup
       } else {
         const code = codes[row]!
-        let group = entryGroups[code]!
-        if (group < 0) {
-          group = this.findOrInsert([sliceVector(values, code, code + 1)], 1)[0]!
-          entryGroups[code] = group
+        if (entryAt[code]! < 0) {
+          entryAt[code] = distinct
+          order[distinct++] = code
         }
-        groupIds[row] = group
       }
+    }
+    if (distinct === 0) return
+    const keys = takeVector(values, order.subarray(0, distinct))
+    const keyVector: Vector =
+      nullAt < 0
+        ? keys
+        : { ...keys, validity: nullAt === -1 ? null : validityWithNullAt(distinct, nullAt) }
+    const groups = this.findOrInsert([keyVector], distinct)
+    const nullGroup = nullAt < 0 ? -1 : groups[nullAt]!
+    const entryGroups = new Int32Array(values.length)
+    for (let entry = 0; entry < values.length; entry++) {
+      const at = entryAt[entry]!
+      entryGroups[entry] = at < 0 ? -1 : groups[at]!
+    }
+    if (validity === null) {
+      for (let row = 0; row < codes.length; row++) groupIds[row] = entryGroups[codes[row]!]!
+      return
+    }
+    for (let row = 0; row < codes.length; row++) {
+      groupIds[row] = validity[row] === 0 ? nullGroup : entryGroups[codes[row]!]!
     }
   }
 
@@ -157,10 +212,9 @@ export class GroupTable {
     const { offsets, data, validity } = vector
     const keyVectors = [vector]
     let slots = this.slots
-    let groupHashes = this.groupHashes
-    let mask = slots.length - 1
+    let mask = (slots.length >> 1) - 1
     for (let row = 0; row < vector.length; row++) {
-      const hash = hashes[row]!
+      const hash = hashes[row]! | 0
       if (validity !== null && validity[row] === 0) {
         groupIds[row] = this.probe(keyVectors, row, hash)
       } else {
@@ -168,12 +222,12 @@ export class GroupTable {
         const end = offsets[row + 1]!
         let slot = hash & mask
         for (;;) {
-          const group = slots[slot]!
+          const group = slots[2 * slot]!
           if (group === emptySlot) {
             groupIds[row] = this.insert(keyVectors, row, hash, slot)
             break
           }
-          if (groupHashes[group] === hash && key.textEquals(group, data, start, end)) {
+          if (slots[2 * slot + 1] === hash && key.textEquals(group, data, start, end)) {
             groupIds[row] = group
             break
           }
@@ -182,18 +236,19 @@ export class GroupTable {
       }
       // An insert may have grown or rehashed the table.
       slots = this.slots
-      groupHashes = this.groupHashes
-      mask = slots.length - 1
+      mask = (slots.length >> 1) - 1
     }
   }
 
   private probe(keyVectors: readonly Vector[], row: number, hash: number): number {
-    const mask = this.slots.length - 1
+    const slots = this.slots
+    const mask = (slots.length >> 1) - 1
+    hash |= 0
     let slot = hash & mask
     for (;;) {
-      const group = this.slots[slot]!
+      const group = slots[2 * slot]!
       if (group === emptySlot) return this.insert(keyVectors, row, hash, slot)
-      if (this.groupHashes[group] === hash && this.keysEqual(group, keyVectors, row)) return group
+      if (slots[2 * slot + 1] === hash && this.keysEqual(group, keyVectors, row)) return group
       slot = (slot + 1) & mask
     }
   }
@@ -210,22 +265,24 @@ export class GroupTable {
     for (let column = 0; column < this.keys.length; column++) {
       this.keys[column]!.append(keyVectors[column]!, row)
     }
-    if (group >= this.groupHashes.length) {
-      this.groupHashes = growTo(this.groupHashes, this.groupHashes.length * 2)
-    }
-    this.groupHashes[group] = hash
-    this.slots[slot] = group
-    if (this.count * 2 > this.slots.length) this.rehash()
+    this.slots[2 * slot] = group
+    this.slots[2 * slot + 1] = hash
+    if (this.count * 4 > this.slots.length) this.rehash()
     return group
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(emptySlot)
-    const mask = slots.length - 1
-    for (let group = 0; group < this.count; group++) {
-      let slot = this.groupHashes[group]! & mask
-      while (slots[slot] !== emptySlot) slot = (slot + 1) & mask
-      slots[slot] = group
+    const old = this.slots
+    const slots = new Int32Array(old.length * 2).fill(emptySlot)
+    const mask = (slots.length >> 1) - 1
+    for (let at = 0; at < old.length; at += 2) {
+      const group = old[at]!
+      if (group === emptySlot) continue
+      const hash = old[at + 1]!
+      let slot = hash & mask
+      while (slots[2 * slot] !== emptySlot) slot = (slot + 1) & mask
+      slots[2 * slot] = group
+      slots[2 * slot + 1] = hash
     }
     this.slots = slots
   }

@@ -10,12 +10,15 @@
 import {
   BatchRowsTarget,
   nullVector,
+  takeVector,
+  textDictionaryOf,
   type Batch,
   type SqlType,
   type Vector,
 } from '../../common/index.js'
 
 import type { EvalContext } from '../expr/eval-context.js'
+import { collectColumns } from '../expr/columns-of.js'
 import { evaluate } from '../expr/evaluate.js'
 import { sliceBatch } from '../expr/batch-ops.js'
 import type { AggregateCall, Expr, GroupingSets } from '../plan.js'
@@ -76,7 +79,36 @@ export class GroupedAggregation {
       return
     }
     const keys = this.groupBy.map((expr) => evaluate(expr, batch, this.context))
-    const groupIds = this.table.findOrInsert(keys, batch.length)
+    this.updateAggregates(batch, this.table.findOrInsert(keys, batch.length))
+  }
+
+  /**
+   * Folds rows `selection` of `batch` in (a filtered scan batch): only the columns the
+   * aggregation reads are gathered, and a lone dictionary-encoded key column is grouped by
+   * its codes without gathering its bytes. Unread columns keep their unfiltered vectors.
+   */
+  updateSelected(batch: Batch, selection: Int32Array): void {
+    const reads = (this.columnReads ??= columnReads(this.groupBy, this.aggregates))
+    const key = this.groupingSets === undefined ? reads.codeKey : -1
+    const keyVector = key < 0 ? undefined : batch.columns[key]
+    const byCodes = keyVector !== undefined && textDictionaryOf(keyVector) !== undefined
+    const columns = batch.columns.map((vector, index) =>
+      reads.columns.has(index) && !(byCodes && index === key)
+        ? takeVector(vector, selection)
+        : vector,
+    )
+    const gathered = { length: selection.length, columns }
+    if (!byCodes) {
+      this.update(gathered)
+      return
+    }
+    this.updateAggregates(gathered, this.table.findOrInsertSelected(keyVector, selection))
+  }
+
+  private columnReads: ColumnReads | undefined
+
+  /** Adds the rows of `batch` to the groups `groupIds` in every accumulator. */
+  private updateAggregates(batch: Batch, groupIds: Int32Array): void {
     const groupCount = this.table.groupCount
     this.aggregates.forEach((call, index) => {
       const args = call.args.map((expr) => evaluate(expr, batch, this.context))
@@ -130,6 +162,26 @@ export class GroupedAggregation {
     for (const accumulator of this.accumulators) columns.push(accumulator.evaluate(groupCount))
     return chunk({ length: groupCount, columns })
   }
+}
+
+interface ColumnReads {
+  /** Every column the keys, arguments and FILTERs read. */
+  readonly columns: ReadonlySet<number>
+  /** The column that is the only GROUP BY key and read nowhere else, or -1. */
+  readonly codeKey: number
+}
+
+function columnReads(groupBy: readonly Expr[], aggregates: readonly AggregateCall[]): ColumnReads {
+  const aggregateColumns = new Set<number>()
+  for (const call of aggregates) {
+    for (const arg of call.args) collectColumns(arg, aggregateColumns)
+    collectColumns(call.filter, aggregateColumns)
+  }
+  const columns = new Set(aggregateColumns)
+  for (const expr of groupBy) collectColumns(expr, columns)
+  const only = groupBy.length === 1 ? groupBy[0]! : undefined
+  const codeKey = only?.kind === 'column' && !aggregateColumns.has(only.index) ? only.index : -1
+  return { columns, codeKey }
 }
 
 /** 1 where a boolean vector is TRUE, 0 where it is FALSE or NULL. */

@@ -192,7 +192,13 @@ export class KeyColumn {
         if (needed > this.data.length) {
           this.data = growTo(this.data, Math.max(needed, this.data.length * 2))
         }
-        this.data.set(vector.data.subarray(start, end), this.dataLength)
+        // Short keys copy byte by byte: a subarray per inserted key costs more than the copy.
+        if (end - start <= 32) {
+          const data = this.data
+          const source = vector.data
+          let at = this.dataLength
+          for (let i = start; i < end; i++) data[at++] = source[i]!
+        } else this.data.set(vector.data.subarray(start, end), this.dataLength)
         this.dataLength = needed
         this.offsets[index + 1] = needed
         break

@@ -30,6 +30,7 @@ import { numberVector, type GroupsAccumulator } from './accumulator.js'
 import { decodeDistinctValues, encodeValues } from './distinct.js'
 import { compareDecimalParts, growTo } from './key-column.js'
 import { compareBytes, compareNumbers } from './min-max.js'
+import { sortFloatRuns } from './sorted-runs.js'
 
 export type OrderedSetFunction = 'percentile_cont' | 'percentile_disc' | 'mode'
 
@@ -164,6 +165,10 @@ export class OrderedSetAccumulator implements GroupsAccumulator {
       const gathered = new Float64Array(order.length)
       for (let i = 0; i < order.length; i++) gathered[i] = values.values[order[i]!]!
       for (let group = 0; group <= groupCount; group++) offsets[group] = starts[group]! * 8
+      // Sorted here, on the worker: the coordinator then merges sorted runs (sorted-runs.ts).
+      for (let group = 0; group < groupCount; group++) {
+        gathered.subarray(starts[group]!, starts[group + 1]!).sort()
+      }
       const data = new Uint8Array(gathered.buffer)
       return [{ kind: 'text', type: 'bytea', length: groupCount, validity: null, offsets, data }]
     }
@@ -202,7 +207,7 @@ export class OrderedSetAccumulator implements GroupsAccumulator {
     const sorted = new Float64Array(order.length)
     for (let i = 0; i < order.length; i++) sorted[i] = values.values[order[i]!]!
     for (let group = 0; group < groupCount; group++)
-      sorted.subarray(starts[group]!, starts[group + 1]!).sort() // PostgreSQL's float8 order
+      sortFloatRuns(sorted.subarray(starts[group]!, starts[group + 1]!)) // float8 order
     this.sortedCache = { sorted, starts }
     return this.sortedCache
   }

@@ -150,3 +150,18 @@ test('take, slice and concat keep values and NULLs', () => {
   ])
   assert.deepEqual(rows(makeConstantVector(null, 'bool', 2)), [null, null])
 })
+
+test('one literal node evaluates over batches of changing lengths', () => {
+  const status = fn('eq', 'bool', column(1, 'text'), literal('bb', 'text'))
+  const word = literal('x', 'text')
+  const lengths = [5, 2, 5, 5, 0, 3]
+  for (const length of lengths) {
+    const part = sliceBatch(batch, 0, length)
+    assert.deepEqual(rows(evaluate(word, part, ctx)), Array(length).fill('x'))
+    assert.deepEqual(
+      rows(evaluate(status, part, ctx)),
+      [false, true, false, null, false].slice(0, length),
+    )
+  }
+  assert.deepEqual(rows(evaluate(literal(null, 'text'), batch, ctx)), Array(5).fill(null))
+})

@@ -15,7 +15,7 @@ import {
 } from '../../common/index.js'
 import { castVector } from '../cast/cast-vector.js'
 import { scalarKernels } from '../functions/registry.js'
-import type { CallExpr, CaseExpr, Expr, InListExpr } from '../plan.js'
+import type { CallExpr, CaseExpr, Expr, InListExpr, LiteralExpr } from '../plan.js'
 import { takeRows } from './batch-ops.js'
 import type { EvalContext } from './eval-context.js'
 import { evaluateInList } from './in-list.js'
@@ -33,7 +33,7 @@ export function evaluate(expr: Expr, batch: Batch, ctx: EvalContext): Vector {
       return column
     }
     case 'literal':
-      return makeConstantVector(expr.value, expr.type, batch.length)
+      return constantFor(expr, batch.length)
     case 'call':
       return evaluateCall(expr, batch, ctx)
     case 'case':
@@ -47,6 +47,22 @@ export function evaluate(expr: Expr, batch: Batch, ctx: EvalContext): Vector {
     default:
       return assertNever(expr, 'expression kind')
   }
+}
+
+/**
+ * The last constant vector made for each literal node: a plan evaluates the same literal for
+ * every batch of about the same length, and vectors are never mutated, so one serves them all
+ * (a text constant of 8,192 rows otherwise costs a copy of its bytes per row, per batch).
+ */
+const constants = new WeakMap<LiteralExpr, Vector>()
+
+function constantFor(expr: LiteralExpr, length: number): Vector {
+  if (expr.value === null) return makeConstantVector(null, expr.type, length)
+  const cached = constants.get(expr)
+  if (cached !== undefined && cached.length === length) return cached
+  const vector = makeConstantVector(expr.value, expr.type, length)
+  constants.set(expr, vector)
+  return vector
 }
 
 function evaluateInListExpr(expr: InListExpr, batch: Batch, ctx: EvalContext): Vector {

@@ -91,6 +91,21 @@ async function readFilteredBatch(
   reader: SegmentReader,
   batchIndex: number,
 ): Promise<Batch | null> {
+  const read = await readSelectedBatch(source, reader, batchIndex)
+  if (read === null) return null
+  const { batch, selection } = read
+  return selection === null ? batch : takeRows(batch, selection)
+}
+
+/**
+ * Batch `batchIndex` of `reader` after pruning, with the rows the filter keeps (null: all of
+ * them), not yet gathered: a partial aggregate gathers only the columns it reads.
+ */
+async function readSelectedBatch(
+  source: BatchSource,
+  reader: SegmentReader,
+  batchIndex: number,
+): Promise<{ batch: Batch; selection: Int32Array | null } | null> {
   const { task, context, names, metrics } = source
   const refuted = statsRefute(
     reader,
@@ -115,13 +130,16 @@ async function readFilteredBatch(
   metrics.batchesRead++
   metrics.rowsRead += length
   const filter = task.pipeline.filter
-  if (filter === null) return readColumns(source, reader, batchIndex, source.allColumns, null)
+  if (filter === null) {
+    const batch = await readColumns(source, reader, batchIndex, source.allColumns, null)
+    return { batch, selection: null }
+  }
   // Late materialization: the filter's columns first, the others only when a row is left.
   const filterBatch = await readColumns(source, reader, batchIndex, source.filterColumns, null)
   const selection = selectTrue(evaluate(filter, filterBatch, context))
   if (selection.length === 0) return null
   const rest = await readColumns(source, reader, batchIndex, source.otherColumns, filterBatch)
-  return selection.length < length ? takeRows(rest, selection) : rest
+  return { batch: rest, selection: selection.length < length ? selection : null }
 }
 
 /** Reads scan columns `indexes` of batch `batchIndex` (others from `base`, else placeholders). */
@@ -214,6 +232,14 @@ export async function runFragment(
     metrics.batchesTotal += reader.batchCount
     for (let batchIndex = 0; batchIndex < reader.batchCount && remaining > 0; batchIndex++) {
       if (isCanceled()) break
+      if (aggregation !== null && pipeline.unnest === undefined) {
+        // The filter's selection reaches the aggregate ungathered: it gathers only what it reads.
+        const read = await readSelectedBatch(source, reader, batchIndex)
+        if (read === null) continue
+        if (read.selection === null) aggregation.update(read.batch)
+        else aggregation.updateSelected(read.batch, read.selection)
+        continue
+      }
       const filtered = await readFilteredBatch(source, reader, batchIndex)
       if (filtered === null) continue
       for (const input of stageInput(source, filtered)) {

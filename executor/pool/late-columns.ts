@@ -3,6 +3,7 @@
 // filter lets a batch through by a false positive then reads one column of it, not all.
 import type { Batch, SqlType, Vector } from '../../common/index.js'
 import type { Expr } from '../plan.js'
+import { collectColumns } from '../expr/columns-of.js'
 import { makeNullVector } from '../expr/vector-builders.js'
 
 export interface ColumnSplit {
@@ -12,31 +13,6 @@ export interface ColumnSplit {
   readonly filterColumns: readonly number[]
   /** The scan columns it does not. */
   readonly otherColumns: readonly number[]
-}
-
-function collectColumns(expr: Expr | null, into: Set<number>): void {
-  if (expr === null) return
-  switch (expr.kind) {
-    case 'column':
-      into.add(expr.index)
-      return
-    case 'literal':
-      return
-    case 'call':
-      for (const arg of expr.args) collectColumns(arg, into)
-      return
-    case 'case':
-      for (const { when, then } of expr.whens) {
-        collectColumns(when, into)
-        collectColumns(then, into)
-      }
-      collectColumns(expr.otherwise, into)
-      return
-    case 'cast':
-    case 'in-list':
-      collectColumns(expr.arg, into)
-      return
-  }
 }
 
 /** Splits a scan's `columnCount` columns by whether `filter` reads them. */
