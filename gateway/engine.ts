@@ -56,6 +56,14 @@ export interface Engine {
    * aborts what it returns. An engine without it runs every statement in autocommit.
    */
   beginTransaction?(): WriteTransaction
-  /** PostgreSQL's text output of one value (DataRow text format), or null for NULL. */
-  formatText(vector: Vector, row: number, session: SessionState): string | null
+  /**
+   * PostgreSQL's text output of one value (DataRow text format), or null for NULL; `result`
+   * is the statement's, whose reg names its reg values print as.
+   */
+  formatText(
+    vector: Vector,
+    row: number,
+    session: SessionState,
+    result?: ResultStream,
+  ): string | null
 }

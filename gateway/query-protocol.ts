@@ -315,7 +315,7 @@ export class QuerySession {
     portal.iterator = result.batches[Symbol.asyncIterator]()
     if (result.fields !== null) {
       portal.writers = columnWriters(result.fields, portal.resultFormats, (vector, row) =>
-        this.engine.formatText(vector, row, this.session),
+        this.engine.formatText(vector, row, this.session, result),
       )
     }
   }

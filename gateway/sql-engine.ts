@@ -3,6 +3,7 @@
 import type { Batch, Field, SqlType, Vector } from '../common/index.js'
 import { WriteTransaction, type Executor } from '../executor/index.js'
 import { formatValueText } from '../executor/format/text-output.js'
+import type { RegNames } from '../executor/functions/reg-names.js'
 import type { PhysicalPlan, ScalarValue } from '../executor/plan.js'
 import {
   describeStatement,
@@ -49,7 +50,7 @@ export class SqlEngine implements Engine {
   ): Promise<ResultStream> {
     const planned = await planStatement(statement.text, params, paramTypes, {
       ...this.#plannerContext(session),
-      runPlan: (plan, fields) => this.#runToEnd(plan, fields, session, signal),
+      runPlan: (plan, fields, regNames) => this.#runToEnd(plan, fields, session, signal, regNames),
     })
     return this.#executor.run(
       planned,
@@ -66,8 +67,17 @@ export class SqlEngine implements Engine {
     return new WriteTransaction(this.#storage.writer)
   }
 
-  formatText(vector: Vector, row: number, session: SessionState): string | null {
-    return formatValueText(vector, row, { timeZone: timeZoneOf(session) })
+  formatText(
+    vector: Vector,
+    row: number,
+    session: SessionState,
+    result?: ResultStream,
+  ): string | null {
+    const regNames = result?.regNames
+    return formatValueText(vector, row, {
+      timeZone: timeZoneOf(session),
+      ...(regNames === undefined ? {} : { regNames }),
+    })
   }
 
   /** Runs a subquery's plan for the planner and collects its batches. */
@@ -76,10 +86,16 @@ export class SqlEngine implements Engine {
     fields: readonly Field[],
     session: SessionState,
     signal: AbortSignal,
+    regNames: RegNames | undefined,
   ): Promise<Batch[]> {
     const outputFields = fields.map((f) => ({ ...f, tableOid: 0, columnNumber: 0 }))
     const result = await this.#executor.run(
-      { kind: 'query', plan, fields: outputFields },
+      {
+        kind: 'query',
+        plan,
+        fields: outputFields,
+        ...(regNames === undefined ? {} : { regNames }),
+      },
       { timeZone: timeZoneOf(session), settings: session.settings },
       signal,
     )

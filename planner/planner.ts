@@ -9,6 +9,7 @@ import type {
   ScalarValue,
   SegmentRef,
 } from '../executor/plan.js'
+import { noRegNames, type RegNames } from '../executor/functions/reg-names.js'
 import { showAllFields } from '../executor/settings.js'
 import type { Catalog } from '../storage/api.js'
 import { BindContext, type BindSession } from './bind/context.js'
@@ -35,8 +36,15 @@ export interface PlannerContext {
   /** The session's TimeZone: reads timestamptz constants written without an offset. */
   readonly timeZone: string
   /** Runs a plan to its end: subqueries, set operations and WITH run once before the query. */
-  readonly runPlan?: (plan: PhysicalPlan, fields: readonly Field[]) => Promise<Batch[]>
+  readonly runPlan?: RunPlanFn
 }
+
+/** Runs a subquery's plan, with the statement's reg names when it names a reg type. */
+type RunPlanFn = (
+  plan: PhysicalPlan,
+  fields: readonly Field[],
+  regNames?: RegNames,
+) => Promise<Batch[]>
 
 export interface StatementDescription {
   readonly paramTypes: SqlType[]
@@ -86,14 +94,17 @@ export async function planStatementGeneral(
   ctx: PlannerContext,
 ): Promise<ExecutableStatement> {
   const context = new BindContext(paramTypes, params, ctx.timeZone, bindSession(ctx))
-  const run = ctx.runPlan ?? noRunner
+  const runPlan = ctx.runPlan ?? noRunner
+  const run: RunPlanFn = (plan, fields) => runPlan(plan, fields, context.regNames)
   const bound = await bindWithMaterialized(parseStatement(text), context, ctx, run)
+  const regNames = context.regNames === noRegNames ? {} : { regNames: context.regNames }
   switch (bound.kind) {
     case 'query':
       return {
         kind: 'query',
         plan: await planQuery(bound.select, ctx),
         fields: bound.select.fields,
+        ...regNames,
       }
     case 'insert': {
       const source: PhysicalPlan =
@@ -110,6 +121,7 @@ export async function planStatementGeneral(
         table: bound.table.name,
         source,
         columns: bound.columns,
+        ...regNames,
       }
     }
     case 'copy-to':
@@ -118,6 +130,7 @@ export async function planStatementGeneral(
         plan: await planQuery(bound.select, ctx),
         fields: bound.select.fields,
         options: bound.options,
+        ...regNames,
       }
     default:
       return bound
