@@ -144,6 +144,10 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
     { args: ['text', 'text', 'text'], returns: 'text' },
     { args: ['text', 'text', 'text', 'text'], returns: 'text' },
   ],
+  regexp_split_to_array: [
+    { args: ['text', 'text'], returns: '_text' },
+    { args: ['text', 'text', 'text'], returns: '_text' },
+  ],
   like_escape: [{ args: ['text', 'text'], returns: 'text' }],
   // math (executor/functions/math.ts); mod resolves to modulo
   ceil: [
