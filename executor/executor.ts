@@ -43,6 +43,8 @@ export interface ExecutionSession {
   readonly transaction?: WriteTransaction | null
   /** The statement's reg names (set from the statement by run()). */
   readonly regNames?: RegNames
+  /** pg_cancel_backend / pg_terminate_backend: the server's sessions, by pid. */
+  readonly signalBackend?: (pid: number, kind: 'cancel' | 'terminate') => boolean
 }
 
 export interface ExecutionResult {
@@ -161,6 +163,7 @@ export class Executor {
         timeZone: session.timeZone,
         nowMicros: Date.now() * 1000,
         ...(session.regNames === undefined ? {} : { regNames: session.regNames }),
+        ...(session.signalBackend === undefined ? {} : { signalBackend: session.signalBackend }),
       },
       signal,
       fragments: this.fragments(),

@@ -273,6 +273,11 @@ function catalogSignatures(): Record<string, readonly Signature[]> {
     pg_get_serial_sequence: [{ args: ['text', 'text'], returns: 'text' }],
     pg_get_statisticsobjdef_columns: oidToText,
     pg_backend_pid: [{ args: [], returns: 'int4' }],
+    pg_cancel_backend: [{ args: ['int4'], returns: 'bool' }],
+    pg_terminate_backend: [
+      { args: ['int4'], returns: 'bool' },
+      { args: ['int4', 'int8'], returns: 'bool' },
+    ],
     txid_current: [{ args: [], returns: 'int8' }],
     format_type: [{ args: ['oid', 'int4'], returns: 'text' }],
     pg_get_userbyid: [{ args: ['oid', 'name'], returns: 'name' }],

@@ -1,7 +1,7 @@
 // The Engine the wire protocol talks to: planner and executor glued behind gateway/engine.ts.
 // It keeps no state of its own between statements; session state lives in SessionState.
 import type { Batch, Field, SqlType, Vector } from '../common/index.js'
-import { WriteTransaction, type Executor } from '../executor/index.js'
+import { WriteTransaction, type ExecutionSession, type Executor } from '../executor/index.js'
 import { formatValueText } from '../executor/format/text-output.js'
 import type { RegNames } from '../executor/functions/reg-names.js'
 import type { PhysicalPlan, ScalarValue } from '../executor/plan.js'
@@ -58,6 +58,7 @@ export class SqlEngine implements Engine {
         timeZone: timeZoneOf(session),
         settings: session.settings,
         transaction: session.transaction,
+        ...signalsOf(session),
       },
       signal,
     )
@@ -110,8 +111,21 @@ export class SqlEngine implements Engine {
       catalog: this.#storage.catalog,
       settings: session.settings,
       timeZone: timeZoneOf(session),
+      ...(session.backend === undefined
+        ? {}
+        : {
+            backendPid: session.backend.pid,
+            activity: () => session.backend?.registry.list(session.database) ?? [],
+          }),
     }
   }
+}
+
+/** pg_cancel_backend / pg_terminate_backend reach the sessions of the same database. */
+function signalsOf(session: SessionState): Pick<ExecutionSession, 'signalBackend'> {
+  const backend = session.backend
+  if (backend === undefined) return {}
+  return { signalBackend: (pid, kind) => backend.registry.signal(session.database, pid, kind) }
 }
 
 function timeZoneOf(session: SessionState): string {

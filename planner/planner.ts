@@ -10,6 +10,7 @@ import type {
   SegmentRef,
 } from '../executor/plan.js'
 import { noRegNames, type RegNames } from '../executor/functions/reg-names.js'
+import type { SessionActivity } from './catalog/session-activity.js'
 import { showAllFields } from '../executor/settings.js'
 import type { Catalog } from '../storage/api.js'
 import { BindContext, type BindSession } from './bind/context.js'
@@ -37,6 +38,10 @@ export interface PlannerContext {
   readonly timeZone: string
   /** Runs a plan to its end: subqueries, set operations and WITH run once before the query. */
   readonly runPlan?: RunPlanFn
+  /** The session's pid (BackendKeyData's): what pg_backend_pid() returns. */
+  readonly backendPid?: number
+  /** The server's sessions on this database, for pg_stat_activity. */
+  readonly activity?: () => readonly SessionActivity[]
 }
 
 /** Runs a subquery's plan, with the statement's reg names when it names a reg type. */
@@ -199,5 +204,6 @@ function bindSession(ctx: PlannerContext): BindSession {
     database: ctx.tenant,
     user: ctx.settings.get('session_authorization') ?? 'malamute',
     settings: ctx.settings,
+    ...(ctx.backendPid === undefined ? {} : { backendPid: ctx.backendPid }),
   }
 }

@@ -7,4 +7,6 @@ export interface EvalContext {
   readonly nowMicros: number
   /** The names reg types read and print: the statement's database's (RegNames). */
   readonly regNames?: RegNames
+  /** pg_cancel_backend / pg_terminate_backend: signals a session of this database by pid. */
+  readonly signalBackend?: (pid: number, kind: 'cancel' | 'terminate') => boolean
 }

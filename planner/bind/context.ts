@@ -14,6 +14,8 @@ export interface BindSession {
   readonly user: string
   /** SET/SHOW's settings, lower-case names: current_setting() folds to them. */
   readonly settings?: ReadonlyMap<string, string>
+  /** The session's pid, as BackendKeyData sent it: pg_backend_pid() folds to it. */
+  readonly backendPid?: number
 }
 
 export class BindContext {

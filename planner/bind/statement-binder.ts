@@ -24,6 +24,7 @@ import type { CopyOptions } from '../../executor/index.js'
 import { checkWritable, lookupVirtualTable, takeSnapshot } from '../catalog/virtual-catalog.js'
 import { bindAlterTable, bindTableSettings } from './alter-table-binder.js'
 import { namesRegType, regNamesOf } from './catalog-syntax.js'
+import type { SessionActivity } from '../catalog/session-activity.js'
 import { bindCopy } from './copy-binder.js'
 import type { BindContext } from './context.js'
 import { ExpressionBinder, resolveTypeName } from './expression-binder.js'
@@ -52,6 +53,8 @@ export interface CatalogScope {
   readonly settings?: ReadonlyMap<string, string>
   /** Relations planner/materialize built for this statement (common tables, set operations). */
   readonly materialized?: ReadonlyMap<string, TableInfo>
+  /** The server's sessions on this database, for pg_stat_activity. */
+  readonly activity?: () => readonly SessionActivity[]
 }
 
 export async function bindStatement(
