@@ -15,6 +15,7 @@ import { concatBatches } from './expr/batch-ops.js'
 import { makeTextVector } from './expr/vector-builders.js'
 import { buildOperator } from './operators/build.js'
 import { checkCanceled, type OperatorContext } from './operators/operator.js'
+import type { RegNames } from './functions/reg-names.js'
 import type { ExecutableStatement, OutputField, PhysicalPlan } from './plan.js'
 import { CachedInlineRunner, CoordinatorCacheSizes } from './pool/cached-inline-runner.js'
 import { CachedSegments } from './pool/cached-segments.js'
@@ -40,6 +41,10 @@ export interface ExecutionSession {
   readonly settings: Map<string, string>
   /** Inside BEGIN ... COMMIT: where INSERT and COPY FROM put their rows until COMMIT. */
   readonly transaction?: WriteTransaction | null
+  /** The statement's reg names (set from the statement by run()). */
+  readonly regNames?: RegNames
+  /** pg_cancel_backend / pg_terminate_backend: the server's sessions, by pid. */
+  readonly signalBackend?: (pid: number, kind: 'cancel' | 'terminate') => boolean
 }
 
 export interface ExecutionResult {
@@ -52,6 +57,8 @@ export interface ExecutionResult {
   readonly copy?: CopyTransfer
   /** Set for DEALLOCATE / DISCARD: the prepared statements the session drops. */
   readonly release?: readonly string[] | 'all'
+  /** The names the rows' reg values print as (the statement's database's). */
+  readonly regNames?: RegNames
 }
 
 const noBatches: AsyncIterable<Batch> = { [Symbol.asyncIterator]: async function* () {} }
@@ -101,6 +108,8 @@ export class Executor {
     signal: AbortSignal,
   ): Promise<ExecutionResult> {
     checkCanceled(signal)
+    const regNames = 'regNames' in statement ? statement.regNames : undefined
+    if (regNames !== undefined) session = { ...session, regNames }
     switch (statement.kind) {
       case 'query':
         if (statement.analyze === true)
@@ -150,7 +159,12 @@ export class Executor {
   private context(session: ExecutionSession, signal: AbortSignal): OperatorContext {
     const small = this.smallFragments()
     return {
-      evalContext: { timeZone: session.timeZone, nowMicros: Date.now() * 1000 },
+      evalContext: {
+        timeZone: session.timeZone,
+        nowMicros: Date.now() * 1000,
+        ...(session.regNames === undefined ? {} : { regNames: session.regNames }),
+        ...(session.signalBackend === undefined ? {} : { signalBackend: session.signalBackend }),
+      },
       signal,
       fragments: this.fragments(),
       ...(small === null ? {} : { smallFragments: small }),
@@ -172,7 +186,13 @@ export class Executor {
         yield batch
       }
     }
-    return { fields, batches: batches(), commandTag: () => `SELECT ${rows}`, transaction: null }
+    return {
+      fields,
+      batches: batches(),
+      commandTag: () => `SELECT ${rows}`,
+      transaction: null,
+      ...(session.regNames === undefined ? {} : { regNames: session.regNames }),
+    }
   }
 
   private runExplainAnalyze(
@@ -275,7 +295,10 @@ export class Executor {
     signal: AbortSignal,
   ): ExecutionResult {
     const operator = buildOperator(statement.plan, this.context(session, signal))
-    const writer = new CopyWriter(statement.options, { timeZone: session.timeZone })
+    const writer = new CopyWriter(statement.options, {
+      timeZone: session.timeZone,
+      ...(session.regNames === undefined ? {} : { regNames: session.regNames }),
+    })
     let rows = 0
     const chunks = async function* (): AsyncGenerator<CopyRows> {
       if (statement.options.header) yield writer.header(statement.fields)

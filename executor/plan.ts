@@ -11,6 +11,7 @@
 import type { Batch, Field, SqlType } from '../common/index.js'
 import type { ColumnStats, TableSettingsChange } from '../storage/api.js'
 import type { CopyOptions } from './copy/copy-options.js'
+import type { RegNames } from './functions/reg-names.js'
 
 /** A constant as plans carry it. numeric as its decimal text; timestamptz/timestamp as epoch
  * microseconds, date as epoch days; bytea as hex text without the \x. */
@@ -378,6 +379,8 @@ export type ExecutableStatement =
       readonly fields: readonly OutputField[]
       /** EXPLAIN ANALYZE: run `plan`, discard its rows, answer with the annotated plan text. */
       readonly analyze?: boolean
+      /** The names its reg values read and print (a statement naming a reg type). */
+      readonly regNames?: RegNames
     }
   | {
       readonly kind: 'insert'
@@ -386,6 +389,7 @@ export type ExecutableStatement =
       /** Rows to insert, one column per `columns` entry, already cast to those types. */
       readonly source: PhysicalPlan
       readonly columns: readonly Field[]
+      readonly regNames?: RegNames
     }
   | {
       readonly kind: 'create-table'
@@ -433,6 +437,7 @@ export type ExecutableStatement =
       /** The stream's columns in order (text, csv); empty for ndjson, whose fields name themselves. */
       readonly columns: readonly Field[]
       readonly options: CopyOptions
+      readonly regNames?: RegNames
     }
   | {
       /** COPY table | (query) TO STDOUT: the plan's rows, written in the COPY format. */

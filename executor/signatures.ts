@@ -144,6 +144,10 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
     { args: ['text', 'text', 'text'], returns: 'text' },
     { args: ['text', 'text', 'text', 'text'], returns: 'text' },
   ],
+  regexp_split_to_array: [
+    { args: ['text', 'text'], returns: '_text' },
+    { args: ['text', 'text', 'text'], returns: '_text' },
+  ],
   like_escape: [{ args: ['text', 'text'], returns: 'text' }],
   // math (executor/functions/math.ts); mod resolves to modulo
   ceil: [
@@ -269,6 +273,11 @@ function catalogSignatures(): Record<string, readonly Signature[]> {
     pg_get_serial_sequence: [{ args: ['text', 'text'], returns: 'text' }],
     pg_get_statisticsobjdef_columns: oidToText,
     pg_backend_pid: [{ args: [], returns: 'int4' }],
+    pg_cancel_backend: [{ args: ['int4'], returns: 'bool' }],
+    pg_terminate_backend: [
+      { args: ['int4'], returns: 'bool' },
+      { args: ['int4', 'int8'], returns: 'bool' },
+    ],
     txid_current: [{ args: [], returns: 'int8' }],
     format_type: [{ args: ['oid', 'int4'], returns: 'text' }],
     pg_get_userbyid: [{ args: ['oid', 'name'], returns: 'name' }],

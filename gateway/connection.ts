@@ -13,7 +13,7 @@ import { TLSSocket, type SecureContext } from 'node:tls'
 import type { Logger } from 'pino'
 import { PgError, SqlState, asPgError } from '../common/index.js'
 import { ScramExchange, scramMechanism, type ScramVerifier } from './auth/scram.js'
-import type { Engine } from './engine.js'
+import type { Engine, SessionBackend } from './engine.js'
 import { BackendWriter } from './protocol/backend-writer.js'
 import { FrameReader, type Frame } from './protocol/frame-reader.js'
 import {
@@ -22,6 +22,7 @@ import {
   type PasswordKind,
 } from './protocol/frontend-messages.js'
 import { AuthenticationCode } from './protocol/message-codes.js'
+import { BackendActivity, type BackendRegistry } from './backend-registry.js'
 import { QuerySession } from './query-protocol.js'
 import { startupSettings, statementTimeoutMs } from './session-settings.js'
 
@@ -36,6 +37,8 @@ export interface ConnectionOptions {
   readonly secretKey: number
   /** Cancels the running statement of the session holding this key (CancelRequest). */
   readonly cancel: (processId: number, secretKey: number) => void
+  /** The server's sessions: this one joins once started (pg_stat_activity). */
+  readonly backends?: BackendRegistry
 }
 
 /** Queued frames beyond this pause the socket until the session catches up. */
@@ -244,7 +247,14 @@ export class Connection {
     this.scram = null
     const settings = startupSettings(startup.parameters, startup.user)
     statementTimeoutMs(settings.get('statement_timeout'))
-    const session = { database: startup.database, user: startup.user, settings, transaction: null }
+    const backend = this.joinBackends(startup.database, startup.user, settings)
+    const session = {
+      database: startup.database,
+      user: startup.user,
+      settings,
+      transaction: null,
+      ...(backend === null ? {} : { backend }),
+    }
     const wire = {
       out: this.out,
       flush: () => this.flush(),
@@ -256,6 +266,32 @@ export class Connection {
     this.query.reportParameters()
     this.out.backendKeyData(this.options.processId, this.options.secretKey)
     this.out.readyForQuery('I')
+  }
+
+  /** Registers this session with the server's (pg_stat_activity, pg_terminate_backend). */
+  private joinBackends(
+    database: string,
+    user: string,
+    settings: ReadonlyMap<string, string>,
+  ): SessionBackend | null {
+    const registry = this.options.backends
+    if (registry === undefined) return null
+    const pid = this.options.processId
+    const address = this.socket.remoteAddress
+    const activity = new BackendActivity(
+      pid,
+      database,
+      user,
+      settings,
+      address === undefined ? null : address.replace(/^::ffff:/, ''),
+      this.socket.remotePort ?? null,
+    )
+    registry.add(activity, {
+      cancel: () => this.cancelRunningStatement(),
+      terminate: () => this.terminate(administratorCommand()),
+    })
+    void this.finished.then(() => registry.remove(pid))
+    return { pid, activity, registry }
   }
 
   /**
@@ -309,6 +345,13 @@ export class Connection {
     this.socket.end()
     this.signal()
   }
+}
+
+function administratorCommand(): PgError {
+  return new PgError({
+    code: SqlState.adminShutdown,
+    message: 'terminating connection due to administrator command',
+  })
 }
 
 function violation(message: string): PgError {

@@ -3,6 +3,7 @@
 import type { SqlType, Vector } from '../common/index.js'
 import type { ExecutionResult, WriteTransaction } from '../executor/index.js'
 import type { OutputField, ScalarValue } from '../executor/plan.js'
+import type { BackendActivity, BackendRegistry } from './backend-registry.js'
 
 /** One statement cut from a query string, with its place in the original text. */
 export interface ParsedStatement {
@@ -19,6 +20,15 @@ export interface SessionState {
   readonly settings: Map<string, string>
   /** The writes of the open transaction block (BEGIN ... COMMIT), null outside one. */
   transaction: WriteTransaction | null
+  /** The server's view of this session (pg_stat_activity, pg_backend_pid); absent in tests. */
+  readonly backend?: SessionBackend
+}
+
+/** This session's pid and activity, and the server's other sessions. */
+export interface SessionBackend {
+  readonly pid: number
+  readonly activity: BackendActivity
+  readonly registry: BackendRegistry
 }
 
 export interface Description {
@@ -56,6 +66,14 @@ export interface Engine {
    * aborts what it returns. An engine without it runs every statement in autocommit.
    */
   beginTransaction?(): WriteTransaction
-  /** PostgreSQL's text output of one value (DataRow text format), or null for NULL. */
-  formatText(vector: Vector, row: number, session: SessionState): string | null
+  /**
+   * PostgreSQL's text output of one value (DataRow text format), or null for NULL; `result`
+   * is the statement's, whose reg names its reg values print as.
+   */
+  formatText(
+    vector: Vector,
+    row: number,
+    session: SessionState,
+    result?: ResultStream,
+  ): string | null
 }

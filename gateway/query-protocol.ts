@@ -143,6 +143,7 @@ export class QuerySession {
   }
 
   private async simpleQuery(sql: string): Promise<void> {
+    this.session.backend?.activity.started(sql)
     this.ignoreUntilSync = false
     this.closePortalNamed('')
     let statements: ParsedStatement[]
@@ -183,6 +184,7 @@ export class QuerySession {
   }
 
   private readyForQuery(): void {
+    this.session.backend?.activity.idle(this.transactionStatus)
     this.reportParameters()
     this.wire.out.readyForQuery(this.transactionStatus)
   }
@@ -277,6 +279,7 @@ export class QuerySession {
       this.wire.out.emptyQueryResponse()
       return
     }
+    this.session.backend?.activity.started(portal.statement.text)
     try {
       await this.scoped(portal, async () => {
         await this.start(portal)
@@ -315,7 +318,7 @@ export class QuerySession {
     portal.iterator = result.batches[Symbol.asyncIterator]()
     if (result.fields !== null) {
       portal.writers = columnWriters(result.fields, portal.resultFormats, (vector, row) =>
-        this.engine.formatText(vector, row, this.session),
+        this.engine.formatText(vector, row, this.session, result),
       )
     }
   }

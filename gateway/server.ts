@@ -5,6 +5,7 @@ import { createSecureContext } from 'node:tls'
 import type { Logger } from 'pino'
 import { PgError, SqlState } from '../common/index.js'
 import { scramVerifier } from './auth/scram.js'
+import { BackendRegistry } from './backend-registry.js'
 import { Connection } from './connection.js'
 import type { Engine } from './engine.js'
 
@@ -34,6 +35,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       : createSecureContext({ cert: options.tls.cert, key: options.tls.key })
   const connections = new Map<number, { connection: Connection; secretKey: number }>()
   let nextProcessId = 1000 + randomInt(1000)
+  const backends = new BackendRegistry()
 
   const cancel = (processId: number, secretKey: number): void => {
     const entry = connections.get(processId)
@@ -54,6 +56,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       processId,
       secretKey,
       cancel,
+      backends,
     })
     connections.set(processId, { connection, secretKey })
     void connection.finished.then(() => connections.delete(processId))

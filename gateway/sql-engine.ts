@@ -1,8 +1,9 @@
 // The Engine the wire protocol talks to: planner and executor glued behind gateway/engine.ts.
 // It keeps no state of its own between statements; session state lives in SessionState.
 import type { Batch, Field, SqlType, Vector } from '../common/index.js'
-import { WriteTransaction, type Executor } from '../executor/index.js'
+import { WriteTransaction, type ExecutionSession, type Executor } from '../executor/index.js'
 import { formatValueText } from '../executor/format/text-output.js'
+import type { RegNames } from '../executor/functions/reg-names.js'
 import type { PhysicalPlan, ScalarValue } from '../executor/plan.js'
 import {
   describeStatement,
@@ -49,7 +50,7 @@ export class SqlEngine implements Engine {
   ): Promise<ResultStream> {
     const planned = await planStatement(statement.text, params, paramTypes, {
       ...this.#plannerContext(session),
-      runPlan: (plan, fields) => this.#runToEnd(plan, fields, session, signal),
+      runPlan: (plan, fields, regNames) => this.#runToEnd(plan, fields, session, signal, regNames),
     })
     return this.#executor.run(
       planned,
@@ -57,6 +58,7 @@ export class SqlEngine implements Engine {
         timeZone: timeZoneOf(session),
         settings: session.settings,
         transaction: session.transaction,
+        ...signalsOf(session),
       },
       signal,
     )
@@ -66,8 +68,17 @@ export class SqlEngine implements Engine {
     return new WriteTransaction(this.#storage.writer)
   }
 
-  formatText(vector: Vector, row: number, session: SessionState): string | null {
-    return formatValueText(vector, row, { timeZone: timeZoneOf(session) })
+  formatText(
+    vector: Vector,
+    row: number,
+    session: SessionState,
+    result?: ResultStream,
+  ): string | null {
+    const regNames = result?.regNames
+    return formatValueText(vector, row, {
+      timeZone: timeZoneOf(session),
+      ...(regNames === undefined ? {} : { regNames }),
+    })
   }
 
   /** Runs a subquery's plan for the planner and collects its batches. */
@@ -76,10 +87,16 @@ export class SqlEngine implements Engine {
     fields: readonly Field[],
     session: SessionState,
     signal: AbortSignal,
+    regNames: RegNames | undefined,
   ): Promise<Batch[]> {
     const outputFields = fields.map((f) => ({ ...f, tableOid: 0, columnNumber: 0 }))
     const result = await this.#executor.run(
-      { kind: 'query', plan, fields: outputFields },
+      {
+        kind: 'query',
+        plan,
+        fields: outputFields,
+        ...(regNames === undefined ? {} : { regNames }),
+      },
       { timeZone: timeZoneOf(session), settings: session.settings },
       signal,
     )
@@ -94,8 +111,21 @@ export class SqlEngine implements Engine {
       catalog: this.#storage.catalog,
       settings: session.settings,
       timeZone: timeZoneOf(session),
+      ...(session.backend === undefined
+        ? {}
+        : {
+            backendPid: session.backend.pid,
+            activity: () => session.backend?.registry.list(session.database) ?? [],
+          }),
     }
   }
+}
+
+/** pg_cancel_backend / pg_terminate_backend reach the sessions of the same database. */
+function signalsOf(session: SessionState): Pick<ExecutionSession, 'signalBackend'> {
+  const backend = session.backend
+  if (backend === undefined) return {}
+  return { signalBackend: (pid, kind) => backend.registry.signal(session.database, pid, kind) }
 }
 
 function timeZoneOf(session: SessionState): string {

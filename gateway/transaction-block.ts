@@ -116,7 +116,14 @@ export class TransactionBlock {
         portal.fetch = { cursor: cursor.portal, count: command.count, move: command.move }
         if (cursor.binary && portal.resultFormats.length === 0) portal.resultFormats = [1]
         const fields = command.move ? null : (cursor.portal.result?.fields ?? null)
-        return { ...completed('FETCH 0'), fields, commandTag: () => portal.tag ?? 'FETCH 0' }
+        // The cursor's statement's reg names: its rows print as its database names them.
+        const regNames = cursor.portal.result?.regNames
+        return {
+          ...completed('FETCH 0'),
+          fields,
+          commandTag: () => portal.tag ?? 'FETCH 0',
+          ...(regNames === undefined ? {} : { regNames }),
+        }
       }
       case 'close': {
         const names = command.name === null ? [...this.cursors.keys()] : [command.name]

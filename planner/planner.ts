@@ -9,6 +9,8 @@ import type {
   ScalarValue,
   SegmentRef,
 } from '../executor/plan.js'
+import { noRegNames, type RegNames } from '../executor/functions/reg-names.js'
+import type { SessionActivity } from './catalog/session-activity.js'
 import { showAllFields } from '../executor/settings.js'
 import type { Catalog } from '../storage/api.js'
 import { BindContext, type BindSession } from './bind/context.js'
@@ -35,8 +37,19 @@ export interface PlannerContext {
   /** The session's TimeZone: reads timestamptz constants written without an offset. */
   readonly timeZone: string
   /** Runs a plan to its end: subqueries, set operations and WITH run once before the query. */
-  readonly runPlan?: (plan: PhysicalPlan, fields: readonly Field[]) => Promise<Batch[]>
+  readonly runPlan?: RunPlanFn
+  /** The session's pid (BackendKeyData's): what pg_backend_pid() returns. */
+  readonly backendPid?: number
+  /** The server's sessions on this database, for pg_stat_activity. */
+  readonly activity?: () => readonly SessionActivity[]
 }
+
+/** Runs a subquery's plan, with the statement's reg names when it names a reg type. */
+type RunPlanFn = (
+  plan: PhysicalPlan,
+  fields: readonly Field[],
+  regNames?: RegNames,
+) => Promise<Batch[]>
 
 export interface StatementDescription {
   readonly paramTypes: SqlType[]
@@ -86,14 +99,17 @@ export async function planStatementGeneral(
   ctx: PlannerContext,
 ): Promise<ExecutableStatement> {
   const context = new BindContext(paramTypes, params, ctx.timeZone, bindSession(ctx))
-  const run = ctx.runPlan ?? noRunner
+  const runPlan = ctx.runPlan ?? noRunner
+  const run: RunPlanFn = (plan, fields) => runPlan(plan, fields, context.regNames)
   const bound = await bindWithMaterialized(parseStatement(text), context, ctx, run)
+  const regNames = context.regNames === noRegNames ? {} : { regNames: context.regNames }
   switch (bound.kind) {
     case 'query':
       return {
         kind: 'query',
         plan: await planQuery(bound.select, ctx),
         fields: bound.select.fields,
+        ...regNames,
       }
     case 'insert': {
       const source: PhysicalPlan =
@@ -110,6 +126,7 @@ export async function planStatementGeneral(
         table: bound.table.name,
         source,
         columns: bound.columns,
+        ...regNames,
       }
     }
     case 'copy-to':
@@ -118,6 +135,7 @@ export async function planStatementGeneral(
         plan: await planQuery(bound.select, ctx),
         fields: bound.select.fields,
         options: bound.options,
+        ...regNames,
       }
     default:
       return bound
@@ -186,5 +204,6 @@ function bindSession(ctx: PlannerContext): BindSession {
     database: ctx.tenant,
     user: ctx.settings.get('session_authorization') ?? 'malamute',
     settings: ctx.settings,
+    ...(ctx.backendPid === undefined ? {} : { backendPid: ctx.backendPid }),
   }
 }

@@ -1,7 +1,6 @@
 // pgcli 3.5 (Debian's pgcli, over psycopg 3) against a Malamute server: test/clients/
 // pgcli_session.py calls the PGExecute methods pgcli's completion refresher calls on connect,
-// each running pgcli's own catalog query, then runs statements as its prompt does. What still
-// fails (casing) is listed in docs/clients.md.
+// each running pgcli's own catalog query, then runs statements as its prompt does.
 
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
@@ -44,4 +43,8 @@ test("pgcli's metadata refresh: search path, schemas, tables, columns, views, ty
 test("pgcli's function list (reg* casts) and foreign keys (a correlated subquery in unnest), issue 4", () => {
   assert.equal(session['functions'], true)
   assert.deepEqual(session['foreignkeys'], [])
+})
+
+test("pgcli's casing query: regexp_split_to_table grouped by its output", () => {
+  assert.equal(session['casing'], true)
 })

@@ -15,12 +15,16 @@ import {
   type Vector,
 } from '../../common/index.js'
 import { decimalParse } from '../decimal.js'
-import { regInputOid } from '../functions/reg-names.js'
+import { noRegNames, regInputOid, type RegNames } from '../functions/reg-names.js'
 import { IntervalColumnsBuilder } from '../interval/interval-layout.js'
 import { parseInterval } from '../interval/interval-text.js'
 import { parseBoolText, parseDateTimeText, parseFloatText, parseIntegerText } from './parse-text.js'
 
-function parserFor(to: SqlType, timeZone: string): ((text: string) => number) | null {
+function parserFor(
+  to: SqlType,
+  timeZone: string,
+  regNames: RegNames,
+): ((text: string) => number) | null {
   switch (to) {
     case 'int2':
     case 'int4':
@@ -36,12 +40,17 @@ function parserFor(to: SqlType, timeZone: string): ((text: string) => number) | 
     case 'date':
       return (text) => parseDateTimeText(text, to, timeZone)
     default:
-      return isRegType(to) ? (text) => regInputOid(to, text) : null
+      return isRegType(to) ? (text) => regInputOid(to, text, regNames) : null
   }
 }
 
 /** Runs `to`'s input function over each present row of a text vector. */
-export function castTextVector(vector: TextVector, to: SqlType, timeZone: string): Vector {
+export function castTextVector(
+  vector: TextVector,
+  to: SqlType,
+  timeZone: string,
+  regNames: RegNames = noRegNames,
+): Vector {
   const { length, validity } = vector
   const present = (row: number): boolean => validity === null || validity[row] === 1
   if (to === 'bool') {
@@ -67,7 +76,7 @@ export function castTextVector(vector: TextVector, to: SqlType, timeZone: string
     }
     return makeNumericVector(to, unscaled, scales, validity)
   }
-  const parse = parserFor(to, timeZone)
+  const parse = parserFor(to, timeZone, regNames)
   if (parse === null) {
     throw new PgError({
       code: SqlState.cannotCoerce,

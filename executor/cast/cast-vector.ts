@@ -40,12 +40,15 @@ import {
   zoneOffsetSeconds,
 } from '../format/time-zone.js'
 import { castTextVector } from './cast-text.js'
+import type { RegNames } from '../functions/reg-names.js'
 import { castJsonbToScalar, castTextToJson } from '../json/json-casts.js'
 import { integerBounds, integerOutOfRange } from './parse-text.js'
 import { castDdsketchVector } from '../sketch/ddsketch-cast.js'
 
 export interface CastOptions {
   readonly timeZone: string
+  /** The names reg types read (text to regclass & co.); none when absent. */
+  readonly regNames?: RegNames
 }
 
 function cannotCast(from: SqlType, to: SqlType): PgError {
@@ -217,14 +220,15 @@ export function castVector(vector: Vector, to: SqlType, options: CastOptions): V
   if (from === to) return vector
   if (isArrayType(to)) {
     if (vector.kind === 'text' && from !== 'bytea')
-      return textVectorToArray(vector, to, options.timeZone)
-    if (vector.kind === 'array') return castArrayElements(vector, to, options.timeZone)
+      return textVectorToArray(vector, to, options.timeZone, options.regNames)
+    if (vector.kind === 'array')
+      return castArrayElements(vector, to, options.timeZone, options.regNames)
     throw cannotCast(from, to)
   }
   if (from === 'ddsketch' || to === 'ddsketch') return castDdsketchVector(vector, to)
   // Intervals are packed binary in the text layout: only text converts to and from them.
   if (to === 'interval' && vector.kind === 'text' && from !== 'bytea')
-    return castTextVector(vector, to, options.timeZone)
+    return castTextVector(vector, to, options.timeZone, options.regNames)
   if (to === 'interval' || (from === 'interval' && !isTextLike(to))) throw cannotCast(from, to)
   if ((to === 'jsonb' || to === 'json') && vector.kind === 'text' && from !== 'bytea')
     return from === 'jsonb' || (from === 'json' && to === 'json')
@@ -242,7 +246,7 @@ export function castVector(vector: Vector, to: SqlType, options: CastOptions): V
     return castToText(vector, to, options)
   }
   if (from === 'unknown' || (vector.kind === 'text' && isTextLike(from))) {
-    return castTextVector(vector as TextVector, to, options.timeZone)
+    return castTextVector(vector as TextVector, to, options.timeZone, options.regNames)
   }
   if (vectorKindOf(to) === vector.kind && vector.kind === 'text') return withType(vector, to)
   switch (vector.kind) {

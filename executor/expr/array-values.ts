@@ -16,6 +16,7 @@ import {
 import { castVector } from '../cast/cast-vector.js'
 import { formatArrayElements, parseArrayText } from '../format/array-text.js'
 import { formatValueText, type TextOutputOptions } from '../format/text-output.js'
+import type { RegNames } from '../functions/reg-names.js'
 import { makeTextVector, textAt } from './vector-builders.js'
 
 const utcOutput: TextOutputOptions = { timeZone: 'UTC' }
@@ -25,6 +26,7 @@ export function arrayVectorFromTexts(
   type: ArraySqlType,
   texts: readonly (string | null)[],
   timeZone = 'UTC',
+  regNames?: RegNames,
 ): ArrayVector {
   const offsets = new Int32Array(texts.length + 1)
   let validity: Uint8Array | null = null
@@ -36,7 +38,10 @@ export function arrayVectorFromTexts(
     } else for (const element of parseArrayText(text)) elements.push(element)
     offsets[row + 1] = elements.length
   })
-  const child = castVector(makeTextVector('text', elements), elementTypeOf(type), { timeZone })
+  const child = castVector(makeTextVector('text', elements), elementTypeOf(type), {
+    timeZone,
+    ...(regNames === undefined ? {} : { regNames }),
+  })
   return { kind: 'array', type, length: texts.length, validity, offsets, child }
 }
 
@@ -45,11 +50,12 @@ export function textVectorToArray(
   vector: TextVector,
   to: ArraySqlType,
   timeZone: string,
+  regNames?: RegNames,
 ): ArrayVector {
   const texts: (string | null)[] = new Array<string | null>(vector.length)
   for (let row = 0; row < vector.length; row++)
     texts[row] = vector.validity !== null && vector.validity[row] === 0 ? null : textAt(vector, row)
-  return arrayVectorFromTexts(to, texts, timeZone)
+  return arrayVectorFromTexts(to, texts, timeZone, regNames)
 }
 
 /** Casts each element of an array vector to `to`'s element type. */
@@ -57,8 +63,12 @@ export function castArrayElements(
   vector: ArrayVector,
   to: ArraySqlType,
   timeZone: string,
+  regNames?: RegNames,
 ): ArrayVector {
-  const child = castVector(vector.child, elementTypeOf(to), { timeZone })
+  const child = castVector(vector.child, elementTypeOf(to), {
+    timeZone,
+    ...(regNames === undefined ? {} : { regNames }),
+  })
   return { ...vector, type: to, child }
 }
 

@@ -1,7 +1,7 @@
 // PostgreSQL 15's text output functions (the DataRow text format), byte-identical for the
 // types Malamute holds. Row-at-a-time by nature: the gateway calls it per DataRow field.
 import { assertNever, isRegType, type SqlType, type Vector } from '../../common/index.js'
-import { regOutputText } from '../functions/reg-names.js'
+import { noRegNames, regOutputText, type RegNames } from '../functions/reg-names.js'
 import { decimalToString } from '../decimal.js'
 import { arrayTextAt } from '../expr/array-values.js'
 import { decimalAt, textAt, vectorFromValues } from '../expr/vector-builders.js'
@@ -12,6 +12,8 @@ import { formatDdsketch } from '../sketch/ddsketch-cast.js'
 
 export interface TextOutputOptions {
   readonly timeZone: string
+  /** The names reg values print as (the statement's database); numbers when absent. */
+  readonly regNames?: RegNames
 }
 
 function formatNumber(value: number, type: SqlType, options: TextOutputOptions): string {
@@ -27,7 +29,7 @@ function formatNumber(value: number, type: SqlType, options: TextOutputOptions):
     case 'date':
       return formatDateText(value)
     default:
-      if (isRegType(type)) return regOutputText(type, value)
+      if (isRegType(type)) return regOutputText(type, value, options.regNames ?? noRegNames)
       return Object.is(value, -0) ? '0' : String(value)
   }
 }

@@ -188,7 +188,7 @@ const arrayToString: Kernel = (call) => {
   const nullText = call.args.length > 2 ? argAt(call, 2) : null
   assert(delimiter.kind === 'text', 'delimiter is text')
   const builder = new TextVectorBuilder('text', call.length)
-  const options = { timeZone: call.ctx.timeZone }
+  const options = call.ctx
   for (let row = 0; row < call.length; row++) {
     if (!present(array, row) || !present(delimiter, row)) {
       builder.appendNull()

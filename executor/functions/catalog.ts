@@ -168,7 +168,17 @@ export const catalogKernels: Readonly<Record<string, Kernel>> = {
   pg_get_indexdef: alwaysNull,
   pg_get_serial_sequence: alwaysNull,
   pg_get_statisticsobjdef_columns: alwaysNull,
+  // Outside a server session (the binder folds it there to the session's pid).
   pg_backend_pid: (call) => makeConstantVector(process.pid, 'int4', call.length),
+  // Signal a session by pid: false when no session of this database has it.
+  pg_cancel_backend: (call) => {
+    const pid = numberReader(call, 0)
+    return boolRows(call, (row) => call.ctx.signalBackend?.(pid(row), 'cancel') ?? false)
+  },
+  pg_terminate_backend: (call) => {
+    const pid = numberReader(call, 0)
+    return boolRows(call, (row) => call.ctx.signalBackend?.(pid(row), 'terminate') ?? false)
+  },
   txid_current: (call) => makeConstantVector((transactionCounter += 1), 'int8', call.length),
   format_type: (call) => {
     const oids = numberReader(call, 0)

@@ -306,7 +306,7 @@ function buildObject(separator: string): Kernel {
               message: `argument ${i + 1}: key must not be null`,
             })
           }
-          const keyText = formatValueText(key, row, { timeZone: call.ctx.timeZone }) ?? ''
+          const keyText = formatValueText(key, row, call.ctx) ?? ''
           pairs.push([keyText, sqlValueToJson(call.args[i + 1]!, row, call.ctx.timeZone)])
         }
         if (separator === ': ') return serializeJson(makeJsonObject(pairs))

@@ -5,9 +5,10 @@
 // not visible on the search path; an oid naming nothing prints as the number, 0 as `-`.
 //
 // Types and schemas are fixed (catalog.ts). Relations, functions and roles live in the
-// planner's catalog: the planner registers them here (registerRegRelations & co.) before a
-// statement that reads or prints them runs; an oid not registered prints as its number. One
-// registry per process: the last statement's database is the one names print from.
+// planner's catalog: the planner takes them from the statement's database (RegNames, plain
+// data that travels with the bound statement, its execution context and its text output, to
+// workers too); an oid not among them prints as its number. No process-wide state: sessions
+// on different databases running at once each print their own names.
 import { PgError, SqlState, sqlTypeByName, SqlTypes, type RegSqlType } from '../../common/index.js'
 import { formatType, qualifiedName, typeOidByName } from './catalog.js'
 
@@ -33,25 +34,38 @@ const namespaceOids: Readonly<Record<string, number>> = {
 }
 const namespaceNames = new Map(Object.entries(namespaceOids).map(([name, oid]) => [oid, name]))
 
-const relations = new Map<number, RegObject>()
-const functions = new Map<number, RegObject>()
-const roles = new Map<number, RegObject>()
-
-/** Makes `objects` the relations regclass reads and prints (those of the statement's database). */
-export function registerRegRelations(objects: readonly RegObject[]): void {
-  relations.clear()
-  for (const object of objects) relations.set(object.oid, object)
+/** The relations, functions and roles one statement's reg values read and print. */
+export interface RegNames {
+  readonly relations: readonly RegObject[]
+  readonly functions: readonly RegObject[]
+  readonly roles: readonly RegObject[]
 }
 
-/** Makes `objects` the functions regproc and regprocedure read and print. */
-export function registerRegFunctions(objects: readonly RegObject[]): void {
-  for (const object of objects) functions.set(object.oid, object)
+/** No names: every oid prints as its number (a statement that names no reg type). */
+export const noRegNames: RegNames = { relations: [], functions: [], roles: [] }
+
+interface RegIndex {
+  readonly relations: ReadonlyMap<number, RegObject>
+  readonly functions: ReadonlyMap<number, RegObject>
+  readonly roles: ReadonlyMap<number, RegObject>
 }
 
-/** Makes `objects` the roles regrole reads and prints. */
-export function registerRegRoles(objects: readonly RegObject[]): void {
-  roles.clear()
-  for (const object of objects) roles.set(object.oid, object)
+// Lookup maps per RegNames, built on first use (a worker builds its own from its copy).
+const indexes = new WeakMap<RegNames, RegIndex>()
+
+function indexOf(names: RegNames): RegIndex {
+  let index = indexes.get(names)
+  if (index === undefined) {
+    const byOid = (objects: readonly RegObject[]): Map<number, RegObject> =>
+      new Map(objects.map((object) => [object.oid, object]))
+    index = {
+      relations: byOid(names.relations),
+      functions: byOid(names.functions),
+      roles: byOid(names.roles),
+    }
+    indexes.set(names, index)
+  }
+  return index
 }
 
 /** quote_identifier: lower-case identifiers bare, anything else in double quotes. */
@@ -65,8 +79,9 @@ function qualified(object: RegObject): string {
 }
 
 /** The text output of `oid` as a `type` value (regclassout, regtypeout, ...). */
-export function regOutputText(type: RegSqlType, oid: number): string {
+export function regOutputText(type: RegSqlType, oid: number, names: RegNames): string {
   if (oid === 0) return '-'
+  const { relations, functions, roles } = indexOf(names)
   switch (type) {
     case 'regclass': {
       const relation = relations.get(oid)
@@ -104,12 +119,12 @@ function quoteIdentifierOr(name: string | undefined, oid: number): string {
 }
 
 /** The oid `text` names as a `type` value (regclassin, regtypein, ...); PostgreSQL's errors. */
-export function regInputOid(type: RegSqlType, text: string): number {
+export function regInputOid(type: RegSqlType, text: string, names: RegNames): number {
   if (/^\d+$/.test(text)) return Number(text)
   if (text === '-') return 0
   switch (type) {
     case 'regclass':
-      return relationOid(text)
+      return relationOid(text, names)
     case 'regtype':
       return typeOid(text)
     case 'regnamespace': {
@@ -123,7 +138,7 @@ export function regInputOid(type: RegSqlType, text: string): number {
     }
     case 'regrole': {
       const name = qualifiedName(text)[0] ?? ''
-      const role = [...roles.values()].find((r) => r.name === name)
+      const role = names.roles.find((r) => r.name === name)
       if (role !== undefined) return role.oid
       throw new PgError({
         code: SqlState.undefinedObject,
@@ -131,9 +146,9 @@ export function regInputOid(type: RegSqlType, text: string): number {
       })
     }
     case 'regproc':
-      return functionOid(text)
+      return functionOid(text, names)
     case 'regprocedure':
-      return procedureOid(text)
+      return procedureOid(text, names)
     case 'regoper':
     case 'regoperator':
       throw new PgError({
@@ -143,11 +158,11 @@ export function regInputOid(type: RegSqlType, text: string): number {
   }
 }
 
-function relationOid(text: string): number {
+function relationOid(text: string, names: RegNames): number {
   const parts = qualifiedName(text)
   const name = parts[parts.length - 1] ?? ''
   const schema = parts.length > 1 ? parts[parts.length - 2] : undefined
-  for (const relation of relations.values()) {
+  for (const relation of names.relations) {
     if (relation.name !== name) continue
     if (schema === undefined ? visibleSchemas.has(relation.schema) : relation.schema === schema)
       return relation.oid
@@ -164,19 +179,19 @@ function typeOid(text: string): number {
   throw new PgError({ code: SqlState.undefinedObject, message: `type "${text}" does not exist` })
 }
 
-function functionsNamed(text: string): RegObject[] {
+function functionsNamed(text: string, names: RegNames): RegObject[] {
   const parts = qualifiedName(text)
   const name = parts[parts.length - 1] ?? ''
   const schema = parts.length > 1 ? parts[parts.length - 2] : undefined
-  return [...functions.values()].filter(
+  return names.functions.filter(
     (f) =>
       f.name === name &&
       (schema === undefined ? visibleSchemas.has(f.schema) : f.schema === schema),
   )
 }
 
-function functionOid(text: string): number {
-  const found = functionsNamed(text)
+function functionOid(text: string, names: RegNames): number {
+  const found = functionsNamed(text, names)
   if (found.length === 1) return found[0]!.oid
   throw new PgError({
     code: found.length === 0 ? SqlState.undefinedFunction : SqlState.ambiguousFunction,
@@ -188,7 +203,7 @@ function functionOid(text: string): number {
 }
 
 /** `name(type, ...)`: the function of that name with exactly those argument types. */
-function procedureOid(text: string): number {
+function procedureOid(text: string, names: RegNames): number {
   const open = text.indexOf('(')
   if (open < 0 || !text.trimEnd().endsWith(')'))
     throw new PgError({
@@ -197,7 +212,7 @@ function procedureOid(text: string): number {
     })
   const inside = text.slice(open + 1, text.trimEnd().length - 1).trim()
   const argOids = inside === '' ? [] : inside.split(',').map((arg) => typeOid(arg))
-  const found = functionsNamed(text.slice(0, open)).find(
+  const found = functionsNamed(text.slice(0, open), names).find(
     (f) =>
       (f.argTypeOids ?? []).length === argOids.length &&
       argOids.every((oid, i) => f.argTypeOids?.[i] === oid),

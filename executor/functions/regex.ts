@@ -1,5 +1,6 @@
 // POSIX regular expressions as PostgreSQL 15 runs them (advanced REs): the ~ ~* !~ !~*
-// operators, regexp_replace, substring(text FROM pattern), and like_escape (the pattern
+// operators, regexp_replace, regexp_split_to_array (regexp_split_to_table is its unnest),
+// substring(text FROM pattern), and like_escape (the pattern
 // rewrite behind LIKE ... ESCAPE). Patterns are translated to JavaScript RegExp source once
 // and cached; a constant pattern compiles once per batch.
 //
@@ -8,7 +9,8 @@
 // punctuation character becomes a literal; embedded options (?i) (?c) at the start apply.
 import { PgError, SqlState } from '../../common/index.js'
 import type { Kernel } from './kernel.js'
-import { boolRows, stringReader, textRows } from './row-values.js'
+import { makeTextVector } from '../expr/vector-builders.js'
+import { boolRows, stringReader, strictValidity, textRows } from './row-values.js'
 
 const word = '[\\p{L}\\p{N}_]'
 
@@ -224,6 +226,7 @@ export function regexpReplaceOf(
 ): string {
   const { global, caseInsensitive } = parseFlags(flags)
   const regex = compileRegex(pattern, caseInsensitive, true)
+  regex.lastIndex = 0 // the cached RegExp may keep a position from an earlier text
   let out = ''
   let last = 0
   for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
@@ -244,6 +247,55 @@ const regexpReplace: Kernel = (call) => {
   return textRows(call, (row) =>
     regexpReplaceOf(text(row), pattern(row), replacement(row), flags(row)),
   )
+}
+
+/**
+ * regexp_split_to_array(text, pattern [, flags]): the pieces between matches. As PostgreSQL's
+ * setup_regexp_matches with ignore_degenerate, a zero-length match at the start or end of
+ * the text or right after the previous match splits nothing.
+ */
+export function regexpSplitOf(text: string, pattern: string, flags: string): string[] {
+  const { global, caseInsensitive } = parseFlags(flags)
+  if (global) {
+    throw new PgError({
+      code: SqlState.invalidParameterValue,
+      message: 'regexp_split_to_array() does not support the "global" option',
+    })
+  }
+  const regex = compileRegex(pattern, caseInsensitive, true)
+  regex.lastIndex = 0 // the cached RegExp may keep a position from an earlier text
+  const pieces: string[] = []
+  let previousEnd = 0
+  for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+    const end = match.index + match[0].length
+    if (match.index < text.length && end > previousEnd) {
+      pieces.push(text.slice(previousEnd, match.index))
+      previousEnd = end
+    }
+    // Next search from the previous match's end, one character on after an empty match.
+    regex.lastIndex = previousEnd
+    if (match[0].length === 0)
+      regex.lastIndex = match.index + (text.codePointAt(match.index)! > 0xffff ? 2 : 1)
+    if (regex.lastIndex > text.length) break
+  }
+  pieces.push(text.slice(previousEnd))
+  return pieces
+}
+
+const regexpSplitToArray: Kernel = (call) => {
+  const text = stringReader(call, 0)
+  const pattern = stringReader(call, 1)
+  const flags = call.args.length > 2 ? stringReader(call, 2) : (): string => ''
+  const validity = strictValidity(call)
+  const offsets = new Int32Array(call.length + 1)
+  const pieces: string[] = []
+  for (let row = 0; row < call.length; row++) {
+    if (validity === null || validity[row] === 1)
+      pieces.push(...regexpSplitOf(text(row), pattern(row), flags(row)))
+    offsets[row + 1] = pieces.length
+  }
+  const child = makeTextVector('text', pieces)
+  return { kind: 'array', type: call.type, length: call.length, validity, offsets, child }
 }
 
 /** substring(text FROM pattern): the first parenthesized group if any, else the match. */
@@ -289,6 +341,7 @@ export const regexKernels: Readonly<Record<string, Kernel>> = {
   not_regex_match: matchKernel(false, true),
   not_regex_imatch: matchKernel(true, true),
   regexp_replace: regexpReplace,
+  regexp_split_to_array: regexpSplitToArray,
   like_escape: (call) => {
     const pattern = stringReader(call, 0)
     const escape = stringReader(call, 1)

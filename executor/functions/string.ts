@@ -110,7 +110,7 @@ function concatKernel(withSeparator: boolean): Kernel {
     const first = withSeparator ? 1 : 0
     const separator = withSeparator ? textArg(call, 0) : null
     const builder = new TextVectorBuilder(call.type, length)
-    const options = { timeZone: ctx.timeZone }
+    const options = ctx
     const sep = withSeparator ? stringReader(call, 0) : (): string => ''
     for (let row = 0; row < length; row++) {
       if (separator?.validity != null && separator.validity[row] === 0) {

@@ -79,6 +79,9 @@ export class ScanOp implements AsyncIterable<Batch> {
       timeZone: this.context.evalContext.timeZone,
       nowMicros: this.context.evalContext.nowMicros,
       timeColumn: this.plan.timeColumn ?? null,
+      ...(this.context.evalContext.regNames === undefined
+        ? {}
+        : { regNames: this.context.evalContext.regNames }),
     }
     return this.plan.pipeline.topK === undefined ? task : { ...task, topKBound }
   }

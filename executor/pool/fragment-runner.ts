@@ -4,6 +4,7 @@
 // Tasks and replies are plain data with a version field: class instances lose their
 // prototypes in structured clone.
 import type { Batch, Field, PlainError } from '../../common/index.js'
+import type { RegNames } from '../functions/reg-names.js'
 import type { ScanPipeline } from '../plan.js'
 
 export const FragmentProtocolVersion = 4
@@ -17,6 +18,8 @@ export interface FragmentTask {
   readonly pipeline: ScanPipeline
   readonly timeZone: string
   readonly nowMicros: number
+  /** The statement's reg names (plain data, copied to the worker with the task). */
+  readonly regNames?: RegNames
   /** The table's time column: batches its min/max prune count as pruned by time. */
   readonly timeColumn?: string | null
   /** For a top-k pipeline: the k-th best rank the coordinator already holds (scan-top-k.ts). */

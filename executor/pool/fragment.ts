@@ -198,7 +198,11 @@ export async function runFragment(
   const { pipeline, columns } = task
   const source: BatchSource = {
     task,
-    context: { timeZone: task.timeZone, nowMicros: task.nowMicros },
+    context: {
+      timeZone: task.timeZone,
+      nowMicros: task.nowMicros,
+      ...(task.regNames === undefined ? {} : { regNames: task.regNames }),
+    },
     names: columns.map((field) => field.name),
     statsPredicates: statsPredicatesOf(pipeline.filter),
     tokenPredicates: tokenPredicatesOf(pipeline.filter),

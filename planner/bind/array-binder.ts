@@ -279,6 +279,12 @@ export function bindArrayFunction(
       const rest = third === undefined ? [] : [text(third)]
       return call(name, [text(first!), text(second!), ...rest], '_text')
     }
+    case 'regexp_split_to_array': {
+      // Also regexp_split_to_table's scalar form (planner/materialize/set-returning.ts).
+      if (args.length < 2 || args.length > 3) return fail()
+      const rest = third === undefined ? [] : [text(third)]
+      return call(name, [text(first!), text(second!), ...rest], '_text')
+    }
     default:
       return undefined
   }
@@ -300,6 +306,7 @@ export const arrayFunctionNames: ReadonlySet<string> = new Set([
   'array_cat',
   'array_to_string',
   'string_to_array',
+  'regexp_split_to_array',
   'generate_subscripts',
 ])
 

@@ -2,19 +2,16 @@
 //
 // * Casts to the oid alias types (regclass, regtype, regproc, ...) are ordinary casts to
 //   real types (common/sql-type.ts); their input and output functions
-//   (executor/functions/reg-names.ts) read and print names the planner registers first, for a
-//   statement that names such a type (registerRegNames).
+//   (executor/functions/reg-names.ts) read and print the names of the statement's database,
+//   which the binder takes for a statement that names such a type (regNamesOf) and which
+//   travel with the statement to the executor and the text output.
 // * `x op ANY (array)` / `x op ALL (array)` (parsed as a call of `any`, a reserved word no
 //   function may have): over `ARRAY[...]` or a constant array literal `'{r,p,f}'` (also a
 //   parameter's value) it is an IN list or a chain of comparisons; over a text column holding
 //   an array literal, = ANY and <> ALL test membership row by row.
 import { PgError, SqlState, SqlTypes } from '../../common/index.js'
 import { parseArrayLiteral } from '../../executor/functions/catalog.js'
-import {
-  registerRegFunctions,
-  registerRegRelations,
-  registerRegRoles,
-} from '../../executor/functions/reg-names.js'
+import type { RegNames, RegObject } from '../../executor/functions/reg-names.js'
 import type { Expr } from '../../executor/plan.js'
 import type { BinaryNode, FuncNode, SyntaxExpr, TypeNameNode } from '../sql/ast.js'
 import { OwnerOid, type CatalogSnapshot } from '../catalog/catalog-snapshot.js'
@@ -36,22 +33,22 @@ export function namesRegType(node: unknown, seen = new WeakSet<object>()): boole
   return Object.values(record).some((value) => namesRegType(value, seen))
 }
 
-let functionsRegistered = false
+// The built-in functions are the same for every database: listed once.
+let builtinFunctions: readonly RegObject[] | undefined
 
-/** Registers the relations, roles and functions the reg types read and print, from `snapshot`. */
-export function registerRegNames(snapshot: CatalogSnapshot): void {
-  registerRegRelations(snapshot.relations)
-  registerRegRoles([{ oid: OwnerOid, name: snapshot.user, schema: '' }])
-  if (functionsRegistered) return
-  functionsRegistered = true
-  registerRegFunctions(
-    listRoutines().map((routine) => ({
-      oid: routine.oid,
-      name: routine.name,
-      schema: 'pg_catalog',
-      argTypeOids: routine.argTypeOids,
-    })),
-  )
+/** The relations, roles and functions the reg types read and print, from `snapshot`. */
+export function regNamesOf(snapshot: CatalogSnapshot): RegNames {
+  builtinFunctions ??= listRoutines().map((routine) => ({
+    oid: routine.oid,
+    name: routine.name,
+    schema: 'pg_catalog',
+    argTypeOids: routine.argTypeOids,
+  }))
+  return {
+    relations: snapshot.relations.map(({ oid, name, schema }) => ({ oid, name, schema })),
+    functions: builtinFunctions,
+    roles: [{ oid: OwnerOid, name: snapshot.user, schema: '' }],
+  }
 }
 
 /** `any`/`some`/`all` applied to one argument: the right side of a quantified comparison. */

@@ -6,6 +6,7 @@ import { PgError, SqlState, asPgError, type SqlType } from '../../common/index.j
 import type { CastExpr, Expr, LiteralExpr, ScalarValue } from '../../executor/plan.js'
 import { castVector } from '../../executor/cast/cast-vector.js'
 import { makeConstantVector, scalarAt } from '../../executor/expr/vector-builders.js'
+import { noRegNames, type RegNames } from '../../executor/functions/reg-names.js'
 
 /** Who is binding: session functions (current_user, current_database()) fold to these. */
 export interface BindSession {
@@ -13,11 +14,15 @@ export interface BindSession {
   readonly user: string
   /** SET/SHOW's settings, lower-case names: current_setting() folds to them. */
   readonly settings?: ReadonlyMap<string, string>
+  /** The session's pid, as BackendKeyData sent it: pg_backend_pid() folds to it. */
+  readonly backendPid?: number
 }
 
 export class BindContext {
   readonly timeZone: string
   readonly session: BindSession
+  /** The names reg types read and print, set by the binder for a statement naming one. */
+  regNames: RegNames = noRegNames
   /** Each $n's type: given by the client or inferred; undefined while still unknown. */
   private readonly paramTypes: (SqlType | undefined)[]
   /** Parameter values when planning; null when only describing. */
@@ -99,7 +104,7 @@ export class BindContext {
 
   private convertLiteral(expr: LiteralExpr, type: SqlType): LiteralExpr | CastExpr {
     if (expr.value === null) return { kind: 'literal', value: null, type }
-    const folded = foldCast(expr, type, this.timeZone)
+    const folded = foldCast(expr, type, this.timeZone, this.regNames)
     return folded === undefined
       ? { kind: 'cast', arg: expr, type }
       : { kind: 'literal', value: folded, type }
@@ -113,8 +118,13 @@ const unfoldedTypes: ReadonlySet<SqlType> = new Set(['bytea', 'ddsketch'])
  * Casts a constant at plan time with the executor's own cast kernels, so a constant and a
  * column cast the same way (one input function per type) and bad input fails at planning.
  */
-function foldCast(expr: LiteralExpr, type: SqlType, timeZone: string): ScalarValue | undefined {
+function foldCast(
+  expr: LiteralExpr,
+  type: SqlType,
+  timeZone: string,
+  regNames: RegNames,
+): ScalarValue | undefined {
   if (unfoldedTypes.has(type) || unfoldedTypes.has(expr.type)) return undefined
   const constant = makeConstantVector(expr.value, expr.type, 1)
-  return scalarAt(castVector(constant, type, { timeZone }), 0)
+  return scalarAt(castVector(constant, type, { timeZone, regNames }), 0)
 }

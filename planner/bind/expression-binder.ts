@@ -410,6 +410,9 @@ export class ExpressionBinder {
 
   /** current_user, current_database() & co.: constants of the statement's session, type name. */
   private bindSessionFunction(node: FuncNode): Expr | undefined {
+    const backendPid = this.context.session.backendPid
+    if (node.name === 'pg_backend_pid' && node.args.length === 0 && backendPid !== undefined)
+      return { kind: 'literal', value: backendPid, type: 'int4' }
     if (!sessionFunctionNames.has(node.name) || node.args.length > 0) return undefined
     const { database, user } = this.context.session
     const database_ = node.name === 'current_database' || node.name === 'current_catalog'

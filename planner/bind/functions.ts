@@ -221,6 +221,8 @@ export const scalarFunctionNames: Readonly<Record<string, string>> = {
       'pg_get_serial_sequence',
       'pg_get_statisticsobjdef_columns',
       'pg_backend_pid',
+      'pg_cancel_backend',
+      'pg_terminate_backend',
       'txid_current',
       'format_type',
       'pg_get_userbyid',

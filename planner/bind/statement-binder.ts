@@ -23,7 +23,8 @@ import {
 import type { CopyOptions } from '../../executor/index.js'
 import { checkWritable, lookupVirtualTable, takeSnapshot } from '../catalog/virtual-catalog.js'
 import { bindAlterTable, bindTableSettings } from './alter-table-binder.js'
-import { namesRegType, registerRegNames } from './catalog-syntax.js'
+import { namesRegType, regNamesOf } from './catalog-syntax.js'
+import type { SessionActivity } from '../catalog/session-activity.js'
 import { bindCopy } from './copy-binder.js'
 import type { BindContext } from './context.js'
 import { ExpressionBinder, resolveTypeName } from './expression-binder.js'
@@ -52,6 +53,8 @@ export interface CatalogScope {
   readonly settings?: ReadonlyMap<string, string>
   /** Relations planner/materialize built for this statement (common tables, set operations). */
   readonly materialized?: ReadonlyMap<string, TableInfo>
+  /** The server's sessions on this database, for pg_stat_activity. */
+  readonly activity?: () => readonly SessionActivity[]
 }
 
 export async function bindStatement(
@@ -59,14 +62,11 @@ export async function bindStatement(
   context: BindContext,
   scope: CatalogScope,
 ): Promise<BoundStatement> {
-  // The names regclass & co. read and print, registered again right before the synchronous
-  // binding that reads reg* constants (another statement may register between the awaits).
-  const snapshot = namesRegType(node) ? await takeSnapshot(scope) : undefined
-  if (snapshot !== undefined) registerRegNames(snapshot)
+  // The names regclass & co. read and print: the statement's database's, kept in its context.
+  if (namesRegType(node)) context.regNames = regNamesOf(await takeSnapshot(scope))
   switch (node.kind) {
     case 'select': {
       const tables = await resolveTables(node, (name) => lookupTable(name, scope))
-      if (snapshot !== undefined) registerRegNames(snapshot)
       return { kind: 'query', select: bindSelect(node, tables, context) }
     }
     case 'insert':

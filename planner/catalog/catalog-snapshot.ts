@@ -3,6 +3,7 @@
 // statement that reads a catalog table; the rows are small (a few hundred per relation).
 import type { ScalarValue } from '../../executor/plan.js'
 import type { ColumnInfo } from '../../storage/api.js'
+import type { SessionActivity } from './session-activity.js'
 
 /** A relation as pg_class and pg_attribute show it. */
 export interface RelationInfo {
@@ -23,6 +24,8 @@ export interface CatalogSnapshot {
   readonly settings: ReadonlyMap<string, string>
   /** User tables (public) first, by oid, then the virtual relations. */
   readonly relations: readonly RelationInfo[]
+  /** The sessions on this database (pg_stat_activity); none outside a server. */
+  readonly activity?: readonly SessionActivity[]
 }
 
 /** One row by column name; columns a builder leaves out are NULL. */

@@ -11,6 +11,7 @@ import { vectorFromValues } from '../../executor/expr/vector-builders.js'
 import type { BatchesPlan } from '../../executor/plan.js'
 import type { Catalog, ColumnInfo, TableInfo } from '../../storage/api.js'
 import { NamespaceOid, type CatalogSnapshot, type RelationInfo } from './catalog-snapshot.js'
+import type { SessionActivity } from './session-activity.js'
 import { virtualRelations, type VirtualRelationDef } from './virtual-relations.js'
 
 /** A virtual relation bound for one statement: its rows travel with it. */
@@ -27,6 +28,8 @@ export interface VirtualCatalogScope {
   readonly catalog: Catalog
   /** Session settings (pg_settings, the user); defaults when absent. */
   readonly settings?: ReadonlyMap<string, string>
+  /** The server's sessions on this database, for pg_stat_activity. */
+  readonly activity?: () => readonly SessionActivity[]
 }
 
 const bySchemaAndName = new Map(virtualRelations.map((r) => [`${r.schema}.${r.name}`, r]))
@@ -76,6 +79,7 @@ export async function takeSnapshot(scope: VirtualCatalogScope): Promise<CatalogS
     user: settings.get('session_authorization') ?? scope.tenant,
     settings,
     relations: [...userRelations, ...virtualRelations.map(relationInfo)],
+    ...(scope.activity === undefined ? {} : { activity: scope.activity() }),
   }
 }
 

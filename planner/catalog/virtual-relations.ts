@@ -36,6 +36,7 @@ import {
 } from './pg-catalog-rows.js'
 import { malamuteViews, type SystemViewScope } from './malamute-views.js'
 import { pgTypeRows } from './pg-type-rows.js'
+import { pgStatActivityRows } from './session-activity.js'
 
 /** By relation name: [pg_class oid, PostgreSQL 15's columns]. */
 const columnSpecs: Readonly<Record<string, readonly [number, string]>> = {
@@ -126,6 +127,10 @@ const columnSpecs: Readonly<Record<string, readonly [number, string]>> = {
     12161,
     'relid:oid schemaname:name relname:name seq_scan:bigint seq_tup_read:bigint idx_scan:bigint idx_tup_fetch:bigint n_tup_ins:bigint n_tup_upd:bigint n_tup_del:bigint n_tup_hot_upd:bigint n_live_tup:bigint n_dead_tup:bigint n_mod_since_analyze:bigint n_ins_since_vacuum:bigint last_vacuum:timestamp_with_time_zone last_autovacuum:timestamp_with_time_zone last_analyze:timestamp_with_time_zone last_autoanalyze:timestamp_with_time_zone vacuum_count:bigint autovacuum_count:bigint analyze_count:bigint autoanalyze_count:bigint',
   ],
+  pg_stat_activity: [
+    12222,
+    'datid:oid datname:name pid:integer leader_pid:integer usesysid:oid usename:name application_name:text client_addr:inet client_hostname:text client_port:integer backend_start:timestamp_with_time_zone xact_start:timestamp_with_time_zone query_start:timestamp_with_time_zone state_change:timestamp_with_time_zone wait_event_type:text wait_event:text state:text backend_xid:xid backend_xmin:xid query_id:bigint query:text backend_type:text',
+  ],
   pg_statistic_ext: [
     3381,
     'oid:oid stxrelid:oid stxname:name stxnamespace:oid stxowner:oid stxstattarget:integer stxkeys:int2vector stxkind:"char"[] stxexprs:pg_node_tree',
@@ -176,6 +181,7 @@ const pgCatalogViews = new Set([
   'pg_views',
   'pg_matviews',
   'pg_stat_user_tables',
+  'pg_stat_activity',
 ])
 
 type RowBuilder = (snapshot: CatalogSnapshot) => CatalogRow[]
@@ -199,6 +205,7 @@ const rowBuilders: Readonly<Record<string, RowBuilder>> = {
   pg_views: pgViewsRows,
   pg_language: pgLanguageRows,
   pg_stat_user_tables: pgStatUserTablesRows,
+  pg_stat_activity: pgStatActivityRows,
   tables: tablesRows,
   columns: columnsRows,
   schemata: schemataRows,

@@ -25,6 +25,7 @@ import type { FromItem, FunctionRefNode, SelectNode, SyntaxExpr } from '../sql/a
 import { MaterializedRowsMax, renameColumns, tooManyRows } from './query-materializer.js'
 import type { Rows, RunPlan } from './set-operations.js'
 import { isTableFunction, runTableFunction } from './table-functions.js'
+import { unnestedArrayFunctions } from './set-returning.js'
 
 /** Common tables in scope: name as written → materialized relation name. */
 type CommonTables = ReadonlyMap<string, string>
@@ -45,10 +46,11 @@ export async function fromFunction(
   tables: CommonTables,
 ): Promise<FromItem> {
   const name = item.name.name
-  if (name === 'generate_subscripts') {
+  const arrayFunction = unnestedArrayFunctions[name]
+  if (arrayFunction !== undefined) {
     const call: SyntaxExpr = {
       kind: 'func',
-      name,
+      name: arrayFunction,
       args: item.args,
       star: false,
       distinct: false,

@@ -1,4 +1,5 @@
-// Set-returning functions over arrays (unnest, generate_subscripts), as syntax rewrites:
+// Set-returning functions over arrays (unnest, generate_subscripts, regexp_split_to_table),
+// as syntax rewrites:
 //
 //   SELECT a, unnest(x) AS u, unnest(y) FROM t WHERE p
 //     → SELECT a, "*srf*"."*srf 1*" AS u, "*srf*"."*srf 2*" AS unnest
@@ -8,7 +9,8 @@
 // them; the FROM side is the lateral unnest of planner/bind/from-binder.ts (an Unnest node
 // over the input), or a materialized relation when its arguments are constants.
 // generate_subscripts(a, d) is unnest(generate_subscripts(a, d)), the scalar form of which
-// returns the subscripts as an int4[].
+// returns the subscripts as an int4[]; regexp_split_to_table(...) is
+// unnest(regexp_split_to_array(...)).
 import { PgError, SqlState } from '../../common/index.js'
 import { outputName } from '../bind/output-name.js'
 import { aggregateFunctionNames } from '../bind/functions.js'
@@ -17,7 +19,13 @@ import type { FromItem, FuncNode, SelectNode, SyntaxExpr } from '../sql/ast.js'
 /** The relation alias select-list set-returning functions are read from. */
 export const SetReturningAlias = '*srf*'
 
-const setReturningNames = new Set(['unnest', 'generate_subscripts'])
+const setReturningNames = new Set(['unnest', 'generate_subscripts', 'regexp_split_to_table'])
+
+/** The set-returning functions that unnest an array-valued function: that function's name. */
+export const unnestedArrayFunctions: Readonly<Record<string, string>> = {
+  generate_subscripts: 'generate_subscripts',
+  regexp_split_to_table: 'regexp_split_to_array',
+}
 
 /** True for a call of a set-returning array function (not a window call). */
 export function isSetReturningCall(node: SyntaxExpr): node is FuncNode {
@@ -55,7 +63,8 @@ function containsAggregate(value: unknown): boolean {
 
 /** The array a set-returning call expands: unnest's argument, generate_subscripts' int4[]. */
 function arrayOf(call: FuncNode): SyntaxExpr {
-  if (call.name === 'generate_subscripts') return { ...call, name: 'generate_subscripts' }
+  const arrayFunction = unnestedArrayFunctions[call.name]
+  if (arrayFunction !== undefined) return { ...call, name: arrayFunction }
   const [array] = call.args
   if (call.args.length !== 1 || array === undefined) {
     throw new PgError({
@@ -67,10 +76,21 @@ function arrayOf(call: FuncNode): SyntaxExpr {
   return array
 }
 
+/** True when GROUP BY names target `index` (0-based) by its output name or ordinal. */
+function isGroupedBy(node: SelectNode, alias: string, index: number): boolean {
+  if (node.groupingSets !== undefined) return false
+  return node.groupBy.some(
+    (item) =>
+      (item.kind === 'column-ref' && item.table === null && item.name === alias) ||
+      (item.kind === 'literal' && item.literal === 'integer' && Number(item.text) === index + 1),
+  )
+}
+
 /** Rewrites select-list set-returning calls into a lateral unnest in FROM (see above). */
 export function rewriteSetReturningTargets(node: SelectNode): SelectNode {
   const calls: FuncNode[] = []
-  const targets = node.targets.map((target) => {
+  const groupedCalls: boolean[] = []
+  const targets = node.targets.map((target, index) => {
     const before = calls.length
     const expr = rewriteSyntax(target.expr, (inner) => {
       if (!isSetReturningCall(inner)) return undefined
@@ -83,11 +103,19 @@ export function rewriteSetReturningTargets(node: SelectNode): SelectNode {
       }
     }) as SyntaxExpr
     if (calls.length === before) return target
-    return { expr, alias: target.alias ?? outputName(target.expr) }
+    const alias = target.alias ?? outputName(target.expr)
+    while (groupedCalls.length < calls.length) groupedCalls.push(isGroupedBy(node, alias, index))
+    return { expr, alias }
   })
   const first = calls[0]
   if (first === undefined) return node
-  if (node.groupBy.length > 0 || node.having !== null || containsAggregate(node.targets)) {
+  // A call the query groups by (pgcli's `SELECT regexp_split_to_table(...) AS word, count(1)
+  // ... GROUP BY word`) runs before grouping, as PostgreSQL's ProjectSet below the Agg.
+  const beforeGrouping =
+    groupedCalls.every((grouped) => grouped) && !calls.some((call) => containsAggregate(call))
+  const aggregated =
+    node.groupBy.length > 0 || node.having !== null || containsAggregate(node.targets)
+  if (aggregated && !beforeGrouping) {
     throw new PgError({
       code: SqlState.featureNotSupported,
       message: 'set-returning functions in an aggregated query are not supported yet',

@@ -173,6 +173,12 @@ ORDER BY "type" ASC, "schema" ASC, "name" ASC`,
   { tool: 'superset', what: 'backend pid before a query', sql: 'SELECT pg_backend_pid()' },
   {
     tool: 'superset',
+    what: 'stop query (no such session)',
+    sql: `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid='1'`,
+    rows: 'none',
+  },
+  {
+    tool: 'superset',
     what: 'cost estimate',
     sql: `EXPLAIN SELECT service, count(*) FROM ${BiTable} GROUP BY service`,
   },
