@@ -1,13 +1,14 @@
 // Which input columns an expression reads: late materialization reads the filter's columns
-// first, and a partial aggregate gathers only the columns it reads from a filtered batch.
+// first, a partial aggregate gathers only the columns it reads from a filtered batch, and the
+// planner reads only the columns a query uses.
 import type { Expr } from '../plan.js'
 
-/** Adds the indexes of the columns `expr` reads to `into`. */
+/** Adds the input column indexes `expr` reads to `into` (aggregate refs, negative, are skipped). */
 export function collectColumns(expr: Expr | null, into: Set<number>): void {
   if (expr === null) return
   switch (expr.kind) {
     case 'column':
-      into.add(expr.index)
+      if (expr.index >= 0) into.add(expr.index)
       return
     case 'literal':
       return

@@ -5,7 +5,7 @@ import { checkWritable } from '../catalog/virtual-catalog.js'
 import { PgError, SqlState, type Field } from '../../common/index.js'
 import { defaultCopyOptions, type CopyFormat, type CopyOptions } from '../../executor/index.js'
 import type { TableInfo } from '../../storage/api.js'
-import type { CopyNode, CopyOptionNode, SelectNode } from '../sql/ast.js'
+import { selectNode, type CopyNode, type CopyOptionNode, type SelectNode } from '../sql/ast.js'
 import type { BindContext } from './context.js'
 import { resolveTables } from './from-binder.js'
 import { bindSelect, type BoundSelect } from './select-binder.js'
@@ -70,18 +70,7 @@ function selectFor(node: CopyNode): SelectNode {
           expr: { kind: 'column-ref' as const, table: null, ...column },
           alias: null,
         }))
-  return {
-    kind: 'select',
-    distinct: false,
-    targets,
-    from: { kind: 'table-ref', table, alias: null },
-    where: null,
-    groupBy: [],
-    having: null,
-    orderBy: [],
-    limit: null,
-    offset: null,
-  }
+  return selectNode({ targets, from: { kind: 'table-ref', table, alias: null } })
 }
 
 const formats = new Set<string>(['text', 'csv', 'ndjson'])

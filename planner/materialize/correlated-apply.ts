@@ -19,7 +19,7 @@ import { PgError, SqlState, type Batch } from '../../common/index.js'
 import type { ScalarValue } from '../../executor/plan.js'
 import { concatBatches } from '../../executor/expr/batch-ops.js'
 import { scalarAt } from '../../executor/expr/vector-builders.js'
-import type { FromItem, SelectNode, SyntaxExpr } from '../sql/ast.js'
+import { selectNode, type FromItem, type SelectNode, type SyntaxExpr } from '../sql/ast.js'
 import { keyName } from './decorrelate.js'
 import {
   constant,
@@ -93,18 +93,12 @@ async function applyOnce(
 
   // A guessed unqualified name that is no outer column fails here with its binding error.
   const outerRows = await materializer.execute(
-    {
-      kind: 'select',
+    selectNode({
       distinct: true,
       targets: keys.map((key, i) => ({ expr: key, alias: keyName(i) })),
       from: frame.from,
       where: frame.where !== null && !hasSubquery(frame.where) ? frame.where : null,
-      groupBy: [],
-      having: null,
-      orderBy: [],
-      limit: null,
-      offset: null,
-    },
+    }),
     tables,
   )
   const outer = concatRows(outerRows)
@@ -184,18 +178,7 @@ async function bindingErrorOf(
 }
 
 function selectOf(expr: SyntaxExpr): SelectNode {
-  return {
-    kind: 'select',
-    distinct: false,
-    targets: [{ expr, alias: null }],
-    from: null,
-    where: null,
-    groupBy: [],
-    having: null,
-    orderBy: [],
-    limit: null,
-    offset: null,
-  }
+  return selectNode({ targets: [{ expr, alias: null }] })
 }
 
 function concatRows(rows: Rows): Batch {

@@ -21,7 +21,13 @@ import { arrayFunctionNames } from '../bind/array-binder.js'
 import { scalarFunctionNames, undefinedFunction } from '../bind/functions.js'
 import { emptyScope } from '../bind/scope.js'
 import { displayType } from '../bind/types.js'
-import type { FromItem, FunctionRefNode, SelectNode, SyntaxExpr } from '../sql/ast.js'
+import {
+  selectNode,
+  type FromItem,
+  type FunctionRefNode,
+  type SelectNode,
+  type SyntaxExpr,
+} from '../sql/ast.js'
 import { MaterializedRowsMax, renameColumns, tooManyRows } from './query-materializer.js'
 import type { Rows, RunPlan } from './set-operations.js'
 import { isTableFunction, runTableFunction } from './table-functions.js'
@@ -121,18 +127,7 @@ async function scalarFunctionRef(
     filter: null,
     position: item.position,
   }
-  const select: SelectNode = {
-    kind: 'select',
-    distinct: false,
-    targets: [{ expr: call, alias }],
-    from: null,
-    where: null,
-    groupBy: [],
-    having: null,
-    orderBy: [],
-    limit: null,
-    offset: null,
-  }
+  const select: SelectNode = selectNode({ targets: [{ expr: call, alias }] })
   const rows = await host.execute(select, tables)
   const internal = host.register(renameColumns(rows, item.columnAliases, alias))
   return { kind: 'table-ref', table: { name: internal, position: item.position }, alias }

@@ -43,15 +43,16 @@ import type { BoundSelect } from '../bind/select-binder.js'
 import { emptyScope } from '../bind/scope.js'
 import { commonType, displayType } from '../bind/types.js'
 import type { VirtualTableInfo } from '../catalog/virtual-catalog.js'
-import type {
-  CommonTableNode,
-  FromItem,
-  FunctionRefNode,
-  SelectNode,
-  SetOpRefNode,
-  StatementNode,
-  SyntaxExpr,
-  ValuesRefNode,
+import {
+  selectNode,
+  type CommonTableNode,
+  type FromItem,
+  type FunctionRefNode,
+  type SelectNode,
+  type SetOpRefNode,
+  type StatementNode,
+  type SyntaxExpr,
+  type ValuesRefNode,
 } from '../sql/ast.js'
 import { applyPerOuterRow, type OuterFrame } from './correlated-apply.js'
 import { fromFunction, type FromFunctionHost } from './from-functions.js'
@@ -453,18 +454,11 @@ export class QueryMaterializer {
     if (frame === undefined || frame.node.from === null || this.run === null) return false
     // One probe at a time: a probe whose own FROM needs this answer is not empty by it.
     if (this.probing) return false
-    const probe: SelectNode = {
-      kind: 'select',
-      distinct: false,
+    const probe: SelectNode = selectNode({
       targets: [{ expr: one, alias: null }],
       from: frame.node.from,
-      where: null,
-      groupBy: [],
-      having: null,
-      orderBy: [],
       limit: one,
-      offset: null,
-    }
+    })
     this.probing = true
     try {
       return countRows(await this.execute(probe, frame.tables)) === 0
@@ -769,16 +763,5 @@ function containsSubquery(value: unknown): boolean {
 
 /** `SELECT FROM from`: a frame for attachLeftJoins, which joins to a SELECT's FROM. */
 function selectFrom(from: FromItem): SelectNode {
-  return {
-    kind: 'select',
-    distinct: false,
-    targets: [],
-    from,
-    where: null,
-    groupBy: [],
-    having: null,
-    orderBy: [],
-    limit: null,
-    offset: null,
-  }
+  return selectNode({ from })
 }

@@ -4,8 +4,11 @@
 // the WHERE clause's conjuncts on the table's time column are never read). Pruning must have
 // no false negatives: anything it cannot prove disjoint stays.
 import { assert } from '../../common/index.js'
+import { collectColumns } from '../../executor/expr/columns-of.js'
 import type { AggregateCall, Expr, SegmentRef } from '../../executor/plan.js'
 import type { BoundSelect } from '../bind/select-binder.js'
+
+export { collectColumns }
 
 /** The input columns a SELECT reads: its WHERE, and its outputs or its grouping and aggregates. */
 export function columnsUsedBy(bound: BoundSelect): Set<number> {
@@ -21,32 +24,6 @@ export function columnsUsedBy(bound: BoundSelect): Set<number> {
     }
   }
   return used
-}
-
-/** Adds the input column indexes `expr` reads to `into` (aggregate refs, negative, are skipped). */
-export function collectColumns(expr: Expr | null, into: Set<number>): void {
-  if (expr === null) return
-  switch (expr.kind) {
-    case 'column':
-      if (expr.index >= 0) into.add(expr.index)
-      return
-    case 'literal':
-      return
-    case 'call':
-      for (const arg of expr.args) collectColumns(arg, into)
-      return
-    case 'case':
-      for (const { when, then } of expr.whens) {
-        collectColumns(when, into)
-        collectColumns(then, into)
-      }
-      collectColumns(expr.otherwise, into)
-      return
-    case 'cast':
-    case 'in-list':
-      collectColumns(expr.arg, into)
-      return
-  }
 }
 
 /** Re-indexes column references through `mapping` (old index → new index). */

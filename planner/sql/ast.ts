@@ -394,6 +394,23 @@ export interface SelectNode {
   readonly with?: WithClause
 }
 
+/** A SELECT the planner writes itself: only `parts` set, the rest empty as the parser leaves them. */
+export function selectNode(parts: Partial<Omit<SelectNode, 'kind'>>): SelectNode {
+  return {
+    kind: 'select',
+    distinct: false,
+    targets: [],
+    from: null,
+    where: null,
+    groupBy: [],
+    having: null,
+    orderBy: [],
+    limit: null,
+    offset: null,
+    ...parts,
+  }
+}
+
 export interface InsertNode {
   readonly kind: 'insert'
   readonly table: NameNode
