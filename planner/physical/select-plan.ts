@@ -19,6 +19,7 @@ import { isVirtualTable, virtualTablePlan } from '../catalog/virtual-catalog.js'
 import { planRelationSelect, type SegmentsOf } from './join-plan.js'
 import { flattenSubquery } from './flatten-subquery.js'
 import { columnsUsedBy, pruneByTime, remapAggregate, remapColumns } from './rules.js'
+import { aggregateOverScan } from './split-aggregate.js'
 import { answerFromMetadata, pruneByStats } from './stats-rules.js'
 import { orderSegmentsForTopK, scanTopKOf } from './top-k-rule.js'
 import { planUnnestScan, pushableUnnest } from './unnest-scan.js'
@@ -125,9 +126,6 @@ function planTable(
   }
   const groupBy = bound.aggregation.groupBy.map((e) => remapColumns(e, mapping))
   const aggregates = bound.aggregation.aggregates.map((a) => remapAggregate(a, mapping))
-  const splittable = aggregates.every((a) => !a.distinct)
-  const sets = bound.aggregation.groupingSets
-  const grouping = sets === undefined ? {} : { groupingSets: sets }
   const answered =
     bound.aggregation.groupBy.length === 0
       ? answerFromMetadata(bound.aggregation.aggregates, bound.where, pinned, table.columns)
@@ -139,22 +137,9 @@ function planTable(
         : { kind: 'filter', input: answered, predicate: bound.having }
     return { kind: 'project', input: plan, exprs: bound.outputs }
   }
-  const input = scan({
-    filter,
-    partialAggregate: splittable ? { groupBy, aggregates, ...grouping } : null,
-    project: null,
-    limit: null,
-  })
-  let plan: PhysicalPlan = {
-    kind: 'aggregate',
-    mode: splittable ? 'final' : 'single',
-    input,
-    groupBy,
-    aggregates,
-    ...grouping,
-  }
-  if (bound.having !== null) plan = { kind: 'filter', input: plan, predicate: bound.having }
-  return { kind: 'project', input: plan, exprs: bound.outputs }
+  return aggregateOverScan(bound, groupBy, aggregates, (partialAggregate) =>
+    scan({ filter, partialAggregate, project: null, limit: null }),
+  )
 }
 
 /** DISTINCT, ORDER BY (top-k when limited), LIMIT/OFFSET, then dropping hidden sort columns. */

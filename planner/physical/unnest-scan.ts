@@ -33,6 +33,7 @@ import {
   remapAggregate,
   remapColumns,
 } from './rules.js'
+import { aggregateOverScan } from './split-aggregate.js'
 import { pruneByStats } from './stats-rules.js'
 
 type UnnestFrom = Extract<BoundFrom, { kind: 'unnest' }>
@@ -135,23 +136,7 @@ export function planUnnestScan(
   const aggregates = bound.aggregation.aggregates.map((a): AggregateCall =>
     remapAggregate(a, outputMapping),
   )
-  // DISTINCT aggregates need every value: the scan ships the expanded rows instead.
-  const splittable = aggregates.every((a) => !a.distinct)
-  const sets = bound.aggregation.groupingSets
-  const grouping = sets === undefined ? {} : { groupingSets: sets }
-  const input = scan({
-    partialAggregate: splittable ? { groupBy, aggregates, ...grouping } : null,
-    project: null,
-    limit: null,
-  })
-  let plan: PhysicalPlan = {
-    kind: 'aggregate',
-    mode: splittable ? 'final' : 'single',
-    input,
-    groupBy,
-    aggregates,
-    ...grouping,
-  }
-  if (bound.having !== null) plan = { kind: 'filter', input: plan, predicate: bound.having }
-  return { kind: 'project', input: plan, exprs: bound.outputs }
+  return aggregateOverScan(bound, groupBy, aggregates, (partialAggregate) =>
+    scan({ partialAggregate, project: null, limit: null }),
+  )
 }
