@@ -13,6 +13,8 @@ import type { AggregateCall } from '../plan.js'
 import { sketchBytesAt } from './ddsketch-cast.js'
 import {
   Sketch,
+  binKeys,
+  notSketchable,
   defaultRelativeAccuracy,
   mappingForAccuracy,
   type SketchMapping,
@@ -22,6 +24,8 @@ export class DdsketchAccumulator implements GroupsAccumulator {
   readonly stateTypes: readonly SqlType[] = ['ddsketch']
   private readonly sketches: (Sketch | undefined)[] = []
   private readonly mapping: SketchMapping | null
+  /** Bin keys of the batch being added (reused across batches). */
+  private keys = new Float64Array(0)
 
   /** `builds` is ddsketch_agg (values in); otherwise ddsketch_merge (sketches in). */
   constructor(
@@ -42,14 +46,22 @@ export class DdsketchAccumulator implements GroupsAccumulator {
     if (!this.builds) return this.mergeSketches(input, groupIds, include)
     assert(input.kind === 'number' && this.mapping !== null, 'ddsketch_agg reads float8')
     const { values, validity } = input
-    for (let row = 0; row < groupIds.length; row++) {
+    const length = groupIds.length
+    if (this.keys.length < length) this.keys = new Float64Array(Math.max(length, 8192))
+    const keys = this.keys
+    // Bin keys for the whole batch in one loop (the logarithm dominates), then per group.
+    binKeys(this.mapping, values, keys, length)
+    const sketches = this.sketches
+    for (let row = 0; row < length; row++) {
       const group = groupIds[row]!
       if (group < 0) continue
       if (include !== null && include[row] !== 1) continue
       if (validity !== null && validity[row] !== 1) continue
-      let sketch = this.sketches[group]
-      if (sketch === undefined) this.sketches[group] = sketch = new Sketch(this.mapping)
-      sketch.accept(values[row]!)
+      const value = values[row]!
+      if (!Number.isFinite(value)) throw notSketchable(value)
+      let sketch = sketches[group]
+      if (sketch === undefined) sketches[group] = sketch = new Sketch(this.mapping)
+      sketch.acceptKeyed(value, keys[row]!)
     }
   }
 

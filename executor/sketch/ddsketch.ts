@@ -42,9 +42,19 @@ export const defaultRelativeAccuracy = 0.01
 const summaryField = { sum: 100, min: 101, max: 102 } as const
 
 const mappingCache = new Map<string, MappingFunctions>()
+let lastMapping: { mapping: SketchMapping; functions: MappingFunctions } | null = null
 
 /** The library's mapping object for `mapping` (key and value functions). */
 function mappingFunctions(mapping: SketchMapping): MappingFunctions {
+  // Decoding thousands of partial sketches asks for the same mapping each time.
+  const last = lastMapping
+  if (
+    last !== null &&
+    last.mapping.gamma === mapping.gamma &&
+    last.mapping.indexOffset === mapping.indexOffset &&
+    last.mapping.interpolation === mapping.interpolation
+  )
+    return last.functions
   const cacheKey = `${mapping.gamma}/${mapping.indexOffset}/${mapping.interpolation}`
   let functions = mappingCache.get(cacheKey)
   if (functions === undefined) {
@@ -64,6 +74,7 @@ function mappingFunctions(mapping: SketchMapping): MappingFunctions {
     functions = mappingClass.fromGammaOffset(mapping.gamma, mapping.indexOffset)
     mappingCache.set(cacheKey, functions)
   }
+  lastMapping = { mapping, functions }
   return functions
 }
 
@@ -100,8 +111,20 @@ export class Sketch {
   accept(value: number): void {
     if (!Number.isFinite(value)) throw notSketchable(value)
     const functions = this.functions
-    if (value > functions.minPossible) this.positive.add(functions.key(value), 1)
-    else if (value < -functions.minPossible) this.negative.add(functions.key(-value), 1)
+    const minPossible = functions.minPossible
+    const key =
+      value > minPossible ? functions.key(value) : value < -minPossible ? functions.key(-value) : 0
+    this.acceptKeyed(value, key)
+  }
+
+  /**
+   * Adds finite `value` whose bin key binKeys() computed (the batch path: keys for a whole
+   * batch in one loop, then one call per row; the same bins and summary as accept()).
+   */
+  acceptKeyed(value: number, key: number): void {
+    const minPossible = this.functions.minPossible
+    if (value > minPossible) this.positive.add(key, 1)
+    else if (value < -minPossible) this.negative.add(key, 1)
     else this.zeroCount += 1
     this.sum += value
     if (value < this.min) this.min = value
@@ -256,7 +279,31 @@ export class Sketch {
   }
 }
 
-function notSketchable(value: number): PgError {
+/**
+ * The bin key of values[0 .. length) under `mapping` into keys (a value's key of its absolute
+ * value; 0 for values in the zero bin or not finite, which acceptKeyed never sees). Keys are
+ * float64: a fine mapping's keys can pass the int32 range.
+ */
+export function binKeys(
+  mapping: SketchMapping,
+  values: Float64Array,
+  keys: Float64Array,
+  length: number,
+): void {
+  const functions = mappingFunctions(mapping)
+  const minPossible = functions.minPossible
+  for (let row = 0; row < length; row++) {
+    const value = values[row]!
+    keys[row] =
+      value > minPossible
+        ? functions.key(value)
+        : value < -minPossible
+          ? functions.key(-value)
+          : 0
+  }
+}
+
+export function notSketchable(value: number): PgError {
   return new PgError({
     code: SqlState.invalidParameterValue,
     message: `cannot add ${value} to a ddsketch`,
@@ -322,33 +369,59 @@ function writeStore(writer: ProtoWriter, field: number, store: BinStore, layout:
   writer.tag(3, WireType.varint).sint32(minKey)
 }
 
-/** Both store layouts: sparse `binCounts` (map<sint32, double>) and contiguous counts. */
+/** A store's contiguous counts as read, before its offset (written after them) is known. */
+let contiguousScratch = new Float64Array(1024)
+
+const binEntryKeyTag = 1 * 8 + WireType.varint
+const binEntryCountTag = 2 * 8 + WireType.fixed64
+
+/**
+ * Both store layouts: sparse `binCounts` (map<sint32, double>) and contiguous counts. Read in
+ * place into the typed store: map entries without a reader each, packed counts in one loop.
+ */
 function decodeStore(reader: ProtoReader, into: BinStore): void {
-  const contiguous: number[] = []
+  let contiguous = 0
   let offset = 0
-  const add = (key: number, count: number): void => {
-    if (!(count >= 0) || !Number.isFinite(count)) throw malformed(`a bin count of ${count}`)
-    if (count > 0) into.add(key, count)
+  const reserve = (more: number): Float64Array => {
+    if (contiguous + more > contiguousScratch.length) {
+      const grown = new Float64Array(Math.max(contiguousScratch.length * 2, contiguous + more))
+      grown.set(contiguousScratch.subarray(0, contiguous))
+      contiguousScratch = grown
+    }
+    return contiguousScratch
   }
   while (!reader.done) {
-    const { field, wireType } = reader.tag()
+    const tag = reader.rawTag()
+    const field = Math.floor(tag / 8)
+    const wireType = tag & 7
     if (field === 1 && wireType === WireType.lengthDelimited) {
-      const entry = reader.nested()
+      const end = reader.enter()
       let key = 0
       let count = 0
-      while (!entry.done) {
-        const inner = entry.tag()
-        if (inner.field === 1 && inner.wireType === WireType.varint) key = entry.sint32()
-        else if (inner.field === 2 && inner.wireType === WireType.fixed64) count = entry.double()
-        else entry.skip(inner.wireType)
+      while (reader.position < end) {
+        const inner = reader.rawTag()
+        if (inner === binEntryKeyTag) key = reader.sint32()
+        else if (inner === binEntryCountTag) count = reader.double()
+        else reader.skip(inner & 7)
       }
-      add(key, count)
+      if (reader.position > end) throw malformed('a field past the end of its message')
+      if (!(count >= 0) || !Number.isFinite(count)) throw malformed(`a bin count of ${count}`)
+      if (count > 0) into.add(key, count)
     } else if (field === 2 && wireType === WireType.lengthDelimited) {
-      const packed = reader.nested()
-      while (!packed.done) contiguous.push(packed.double())
-    } else if (field === 2 && wireType === WireType.fixed64) contiguous.push(reader.double())
-    else if (field === 3 && wireType === WireType.varint) offset = reader.sint32()
+      const end = reader.enter()
+      const bytes = end - reader.position
+      if (bytes % 8 !== 0) throw malformed('a field past the end of its message')
+      reader.doubles(reserve(bytes / 8), contiguous, bytes / 8)
+      contiguous += bytes / 8
+    } else if (field === 2 && wireType === WireType.fixed64) {
+      reserve(1)[contiguous++] = reader.double()
+    } else if (field === 3 && wireType === WireType.varint) offset = reader.sint32()
     else reader.skip(wireType)
   }
-  contiguous.forEach((count, index) => add(offset + index, count))
+  const counts = contiguousScratch
+  for (let index = 0; index < contiguous; index++) {
+    const count = counts[index]!
+    if (!(count >= 0) || !Number.isFinite(count)) throw malformed(`a bin count of ${count}`)
+  }
+  into.addRun(offset, counts, contiguous)
 }
