@@ -303,6 +303,6 @@ describe('batch kernels', () => {
     // Packed counts whose length is not a whole number of doubles.
     const empty = new Sketch(mapping).encode()
     const torn = Uint8Array.of(...empty, 0x12, 0x03, 0x12, 0x01, 0)
-    assert.throws(() => Sketch.decode(torn), { code: '22P02', detail: /past the end/ })
+    assert.throws(() => Sketch.decode(torn), { code: '22P02' })
   })
 })
