@@ -72,10 +72,10 @@ export class DdsketchAccumulator implements GroupsAccumulator {
       if (group < 0) continue
       if (include !== null && include[row] !== 1) continue
       if (input.validity !== null && input.validity[row] !== 1) continue
-      const incoming = Sketch.decode(sketchBytesAt(input, row))
+      const bytes = sketchBytesAt(input, row)
       const sketch = this.sketches[group]
-      if (sketch === undefined) this.sketches[group] = incoming
-      else sketch.merge(incoming)
+      if (sketch === undefined) this.sketches[group] = Sketch.decode(bytes)
+      else sketch.mergeEncoded(bytes)
     }
   }
 

@@ -248,7 +248,11 @@ describe('batch kernels', () => {
       for (let row = 0; row < length; row++) {
         const kind = next()
         values[row] =
-          kind < 0.05 ? 0 : kind < 0.08 ? 1e-320 : (next() < 0.3 ? -1 : 1) * Math.exp(5 * normal(next))
+          kind < 0.05
+            ? 0
+            : kind < 0.08
+              ? 1e-320
+              : (next() < 0.3 ? -1 : 1) * Math.exp(5 * normal(next))
         validity[row] = next() < 0.05 ? 0 : 1
         groupIds[row] = next() < 0.05 ? -1 : Math.floor(next() * 3)
         include[row] = next() < 0.1 ? 0 : 1
@@ -298,6 +302,12 @@ describe('batch kernels', () => {
       reference.max = Math.max(reference.max, sketch.max)
     }
     assert.deepEqual(merged.encode(), reference.encode())
+    const inPlace = Sketch.decode(sketches[0]!.encode())
+    for (const sketch of sketches.slice(1)) inPlace.mergeEncoded(sketch.encode())
+    assert.deepEqual(inPlace.encode(), reference.encode())
+    assert.throws(() => inPlace.mergeEncoded(new Sketch(mappingForAccuracy(0.02)).encode()), {
+      code: '22023',
+    })
     assert.equal(merged.positive.total, reference.positive.total)
     assert.equal(merged.negative.total, reference.negative.total)
     // Packed counts whose length is not a whole number of doubles.

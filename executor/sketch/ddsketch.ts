@@ -23,6 +23,7 @@ import {
 } from '@datadog/sketches-js/dist/ddsketch/mapping/index.js'
 import { BinStore } from './bin-store.js'
 import { ProtoReader, ProtoWriter, WireType, malformed, varintSize } from './protobuf.js'
+import { decodeStore, storeLayout, writeStore } from './store-codec.js'
 
 /** The index mapping as the protobuf carries it. */
 export interface SketchMapping {
@@ -133,19 +134,7 @@ export class Sketch {
 
   /** Adds `other`'s bins and summary; 22023 when the index mappings differ. */
   merge(other: Sketch): void {
-    const a = this.mapping
-    const b = other.mapping
-    if (
-      a.gamma !== b.gamma ||
-      a.indexOffset !== b.indexOffset ||
-      a.interpolation !== b.interpolation
-    ) {
-      throw new PgError({
-        code: SqlState.invalidParameterValue,
-        message: 'cannot merge ddsketches with different index mappings',
-        detail: `One has gamma ${a.gamma}, offset ${a.indexOffset}; the other gamma ${b.gamma}, offset ${b.indexOffset}.`,
-      })
-    }
+    checkSameMapping(this.mapping, other.mapping)
     this.positive.merge(other.positive)
     this.negative.merge(other.negative)
     this.zeroCount += other.zeroCount
@@ -214,41 +203,40 @@ export class Sketch {
 
   /** Reads a DDSketch protobuf (Malamute's or any Datadog library's); 22P02 when malformed. */
   static decode(bytes: Uint8Array): Sketch {
-    const reader = new ProtoReader(bytes)
-    let mapping: SketchMapping | null = null
-    const stores: ProtoReader[] = []
-    const storeSigns: number[] = []
-    let zeroCount = 0
-    const summary: { sum?: number; min?: number; max?: number } = {}
-    while (!reader.done) {
-      const { field, wireType } = reader.tag()
-      if (field === 1 && wireType === WireType.lengthDelimited)
-        mapping = decodeMapping(reader.nested())
-      else if ((field === 2 || field === 3) && wireType === WireType.lengthDelimited) {
-        stores.push(reader.nested())
-        storeSigns.push(field === 2 ? 1 : -1)
-      } else if (field === 4 && wireType === WireType.fixed64) zeroCount = reader.double()
-      else if (field === summaryField.sum && wireType === WireType.fixed64)
-        summary.sum = reader.double()
-      else if (field === summaryField.min && wireType === WireType.fixed64)
-        summary.min = reader.double()
-      else if (field === summaryField.max && wireType === WireType.fixed64)
-        summary.max = reader.double()
-      else reader.skip(wireType)
-    }
-    if (mapping === null) throw malformed('no index mapping')
-    const sketch = new Sketch(mapping)
-    stores.forEach((store, index) =>
-      decodeStore(store, storeSigns[index] === 1 ? sketch.positive : sketch.negative),
+    const parts = parseSketch(bytes)
+    const sketch = new Sketch(parts.mapping)
+    parts.stores.forEach((store, index) =>
+      decodeStore(store, parts.storeSigns[index] === 1 ? sketch.positive : sketch.negative),
     )
-    if (!(zeroCount >= 0) || !Number.isFinite(zeroCount)) throw malformed('a negative zero count')
-    sketch.zeroCount = zeroCount
-    if (summary.sum !== undefined && summary.min !== undefined && summary.max !== undefined) {
-      sketch.sum = summary.sum
-      sketch.min = summary.min
-      sketch.max = summary.max
+    sketch.zeroCount = parts.zeroCount
+    const { sum, min, max } = parts
+    if (sum !== undefined && min !== undefined && max !== undefined) {
+      sketch.sum = sum
+      sketch.min = min
+      sketch.max = max
     } else sketch.estimateSummary()
     return sketch
+  }
+
+  /**
+   * merge(Sketch.decode(bytes)) without the decoded sketch: the bins go straight into this
+   * sketch's stores (a coordinator merges thousands of partial sketches per query).
+   */
+  mergeEncoded(bytes: Uint8Array): void {
+    const parts = parseSketch(bytes)
+    const { sum, min, max } = parts
+    if (sum === undefined || min === undefined || max === undefined) {
+      this.merge(Sketch.decode(bytes))
+      return
+    }
+    checkSameMapping(this.mapping, parts.mapping)
+    parts.stores.forEach((store, index) =>
+      decodeStore(store, parts.storeSigns[index] === 1 ? this.positive : this.negative),
+    )
+    this.zeroCount += parts.zeroCount
+    this.sum += sum
+    this.min = Math.min(this.min, min)
+    this.max = Math.max(this.max, max)
   }
 
   /** min, max and sum from the bins, for a sketch that came without them. */
@@ -295,11 +283,7 @@ export function binKeys(
   for (let row = 0; row < length; row++) {
     const value = values[row]!
     keys[row] =
-      value > minPossible
-        ? functions.key(value)
-        : value < -minPossible
-          ? functions.key(-value)
-          : 0
+      value > minPossible ? functions.key(value) : value < -minPossible ? functions.key(-value) : 0
   }
 }
 
@@ -309,6 +293,61 @@ export function notSketchable(value: number): PgError {
     message: `cannot add ${value} to a ddsketch`,
     detail: 'A DDSketch holds finite values only.',
   })
+}
+
+function checkSameMapping(a: SketchMapping, b: SketchMapping): void {
+  if (
+    a.gamma !== b.gamma ||
+    a.indexOffset !== b.indexOffset ||
+    a.interpolation !== b.interpolation
+  ) {
+    throw new PgError({
+      code: SqlState.invalidParameterValue,
+      message: 'cannot merge ddsketches with different index mappings',
+      detail: `One has gamma ${a.gamma}, offset ${a.indexOffset}; the other gamma ${b.gamma}, offset ${b.indexOffset}.`,
+    })
+  }
+}
+
+/** A sketch message's top-level fields; its stores as readers, not yet read. */
+interface SketchParts {
+  readonly mapping: SketchMapping
+  readonly stores: readonly ProtoReader[]
+  /** 1 for the positive store, -1 for the negative, per entry of stores. */
+  readonly storeSigns: readonly number[]
+  readonly zeroCount: number
+  readonly sum: number | undefined
+  readonly min: number | undefined
+  readonly max: number | undefined
+}
+
+function parseSketch(bytes: Uint8Array): SketchParts {
+  const reader = new ProtoReader(bytes)
+  let mapping: SketchMapping | null = null
+  const stores: ProtoReader[] = []
+  const storeSigns: number[] = []
+  let zeroCount = 0
+  let sum: number | undefined
+  let min: number | undefined
+  let max: number | undefined
+  while (!reader.done) {
+    const { field, wireType } = reader.tag()
+    if (field === 1 && wireType === WireType.lengthDelimited)
+      mapping = decodeMapping(reader.nested())
+    else if ((field === 2 || field === 3) && wireType === WireType.lengthDelimited) {
+      stores.push(reader.nested())
+      storeSigns.push(field === 2 ? 1 : -1)
+    } else if (field === 4 && wireType === WireType.fixed64) zeroCount = reader.double()
+    else if (field === summaryField.sum && wireType === WireType.fixed64) sum = reader.double()
+    else if (field === summaryField.min && wireType === WireType.fixed64) min = reader.double()
+    else if (field === summaryField.max && wireType === WireType.fixed64) max = reader.double()
+    else reader.skip(wireType)
+  }
+  if (mapping === null) throw malformed('no index mapping')
+  // The mapping must be one this reader can use, before any bin is read.
+  mappingFunctions(mapping)
+  if (!(zeroCount >= 0) || !Number.isFinite(zeroCount)) throw malformed('a negative zero count')
+  return { mapping, stores, storeSigns, zeroCount, sum, min, max }
 }
 
 function decodeMapping(reader: ProtoReader): SketchMapping {
@@ -323,105 +362,4 @@ function decodeMapping(reader: ProtoReader): SketchMapping {
     else reader.skip(wireType)
   }
   return { gamma, indexOffset, interpolation }
-}
-
-/** How a store is written: its message length, and sparse or contiguous. */
-interface StoreLayout {
-  readonly length: number
-  readonly sparse: boolean
-}
-
-const zigzag = (value: number): number => (value >= 0 ? value * 2 : -value * 2 - 1)
-
-/** A sparse `binCounts` entry's length: key (sint32) and count (double). */
-const entryLength = (key: number): number => 1 + varintSize(zigzag(key)) + 9
-
-/** Contiguous counts over the store's key range, or the sparse map when that is smaller. */
-function storeLayout(store: BinStore): StoreLayout {
-  const range = store.range()
-  let nonEmpty = 0
-  let sparseLength = 0
-  store.forEachBin((key) => {
-    nonEmpty += 1
-    const entry = entryLength(key)
-    sparseLength += 1 + varintSize(entry) + entry
-  })
-  const keys = range.maxKey - range.minKey + 1
-  if (nonEmpty * 16 < keys * 8) return { length: sparseLength, sparse: true }
-  const packed = keys * 8
-  const length = 1 + varintSize(packed) + packed + 1 + varintSize(zigzag(range.minKey))
-  return { length, sparse: false }
-}
-
-/** Writes `store` as field `field` of the sketch message, as `layout` says. */
-function writeStore(writer: ProtoWriter, field: number, store: BinStore, layout: StoreLayout) {
-  writer.tag(field, WireType.lengthDelimited).varint(layout.length)
-  if (layout.sparse) {
-    store.forEachBin((key, count) => {
-      writer.tag(1, WireType.lengthDelimited).varint(entryLength(key))
-      writer.tag(1, WireType.varint).sint32(key).tag(2, WireType.fixed64).double(count)
-    })
-    return
-  }
-  const { minKey, maxKey } = store.range()
-  writer.tag(2, WireType.lengthDelimited).varint((maxKey - minKey + 1) * 8)
-  for (let key = minKey; key <= maxKey; key++) writer.double(store.countAt(key))
-  writer.tag(3, WireType.varint).sint32(minKey)
-}
-
-/** A store's contiguous counts as read, before its offset (written after them) is known. */
-let contiguousScratch = new Float64Array(1024)
-
-const binEntryKeyTag = 1 * 8 + WireType.varint
-const binEntryCountTag = 2 * 8 + WireType.fixed64
-
-/**
- * Both store layouts: sparse `binCounts` (map<sint32, double>) and contiguous counts. Read in
- * place into the typed store: map entries without a reader each, packed counts in one loop.
- */
-function decodeStore(reader: ProtoReader, into: BinStore): void {
-  let contiguous = 0
-  let offset = 0
-  const reserve = (more: number): Float64Array => {
-    if (contiguous + more > contiguousScratch.length) {
-      const grown = new Float64Array(Math.max(contiguousScratch.length * 2, contiguous + more))
-      grown.set(contiguousScratch.subarray(0, contiguous))
-      contiguousScratch = grown
-    }
-    return contiguousScratch
-  }
-  while (!reader.done) {
-    const tag = reader.rawTag()
-    const field = Math.floor(tag / 8)
-    const wireType = tag & 7
-    if (field === 1 && wireType === WireType.lengthDelimited) {
-      const end = reader.enter()
-      let key = 0
-      let count = 0
-      while (reader.position < end) {
-        const inner = reader.rawTag()
-        if (inner === binEntryKeyTag) key = reader.sint32()
-        else if (inner === binEntryCountTag) count = reader.double()
-        else reader.skip(inner & 7)
-      }
-      if (reader.position > end) throw malformed('a field past the end of its message')
-      if (!(count >= 0) || !Number.isFinite(count)) throw malformed(`a bin count of ${count}`)
-      if (count > 0) into.add(key, count)
-    } else if (field === 2 && wireType === WireType.lengthDelimited) {
-      const end = reader.enter()
-      const bytes = end - reader.position
-      if (bytes % 8 !== 0) throw malformed('a field past the end of its message')
-      reader.doubles(reserve(bytes / 8), contiguous, bytes / 8)
-      contiguous += bytes / 8
-    } else if (field === 2 && wireType === WireType.fixed64) {
-      reserve(1)[contiguous++] = reader.double()
-    } else if (field === 3 && wireType === WireType.varint) offset = reader.sint32()
-    else reader.skip(wireType)
-  }
-  const counts = contiguousScratch
-  for (let index = 0; index < contiguous; index++) {
-    const count = counts[index]!
-    if (!(count >= 0) || !Number.isFinite(count)) throw malformed(`a bin count of ${count}`)
-  }
-  into.addRun(offset, counts, contiguous)
 }
