@@ -24,8 +24,12 @@ export class DdsketchAccumulator implements GroupsAccumulator {
   readonly stateTypes: readonly SqlType[] = ['ddsketch']
   private readonly sketches: (Sketch | undefined)[] = []
   private readonly mapping: SketchMapping | null
-  /** Bin keys of the batch being added (reused across batches). */
+  /** Scratch for update(), reused across batches: bin keys, rows that count, rows by group. */
   private keys = new Float64Array(0)
+  private selected = new Int32Array(0)
+  private order = new Int32Array(0)
+  private starts = new Int32Array(0)
+  private cursors = new Int32Array(0)
 
   /** `builds` is ddsketch_agg (values in); otherwise ddsketch_merge (sketches in). */
   constructor(
@@ -47,11 +51,15 @@ export class DdsketchAccumulator implements GroupsAccumulator {
     assert(input.kind === 'number' && this.mapping !== null, 'ddsketch_agg reads float8')
     const { values, validity } = input
     const length = groupIds.length
-    if (this.keys.length < length) this.keys = new Float64Array(Math.max(length, 8192))
-    const keys = this.keys
-    // Bin keys for the whole batch in one loop (the logarithm dominates), then per group.
-    binKeys(this.mapping, values, keys, length)
-    const sketches = this.sketches
+    if (this.keys.length < length) {
+      this.keys = new Float64Array(Math.max(length, 8192))
+      this.selected = new Int32Array(this.keys.length)
+      this.order = new Int32Array(this.keys.length)
+    }
+    const { keys, selected, order } = this
+    // The rows that count, in row order: a NaN or infinity is refused before any sketch changes.
+    let count = 0
+    let groupLimit = 0
     for (let row = 0; row < length; row++) {
       const group = groupIds[row]!
       if (group < 0) continue
@@ -59,9 +67,35 @@ export class DdsketchAccumulator implements GroupsAccumulator {
       if (validity !== null && validity[row] !== 1) continue
       const value = values[row]!
       if (!Number.isFinite(value)) throw notSketchable(value)
+      selected[count++] = row
+      if (group >= groupLimit) groupLimit = group + 1
+    }
+    if (count === 0) return
+    // Bin keys for the whole batch in one loop (the logarithm dominates).
+    binKeys(this.mapping, values, keys, length)
+    // Rows by group, in row order within a group (a counting sort), so each sketch takes its
+    // rows in one run: its summary stays in registers and its bins in cache.
+    if (this.starts.length < groupLimit + 1) this.starts = new Int32Array(2 * groupLimit + 1)
+    if (this.cursors.length < groupLimit) this.cursors = new Int32Array(2 * groupLimit)
+    const { starts, cursors } = this
+    starts.fill(0, 0, groupLimit + 1)
+    for (let i = 0; i < count; i++) starts[groupIds[selected[i]!]! + 1]!++
+    for (let group = 0; group < groupLimit; group++) {
+      starts[group + 1]! += starts[group]!
+      cursors[group] = starts[group]!
+    }
+    for (let i = 0; i < count; i++) {
+      const row = selected[i]!
+      order[cursors[groupIds[row]!]!++] = row
+    }
+    const sketches = this.sketches
+    for (let group = 0; group < groupLimit; group++) {
+      const from = starts[group]!
+      const to = starts[group + 1]!
+      if (from === to) continue
       let sketch = sketches[group]
       if (sketch === undefined) sketches[group] = sketch = new Sketch(this.mapping)
-      sketch.acceptKeyed(value, keys[row]!)
+      sketch.acceptRun(values, keys, order, from, to)
     }
   }
 

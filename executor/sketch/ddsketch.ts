@@ -118,10 +118,7 @@ export class Sketch {
     this.acceptKeyed(value, key)
   }
 
-  /**
-   * Adds finite `value` whose bin key binKeys() computed (the batch path: keys for a whole
-   * batch in one loop, then one call per row; the same bins and summary as accept()).
-   */
+  /** Adds finite `value` whose bin key is `key` (see binKeys). */
   acceptKeyed(value: number, key: number): void {
     const minPossible = this.functions.minPossible
     if (value > minPossible) this.positive.add(key, 1)
@@ -130,6 +127,36 @@ export class Sketch {
     this.sum += value
     if (value < this.min) this.min = value
     if (value > this.max) this.max = value
+  }
+
+  /**
+   * The batch path: adds the finite values[rows[i]] for i in [from, to), in that order, whose
+   * bin keys binKeys() computed into keys[rows[i]]. The same bins and summary as accept().
+   */
+  acceptRun(
+    values: Float64Array,
+    keys: Float64Array,
+    rows: Int32Array,
+    from: number,
+    to: number,
+  ): void {
+    const minPossible = this.functions.minPossible
+    const { positive, negative } = this
+    let { zeroCount, sum, min, max } = this
+    for (let i = from; i < to; i++) {
+      const row = rows[i]!
+      const value = values[row]!
+      if (value > minPossible) positive.add(keys[row]!, 1)
+      else if (value < -minPossible) negative.add(keys[row]!, 1)
+      else zeroCount += 1
+      sum += value
+      if (value < min) min = value
+      if (value > max) max = value
+    }
+    this.zeroCount = zeroCount
+    this.sum = sum
+    this.min = min
+    this.max = max
   }
 
   /** Adds `other`'s bins and summary; 22023 when the index mappings differ. */
