@@ -1,7 +1,7 @@
 // Unnest: expands array columns into rows a batch at a time (see UnnestPlan). The element
 // columns come straight from the arrays' child vectors: one array without padding is a
 // slice of its child (no copy); zipped arrays gather their children once with takeVector.
-// Input columns repeat through one Int32Array selection. An input batch whose expansion is
+// Input columns repeat in runs (repeat-rows.ts). An input batch whose expansion is
 // large is cut into output batches of about OutputRowsTarget rows.
 import {
   assert,
@@ -18,6 +18,7 @@ import { evaluate } from '../expr/evaluate.js'
 import { makeNumberVector } from '../expr/vector-builders.js'
 import type { UnnestPlan } from '../plan.js'
 import { checkCanceled, type Operator, type OperatorContext } from './operator.js'
+import { repeatRows } from './repeat-rows.js'
 
 const OutputRowsTarget = 65_536
 
@@ -104,17 +105,20 @@ export function unnestRows(
 ): Batch {
   let length = 0
   for (let row = from; row < to; row++) length += counts[row]!
-  // One index vector repeats every pass-through column: no object per row.
-  const repeat = new Int32Array(length)
-  const position = ordinality ? new Float64Array(length) : null
-  let at = 0
-  for (let row = from; row < to; row++) {
-    const count = counts[row]!
-    if (position !== null) for (let i = 0; i < count; i++) position[at + i] = i + 1
-    for (let i = 0; i < count; i++) repeat[at + i] = row
-    at += count
+  // Pass-through columns repeat each input row's value in a run: no object per row.
+  const columns: Vector[] = passthrough.map((i) =>
+    repeatRows(batch.columns[i]!, counts, from, to, length),
+  )
+  let position: Float64Array | null = null
+  if (ordinality) {
+    position = new Float64Array(length)
+    let at = 0
+    for (let row = from; row < to; row++) {
+      const count = counts[row]!
+      for (let i = 0; i < count; i++) position[at + i] = i + 1
+      at += count
+    }
   }
-  const columns: Vector[] = passthrough.map((i) => takeVector(batch.columns[i]!, repeat))
   for (const array of arrays) columns.push(elementColumn(array, counts, from, to, length))
   if (position !== null) columns.push(makeNumberVector('int8', position, null))
   return { length, columns }

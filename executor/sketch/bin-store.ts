@@ -16,8 +16,54 @@ export class BinStore {
     if (key > this.high) this.high = key
   }
 
+  /**
+   * Adds `other`'s bins array to array: one range check, then a loop over its key range (bins
+   * in the same order and with the same totals as adding them one at a time).
+   */
   merge(other: BinStore): void {
-    other.forEachBin((key, count) => this.add(key, count))
+    if (other.low > other.high) return
+    this.reserve(other.low, other.high)
+    const source = other.counts
+    const shift = other.offset
+    const target = this.counts
+    const base = this.offset
+    let total = this.total
+    for (let key = other.low; key <= other.high; key++) {
+      const count = source[key - shift]!
+      if (count > 0) {
+        target[key - base]! += count
+        total += count
+      }
+    }
+    this.total = total
+    if (other.low < this.low) this.low = other.low
+    if (other.high > this.high) this.high = other.high
+  }
+
+  /**
+   * Adds counts[0 .. length) as the bins of keys firstKey, firstKey + 1, ... (a decoded
+   * contiguous store); zero counts add nothing, as add() would not be called for them.
+   */
+  addRun(firstKey: number, counts: Float64Array, length: number): void {
+    let first = 0
+    while (first < length && !(counts[first]! > 0)) first++
+    if (first === length) return
+    let last = length - 1
+    while (!(counts[last]! > 0)) last--
+    this.reserve(firstKey + first, firstKey + last)
+    const target = this.counts
+    const base = firstKey - this.offset
+    let total = this.total
+    for (let i = first; i <= last; i++) {
+      const count = counts[i]!
+      if (count > 0) {
+        target[base + i]! += count
+        total += count
+      }
+    }
+    this.total = total
+    if (firstKey + first < this.low) this.low = firstKey + first
+    if (firstKey + last > this.high) this.high = firstKey + last
   }
 
   countAt(key: number): number {
@@ -56,6 +102,12 @@ export class BinStore {
       if (lower ? running > rank : running >= rank + 1) return key
     }
     return this.high
+  }
+
+  /** Makes keys low .. high addressable. */
+  private reserve(low: number, high: number): void {
+    if (low < this.offset || low >= this.offset + this.counts.length) this.grow(low)
+    if (high < this.offset || high >= this.offset + this.counts.length) this.grow(high)
   }
 
   private grow(key: number): void {

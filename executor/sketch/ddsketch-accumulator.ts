@@ -13,6 +13,8 @@ import type { AggregateCall } from '../plan.js'
 import { sketchBytesAt } from './ddsketch-cast.js'
 import {
   Sketch,
+  binKeys,
+  notSketchable,
   defaultRelativeAccuracy,
   mappingForAccuracy,
   type SketchMapping,
@@ -22,6 +24,12 @@ export class DdsketchAccumulator implements GroupsAccumulator {
   readonly stateTypes: readonly SqlType[] = ['ddsketch']
   private readonly sketches: (Sketch | undefined)[] = []
   private readonly mapping: SketchMapping | null
+  /** Scratch for update(), reused across batches: bin keys, rows that count, rows by group. */
+  private keys = new Float64Array(0)
+  private selected = new Int32Array(0)
+  private order = new Int32Array(0)
+  private starts = new Int32Array(0)
+  private cursors = new Int32Array(0)
 
   /** `builds` is ddsketch_agg (values in); otherwise ddsketch_merge (sketches in). */
   constructor(
@@ -42,14 +50,52 @@ export class DdsketchAccumulator implements GroupsAccumulator {
     if (!this.builds) return this.mergeSketches(input, groupIds, include)
     assert(input.kind === 'number' && this.mapping !== null, 'ddsketch_agg reads float8')
     const { values, validity } = input
-    for (let row = 0; row < groupIds.length; row++) {
+    const length = groupIds.length
+    if (this.keys.length < length) {
+      this.keys = new Float64Array(Math.max(length, 8192))
+      this.selected = new Int32Array(this.keys.length)
+      this.order = new Int32Array(this.keys.length)
+    }
+    const { keys, selected, order } = this
+    // The rows that count, in row order: a NaN or infinity is refused before any sketch changes.
+    let count = 0
+    let groupLimit = 0
+    for (let row = 0; row < length; row++) {
       const group = groupIds[row]!
       if (group < 0) continue
       if (include !== null && include[row] !== 1) continue
       if (validity !== null && validity[row] !== 1) continue
-      let sketch = this.sketches[group]
-      if (sketch === undefined) this.sketches[group] = sketch = new Sketch(this.mapping)
-      sketch.accept(values[row]!)
+      const value = values[row]!
+      if (!Number.isFinite(value)) throw notSketchable(value)
+      selected[count++] = row
+      if (group >= groupLimit) groupLimit = group + 1
+    }
+    if (count === 0) return
+    // Bin keys for the whole batch in one loop (the logarithm dominates).
+    binKeys(this.mapping, values, keys, length)
+    // Rows by group, in row order within a group (a counting sort), so each sketch takes its
+    // rows in one run: its summary stays in registers and its bins in cache.
+    if (this.starts.length < groupLimit + 1) this.starts = new Int32Array(2 * groupLimit + 1)
+    if (this.cursors.length < groupLimit) this.cursors = new Int32Array(2 * groupLimit)
+    const { starts, cursors } = this
+    starts.fill(0, 0, groupLimit + 1)
+    for (let i = 0; i < count; i++) starts[groupIds[selected[i]!]! + 1]!++
+    for (let group = 0; group < groupLimit; group++) {
+      starts[group + 1]! += starts[group]!
+      cursors[group] = starts[group]!
+    }
+    for (let i = 0; i < count; i++) {
+      const row = selected[i]!
+      order[cursors[groupIds[row]!]!++] = row
+    }
+    const sketches = this.sketches
+    for (let group = 0; group < groupLimit; group++) {
+      const from = starts[group]!
+      const to = starts[group + 1]!
+      if (from === to) continue
+      let sketch = sketches[group]
+      if (sketch === undefined) sketches[group] = sketch = new Sketch(this.mapping)
+      sketch.acceptRun(values, keys, order, from, to)
     }
   }
 
@@ -60,10 +106,10 @@ export class DdsketchAccumulator implements GroupsAccumulator {
       if (group < 0) continue
       if (include !== null && include[row] !== 1) continue
       if (input.validity !== null && input.validity[row] !== 1) continue
-      const incoming = Sketch.decode(sketchBytesAt(input, row))
+      const bytes = sketchBytesAt(input, row)
       const sketch = this.sketches[group]
-      if (sketch === undefined) this.sketches[group] = incoming
-      else sketch.merge(incoming)
+      if (sketch === undefined) this.sketches[group] = Sketch.decode(bytes)
+      else sketch.mergeEncoded(bytes)
     }
   }
 

@@ -9,6 +9,7 @@ import { scalarAt, vectorFromValues } from '../expr/vector-builders.js'
 import type { AggregateCall, Expr } from '../plan.js'
 import { sketchBytesAt } from './ddsketch-cast.js'
 import { ProtoWriter, WireType } from './protobuf.js'
+import { DdsketchAccumulator } from './ddsketch-accumulator.js'
 import { Sketch, mappingForAccuracy } from './ddsketch.js'
 
 function random(seed: number): () => number {
@@ -229,5 +230,89 @@ describe('ddsketch_agg and ddsketch_merge accumulators', () => {
     const expected = summarize(single.finalBatches())
     assert.deepEqual(summarize(final.finalBatches()), expected)
     assert.deepEqual(summarize(remerged.finalBatches()), expected)
+  })
+})
+
+describe('batch kernels', () => {
+  it('ddsketch_agg’s batch path encodes each group byte for byte as accept() one value at a time', () => {
+    const next = random(11)
+    const mapping = mappingForAccuracy(0.01)
+    const accumulator = new DdsketchAccumulator(true, 0.01)
+    const expected = [new Sketch(mapping), new Sketch(mapping), new Sketch(mapping)]
+    // Batches of several sizes: the key buffer is reused and grows.
+    for (const length of [10, 9000, 3, 20_000]) {
+      const values = new Float64Array(length)
+      const validity = new Uint8Array(length)
+      const groupIds = new Int32Array(length)
+      const include = new Uint8Array(length)
+      for (let row = 0; row < length; row++) {
+        const kind = next()
+        values[row] =
+          kind < 0.05
+            ? 0
+            : kind < 0.08
+              ? 1e-320
+              : (next() < 0.3 ? -1 : 1) * Math.exp(5 * normal(next))
+        validity[row] = next() < 0.05 ? 0 : 1
+        groupIds[row] = next() < 0.05 ? -1 : Math.floor(next() * 3)
+        include[row] = next() < 0.1 ? 0 : 1
+        // A NaN where the row does not count must not be refused.
+        if (validity[row] === 0 || groupIds[row]! < 0 || include[row] === 0) {
+          if (next() < 0.5) values[row] = NaN
+        } else expected[groupIds[row]!]!.accept(values[row]!)
+      }
+      const vector = { kind: 'number', type: 'float8', length, validity, values } as const
+      accumulator.update([vector], groupIds, 3, include)
+    }
+    const state = accumulator.evaluate(3)
+    assert.ok(state.kind === 'text')
+    expected.forEach((sketch, group) =>
+      assert.deepEqual(sketchBytesAt(state, group), sketch.encode(), `group ${group}`),
+    )
+    const bad = { kind: 'number', type: 'float8', length: 1, validity: null } as const
+    const values = Float64Array.of(Infinity)
+    assert.throws(() => accumulator.update([{ ...bad, values }], Int32Array.of(0), 1, null), {
+      code: '22023',
+    })
+  })
+
+  it('decodes and merges bin array to bin array as adding bins one at a time does', () => {
+    const next = random(5)
+    const mapping = mappingForAccuracy(0.01)
+    const build = (count: number, scale: number): Sketch => {
+      const sketch = new Sketch(mapping)
+      for (let i = 0; i < count; i++)
+        sketch.accept((next() < 0.2 ? -1 : 1) * scale * Math.exp(3 * normal(next)))
+      return sketch
+    }
+    // Few values far apart encode sparse, many contiguous; ranges overlap and do not.
+    const sketches = [build(5, 1), build(20_000, 1), build(3, 1e6), build(5000, 1e-3), build(0, 1)]
+    for (const sketch of sketches) {
+      assert.deepEqual(Sketch.decode(sketch.encode()).encode(), sketch.encode())
+    }
+    const merged = Sketch.decode(sketches[0]!.encode())
+    const reference = new Sketch(mapping)
+    for (const sketch of sketches) {
+      if (sketch !== sketches[0]) merged.merge(Sketch.decode(sketch.encode()))
+      sketch.positive.forEachBin((key, count) => reference.positive.add(key, count))
+      sketch.negative.forEachBin((key, count) => reference.negative.add(key, count))
+      reference.zeroCount += sketch.zeroCount
+      reference.sum += sketch.sum
+      reference.min = Math.min(reference.min, sketch.min)
+      reference.max = Math.max(reference.max, sketch.max)
+    }
+    assert.deepEqual(merged.encode(), reference.encode())
+    const inPlace = Sketch.decode(sketches[0]!.encode())
+    for (const sketch of sketches.slice(1)) inPlace.mergeEncoded(sketch.encode())
+    assert.deepEqual(inPlace.encode(), reference.encode())
+    assert.throws(() => inPlace.mergeEncoded(new Sketch(mappingForAccuracy(0.02)).encode()), {
+      code: '22023',
+    })
+    assert.equal(merged.positive.total, reference.positive.total)
+    assert.equal(merged.negative.total, reference.negative.total)
+    // Packed counts whose length is not a whole number of doubles.
+    const empty = new Sketch(mapping).encode()
+    const torn = Uint8Array.of(...empty, 0x12, 0x03, 0x12, 0x01, 0)
+    assert.throws(() => Sketch.decode(torn), { code: '22P02' })
   })
 })

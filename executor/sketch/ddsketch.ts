@@ -23,6 +23,7 @@ import {
 } from '@datadog/sketches-js/dist/ddsketch/mapping/index.js'
 import { BinStore } from './bin-store.js'
 import { ProtoReader, ProtoWriter, WireType, malformed, varintSize } from './protobuf.js'
+import { decodeStore, storeLayout, writeStore } from './store-codec.js'
 
 /** The index mapping as the protobuf carries it. */
 export interface SketchMapping {
@@ -42,9 +43,19 @@ export const defaultRelativeAccuracy = 0.01
 const summaryField = { sum: 100, min: 101, max: 102 } as const
 
 const mappingCache = new Map<string, MappingFunctions>()
+let lastMapping: { mapping: SketchMapping; functions: MappingFunctions } | null = null
 
 /** The library's mapping object for `mapping` (key and value functions). */
 function mappingFunctions(mapping: SketchMapping): MappingFunctions {
+  // Decoding thousands of partial sketches asks for the same mapping each time.
+  const last = lastMapping
+  if (
+    last !== null &&
+    last.mapping.gamma === mapping.gamma &&
+    last.mapping.indexOffset === mapping.indexOffset &&
+    last.mapping.interpolation === mapping.interpolation
+  )
+    return last.functions
   const cacheKey = `${mapping.gamma}/${mapping.indexOffset}/${mapping.interpolation}`
   let functions = mappingCache.get(cacheKey)
   if (functions === undefined) {
@@ -64,6 +75,7 @@ function mappingFunctions(mapping: SketchMapping): MappingFunctions {
     functions = mappingClass.fromGammaOffset(mapping.gamma, mapping.indexOffset)
     mappingCache.set(cacheKey, functions)
   }
+  lastMapping = { mapping, functions }
   return functions
 }
 
@@ -100,29 +112,56 @@ export class Sketch {
   accept(value: number): void {
     if (!Number.isFinite(value)) throw notSketchable(value)
     const functions = this.functions
-    if (value > functions.minPossible) this.positive.add(functions.key(value), 1)
-    else if (value < -functions.minPossible) this.negative.add(functions.key(-value), 1)
+    const minPossible = functions.minPossible
+    const key =
+      value > minPossible ? functions.key(value) : value < -minPossible ? functions.key(-value) : 0
+    this.acceptKeyed(value, key)
+  }
+
+  /** Adds finite `value` whose bin key is `key` (see binKeys). */
+  acceptKeyed(value: number, key: number): void {
+    const minPossible = this.functions.minPossible
+    if (value > minPossible) this.positive.add(key, 1)
+    else if (value < -minPossible) this.negative.add(key, 1)
     else this.zeroCount += 1
     this.sum += value
     if (value < this.min) this.min = value
     if (value > this.max) this.max = value
   }
 
+  /**
+   * The batch path: adds the finite values[rows[i]] for i in [from, to), in that order, whose
+   * bin keys binKeys() computed into keys[rows[i]]. The same bins and summary as accept().
+   */
+  acceptRun(
+    values: Float64Array,
+    keys: Float64Array,
+    rows: Int32Array,
+    from: number,
+    to: number,
+  ): void {
+    const minPossible = this.functions.minPossible
+    const { positive, negative } = this
+    let { zeroCount, sum, min, max } = this
+    for (let i = from; i < to; i++) {
+      const row = rows[i]!
+      const value = values[row]!
+      if (value > minPossible) positive.add(keys[row]!, 1)
+      else if (value < -minPossible) negative.add(keys[row]!, 1)
+      else zeroCount += 1
+      sum += value
+      if (value < min) min = value
+      if (value > max) max = value
+    }
+    this.zeroCount = zeroCount
+    this.sum = sum
+    this.min = min
+    this.max = max
+  }
+
   /** Adds `other`'s bins and summary; 22023 when the index mappings differ. */
   merge(other: Sketch): void {
-    const a = this.mapping
-    const b = other.mapping
-    if (
-      a.gamma !== b.gamma ||
-      a.indexOffset !== b.indexOffset ||
-      a.interpolation !== b.interpolation
-    ) {
-      throw new PgError({
-        code: SqlState.invalidParameterValue,
-        message: 'cannot merge ddsketches with different index mappings',
-        detail: `One has gamma ${a.gamma}, offset ${a.indexOffset}; the other gamma ${b.gamma}, offset ${b.indexOffset}.`,
-      })
-    }
+    checkSameMapping(this.mapping, other.mapping)
     this.positive.merge(other.positive)
     this.negative.merge(other.negative)
     this.zeroCount += other.zeroCount
@@ -191,41 +230,40 @@ export class Sketch {
 
   /** Reads a DDSketch protobuf (Malamute's or any Datadog library's); 22P02 when malformed. */
   static decode(bytes: Uint8Array): Sketch {
-    const reader = new ProtoReader(bytes)
-    let mapping: SketchMapping | null = null
-    const stores: ProtoReader[] = []
-    const storeSigns: number[] = []
-    let zeroCount = 0
-    const summary: { sum?: number; min?: number; max?: number } = {}
-    while (!reader.done) {
-      const { field, wireType } = reader.tag()
-      if (field === 1 && wireType === WireType.lengthDelimited)
-        mapping = decodeMapping(reader.nested())
-      else if ((field === 2 || field === 3) && wireType === WireType.lengthDelimited) {
-        stores.push(reader.nested())
-        storeSigns.push(field === 2 ? 1 : -1)
-      } else if (field === 4 && wireType === WireType.fixed64) zeroCount = reader.double()
-      else if (field === summaryField.sum && wireType === WireType.fixed64)
-        summary.sum = reader.double()
-      else if (field === summaryField.min && wireType === WireType.fixed64)
-        summary.min = reader.double()
-      else if (field === summaryField.max && wireType === WireType.fixed64)
-        summary.max = reader.double()
-      else reader.skip(wireType)
-    }
-    if (mapping === null) throw malformed('no index mapping')
-    const sketch = new Sketch(mapping)
-    stores.forEach((store, index) =>
-      decodeStore(store, storeSigns[index] === 1 ? sketch.positive : sketch.negative),
+    const parts = parseSketch(bytes)
+    const sketch = new Sketch(parts.mapping)
+    parts.stores.forEach((store, index) =>
+      decodeStore(store, parts.storeSigns[index] === 1 ? sketch.positive : sketch.negative),
     )
-    if (!(zeroCount >= 0) || !Number.isFinite(zeroCount)) throw malformed('a negative zero count')
-    sketch.zeroCount = zeroCount
-    if (summary.sum !== undefined && summary.min !== undefined && summary.max !== undefined) {
-      sketch.sum = summary.sum
-      sketch.min = summary.min
-      sketch.max = summary.max
+    sketch.zeroCount = parts.zeroCount
+    const { sum, min, max } = parts
+    if (sum !== undefined && min !== undefined && max !== undefined) {
+      sketch.sum = sum
+      sketch.min = min
+      sketch.max = max
     } else sketch.estimateSummary()
     return sketch
+  }
+
+  /**
+   * merge(Sketch.decode(bytes)) without the decoded sketch: the bins go straight into this
+   * sketch's stores (a coordinator merges thousands of partial sketches per query).
+   */
+  mergeEncoded(bytes: Uint8Array): void {
+    const parts = parseSketch(bytes)
+    const { sum, min, max } = parts
+    if (sum === undefined || min === undefined || max === undefined) {
+      this.merge(Sketch.decode(bytes))
+      return
+    }
+    checkSameMapping(this.mapping, parts.mapping)
+    parts.stores.forEach((store, index) =>
+      decodeStore(store, parts.storeSigns[index] === 1 ? this.positive : this.negative),
+    )
+    this.zeroCount += parts.zeroCount
+    this.sum += sum
+    this.min = Math.min(this.min, min)
+    this.max = Math.max(this.max, max)
   }
 
   /** min, max and sum from the bins, for a sketch that came without them. */
@@ -256,12 +294,87 @@ export class Sketch {
   }
 }
 
-function notSketchable(value: number): PgError {
+/**
+ * The bin key of values[0 .. length) under `mapping` into keys (a value's key of its absolute
+ * value; 0 for values in the zero bin or not finite, which acceptKeyed never sees). Keys are
+ * float64: a fine mapping's keys can pass the int32 range.
+ */
+export function binKeys(
+  mapping: SketchMapping,
+  values: Float64Array,
+  keys: Float64Array,
+  length: number,
+): void {
+  const functions = mappingFunctions(mapping)
+  const minPossible = functions.minPossible
+  for (let row = 0; row < length; row++) {
+    const value = values[row]!
+    keys[row] =
+      value > minPossible ? functions.key(value) : value < -minPossible ? functions.key(-value) : 0
+  }
+}
+
+export function notSketchable(value: number): PgError {
   return new PgError({
     code: SqlState.invalidParameterValue,
     message: `cannot add ${value} to a ddsketch`,
     detail: 'A DDSketch holds finite values only.',
   })
+}
+
+function checkSameMapping(a: SketchMapping, b: SketchMapping): void {
+  if (
+    a.gamma !== b.gamma ||
+    a.indexOffset !== b.indexOffset ||
+    a.interpolation !== b.interpolation
+  ) {
+    throw new PgError({
+      code: SqlState.invalidParameterValue,
+      message: 'cannot merge ddsketches with different index mappings',
+      detail: `One has gamma ${a.gamma}, offset ${a.indexOffset}; the other gamma ${b.gamma}, offset ${b.indexOffset}.`,
+    })
+  }
+}
+
+/** A sketch message's top-level fields; its stores as readers, not yet read. */
+interface SketchParts {
+  readonly mapping: SketchMapping
+  readonly stores: readonly ProtoReader[]
+  /** 1 for the positive store, -1 for the negative, per entry of stores. */
+  readonly storeSigns: readonly number[]
+  readonly zeroCount: number
+  readonly sum: number | undefined
+  readonly min: number | undefined
+  readonly max: number | undefined
+}
+
+function parseSketch(bytes: Uint8Array): SketchParts {
+  const reader = new ProtoReader(bytes)
+  let mapping: SketchMapping | null = null
+  const stores: ProtoReader[] = []
+  const storeSigns: number[] = []
+  let zeroCount = 0
+  let sum: number | undefined
+  let min: number | undefined
+  let max: number | undefined
+  while (!reader.done) {
+    const { field, wireType } = reader.tag()
+    if (field === 1 && wireType === WireType.lengthDelimited)
+      mapping = decodeMapping(reader.nested())
+    else if ((field === 2 || field === 3) && wireType === WireType.lengthDelimited) {
+      stores.push(reader.nested())
+      storeSigns.push(field === 2 ? 1 : -1)
+    } else if (field === 4 && wireType === WireType.fixed64) zeroCount = reader.double()
+    else if (field === summaryField.sum && wireType === WireType.fixed64) sum = reader.double()
+    else if (field === summaryField.min && wireType === WireType.fixed64) min = reader.double()
+    else if (field === summaryField.max && wireType === WireType.fixed64) max = reader.double()
+    else reader.skip(wireType)
+  }
+  if (mapping === null) throw malformed('no index mapping')
+  // The mapping must be one this reader can use, before any bin is read.
+  mappingFunctions(mapping)
+  if (!(zeroCount >= 0) || !Number.isFinite(zeroCount)) throw malformed('a negative zero count')
+  return { mapping, stores, storeSigns, zeroCount, sum, min, max }
 }
 
 function decodeMapping(reader: ProtoReader): SketchMapping {
@@ -276,79 +389,4 @@ function decodeMapping(reader: ProtoReader): SketchMapping {
     else reader.skip(wireType)
   }
   return { gamma, indexOffset, interpolation }
-}
-
-/** How a store is written: its message length, and sparse or contiguous. */
-interface StoreLayout {
-  readonly length: number
-  readonly sparse: boolean
-}
-
-const zigzag = (value: number): number => (value >= 0 ? value * 2 : -value * 2 - 1)
-
-/** A sparse `binCounts` entry's length: key (sint32) and count (double). */
-const entryLength = (key: number): number => 1 + varintSize(zigzag(key)) + 9
-
-/** Contiguous counts over the store's key range, or the sparse map when that is smaller. */
-function storeLayout(store: BinStore): StoreLayout {
-  const range = store.range()
-  let nonEmpty = 0
-  let sparseLength = 0
-  store.forEachBin((key) => {
-    nonEmpty += 1
-    const entry = entryLength(key)
-    sparseLength += 1 + varintSize(entry) + entry
-  })
-  const keys = range.maxKey - range.minKey + 1
-  if (nonEmpty * 16 < keys * 8) return { length: sparseLength, sparse: true }
-  const packed = keys * 8
-  const length = 1 + varintSize(packed) + packed + 1 + varintSize(zigzag(range.minKey))
-  return { length, sparse: false }
-}
-
-/** Writes `store` as field `field` of the sketch message, as `layout` says. */
-function writeStore(writer: ProtoWriter, field: number, store: BinStore, layout: StoreLayout) {
-  writer.tag(field, WireType.lengthDelimited).varint(layout.length)
-  if (layout.sparse) {
-    store.forEachBin((key, count) => {
-      writer.tag(1, WireType.lengthDelimited).varint(entryLength(key))
-      writer.tag(1, WireType.varint).sint32(key).tag(2, WireType.fixed64).double(count)
-    })
-    return
-  }
-  const { minKey, maxKey } = store.range()
-  writer.tag(2, WireType.lengthDelimited).varint((maxKey - minKey + 1) * 8)
-  for (let key = minKey; key <= maxKey; key++) writer.double(store.countAt(key))
-  writer.tag(3, WireType.varint).sint32(minKey)
-}
-
-/** Both store layouts: sparse `binCounts` (map<sint32, double>) and contiguous counts. */
-function decodeStore(reader: ProtoReader, into: BinStore): void {
-  const contiguous: number[] = []
-  let offset = 0
-  const add = (key: number, count: number): void => {
-    if (!(count >= 0) || !Number.isFinite(count)) throw malformed(`a bin count of ${count}`)
-    if (count > 0) into.add(key, count)
-  }
-  while (!reader.done) {
-    const { field, wireType } = reader.tag()
-    if (field === 1 && wireType === WireType.lengthDelimited) {
-      const entry = reader.nested()
-      let key = 0
-      let count = 0
-      while (!entry.done) {
-        const inner = entry.tag()
-        if (inner.field === 1 && inner.wireType === WireType.varint) key = entry.sint32()
-        else if (inner.field === 2 && inner.wireType === WireType.fixed64) count = entry.double()
-        else entry.skip(inner.wireType)
-      }
-      add(key, count)
-    } else if (field === 2 && wireType === WireType.lengthDelimited) {
-      const packed = reader.nested()
-      while (!packed.done) contiguous.push(packed.double())
-    } else if (field === 2 && wireType === WireType.fixed64) contiguous.push(reader.double())
-    else if (field === 3 && wireType === WireType.varint) offset = reader.sint32()
-    else reader.skip(wireType)
-  }
-  contiguous.forEach((count, index) => add(offset + index, count))
 }

@@ -10,17 +10,48 @@ export class ProtoReader {
   private at: number
   private readonly view: DataView
 
+  /** `view`: a DataView over `bytes` (nested readers share their parent's). */
   constructor(
     private readonly bytes: Uint8Array,
     start = 0,
     private readonly end = bytes.length,
+    view?: DataView,
   ) {
     this.at = start
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   }
 
   get done(): boolean {
     return this.at >= this.end
+  }
+
+  /** The read position (for messages read in place: see enter()). */
+  get position(): number {
+    return this.at
+  }
+
+  /** The next tag as one number: field * 8 + wire type. */
+  rawTag(): number {
+    return this.varint()
+  }
+
+  /**
+   * Reads a length-delimited field's length and stays at its first byte: the caller reads
+   * the nested message in place, up to the end returned, with no reader of its own.
+   */
+  enter(): number {
+    const length = this.varint()
+    this.need(length)
+    return this.at + length
+  }
+
+  /** `count` doubles from here into `into` at `from`. */
+  doubles(into: Float64Array, from: number, count: number): void {
+    this.need(count * 8)
+    const view = this.view
+    let at = this.at
+    for (let i = 0; i < count; i++, at += 8) into[from + i] = view.getFloat64(at, true)
+    this.at = at
   }
 
   /** The next field's number and wire type. */
@@ -58,7 +89,7 @@ export class ProtoReader {
   nested(): ProtoReader {
     const length = this.varint()
     this.need(length)
-    const reader = new ProtoReader(this.bytes, this.at, this.at + length)
+    const reader = new ProtoReader(this.bytes, this.at, this.at + length, this.view)
     this.at += length
     return reader
   }
