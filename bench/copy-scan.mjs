@@ -8,14 +8,15 @@
 //   --compaction-interval-ms MS   passed to the server (0: no background compaction)
 // Besides wall-clock rows/s it reports the server's CPU seconds during COPY (from /proc), which a
 // shared, busy machine disturbs far less than wall-clock time.
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { normaliseAnswer, parseArgs, spineQueries, startMalamute, timeMedian } from './harness.mjs'
-import { logsTableDdl } from './wire.mjs'
+import { copyFileCommand, logsTableDdl, psql } from './wire.mjs'
+
+const login = { user: 'malamute', database: 'malamute' }
 
 const args = parseArgs()
 if (args.csv === undefined) {
@@ -48,35 +49,15 @@ const { child, port } = await startMalamute(dataDir, {
       : ['--compaction-interval-ms', args['compaction-interval-ms']],
 })
 try {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'malamute', database: 'malamute' })
+  const client = new pg.Client({ host: '127.0.0.1', port, ...login })
   await client.connect()
   await client.query(createTable)
   const csv = path.resolve(args.csv)
   const cpuBefore = cpuSeconds(child.pid)
   const started = performance.now()
-  const copy = spawnSync(
-    'psql',
-    [
-      '-X',
-      '-q',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-U',
-      'malamute',
-      '-d',
-      'malamute',
-      '-c',
-      `\\copy logs FROM '${csv.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`,
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  )
+  await psql({ ...login, port, commands: [copyFileCommand(csv)] })
   const copySeconds = (performance.now() - started) / 1000
   const copyCpu = cpuSeconds(child.pid) - cpuBefore
-  if (copy.status !== 0) throw new Error(`psql \\copy exited with ${copy.status}`)
   const { rows } = await client.query({ text: 'SELECT count(*) FROM logs', rowMode: 'array' })
   const loaded = Number(rows[0][0])
   const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) })

@@ -29,12 +29,12 @@ export const spineQueries = [
 ]
 
 /** Starts `malamute serve` on a free port over `dataDir`; resolves once it listens. */
-export async function startMalamute(dataDir, { serveArgs = [], nodeArgs = [] } = {}) {
+export async function startMalamute(dataDir, { serveArgs = [], nodeArgs = [], build = root } = {}) {
   const child = spawn(
     process.execPath,
     [
       ...nodeArgs,
-      path.join(root, 'dist/bin/malamute.js'),
+      path.join(build, 'dist/bin/malamute.js'),
       'serve',
       '--port',
       '0',

@@ -10,11 +10,9 @@
 //   --profile DIR  starts the server with --cpu-prof into DIR
 //   --data-dir DIR keeps the server's data in DIR, and loads the CSV only when DIR has no table
 //                  (to time several builds over one load)
-import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createInterface } from 'node:readline'
 import pg from 'pg'
 import { DuckDBInstance } from '@duckdb/node-api'
 import {
@@ -24,9 +22,12 @@ import {
   root,
   settledSegments,
   spineQueries,
+  startMalamute,
   timeMedian,
 } from './harness.mjs'
-import { logsTableDdl } from './wire.mjs'
+import { copyFileCommand, logsTableDdl, psql } from './wire.mjs'
+
+const login = { user: 'malamute', database: 'malamute' }
 
 const args = parseArgs()
 if (args.csv === undefined) {
@@ -72,67 +73,22 @@ export const searchQueries = [
   ],
 ]
 
-async function startServer(dataDir) {
-  const nodeArgs = args.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', args.profile]
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeArgs,
-      path.join(malamuteRoot, 'dist/bin/malamute.js'),
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  const port = await new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout })
-    lines.on('line', (line) => {
-      const match = /listening on [^:]+:(\d+)/.exec(line)
-      if (match) resolve(Number(match[1]))
-    })
-    child.once('exit', (code) => reject(new Error(`malamute exited with ${code}`)))
-  })
-  return { child, port }
-}
-
 const keepData = args['data-dir'] !== undefined
 const reuse = keepData && existsSync(path.join(args['data-dir'], 'meta'))
 const dataDir = keepData
   ? path.resolve(args['data-dir'])
   : mkdtempSync(path.join(tmpdir(), 'malamute-search-bench-'))
-const { child, port } = await startServer(dataDir)
+const { child, port } = await startMalamute(dataDir, {
+  build: malamuteRoot,
+  nodeArgs: args.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', args.profile],
+})
 try {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'malamute', database: 'malamute' })
+  const client = new pg.Client({ host: '127.0.0.1', port, ...login })
   await client.connect()
   const csv = path.resolve(args.csv)
   const started = performance.now()
   if (!reuse) await client.query(createTable)
-  const copy = reuse
-    ? { status: 0 }
-    : spawnSync(
-        'psql',
-        [
-          '-X',
-          '-q',
-          '-v',
-          'ON_ERROR_STOP=1',
-          '-h',
-          '127.0.0.1',
-          '-p',
-          String(port),
-          '-U',
-          'malamute',
-          '-d',
-          'malamute',
-          '-c',
-          `\\copy logs FROM '${csv.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`,
-        ],
-        { stdio: ['ignore', 'inherit', 'inherit'] },
-      )
-  if (copy.status !== 0) throw new Error(`psql \\copy exited with ${copy.status}`)
+  if (!reuse) await psql({ ...login, port, commands: [copyFileCommand(csv)] })
   const copySeconds = (performance.now() - started) / 1000
   const settled = await settledSegments(explainWith(client), { steadyChecks: 5 })
   console.log(

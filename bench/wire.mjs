@@ -95,3 +95,7 @@ export const logsTableDdl = (tagsType, attributesType) =>
   `CREATE TABLE logs (ts timestamptz, service text, host text, env text, status text, http_status int, duration_ms double precision, trace_id text, user_id bigint, message text, tags ${tagsType}, attributes ${attributesType})`
 
 export const copyCommand = '\\copy logs FROM pstdin WITH (FORMAT csv, HEADER true)'
+
+/** psql's \\copy of the CSV file at `csv` (an absolute path) into logs. */
+export const copyFileCommand = (csv) =>
+  `\\copy logs FROM '${csv.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`
