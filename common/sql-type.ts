@@ -31,6 +31,12 @@ export const SqlTypeNames = [
   'oid',
   'unknown',
   'ddsketch',
+  // The catalog column types (pg_class.relkind is "char", relfrozenxid xid, relacl aclitem[]):
+  // PostgreSQL's internal single-byte type, transaction ids, stored expressions, privileges.
+  'char',
+  'xid',
+  'pg_node_tree',
+  'aclitem',
   // The oid alias types (https://www.postgresql.org/docs/15/datatype-oid.html): an oid that
   // prints and reads as the object's name.
   'regproc',
@@ -61,6 +67,9 @@ export const SqlTypeNames = [
   '_json',
   '_bytea',
   '_oid',
+  '_char',
+  '_xid',
+  '_aclitem',
   '_regproc',
   '_regprocedure',
   '_regoper',
@@ -84,7 +93,7 @@ export function isArrayType(type: SqlType): type is ArraySqlType {
   return type.charCodeAt(0) === 95 // '_'
 }
 
-export type TypeCategory = 'B' | 'N' | 'S' | 'D' | 'T' | 'U' | 'A' | 'X'
+export type TypeCategory = 'B' | 'N' | 'S' | 'D' | 'T' | 'U' | 'A' | 'X' | 'Z'
 
 export type ArrowTypeName =
   | 'Bool'
@@ -173,6 +182,11 @@ export const SqlTypes: Readonly<Record<SqlType, SqlTypeInfo>> = {
   // Malamute's own type, past every OID PostgreSQL assigns (executor/sketch/): a DDSketch,
   // held and stored as its protobuf bytes.
   ddsketch: info('ddsketch', DdsketchOid, DdsketchOid + 1, -1, 'U', false, 'Binary', 'ddsketch'),
+  // Held as text (xid as a number); typname "char" is not SQL's char, which is bpchar.
+  char: info('char', 18, 1002, 1, 'Z', false, 'Utf8', '"char"'),
+  xid: info('xid', 28, 1011, 4, 'U', false, 'Int32', 'xid'),
+  pg_node_tree: info('pg_node_tree', 194, 0, -1, 'Z', false, 'Utf8', 'pg_node_tree'),
+  aclitem: info('aclitem', 1033, 1034, 12, 'U', false, 'Utf8', 'aclitem'),
   ...regTypeInfos(),
   ...arrayTypeInfos(),
 }
@@ -228,6 +242,9 @@ function arrayTypeInfos(): Record<ArraySqlType, SqlTypeInfo> {
     _json: ['json', 199, 'json'],
     _bytea: ['bytea', 1001, 'bytea'],
     _oid: ['oid', 1028, 'oid'],
+    _char: ['char', 1002, '"char"'],
+    _xid: ['xid', 1011, 'xid'],
+    _aclitem: ['aclitem', 1034, 'aclitem'],
     _regproc: ['regproc', 1008, 'regproc'],
     _regprocedure: ['regprocedure', 2207, 'regprocedure'],
     _regoper: ['regoper', 2208, 'regoper'],
@@ -299,6 +316,7 @@ export function sqlTypeByName(name: string): SqlType | undefined {
     return arrayTypeOf(element)
   }
   if (lower in aliases) return aliases[lower]
+  if (lower === '"char"') return 'char'
   return (SqlTypeNames as readonly string[]).includes(lower) ? (lower as SqlType) : undefined
 }
 
@@ -314,6 +332,9 @@ export function isTextLike(type: SqlType): boolean {
     case 'varchar':
     case 'bpchar':
     case 'name':
+    case 'char':
+    case 'pg_node_tree':
+    case 'aclitem':
     case 'unknown':
     case 'jsonb':
     case 'json':

@@ -122,6 +122,7 @@ export function vectorKindOf(type: SqlType): Vector['kind'] {
     case 'regtype':
     case 'regnamespace':
     case 'regrole':
+    case 'xid':
       return 'number'
     case 'numeric':
       return 'numeric'
@@ -135,6 +136,9 @@ export function vectorKindOf(type: SqlType): Vector['kind'] {
     case 'bytea':
     case 'unknown':
     case 'ddsketch':
+    case 'char':
+    case 'pg_node_tree':
+    case 'aclitem':
       return 'text'
   }
 }

@@ -32,6 +32,9 @@ const comparable = [
   'oid',
   'interval',
 ] as const
+// "char" compares as bytes (PostgreSQL's chareq & co.); xid only for equality.
+const comparableWithChar = [...comparable, 'char'] as const
+const equatable = [...comparableWithChar, 'xid'] as const
 const sameTypePairs = (types: readonly SqlType[], returns?: SqlType): Signature[] =>
   types.map((t) => ({ args: [t, t], returns: returns ?? t }))
 
@@ -44,14 +47,14 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   modulo: sameTypePairs(['int2', 'int4', 'int8', 'numeric']),
   negate: numberTypes.map((t) => ({ args: [t], returns: t })),
   // comparison
-  eq: sameTypePairs(comparable, 'bool'),
-  ne: sameTypePairs(comparable, 'bool'),
-  lt: sameTypePairs(comparable, 'bool'),
-  le: sameTypePairs(comparable, 'bool'),
-  gt: sameTypePairs(comparable, 'bool'),
-  ge: sameTypePairs(comparable, 'bool'),
-  is_distinct_from: sameTypePairs(comparable, 'bool'),
-  is_not_distinct_from: sameTypePairs(comparable, 'bool'),
+  eq: sameTypePairs(equatable, 'bool'),
+  ne: sameTypePairs(equatable, 'bool'),
+  lt: sameTypePairs(comparableWithChar, 'bool'),
+  le: sameTypePairs(comparableWithChar, 'bool'),
+  gt: sameTypePairs(comparableWithChar, 'bool'),
+  ge: sameTypePairs(comparableWithChar, 'bool'),
+  is_distinct_from: sameTypePairs(equatable, 'bool'),
+  is_not_distinct_from: sameTypePairs(equatable, 'bool'),
   // logic, three-valued
   and: [{ args: ['bool', 'bool'], returns: 'bool' }],
   or: [{ args: ['bool', 'bool'], returns: 'bool' }],

@@ -214,6 +214,26 @@ function castToText(vector: Vector, to: SqlType, options: CastOptions): TextVect
   return builder.finish()
 }
 
+/**
+ * charin: "char" keeps the first byte of the text; bytes past ASCII print as charout does,
+ * a backslash and three octal digits.
+ */
+function textToChar(vector: TextVector): TextVector {
+  const builder = new TextVectorBuilder('char', vector.length)
+  for (let row = 0; row < vector.length; row++) {
+    if (!isPresent(vector.validity, row)) {
+      builder.appendNull()
+      continue
+    }
+    const start = vector.offsets[row]!
+    const byte = start < vector.offsets[row + 1]! ? vector.data[start]! : 0
+    builder.appendString(
+      byte === 0 ? '' : byte < 0x80 ? String.fromCharCode(byte) : `\\${byte.toString(8)}`,
+    )
+  }
+  return builder.finish()
+}
+
 /** Casts every row of `vector` to `to`; raises PostgreSQL's errors for rows that do not convert. */
 export function castVector(vector: Vector, to: SqlType, options: CastOptions): Vector {
   const from = vector.type
@@ -240,6 +260,8 @@ export function castVector(vector: Vector, to: SqlType, options: CastOptions): V
       ? scalar
       : castVector(castVector(scalar, 'numeric', options), to, options)
   }
+  if (to === 'char' && vector.kind === 'text' && from !== 'bytea' && from !== 'interval')
+    return textToChar(vector)
   if (isTextLike(to)) {
     if (vector.kind === 'text' && from !== 'bytea' && from !== 'interval')
       return withType(vector, to)

@@ -12,6 +12,8 @@ import type {
 } from '../../common/index.js'
 import {
   AssertionError,
+  PgError,
+  SqlState,
   SqlTypes,
   assert,
   elementTypeOf,
@@ -143,6 +145,7 @@ function binaryWriter(type: SqlType): ColumnWriter {
     case 'regtype':
     case 'regnamespace':
     case 'regrole':
+    case 'xid':
       return numberWriter(type, 4, (out, value) => out.uint32(value))
     case 'int8':
       return numberWriter(type, 8, (out, value) => out.int64(value))
@@ -178,12 +181,34 @@ function binaryWriter(type: SqlType): ColumnWriter {
     case 'unknown':
     case 'bytea':
     case 'ddsketch':
+    case 'pg_node_tree':
       return textBytesWriter(type, 0)
+    case 'char':
+      return charWriter
+    case 'aclitem':
+      // PostgreSQL has no aclitem_send either.
+      throw new PgError({
+        code: SqlState.undefinedFunction,
+        message: 'no binary output function available for type aclitem',
+      })
     case 'jsonb':
       return textBytesWriter(type, 1)
     case 'interval':
       return intervalWriter
   }
+}
+
+/** charsend: the one byte ("char" holds one; the empty value is the zero byte). */
+const charWriter: ColumnWriter = (out, vector, row) => {
+  expectKind(vector, 'char')
+  if (isNullAt(vector, row)) return void out.int32(-1)
+  const text = vector as TextVector
+  const start = text.offsets[row] ?? 0
+  const end = text.offsets[row + 1] ?? start
+  // Bytes past ASCII are held as charout prints them: a backslash and three octal digits.
+  const escaped = end - start === 4 && text.data[start] === 0x5c
+  const octal = escaped ? Buffer.from(text.data.subarray(start + 1, end)).toString() : ''
+  out.int32(1).byte(escaped ? parseInt(octal, 8) : start < end ? (text.data[start] ?? 0) : 0)
 }
 
 /** interval_send: int64 microseconds, int32 days, int32 months. */

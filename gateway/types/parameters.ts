@@ -67,6 +67,7 @@ export function decodeBinaryParameter(type: SqlType, bytes: Buffer): ScalarValue
     case 'regtype':
     case 'regnamespace':
     case 'regrole':
+    case 'xid':
       expectLength(bytes, 4, type)
       return bytes.readUInt32BE(0)
     case 'int8':
@@ -107,6 +108,13 @@ export function decodeBinaryParameter(type: SqlType, bytes: Buffer): ScalarValue
     case 'bytea':
       // ScalarValue has no byte type: hand the engine bytea's text form, as a text parameter would.
       return `\\x${bytes.toString('hex')}`
+    case 'char':
+      // charrecv: one byte; the zero byte is the empty value.
+      expectLength(bytes, 1, type)
+      return bytes[0] === 0 ? '' : String.fromCharCode(bytes[0]!)
+    case 'pg_node_tree':
+    case 'aclitem':
+      throw notSupported(`binary ${type} parameters`)
     case 'ddsketch':
       // The protobuf bytes, handed on as the base64 text the ddsketch input function reads.
       return bytes.toString('base64')

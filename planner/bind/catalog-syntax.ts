@@ -9,17 +9,29 @@
 //   function may have): over `ARRAY[...]` or a constant array literal `'{r,p,f}'` (also a
 //   parameter's value) it is an IN list or a chain of comparisons; over a text column holding
 //   an array literal, = ANY and <> ALL test membership row by row.
-import { PgError, SqlState, SqlTypes } from '../../common/index.js'
+import { isRegType, PgError, SqlState, SqlTypes } from '../../common/index.js'
 import { parseArrayLiteral } from '../../executor/functions/catalog.js'
 import type { RegNames, RegObject } from '../../executor/functions/reg-names.js'
 import type { Expr } from '../../executor/plan.js'
-import type { BinaryNode, FuncNode, SyntaxExpr, TypeNameNode } from '../sql/ast.js'
+import type { BinaryNode, FuncNode, SyntaxExpr, TableRefNode, TypeNameNode } from '../sql/ast.js'
 import { OwnerOid, type CatalogSnapshot } from '../catalog/catalog-snapshot.js'
 import { listRoutines } from '../catalog/pg-catalog-rows.js'
+import { virtualRelations } from '../catalog/virtual-relations.js'
 import type { BindContext } from './context.js'
 import { isStringType } from './types.js'
 
-/** True when `node` (any syntax tree) names an oid alias type somewhere (`::regclass`, `::regtype[]`). */
+// The catalog relations with oid alias columns (pg_type.typinput is regproc): a statement that
+// reads one prints those columns by name, so it needs the names as much as a `::regproc` does.
+const relationsWithRegColumns = new Set(
+  virtualRelations
+    .filter((relation) => relation.columns.some((column) => isRegType(column.type)))
+    .map((relation) => relation.name),
+)
+
+/**
+ * True when `node` (any syntax tree) names an oid alias type somewhere (`::regclass`,
+ * `::regtype[]`) or reads a catalog relation that has a column of one.
+ */
 export function namesRegType(node: unknown, seen = new WeakSet<object>()): boolean {
   if (typeof node !== 'object' || node === null || ArrayBuffer.isView(node)) return false
   if (seen.has(node)) return false
@@ -29,6 +41,10 @@ export function namesRegType(node: unknown, seen = new WeakSet<object>()): boole
   if (record['kind'] === 'cast') {
     const typeName = record['typeName'] as TypeNameNode | undefined
     if (typeName !== undefined && /^(pg_catalog\.)?_?reg/.test(typeName.name)) return true
+  }
+  if (record['kind'] === 'table-ref') {
+    const table = (record as unknown as TableRefNode).table.name
+    if (relationsWithRegColumns.has(table.slice(table.lastIndexOf('.') + 1))) return true
   }
   return Object.values(record).some((value) => namesRegType(value, seen))
 }

@@ -9,6 +9,7 @@ import {
   isArrayType,
   isRegType,
   sqlTypeByName,
+  SqlTypes,
   type SqlType,
 } from '../../common/index.js'
 import type { AggregateCall, Expr, WindowCall } from '../../executor/plan.js'
@@ -464,6 +465,11 @@ export class ExpressionBinder {
       const oid = this.context.coerce(this.bind(node.args[0]!, policy), 'oid')
       return { kind: 'call', fn: 'pg_get_userbyid', args: [oid, user], type: 'name' }
     }
+    if (node.name === 'pg_typeof' && node.args.length === 1) {
+      // The argument's type is known once bound: its oid, printed by name as regtype.
+      const arg = this.bind(node.args[0]!, policy)
+      return { kind: 'literal', value: SqlTypes[arg.type].oid, type: 'regtype' }
+    }
     const session = this.bindSessionFunction(node)
     if (session !== undefined) return session
     if (node.name === 'current_setting') {
@@ -625,7 +631,13 @@ function operandType(op: BinaryOp, left: SqlType, right: SqlType): SqlType | und
     return undefined
   }
   if (left === 'unknown' && right === 'unknown') return 'text'
-  return commonType([left, right])
+  const common = commonType([left, right])
+  if (common !== undefined) return common
+  // "char" and pg_node_tree meet text through their implicit cast (`relkind = 'r'::text`).
+  const readsAsText = (t: SqlType): boolean => t === 'char' || t === 'pg_node_tree'
+  return (readsAsText(left) && isStringType(right)) || (isStringType(left) && readsAsText(right))
+    ? 'text'
+    : undefined
 }
 
 function nullOf(type: SqlType): Expr {

@@ -52,6 +52,8 @@ export function canCastImplicitly(from: SqlType, to: SqlType): boolean {
   const toRank = numericRank[to]
   if (fromRank !== undefined && toRank !== undefined) return fromRank <= toRank
   if (isStringType(from) && to === 'text') return true
+  // "char" and pg_node_tree read as text implicitly (pg_cast.dat), as catalog queries rely on.
+  if ((from === 'char' || from === 'pg_node_tree') && to === 'text') return true
   if (to === 'oid' && isIntegerType(from)) return true
   // The oid alias types (regclass, regtype, ...) are oids: implicit to and from oid, from int4
   // and int8, and regclass from text (pg_cast.dat).
@@ -71,6 +73,7 @@ export function canCastByAssignment(from: SqlType, to: SqlType): boolean {
   if (isNumericType(from) && isNumericType(to)) return true
   if (isRegType(from) && (to === 'int4' || to === 'int8')) return true
   if (isStringType(to) || (isStringType(from) && isStringType(to))) return true
+  if (to === 'char' && isStringType(from)) return true
   if (isDateTimeType(from) && isDateTimeType(to)) return true
   return (from === 'json' && to === 'jsonb') || (from === 'jsonb' && to === 'json')
 }

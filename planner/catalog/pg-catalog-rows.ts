@@ -16,6 +16,7 @@ import {
   type CatalogRow,
   type CatalogSnapshot,
 } from './catalog-snapshot.js'
+import { ioRoutineOid, ioRoutines } from './pg-io-routines.js'
 import { CollationOid, typeFacts } from './pg-type-rows.js'
 
 /** pg_am's heap access method: every table's relam. */
@@ -61,8 +62,8 @@ export function pgClassRows(snapshot: CatalogSnapshot): CatalogRow[] {
     relreplident: r.relkind === 'r' ? 'd' : 'n',
     relispartition: false,
     relrewrite: 0,
-    relfrozenxid: '0',
-    relminmxid: '0',
+    relfrozenxid: 0,
+    relminmxid: 0,
   }))
 }
 
@@ -112,8 +113,8 @@ export function pgDatabaseRows(snapshot: CatalogSnapshot): CatalogRow[] {
       datistemplate: false,
       datallowconn: true,
       datconnlimit: -1,
-      datfrozenxid: '0',
-      datminmxid: '1',
+      datfrozenxid: 0,
+      datminmxid: 1,
       dattablespace: DefaultTablespaceOid,
       datcollate: 'C',
       datctype: 'C',
@@ -181,8 +182,13 @@ export function pgSettingsRows(snapshot: CatalogSnapshot): CatalogRow[] {
 
 export function pgAmRows(): CatalogRow[] {
   return [
-    { oid: HeapAmOid, amname: 'heap', amhandler: 'heap_tableam_handler', amtype: 't' },
-    { oid: 403, amname: 'btree', amhandler: 'bthandler', amtype: 'i' },
+    {
+      oid: HeapAmOid,
+      amname: 'heap',
+      amhandler: ioRoutineOid('heap_tableam_handler'),
+      amtype: 't',
+    },
+    { oid: 403, amname: 'btree', amhandler: ioRoutineOid('bthandler'), amtype: 'i' },
   ]
 }
 
@@ -288,6 +294,8 @@ export interface RoutineInfo {
   readonly returnTypeOid: number
   /** The executor's registry name, pg_proc.prosrc. */
   readonly registryName: string
+  /** pg_proc.provolatile: immutable, stable or volatile. */
+  readonly volatility: 'i' | 's' | 'v'
 }
 
 /** pg_proc oids for Malamute's functions: their own range, stable while the function set is. */
@@ -321,9 +329,21 @@ export function listRoutines(): RoutineInfo[] {
         returnTypeOid:
           signature.returns === 'same' ? AnyElementOid : SqlTypes[signature.returns].oid,
         registryName,
+        volatility: name === 'now' || name === 'current_timestamp' ? 's' : 'i',
       })
     }
   }
+  // The type I/O functions: in pg_proc so that pg_type's regproc columns name them.
+  for (const [oid, name, argTypeOids, returnTypeOid, volatility] of ioRoutines)
+    routines.push({
+      oid,
+      name,
+      kind: 'f',
+      argTypeOids,
+      returnTypeOid,
+      registryName: name,
+      volatility,
+    })
   return routines
 }
 
@@ -337,13 +357,13 @@ export function pgProcRows(): CatalogRow[] {
     procost: 1,
     prorows: 0,
     provariadic: 0,
-    prosupport: '-',
+    prosupport: 0,
     prokind: r.kind,
     prosecdef: false,
     proleakproof: false,
     proisstrict: r.kind === 'f',
     proretset: false,
-    provolatile: r.name === 'now' || r.name === 'current_timestamp' ? 's' : 'i',
+    provolatile: r.volatility,
     proparallel: 's',
     pronargs: r.argTypeOids.length,
     pronargdefaults: 0,

@@ -10,6 +10,7 @@ import {
   type SqlType,
 } from '../../common/index.js'
 import { NamespaceOid, OwnerOid, type CatalogRow } from './catalog-snapshot.js'
+import { ioRoutineOid } from './pg-io-routines.js'
 
 /** pg_collation oids: the database default, "C" and "POSIX". */
 export const CollationOid = { default: 100, c: 950, posix: 951 } as const
@@ -37,6 +38,10 @@ const inputFunctions: Readonly<Record<ScalarSqlType, string>> = {
   oid: 'oidin',
   unknown: 'unknownin',
   ddsketch: 'ddsketch_in',
+  char: 'charin',
+  xid: 'xidin',
+  pg_node_tree: 'pg_node_tree_in',
+  aclitem: 'aclitemin',
   regproc: 'regprocin',
   regprocedure: 'regprocedurein',
   regoper: 'regoperin',
@@ -85,7 +90,7 @@ export function typeFacts(type: SqlType): TypeFacts {
   const collation =
     type === 'name'
       ? CollationOid.c
-      : category === 'S' && type !== 'unknown'
+      : (category === 'S' && type !== 'unknown') || type === 'pg_node_tree'
         ? CollationOid.default
         : 0
   return { typlen, byValue, align, storage, collation }
@@ -109,13 +114,14 @@ export function pgTypeRows(): CatalogRow[] {
       typtype: name === 'unknown' ? 'p' : 'b',
       typcategory: info.category,
       typispreferred: info.preferred,
-      typsubscript: '-',
+      typsubscript: 0,
       typelem: 0,
       typarray: info.arrayOid,
-      typinput: input,
-      typoutput: ioFunction(input, 'out'),
-      typreceive: ioFunction(input, 'recv'),
-      typsend: ioFunction(input, 'send'),
+      typinput: ioRoutineOid(input),
+      typoutput: ioRoutineOid(ioFunction(input, 'out')),
+      // aclitem has no binary form.
+      typreceive: name === 'aclitem' ? 0 : ioRoutineOid(ioFunction(input, 'recv')),
+      typsend: name === 'aclitem' ? 0 : ioRoutineOid(ioFunction(input, 'send')),
       typalign: facts.align,
       typstorage: facts.storage,
       typcollation: facts.collation,
@@ -130,14 +136,14 @@ export function pgTypeRows(): CatalogRow[] {
       typtype: 'b',
       typcategory: 'A',
       typispreferred: false,
-      typsubscript: 'array_subscript_handler',
+      typsubscript: ioRoutineOid('array_subscript_handler'),
       typelem: info.oid,
       typarray: 0,
-      typinput: 'array_in',
-      typoutput: 'array_out',
-      typreceive: 'array_recv',
-      typsend: 'array_send',
-      typanalyze: 'array_typanalyze',
+      typinput: ioRoutineOid('array_in'),
+      typoutput: ioRoutineOid('array_out'),
+      typreceive: ioRoutineOid('array_recv'),
+      typsend: ioRoutineOid('array_send'),
+      typanalyze: ioRoutineOid('array_typanalyze'),
       typalign: facts.align === 'd' ? 'd' : 'i',
       typstorage: 'x',
       typcollation: facts.collation,
@@ -148,8 +154,7 @@ export function pgTypeRows(): CatalogRow[] {
 
 /**
  * pg_type rows of types Malamute has no values of but that catalogs and clients name: the
- * catalog column types ("char", xid, oidvector, pg_node_tree, aclitem and their arrays; pgjdbc
- * looks `_aclitem` up by oid) and the pseudo-types functions return (trigger, void, record).
+ * catalog column types int2vector and oidvector (read as smallint[] and oid[]) and the pseudo-types functions return (trigger, void, record).
  * Facts as PostgreSQL 15's pg_type.dat: oid, typname, typlen, typbyval, typtype,
  * typcategory, typelem, typarray, typinput, typalign, typstorage, typcollation.
  */
@@ -167,12 +172,8 @@ const catalogOnlyTypes: readonly (readonly [
   string,
   number,
 ])[] = [
-  [18, 'char', 1, true, 'b', 'Z', 0, 1002, 'charin', 'c', 'p', 0],
   [22, 'int2vector', -1, false, 'b', 'A', 21, 1006, 'int2vectorin', 'i', 'p', 0],
-  [28, 'xid', 4, true, 'b', 'U', 0, 1011, 'xidin', 'i', 'p', 0],
   [30, 'oidvector', -1, false, 'b', 'A', 26, 1013, 'oidvectorin', 'i', 'p', 0],
-  [194, 'pg_node_tree', -1, false, 'b', 'Z', 0, 0, 'pg_node_tree_in', 'i', 'x', 100],
-  [1033, 'aclitem', 12, false, 'b', 'U', 0, 1034, 'aclitemin', 'i', 'p', 0],
   [2249, 'record', -1, false, 'p', 'P', 0, 2287, 'record_in', 'd', 'x', 0],
   [2275, 'cstring', -2, false, 'p', 'P', 0, 1263, 'cstring_in', 'c', 'p', 0],
   [2276, 'any', 4, true, 'p', 'P', 0, 0, 'any_in', 'i', 'p', 0],
@@ -182,11 +183,8 @@ const catalogOnlyTypes: readonly (readonly [
   [2281, 'internal', 8, true, 'p', 'P', 0, 0, 'internal_in', 'd', 'p', 0],
   [2283, 'anyelement', 4, true, 'p', 'P', 0, 0, 'anyelement_in', 'i', 'p', 0],
   [3838, 'event_trigger', 4, true, 'p', 'P', 0, 0, 'event_trigger_in', 'i', 'p', 0],
-  [1002, '_char', -1, false, 'b', 'A', 18, 0, 'array_in', 'i', 'x', 0],
   [1006, '_int2vector', -1, false, 'b', 'A', 22, 0, 'array_in', 'i', 'x', 0],
-  [1011, '_xid', -1, false, 'b', 'A', 28, 0, 'array_in', 'i', 'x', 0],
   [1013, '_oidvector', -1, false, 'b', 'A', 30, 0, 'array_in', 'i', 'x', 0],
-  [1034, '_aclitem', -1, false, 'b', 'A', 1033, 0, 'array_in', 'i', 'x', 0],
   [2287, '_record', -1, false, 'p', 'P', 2249, 0, 'array_in', 'd', 'x', 0],
   [1263, '_cstring', -1, false, 'b', 'A', 2275, 0, 'array_in', 'i', 'x', 0],
 ]
@@ -194,14 +192,7 @@ const catalogOnlyTypes: readonly (readonly [
 /** The I/O function of `input`'s type named like it, or `-` where PostgreSQL has none. */
 function catalogOnlyIo(input: string, suffix: 'out' | 'recv' | 'send'): string {
   if (input === 'array_in') return `array_${suffix}`
-  const noBinary = [
-    'aclitemin',
-    'any_in',
-    'internal_in',
-    'trigger_in',
-    'anyelement_in',
-    'event_trigger_in',
-  ]
+  const noBinary = ['any_in', 'internal_in', 'trigger_in', 'anyelement_in', 'event_trigger_in']
   return suffix !== 'out' && noBinary.includes(input) ? '-' : ioFunction(input, suffix)
 }
 
@@ -218,14 +209,16 @@ function catalogOnlyTypeRows(): CatalogRow[] {
         typtype,
         typcategory,
         typispreferred: false,
-        typsubscript: typcategory === 'A' || input === 'array_in' ? 'array_subscript_handler' : '-',
+        typsubscript: ioRoutineOid(
+          typcategory === 'A' || input === 'array_in' ? 'array_subscript_handler' : '-',
+        ),
         typelem,
         typarray,
-        typinput: input,
-        typoutput: catalogOnlyIo(input, 'out'),
-        typreceive: catalogOnlyIo(input, 'recv'),
-        typsend: catalogOnlyIo(input, 'send'),
-        typanalyze: input === 'array_in' ? 'array_typanalyze' : '-',
+        typinput: ioRoutineOid(input),
+        typoutput: ioRoutineOid(catalogOnlyIo(input, 'out')),
+        typreceive: ioRoutineOid(catalogOnlyIo(input, 'recv')),
+        typsend: ioRoutineOid(catalogOnlyIo(input, 'send')),
+        typanalyze: ioRoutineOid(input === 'array_in' ? 'array_typanalyze' : '-'),
         typalign,
         typstorage,
         typcollation,
@@ -240,9 +233,9 @@ const commonTypeColumns: CatalogRow = {
   typisdefined: true,
   typdelim: ',',
   typrelid: 0,
-  typmodin: '-',
-  typmodout: '-',
-  typanalyze: '-',
+  typmodin: 0,
+  typmodout: 0,
+  typanalyze: 0,
   typnotnull: false,
   typbasetype: 0,
   typtypmod: -1,

@@ -3,10 +3,11 @@
 // spaces as underscores), their pg_class oids, and the builder of their rows.
 //
 // Column types map to the closest Malamute type (see columnType): oid, name, bool, int2/4/8,
-// float4 and timestamptz as themselves; text[], oid[], smallint[] and int2vector as arrays;
-// "char", regproc, xid, pg_node_tree and the other array or vector types (oidvector,
-// aclitem[], "char"[]) as text, holding PostgreSQL's text form (`{a,b}`, `23 25`); information_schema's domains as their base types
-// (sql_identifier name, cardinal_number int4, character_data and yes_or_no varchar).
+// float4, timestamptz, regproc, "char", xid, pg_node_tree, aclitem[] and "char"[] as
+// themselves; text[], oid[], smallint[] and int2vector as arrays (oidvector as oid[]); the
+// rest (anyarray, inet) as text holding PostgreSQL's text form; information_schema's domains
+// as their base types (sql_identifier name, cardinal_number int4, character_data and
+// yes_or_no varchar).
 import type { SqlType } from '../../common/index.js'
 import type { CatalogRow, CatalogSnapshot } from './catalog-snapshot.js'
 import {
@@ -284,6 +285,18 @@ function columnType(pgType: string): SqlType {
     // Malamute leaves empty: pg_index, pg_statistic_ext, pg_publication_rel) reads as
     // smallint[], so clients' generate_subscripts(indkey, 1) and indkey[n] bind; oidvector as
     // oid[], so pgcli's `proargtypes::regtype[]` casts (both print as arrays, `{23,25}`).
+    case 'regproc':
+      return 'regproc'
+    case '"char"':
+      return 'char'
+    case 'xid':
+      return 'xid'
+    case 'pg_node_tree':
+      return 'pg_node_tree'
+    case 'aclitem[]':
+      return '_aclitem'
+    case '"char"[]':
+      return '_char'
     case 'text[]':
       return '_text'
     case 'oid[]':

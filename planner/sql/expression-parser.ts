@@ -694,7 +694,8 @@ export function parseTypeName(cursor: TokenCursor): TypeNameNode {
     if (first.kind !== 'ident') throw cursor.syntaxErrorAt(first)
     cursor.next()
   }
-  const words = [first.value]
+  // Quoted "char" is PostgreSQL's one-byte type; bare char is character (bpchar).
+  const words = [first.quoted && first.value === 'char' ? '"char"' : first.value]
   if (first.value === 'double' && cursor.acceptKeyword('precision')) words.push('precision')
   if (first.value === 'character' && cursor.acceptKeyword('varying')) words.push('varying')
   if (cursor.acceptOp('(')) {

@@ -198,7 +198,6 @@ ORDER BY "type" ASC, "schema" ASC, "name" ASC`,
   {
     tool: 'dbeaver',
     what: 'schemas',
-    gap: 'aclitem[] columns (nspacl) are text, OID 25 instead of 1034',
     sql: `SELECT n.oid,n.*,d.description FROM pg_catalog.pg_namespace n
   LEFT OUTER JOIN pg_catalog.pg_description d ON d.objoid=n.oid AND d.objsubid=0 AND d.classoid='pg_namespace'::regclass
   ORDER BY nspname`,
@@ -214,7 +213,6 @@ ORDER BY "type" ASC, "schema" ASC, "name" ASC`,
   {
     tool: 'dbeaver',
     what: 'pgjdbc array type check',
-    gap: "regproc literals ('pg_catalog.array_in'::regproc) are not supported",
     sql: `SELECT typinput='pg_catalog.array_in'::regproc as is_array, typtype, typname, pg_type.oid FROM pg_catalog.pg_type
   LEFT JOIN (select ns.oid as nspoid, ns.nspname, r.r from pg_namespace as ns
              join (select s.r, (current_schemas(false))[s.r] as nspname
@@ -228,7 +226,6 @@ ORDER BY "type" ASC, "schema" ASC, "name" ASC`,
   {
     tool: 'dbeaver',
     what: 'database',
-    gap: '"char", xid and aclitem[] catalog columns are text (OID 25)',
     sql: `SELECT db.oid,db.* FROM pg_catalog.pg_database db WHERE datname='postgres'`,
   },
   {
@@ -258,7 +255,6 @@ ORDER BY "type" ASC, "schema" ASC, "name" ASC`,
   {
     tool: 'dbeaver',
     what: 'data types',
-    gap: '"char", regproc, pg_node_tree and aclitem[] catalog columns are text (OID 25)',
     sql: `SELECT t.oid,t.*,c.relkind,format_type(nullif(t.typbasetype, 0), t.typtypmod) as base_type_name, d.description
   FROM pg_catalog.pg_type t LEFT OUTER JOIN pg_catalog.pg_type et ON et.oid=t.typelem
   LEFT OUTER JOIN pg_catalog.pg_class c ON c.oid=t.typrelid LEFT OUTER JOIN pg_catalog.pg_description d ON t.oid=d.objoid
