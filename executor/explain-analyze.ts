@@ -84,7 +84,7 @@ function build(
       operator = new LimitOp(input(plan.input), plan.limit, plan.offset, context)
       break
     case 'distinct':
-      operator = new DistinctOp(input(plan.input), context)
+      operator = new DistinctOp(input(plan.input), context, plan.keys)
       break
     case 'window':
       operator = new WindowOp(plan, input(plan.input), context)

@@ -225,7 +225,9 @@ function describe(plan: PhysicalPlan): string {
     case 'limit':
       return `Limit (limit=${plan.limit ?? 'ALL'} offset=${plan.offset})`
     case 'distinct':
-      return 'Distinct'
+      return plan.keys === undefined
+        ? 'Distinct'
+        : `Distinct (on=[${plan.keys.map((key) => `#${key}`).join(', ')}])`
     case 'window':
       return `Window (${plan.calls.map(renderWindowCall).join(', ')})`
     case 'unnest': {

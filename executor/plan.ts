@@ -254,10 +254,14 @@ export interface LimitPlan {
   readonly offset: number
 }
 
-/** SELECT DISTINCT over all input columns. */
+/**
+ * SELECT DISTINCT over all input columns; with `keys` (DISTINCT ON), the first row of each
+ * group of those columns' values, in input order.
+ */
 export interface DistinctPlan {
   readonly kind: 'distinct'
   readonly input: PhysicalPlan
+  readonly keys?: readonly number[]
 }
 
 /**

@@ -33,7 +33,7 @@ export function buildOperator(plan: PhysicalPlan, context: OperatorContext): Ope
     case 'limit':
       return new LimitOp(buildOperator(plan.input, context), plan.limit, plan.offset, context)
     case 'distinct':
-      return new DistinctOp(buildOperator(plan.input, context), context)
+      return new DistinctOp(buildOperator(plan.input, context), context, plan.keys)
     case 'window':
       return new WindowOp(plan, buildOperator(plan.input, context), context)
     case 'unnest':

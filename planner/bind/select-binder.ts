@@ -8,7 +8,10 @@
 //
 // Lifting is PostgreSQL's check_ungrouped_columns: a subtree equal to a group key becomes
 // that key's column; a column left over is 42803.
-import { PgError, SqlState, assert } from '../../common/index.js'
+import { PgError, SqlState, assert, type Batch } from '../../common/index.js'
+import { collectColumns } from '../../executor/expr/columns-of.js'
+import { evaluate } from '../../executor/expr/evaluate.js'
+import { scalarAt } from '../../executor/expr/vector-builders.js'
 import type {
   AggregateCall,
   Expr,
@@ -46,7 +49,10 @@ export interface BoundSelect {
   /** The select list, then ORDER BY expressions not in it (dropped after the sort). */
   readonly outputs: readonly Expr[]
   readonly fields: readonly OutputField[]
+  /** DISTINCT, or DISTINCT ON (then distinctOn is set too). */
   readonly distinct: boolean
+  /** DISTINCT ON: the output columns whose first row (in orderBy's order) each group keeps. */
+  readonly distinctOn?: readonly number[]
   /** Over `outputs`: each key is a column of the projected row. */
   readonly orderBy: readonly SortKey[]
   readonly limit: number | null
@@ -109,6 +115,10 @@ export function bindSelect(
       nullsFirst,
     }
   })
+  const distinctOn =
+    node.distinctOn === undefined
+      ? undefined
+      : bindDistinctOn(node.distinctOn, orderBy, targets, outputs, binder)
   const aggregated =
     groupBy.length > 0 ||
     binder.aggregates.length > 0 ||
@@ -132,8 +142,8 @@ export function bindSelect(
     having: having === null || !aggregated ? having : lift(having),
     outputs: aggregated ? preWindow.map(lift) : preWindow,
     fields: targets.map((t) => t.field),
-    distinct: node.distinct,
-    orderBy,
+    distinct: node.distinct || distinctOn !== undefined,
+    ...(distinctOn === undefined ? { orderBy } : distinctOn),
     limit: bindLimit(node.limit, 'LIMIT', binder),
     offset: bindLimit(node.offset, 'OFFSET', binder) ?? 0,
   }
@@ -259,6 +269,44 @@ function bindOrderItem(
   return outputs.length - 1
 }
 
+/**
+ * DISTINCT ON items, bound as ORDER BY items are; as PostgreSQL's transformDistinctOnClause,
+ * they must be the leftmost ORDER BY items (in any order), and those ORDER BY lacks are sorted
+ * on after it, ascending.
+ */
+function bindDistinctOn(
+  items: readonly SyntaxExpr[],
+  orderBy: readonly SortKey[],
+  targets: readonly Target[],
+  outputs: Expr[],
+  binder: ExpressionBinder,
+): { distinctOn: number[]; orderBy: SortKey[] } {
+  const distinctOn = items.map((item) => bindOrderItem(item, targets, outputs, false, binder))
+  const mismatch = (key: number): PgError =>
+    new PgError({
+      code: SqlState.invalidColumnReference,
+      message: 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions',
+      position: (items[distinctOn.indexOf(key)]?.position ?? 0) + 1,
+    })
+  let skipped = false
+  const sorted = new Set<number>()
+  for (const key of orderBy) {
+    const index = key.expr.kind === 'column' ? key.expr.index : -1
+    if (!distinctOn.includes(index)) skipped = true
+    else if (skipped) throw mismatch(index)
+    else sorted.add(index)
+  }
+  const keys = [...orderBy]
+  for (const index of distinctOn) {
+    if (sorted.has(index)) continue
+    if (skipped) throw mismatch(index)
+    sorted.add(index)
+    const type = outputs[index]!.type
+    keys.push({ expr: { kind: 'column', index, type }, descending: false, nullsFirst: false })
+  }
+  return { distinctOn, orderBy: keys }
+}
+
 function ordinalOf(item: SyntaxExpr): number | undefined {
   return item.kind === 'literal' && item.literal === 'integer' ? Number(item.text) : undefined
 }
@@ -337,13 +385,28 @@ function defineWindows(node: SelectNode, binder: ExpressionBinder): void {
 }
 
 /** LIMIT/OFFSET: a constant or parameter, read as int8 now; null for LIMIT ALL or NULL. */
+/** An expression that reads no column (`LIMIT 1 + 1`) as the literal it evaluates to. */
+function foldConstant(expr: Expr, context: BindContext): Expr {
+  if (expr.kind === 'literal') return expr
+  const columns = new Set<number>()
+  collectColumns(expr, columns)
+  if (columns.size > 0) return expr
+  const row: Batch = { columns: [], length: 1 }
+  const eval_ = { timeZone: context.timeZone, nowMicros: Date.now() * 1000 }
+  const value = scalarAt(evaluate(expr, row, eval_), 0)
+  return { kind: 'literal', value, type: expr.type }
+}
+
 function bindLimit(
   node: SyntaxExpr | null,
   clause: 'LIMIT' | 'OFFSET',
   binder: ExpressionBinder,
 ): number | null {
   if (node === null) return null
-  const expr = binder.context.coerce(binder.bind(node, { allowed: false, clause }), 'int8')
+  const expr = foldConstant(
+    binder.context.coerce(binder.bind(node, { allowed: false, clause }), 'int8'),
+    binder.context,
+  )
   if (expr.kind !== 'literal') {
     throw new PgError({
       code: SqlState.invalidColumnReference,

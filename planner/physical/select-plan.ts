@@ -142,13 +142,18 @@ function planTable(
   )
 }
 
-/** DISTINCT, ORDER BY (top-k when limited), LIMIT/OFFSET, then dropping hidden sort columns. */
+/**
+ * DISTINCT, ORDER BY (top-k when limited), LIMIT/OFFSET, then dropping hidden sort columns.
+ * DISTINCT ON sorts first and keeps each group's first row, before the limit.
+ */
 function planTail(bound: BoundSelect, source: PhysicalPlan): PhysicalPlan {
   let plan = source
-  if (bound.distinct) plan = { kind: 'distinct', input: plan }
-  const rowsNeeded = bound.limit === null ? null : bound.limit + bound.offset
+  if (bound.distinct && bound.distinctOn === undefined) plan = { kind: 'distinct', input: plan }
+  const rowsNeeded =
+    bound.limit === null || bound.distinctOn !== undefined ? null : bound.limit + bound.offset
   if (bound.orderBy.length > 0)
     plan = { kind: 'sort', input: plan, keys: bound.orderBy, limit: rowsNeeded }
+  if (bound.distinctOn !== undefined) plan = { kind: 'distinct', input: plan, keys: bound.distinctOn }
   if (bound.limit !== null || bound.offset > 0)
     plan = { kind: 'limit', input: plan, limit: bound.limit, offset: bound.offset }
   if (bound.outputs.length > bound.fields.length) {

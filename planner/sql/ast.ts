@@ -376,6 +376,8 @@ export type GroupingItemNode =
 export interface SelectNode {
   readonly kind: 'select'
   readonly distinct: boolean
+  /** DISTINCT ON (...): the first row of each group of these values (distinct is then false). */
+  readonly distinctOn?: readonly SyntaxExpr[]
   readonly targets: readonly SelectTarget[]
   readonly from: FromItem | null
   readonly where: SyntaxExpr | null

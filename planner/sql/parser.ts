@@ -134,7 +134,7 @@ export function isQueryStart(cursor: TokenCursor): boolean {
 export function parseQuery(cursor: TokenCursor): SelectNode {
   const withClause = cursor.isKeyword('with') ? parseWith(cursor) : undefined
   let query = parseSetOperations(cursor, 0)
-  if (cursor.isKeyword('order') || cursor.isKeyword('limit') || cursor.isKeyword('offset')) {
+  if (['order', 'limit', 'offset', 'fetch'].some((word) => cursor.isKeyword(word))) {
     const orderBy = cursor.isKeyword('order') ? parseOrderBy(cursor) : []
     const { limit, offset } = parseLimitOffset(cursor)
     if (query.orderBy.length > 0 || query.limit !== null || query.offset !== null)
@@ -233,9 +233,16 @@ function selectStarFrom(from: FromItem): SelectNode {
 function parseSelectCore(cursor: TokenCursor): SelectNode {
   cursor.expectKeyword('select')
   let distinct = false
+  let distinctOn: SyntaxExpr[] | undefined
   if (cursor.acceptKeyword('distinct')) {
-    if (cursor.isKeyword('on')) throw cursor.notSupportedAt('DISTINCT ON', cursor.peek())
-    distinct = true
+    if (cursor.acceptKeyword('on')) {
+      cursor.expectOp('(')
+      distinctOn = [parseExpr(cursor)]
+      while (cursor.acceptOp(',')) distinctOn.push(parseExpr(cursor))
+      cursor.expectOp(')')
+    } else {
+      distinct = true
+    }
   } else {
     cursor.acceptKeyword('all')
   }
@@ -256,12 +263,13 @@ function parseSelectCore(cursor: TokenCursor): SelectNode {
     kind: 'select',
     ...{ distinct, targets, from, where, groupBy, having, orderBy, limit, offset },
   }
+  const withDistinctOn = distinctOn === undefined ? select : { ...select, distinctOn }
   const grouped =
     groupingSets === undefined
-      ? select
+      ? withDistinctOn
       : distinctSets === true
-        ? { ...select, groupingSets, distinctGroupingSets: true as const }
-        : { ...select, groupingSets }
+        ? { ...withDistinctOn, groupingSets, distinctGroupingSets: true as const }
+        : { ...withDistinctOn, groupingSets }
   return windows.length === 0 ? grouped : { ...grouped, windows }
 }
 
@@ -484,12 +492,32 @@ function parseLimitOffset(cursor: TokenCursor): {
     } else if (offset === null && cursor.acceptKeyword('offset')) {
       offset = parseExpr(cursor)
       if (!cursor.acceptKeyword('rows')) cursor.acceptKeyword('row')
-    } else if (cursor.isKeyword('fetch') || cursor.isKeyword('for')) {
+    } else if (cursor.isKeyword('fetch')) {
+      if (limit !== null) throw cursor.syntaxErrorAt(cursor.peek())
+      limit = parseFetchFirst(cursor)
+    } else if (cursor.isKeyword('for')) {
       throw cursor.notSupportedAt(cursor.peek().value.toUpperCase(), cursor.peek())
     } else {
       return { limit, offset }
     }
   }
+}
+
+/**
+ * `FETCH { FIRST | NEXT } [count] { ROW | ROWS } ONLY`: SQL's LIMIT (count 1 when omitted).
+ * WITH TIES is not supported.
+ */
+function parseFetchFirst(cursor: TokenCursor): SyntaxExpr {
+  const fetch = cursor.next()
+  if (!cursor.acceptKeyword('first')) cursor.expectKeyword('next')
+  const count: SyntaxExpr =
+    cursor.isKeyword('row') || cursor.isKeyword('rows')
+      ? { kind: 'literal', literal: 'integer', text: '1', position: fetch.start }
+      : parseExpr(cursor)
+  if (!cursor.acceptKeyword('rows')) cursor.expectKeyword('row')
+  if (cursor.isKeyword('with')) throw cursor.notSupportedAt('FETCH ... WITH TIES', cursor.peek())
+  cursor.expectKeyword('only')
+  return count
 }
 
 function parseInsert(cursor: TokenCursor): InsertNode {
