@@ -7,7 +7,24 @@ const times = ['timestamptz', 'timestamp'] as const
 
 export function timeSignatures(): Record<string, readonly Signature[]> {
   const intervalUnary: Signature[] = [{ args: ['interval'], returns: 'interval' }]
+  const ints = (count: number): ('int4' | 'float8')[] => Array<'int4'>(count).fill('int4')
+  const clock = (returns: 'timestamptz' | 'timestamp' | 'date' | 'text'): Signature[] => [
+    { args: [], returns },
+  ]
   return {
+    current_date: clock('date'),
+    localtimestamp: clock('timestamp'),
+    transaction_timestamp: clock('timestamptz'),
+    statement_timestamp: clock('timestamptz'),
+    clock_timestamp: clock('timestamptz'),
+    timeofday: clock('text'),
+    make_date: [{ args: ints(3), returns: 'date' }],
+    make_timestamp: [{ args: [...ints(5), 'float8'], returns: 'timestamp' }],
+    make_timestamptz: [
+      { args: [...ints(5), 'float8'], returns: 'timestamptz' },
+      { args: [...ints(5), 'float8', 'text'], returns: 'timestamptz' },
+    ],
+    make_interval: [{ args: [...ints(6), 'float8'], returns: 'interval' }],
     timestamp_add_interval: times.map((t) => ({ args: [t, 'interval'], returns: t })),
     timestamp_subtract_interval: times.map((t) => ({ args: [t, 'interval'], returns: t })),
     timestamp_difference: times.map((t) => ({ args: [t, t], returns: 'interval' })),

@@ -20,6 +20,8 @@ import { quoteKernels } from './quote.js'
 import { stringKernels } from './string.js'
 import { textKernels } from './text.js'
 import { timeKernels } from './time.js'
+import { clockKernels } from './clock.js'
+import { makeTimeKernels } from './make-time.js'
 import { ddsketchKernels } from '../sketch/ddsketch-functions.js'
 
 export type { Kernel, KernelCall } from './kernel.js'
@@ -32,6 +34,8 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...likeKernels,
   ...conditionalKernels,
   ...timeKernels,
+  ...clockKernels,
+  ...makeTimeKernels,
   ...stringKernels,
   ...quoteKernels,
   ...regexKernels,

@@ -43,6 +43,7 @@ import {
 } from './array-binder.js'
 import type { BindContext } from './context.js'
 import { bindCurrentSetting } from './current-setting.js'
+import { positionalCall, undefinedCall } from './named-arguments.js'
 import { rewriteStringAgg } from './string-agg.js'
 import { bindOrderedSetCall, isOrderedSetCall } from './ordered-set-binder.js'
 import { resolveColumn, type Scope } from './scope.js'
@@ -420,7 +421,8 @@ export class ExpressionBinder {
     return { kind: 'literal', value: database_ ? database : user, type: 'name' }
   }
 
-  private bindFunction(node: FuncNode, policy: AggregatePolicy): Expr {
+  private bindFunction(written: FuncNode, policy: AggregatePolicy): Expr {
+    const node = positionalCall(written, (a) => this.bind(a, policy))
     if (node.name === 'string_agg' && node.over === undefined)
       return this.bind(rewriteStringAgg(node), policy)
     if (isOrderedSetCall(node)) return this.bindAggregate(node, policy)
@@ -481,7 +483,7 @@ export class ExpressionBinder {
     const resolved =
       fn === undefined ? undefined : resolveCall(scalarSignatures(fn), args, this.context)
     if (fn === undefined || resolved === undefined)
-      throw undefinedFunction(node.name, args, node.position)
+      throw undefinedCall(written, (a) => this.bind(a, policy))
     return { kind: 'call', fn, args: resolved.args, type: resolved.type }
   }
 

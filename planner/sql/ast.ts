@@ -145,6 +145,8 @@ export interface FuncNode {
   readonly withinGroup?: readonly OrderItem[]
   /** An aggregate's own ORDER BY: `array_agg(x ORDER BY y)`. */
   readonly orderBy?: readonly OrderItem[]
+  /** Named notation, `make_interval(days => 3)`: each argument's name, null for positional. */
+  readonly argNames?: readonly (string | null)[]
   readonly position: number
 }
 

@@ -427,16 +427,24 @@ function parseKeywordOrName(cursor: TokenCursor): SyntaxExpr {
     case 'cast':
       return parseCastCall(cursor)
     case 'current_timestamp':
+    case 'current_date':
+    case 'localtimestamp':
+      // SQL's niladic clock functions, written without parentheses.
       cursor.next()
+      if (token.value !== 'current_date' && cursor.isOp('('))
+        throw cursor.notSupportedAt(`${token.value.toUpperCase()} with a precision`, cursor.peek())
       return {
         kind: 'func',
-        name: 'current_timestamp',
+        name: token.value,
         args: [],
         star: false,
         distinct: false,
         filter: null,
         position,
       }
+    case 'current_time':
+    case 'localtime':
+      throw cursor.notSupportedAt(`${token.value.toUpperCase()} (the time types)`, token)
     case 'substring':
     case 'position':
     case 'trim':
@@ -522,13 +530,24 @@ function parseFunctionCall(cursor: TokenCursor, name: string, position: number):
   let star = false
   let distinct = false
   const args: SyntaxExpr[] = []
+  const argNames: (string | undefined)[] = []
   if (cursor.acceptOp('*')) {
     star = true
   } else if (!cursor.isOp(')')) {
     distinct = cursor.acceptKeyword('distinct')
     if (!distinct) cursor.acceptKeyword('all')
-    args.push(parseExpr(cursor))
-    while (cursor.acceptOp(',')) args.push(parseExpr(cursor))
+    do {
+      const name = parseArgumentName(cursor)
+      if (name !== null) argNames[args.length] = name
+      else if (argNames.some((n) => n !== undefined)) {
+        throw new PgError({
+          code: SqlState.syntaxError,
+          message: 'positional argument cannot follow named argument',
+          position: cursor.peek().start + 1,
+        })
+      }
+      args.push(parseExpr(cursor))
+    } while (cursor.acceptOp(','))
   }
   const orderBy: OrderItem[] = []
   if (args.length > 0 && cursor.acceptKeyword('order')) {
@@ -547,10 +566,27 @@ function parseFunctionCall(cursor: TokenCursor, name: string, position: number):
     cursor.expectOp(')')
   }
   const plain: FuncNode = { kind: 'func', name, args, star, distinct, filter, position }
-  const node: FuncNode = orderBy.length > 0 ? { ...plain, orderBy } : plain
+  const named =
+    argNames.length === 0 ? plain : { ...plain, argNames: args.map((_, i) => argNames[i] ?? null) }
+  const node: FuncNode = orderBy.length > 0 ? { ...named, orderBy } : named
   const ordered = withinGroup === null ? node : { ...node, withinGroup }
   if (cursor.acceptKeyword('over')) return { ...ordered, over: parseOver(cursor, parseExpr) }
   return ordered
+}
+
+/** `name =>` or `name :=` before an argument (named notation): the name, else null. */
+function parseArgumentName(cursor: TokenCursor): string | null {
+  const name = cursor.peek()
+  const first = cursor.peek(1)
+  const second = cursor.peek(2)
+  const arrow =
+    (first.value === '=' && second.value === '>') || (first.value === ':' && second.value === '=')
+  if (name.kind !== 'ident' || first.kind !== 'op' || second.kind !== 'op' || !arrow) return null
+  if (second.start !== first.start + 1) return null
+  cursor.next()
+  cursor.next()
+  cursor.next()
+  return name.value
 }
 
 /** `WITHIN GROUP (ORDER BY item, ...)` after an ordered-set aggregate's arguments, or null. */
