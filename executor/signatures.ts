@@ -201,7 +201,11 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   radians: [{ args: ['float8'], returns: 'float8' }],
   random: [{ args: [], returns: 'float8' }],
   // date/time (executor/functions/datetime.ts)
-  to_timestamp: [{ args: ['float8'], returns: 'timestamptz' }],
+  to_timestamp: [
+    { args: ['float8'], returns: 'timestamptz' },
+    { args: ['text', 'text'], returns: 'timestamptz' },
+  ],
+  to_date: [{ args: ['text', 'text'], returns: 'date' }],
   ...timeSignatures(),
   ...jsonSignatures(),
   // session information (executor/functions/session.ts)

@@ -22,6 +22,7 @@ import { textKernels } from './text.js'
 import { timeKernels } from './time.js'
 import { clockKernels } from './clock.js'
 import { makeTimeKernels } from './make-time.js'
+import { toTimestampKernels } from './to-timestamp.js'
 import { ddsketchKernels } from '../sketch/ddsketch-functions.js'
 
 export type { Kernel, KernelCall } from './kernel.js'
@@ -42,6 +43,7 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...mathKernels,
   ...datetimeKernels,
   ...intervalKernels,
+  ...toTimestampKernels,
   ...toCharKernels,
   ...zoneKernels,
   ...jsonbKernels,

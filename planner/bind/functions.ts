@@ -193,6 +193,7 @@ export const scalarFunctionNames: Readonly<Record<string, string>> = {
   date_part: 'date_part',
   to_char: 'to_char',
   to_timestamp: 'to_timestamp',
+  to_date: 'to_date',
   date_bin: 'date_bin',
   ...timeJsonFunctionNames,
   // session and catalog information (executor/functions/session.ts)
