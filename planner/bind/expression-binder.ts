@@ -44,6 +44,7 @@ import {
 import type { BindContext } from './context.js'
 import { bindCurrentSetting } from './current-setting.js'
 import { positionalCall, undefinedCall } from './named-arguments.js'
+import { expandRowComparison, expandRowInList } from './row-comparison.js'
 import { rewriteStringAgg } from './string-agg.js'
 import { bindOrderedSetCall, isOrderedSetCall } from './ordered-set-binder.js'
 import { resolveColumn, type Scope } from './scope.js'
@@ -164,7 +165,9 @@ export class ExpressionBinder {
         return this.bindCast(this.bind(node.arg, policy), node.typeName)
       case 'unary':
         return this.bindUnary(node.op, node.arg, policy, node.position)
-      case 'binary':
+      case 'binary': {
+        const rows = expandRowComparison(node)
+        if (rows !== undefined) return this.bind(rows, policy)
         if (quantifierOf(node.right) !== undefined) return this.bindQuantified(node, policy)
         return this.bindBinary(
           node.op,
@@ -172,12 +175,15 @@ export class ExpressionBinder {
           this.bind(node.right, policy),
           node.position,
         )
+      }
       case 'is':
         return this.bindIs(node.test, node.negated, this.bind(node.arg, policy), node.position)
       case 'between':
         return this.bindBetween(node.arg, node.low, node.high, node.negated, policy, node.position)
-      case 'in-list':
-        return this.bindInList(node, policy)
+      case 'in-list': {
+        const rows = expandRowInList(node)
+        return rows === undefined ? this.bindInList(node, policy) : this.bind(rows, policy)
+      }
       case 'case':
         return this.bindCase(node, policy)
       case 'func':
@@ -423,6 +429,12 @@ export class ExpressionBinder {
 
   private bindFunction(written: FuncNode, policy: AggregatePolicy): Expr {
     const node = positionalCall(written, (a) => this.bind(a, policy))
+    if (node.name === 'row' && node.over === undefined)
+      throw new PgError({
+        code: SqlState.featureNotSupported,
+        message: 'row values are not supported outside row comparisons',
+        position: node.position + 1,
+      })
     if (node.name === 'string_agg' && node.over === undefined)
       return this.bind(rewriteStringAgg(node), policy)
     if (isOrderedSetCall(node)) return this.bindAggregate(node, policy)

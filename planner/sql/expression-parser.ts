@@ -364,7 +364,7 @@ function parsePrimary(cursor: TokenCursor): SyntaxExpr {
         cursor.expectOp(')')
         return { kind: 'subquery', query, position: token.start }
       }
-      return parseParenthesized(cursor)
+      return parseParenthesized(cursor, token.start)
     case 'ident':
       return token.quoted ? parseName(cursor) : parseKeywordOrName(cursor)
     case 'eof':
@@ -372,11 +372,17 @@ function parsePrimary(cursor: TokenCursor): SyntaxExpr {
   }
 }
 
-function parseParenthesized(cursor: TokenCursor): SyntaxExpr {
+/** `(expr)`, or a row constructor `(a, b, ...)`: a call of `row`, as `ROW(a, b)` parses. */
+function parseParenthesized(cursor: TokenCursor, position: number): SyntaxExpr {
   const inner = parseExpr(cursor)
-  if (cursor.isOp(',')) throw cursor.notSupportedAt('row constructors', cursor.peek())
+  if (!cursor.isOp(',')) {
+    cursor.expectOp(')')
+    return inner
+  }
+  const args = [inner]
+  while (cursor.acceptOp(',')) args.push(parseExpr(cursor))
   cursor.expectOp(')')
-  return inner
+  return funcNode('row', args, position)
 }
 
 /** Type names a string literal may follow (`timestamptz '2024-01-01'`). */

@@ -86,6 +86,7 @@ function parseStatementAt(cursor: TokenCursor): StatementNode {
     case 'select':
     case 'with':
     case 'values':
+    case 'table':
       return parseQuery(cursor)
     case 'insert':
       return parseInsert(cursor)
@@ -122,7 +123,7 @@ function parseStatementAt(cursor: TokenCursor): StatementNode {
 
 /** True when a query (SELECT, VALUES, WITH) starts here: after `(` in FROM or an expression. */
 export function isQueryStart(cursor: TokenCursor): boolean {
-  return cursor.isKeyword('select') || cursor.isKeyword('values') || cursor.isKeyword('with')
+  return ['select', 'values', 'with', 'table'].some((word) => cursor.isKeyword(word))
 }
 
 /**
@@ -194,6 +195,10 @@ function parseQueryOperand(cursor: TokenCursor): SelectNode {
     return inner
   }
   if (cursor.isKeyword('values')) return selectStarFrom(parseValues(cursor))
+  if (cursor.acceptKeyword('table')) {
+    // `TABLE t` is `SELECT * FROM t`.
+    return selectStarFrom({ kind: 'table-ref', table: parseTableName(cursor), alias: null })
+  }
   return parseSelectCore(cursor)
 }
 
