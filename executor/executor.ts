@@ -122,6 +122,8 @@ export class Executor {
         await this.storage.catalog.createTable(tenant, table, columns, ifNotExists, settings)
         return done('CREATE TABLE')
       }
+      case 'create-table-as':
+        return done(await this.runCreateTableAs(statement, session, signal))
       case 'drop-table':
         await this.dropTables(statement.tenant, statement.tables, statement.ifExists)
         return done('DROP TABLE')
@@ -234,6 +236,44 @@ export class Executor {
     if (session.transaction != null) await session.transaction.add(tenant, table, columns, batch)
     else await this.storage.writer.append(tenant, table, columns, batch)
     return rows
+  }
+
+  /**
+   * CREATE TABLE ... AS: creates the table, then loads the query's rows as one bulk append,
+   * so they become visible together; on any failure the table is dropped again, leaving
+   * nothing behind, as PostgreSQL's transactional DDL would.
+   */
+  private async runCreateTableAs(
+    statement: ExecutableStatement & { kind: 'create-table-as' },
+    session: ExecutionSession,
+    signal: AbortSignal,
+  ): Promise<string> {
+    const { tenant, table, columns, ifNotExists, settings, source } = statement
+    const created = await this.storage.catalog.createTable(
+      tenant,
+      table,
+      columns,
+      ifNotExists,
+      settings,
+    )
+    // Skipped (IF NOT EXISTS) or WITH NO DATA: PostgreSQL's tag names the statement.
+    if (created === undefined || source === null) return 'CREATE TABLE AS'
+    try {
+      const bulk = await this.storage.writer.beginBulk(tenant, table)
+      try {
+        for await (const batch of buildOperator(source, this.context(session, signal))) {
+          checkCanceled(signal)
+          if (batch.length > 0) await bulk.add(columns, batch)
+        }
+        return `SELECT ${await bulk.commit()}`
+      } catch (error) {
+        await bulk.abort()
+        throw error
+      }
+    } catch (error) {
+      await this.storage.catalog.dropTable(tenant, table)
+      throw error
+    }
   }
 
   private async dropTables(

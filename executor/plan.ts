@@ -405,6 +405,18 @@ export type ExecutableStatement =
       readonly settings?: TableSettingsChange
     }
   | {
+      /** CREATE TABLE ... AS: creates the table, then loads `source` into it all or nothing. */
+      readonly kind: 'create-table-as'
+      readonly tenant: string
+      readonly table: string
+      readonly columns: readonly Field[]
+      readonly ifNotExists: boolean
+      readonly settings?: TableSettingsChange
+      /** Rows in `columns` order; null for WITH NO DATA. */
+      readonly source: PhysicalPlan | null
+      readonly regNames?: RegNames
+    }
+  | {
       readonly kind: 'drop-table'
       readonly tenant: string
       readonly tables: readonly string[]

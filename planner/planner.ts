@@ -129,6 +129,14 @@ export async function planStatementGeneral(
         ...regNames,
       }
     }
+    case 'create-table-as': {
+      const { select, withData, ...table } = bound
+      return {
+        ...table,
+        source: withData ? await planQuery(select, ctx) : null,
+        ...regNames,
+      }
+    }
     case 'copy-to':
       return {
         kind: 'copy-to',

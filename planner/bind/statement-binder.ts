@@ -8,13 +8,15 @@ import {
   elementTypeOf,
   isArrayType,
   isRegType,
+  SqlTypes,
   type Field,
   type SqlType,
 } from '../../common/index.js'
 import type { ExecutableStatement, Expr } from '../../executor/plan.js'
-import type { Catalog, ColumnInfo, TableInfo } from '../../storage/api.js'
+import type { Catalog, ColumnInfo, TableInfo, TableSettingsChange } from '../../storage/api.js'
 import {
   leftmostPosition,
+  type CreateTableNode,
   type InsertNode,
   type NameNode,
   type StatementNode,
@@ -44,7 +46,21 @@ export type BoundStatement =
         | { readonly kind: 'select'; readonly select: BoundSelect; readonly casts: readonly Expr[] }
     }
   | { readonly kind: 'copy-to'; readonly select: BoundSelect; readonly options: CopyOptions }
-  | Exclude<ExecutableStatement, { kind: 'query' } | { kind: 'insert' } | { kind: 'copy-to' }>
+  | {
+      /** CREATE TABLE ... AS: the table takes the query's columns, then its rows. */
+      readonly kind: 'create-table-as'
+      readonly tenant: string
+      readonly table: string
+      readonly columns: readonly Field[]
+      readonly ifNotExists: boolean
+      readonly settings?: TableSettingsChange
+      readonly select: BoundSelect
+      readonly withData: boolean
+    }
+  | Exclude<
+      ExecutableStatement,
+      { kind: 'query' } | { kind: 'insert' } | { kind: 'copy-to' } | { kind: 'create-table-as' }
+    >
 
 export interface CatalogScope {
   readonly tenant: string
@@ -72,6 +88,7 @@ export async function bindStatement(
     case 'insert':
       return bindInsert(node, context, scope)
     case 'create-table':
+      if (node.as !== undefined) return bindCreateTableAs(node, context, scope)
       return {
         kind: 'create-table',
         tenant: scope.tenant,
@@ -162,6 +179,46 @@ function storableType(typeName: { name: string; position: number }): SqlType {
     message: `columns of type ${displayType(type)} are not supported yet`,
     position: typeName.position + 1,
   })
+}
+
+async function bindCreateTableAs(
+  node: CreateTableNode,
+  context: BindContext,
+  scope: CatalogScope,
+): Promise<BoundStatement> {
+  const as = node.as!
+  const tables = await resolveTables(as.query, (name) => lookupTable(name, scope))
+  const select = bindSelect(as.query, tables, context)
+  const names = as.columnNames
+  if (names !== null && names.length > select.fields.length) {
+    throw new PgError({
+      code: SqlState.syntaxError,
+      message: 'too many column names were specified',
+    })
+  }
+  const columns = bindColumnDefinitions(
+    select.fields.map((field, index) => {
+      const given = names?.[index]
+      // An unknown-typed literal column is stored as text, as PostgreSQL does.
+      const type = field.type === 'unknown' ? 'text' : field.type
+      return {
+        name: given ?? { name: field.name, position: 0 },
+        typeName: { name: SqlTypes[type].displayName, position: 0 },
+      }
+    }),
+  )
+  return {
+    kind: 'create-table-as',
+    tenant: scope.tenant,
+    table: node.table.name,
+    columns,
+    ifNotExists: node.ifNotExists,
+    ...(node.options.length === 0
+      ? {}
+      : { settings: bindTableSettings({ action: 'set', options: node.options }) }),
+    select,
+    withData: as.withData,
+  }
 }
 
 async function bindInsert(

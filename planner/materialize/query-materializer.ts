@@ -118,6 +118,13 @@ export class QueryMaterializer {
           ...node,
           source: (await this.rewrite(node.source, new Map())) as typeof node.source,
         }
+      case 'create-table':
+        return node.as === undefined
+          ? node
+          : {
+              ...node,
+              as: { ...node.as, query: await this.rewriteSelect(node.as.query, new Map()) },
+            }
       case 'copy':
         return node.query === null
           ? node

@@ -430,6 +430,12 @@ export interface CreateTableNode {
   readonly ifNotExists: boolean
   /** `WITH (parameter = value, ...)`: the table parameters ALTER TABLE SET takes. */
   readonly options: readonly TableOptionNode[]
+  /** CREATE TABLE ... [(names)] AS query [WITH [NO] DATA]: columns then stay empty. */
+  readonly as?: {
+    readonly query: SelectNode
+    readonly columnNames: readonly NameNode[] | null
+    readonly withData: boolean
+  }
 }
 
 export interface DropTableNode {

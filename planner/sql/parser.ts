@@ -572,6 +572,7 @@ function parseCreateTable(cursor: TokenCursor): CreateTableNode {
     ifNotExists = true
   }
   const table = parseTableName(cursor)
+  if (isCreateTableAs(cursor)) return parseCreateTableAs(cursor, table, ifNotExists)
   cursor.expectOp('(')
   const columns: CreateTableNode['columns'][number][] = []
   if (!cursor.isOp(')')) {
@@ -593,6 +594,46 @@ function parseCreateTable(cursor: TokenCursor): CreateTableNode {
   cursor.expectOp(')')
   const options = cursor.acceptKeyword('with') ? parseTableOptions(cursor) : []
   return { kind: 'create-table', table, columns, ifNotExists, options }
+}
+
+/** After the table name: `AS`, `WITH (...) AS`, or a list of bare column names then `AS`. */
+function isCreateTableAs(cursor: TokenCursor): boolean {
+  if (cursor.isKeyword('as') || cursor.isKeyword('with')) return true
+  if (!cursor.isOp('(')) return false
+  // (a, b) AS ...: names only, no types.
+  for (let ahead = 1; ; ahead += 2) {
+    if (cursor.peek(ahead).kind !== 'ident') return false
+    const after = cursor.peek(ahead + 1)
+    if (after.kind !== 'op' || (after.value !== ',' && after.value !== ')')) return false
+    if (after.value === ')')
+      return cursor.isKeyword('as', ahead + 2) || cursor.isKeyword('with', ahead + 2)
+  }
+}
+
+/** `CREATE TABLE t [(names)] [WITH (options)] AS query [WITH [NO] DATA]`. */
+function parseCreateTableAs(
+  cursor: TokenCursor,
+  table: NameNode,
+  ifNotExists: boolean,
+): CreateTableNode {
+  const columnNames = cursor.isOp('(') ? parseNameList(cursor) : null
+  const options = cursor.acceptKeyword('with') ? parseTableOptions(cursor) : []
+  cursor.expectKeyword('as')
+  if (!isQueryStart(cursor) && !cursor.isOp('(')) throw cursor.syntaxErrorAt(cursor.peek())
+  const query = parseQuery(cursor)
+  let withData = true
+  if (cursor.acceptKeyword('with')) {
+    withData = !cursor.acceptKeyword('no')
+    cursor.expectKeyword('data')
+  }
+  return {
+    kind: 'create-table',
+    table,
+    columns: [],
+    ifNotExists,
+    options,
+    as: { query, columnNames, withData },
+  }
 }
 
 function parseDropTable(cursor: TokenCursor): DropTableNode {
