@@ -56,6 +56,7 @@ import {
 } from '../sql/ast.js'
 import { applyPerOuterRow, type OuterFrame } from './correlated-apply.js'
 import { fromFunction, type FromFunctionHost } from './from-functions.js'
+import { isLateralJoin, lateralJoin, type LateralHost } from './lateral-join.js'
 import {
   attachLeftJoins,
   decorrelateExists,
@@ -269,6 +270,9 @@ export class QueryMaterializer {
         break
       case 'function-ref':
         return this.functionRef(node as FunctionRefNode, tables)
+      case 'join':
+        if (isLateralJoin(node)) return lateralJoin(node, this.lateralHost, tables)
+        break
       case 'subquery':
       case 'exists':
       case 'in-subquery':
@@ -322,8 +326,16 @@ export class QueryMaterializer {
     }
   }
 
+  private get lateralHost(): LateralHost {
+    return {
+      rewrite: (value, tables) => this.rewrite(value, tables),
+      execute: (node, tables) => this.execute(node, tables),
+      register: (rows, hiddenKeys) => this.register(rows, hiddenKeys),
+    }
+  }
+
   /** Holds `rows` as a relation for this statement; returns its internal name. */
-  register(rows: Rows): string {
+  register(rows: Rows, hiddenKeys = 0): string {
     this.relationCount += 1
     const name = `*materialized ${this.relationCount}*`
     const length = rows.batches.reduce((sum, b) => sum + b.length, 0)
@@ -344,6 +356,7 @@ export class QueryMaterializer {
       timeColumn: null,
       createdAtMs: 0,
       rows: { ...batch, length },
+      ...(hiddenKeys > 0 ? { hiddenKeys } : {}),
     }
     this.relations.set(name, table)
     return name
@@ -731,6 +744,9 @@ export function hasQueryParts(value: unknown): boolean {
       break
     case 'select':
       if ('with' in node) return true
+      break
+    case 'subquery-ref':
+      if ('lateral' in node) return true
       break
     case 'func':
       // unnest / generate_subscripts in a select list become a lateral unnest in FROM.

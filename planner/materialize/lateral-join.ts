@@ -1,0 +1,213 @@
+// LATERAL subqueries in FROM (`FROM t, LATERAL (SELECT ... WHERE u.x = t.a LIMIT 3) s`,
+// `LEFT JOIN LATERAL (...) s ON true`, `CROSS JOIN LATERAL`), run like correlated-apply.ts runs
+// a correlated subquery, as PostgreSQL's nested loop with the outer values as parameters but
+// once per distinct combination of the outer values the subquery reads:
+//
+//   1. outer references: the subquery's qualified references to the items before it
+//      (`t.a`), and unqualified names it cannot bind itself (retried as outer columns);
+//   2. `SELECT DISTINCT refs FROM <items before it>` runs once;
+//   3. per distinct row, the subquery runs with the refs as constants; its rows, each behind
+//      the row's refs, form one relation whose ref columns are hidden (VirtualTableInfo's
+//      hiddenKeys), so `s.*` and `*` show only the subquery's columns;
+//   4. the join becomes `left [INNER | LEFT] JOIN relation AS s ON refs = keys AND <ON>`, a hash
+//      join on the refs (IS NOT DISTINCT FROM where a ref is NULL).
+//
+// A LATERAL subquery that reads nothing before it is run once. RIGHT and FULL joins cannot
+// be lateral (42P10, as in PostgreSQL); USING with a lateral reference is 0A000.
+import { PgError, SqlState, type Batch } from '../../common/index.js'
+import { takeRows } from '../../executor/expr/batch-ops.js'
+import { scalarAt } from '../../executor/expr/vector-builders.js'
+import type { ScalarValue } from '../../executor/plan.js'
+import {
+  selectNode,
+  type FromItem,
+  type JoinNode,
+  type SelectNode,
+  type SubqueryRefNode,
+  type SyntaxExpr,
+} from '../sql/ast.js'
+import {
+  ApplyRowsMax,
+  concatRows,
+  definedNames,
+  outerReferences,
+  substitute,
+} from './correlated-apply.js'
+import { keyName } from './decorrelate.js'
+import type { Rows } from './set-operations.js'
+
+type CommonTables = ReadonlyMap<string, string>
+
+export type LateralJoinNode = JoinNode & { readonly right: SubqueryRefNode }
+
+/** What lateral-join needs of the QueryMaterializer. */
+export interface LateralHost {
+  rewrite(value: unknown, tables: CommonTables): Promise<unknown>
+  execute(node: SelectNode, tables: CommonTables): Promise<Rows>
+  /** Registers rows as a relation whose first `hiddenKeys` columns are hidden. */
+  register(rows: Rows, hiddenKeys: number): string
+}
+
+/** Unqualified names tried as outer columns, at most. */
+const UnqualifiedNamesMax = 8
+
+export function isLateralJoin(node: unknown): node is LateralJoinNode {
+  const join = node as Partial<JoinNode>
+  return join.kind === 'join' && join.right?.kind === 'subquery-ref' && join.right.lateral === true
+}
+
+/** Rewrites `left JOIN LATERAL (query) s` into a join to the materialized per-row results. */
+export async function lateralJoin(
+  join: LateralJoinNode,
+  host: LateralHost,
+  tables: CommonTables,
+): Promise<FromItem> {
+  const left = (await host.rewrite(join.left, tables)) as FromItem
+  const on = (await host.rewrite(join.on, tables)) as SyntaxExpr | null
+  const unqualified = new Map<string, number>()
+  for (;;) {
+    try {
+      return await joinOnce({ ...join, left, on }, host, tables, unqualified)
+    } catch (error) {
+      const name = unresolvedName(error)
+      if (name === null || unqualified.has(name) || unqualified.size >= UnqualifiedNamesMax)
+        throw error
+      unqualified.set(name, ((error as PgError).fields.position ?? right(join)) - 1)
+    }
+  }
+}
+
+async function joinOnce(
+  join: LateralJoinNode,
+  host: LateralHost,
+  tables: CommonTables,
+  unqualified: ReadonlyMap<string, number>,
+): Promise<FromItem> {
+  const right = join.right
+  const refs = outerReferences(right.query, definedNames(join.left))
+  for (const [name, position] of unqualified)
+    refs.set(name, { kind: 'column-ref', table: null, name, position })
+  const alias = right.alias ?? 'unnamed_subquery'
+  if (refs.size === 0) {
+    // Reads nothing before it: one run (an unresolved name here is retried as an outer one).
+    const rows = renamed(await host.execute(right.query, tables), right, alias)
+    return joinTo(join, host.register(rows, 0), alias, undefined)
+  }
+  const first = [...refs.values()][0]!
+  if (join.joinType === 'right' || join.joinType === 'full') {
+    const table = first.kind === 'column-ref' ? first.table : null
+    throw new PgError({
+      code: SqlState.invalidColumnReference,
+      message: `invalid reference to FROM-clause entry for table "${table ?? alias}"`,
+      detail: 'The combining JOIN type must be INNER or LEFT for a LATERAL reference.',
+      position: first.position + 1,
+    })
+  }
+  if (join.using !== null) {
+    throw new PgError({
+      code: SqlState.featureNotSupported,
+      message: 'USING with a LATERAL subquery that reads the items before it is not supported',
+      position: right.position + 1,
+    })
+  }
+
+  const keys = [...refs.values()]
+  const outerRows = await host.execute(
+    selectNode({
+      distinct: true,
+      targets: keys.map((key, i) => ({ expr: key, alias: keyName(i) })),
+      from: join.left,
+    }),
+    tables,
+  )
+  const outer = concatRows(outerRows)
+  if (outer.length > ApplyRowsMax) {
+    throw new PgError({
+      code: SqlState.featureNotSupported,
+      message: `LATERAL subquery would run for more than ${ApplyRowsMax} distinct outer rows`,
+      position: right.position + 1,
+    })
+  }
+
+  // The subquery with row `row`'s outer values (all NULL for row -1: only its column types).
+  const runFor = (row: number): Promise<Rows> => {
+    const constants = new Map<string, SyntaxExpr>()
+    ;[...refs.keys()].forEach((name, i) => {
+      const column = outer.columns[i]
+      const value: ScalarValue = row < 0 || column === undefined ? null : scalarAt(column, row)
+      const type = outerRows.fields[i]!.type
+      constants.set(name, { kind: 'constant', value, type, name: null, position: first.position })
+    })
+    return host.execute(substitute(right.query, constants) as SelectNode, tables)
+  }
+
+  const batches: Batch[] = []
+  let typed: Rows | undefined
+  for (let row = 0; row < outer.length; row += 1) {
+    const rows = await runFor(row)
+    typed ??= rows
+    for (const batch of rows.batches) {
+      if (batch.length === 0) continue
+      const repeated = takeRows(outer, new Int32Array(batch.length).fill(row))
+      batches.push({ length: batch.length, columns: [...repeated.columns, ...batch.columns] })
+    }
+  }
+  typed ??= await runFor(-1)
+  const inner = renamed(typed, right, alias)
+  const relation = host.register(
+    { fields: [...outerRows.fields, ...inner.fields], batches },
+    keys.length,
+  )
+  const nullSafe = outer.columns.map((column) => column.validity?.includes(0) === true)
+  const links = keys.map((key, i): SyntaxExpr => ({
+    kind: 'binary',
+    op: nullSafe[i] === true ? 'is not distinct from' : '=',
+    left: key,
+    right: { kind: 'column-ref', table: relation, name: keyName(i), position: key.position },
+    position: key.position,
+  }))
+  const linked = links.reduce((all, link): SyntaxExpr => ({
+    kind: 'binary',
+    op: 'and',
+    left: all,
+    right: link,
+    position: link.position,
+  }))
+  return joinTo(join, relation, alias, linked)
+}
+
+function right(join: LateralJoinNode): number {
+  return join.right.position + 1
+}
+
+function joinTo(
+  join: LateralJoinNode,
+  relation: string,
+  alias: string,
+  lateralKeys: SyntaxExpr | undefined,
+): FromItem {
+  const right: FromItem = { kind: 'table-ref', table: { name: relation, position: 0 }, alias }
+  const joinType = join.joinType === 'cross' && lateralKeys !== undefined ? 'inner' : join.joinType
+  const { lateralKeys: _keys, ...rest } = join
+  if (lateralKeys === undefined) return { ...rest, right }
+  return { ...rest, joinType, right, lateralKeys }
+}
+
+/** `rows` with the subquery's column aliases; PostgreSQL's 42P10 for too many. */
+function renamed(rows: Rows, right: SubqueryRefNode, alias: string): Rows {
+  const aliases = right.columnAliases
+  if (aliases.length > rows.fields.length) {
+    throw new PgError({
+      code: SqlState.invalidColumnReference,
+      message: `table "${alias}" has ${rows.fields.length} columns available but ${aliases.length} columns specified`,
+    })
+  }
+  const fields = rows.fields.map((f, i) => ({ name: aliases[i]?.name ?? f.name, type: f.type }))
+  return { fields, batches: rows.batches }
+}
+
+/** The name in `column "x" does not exist` (an unqualified outer reference), else null. */
+function unresolvedName(error: unknown): string | null {
+  if (!(error instanceof PgError) || error.code !== SqlState.undefinedColumn) return null
+  return /^column "([^"]*)" does not exist$/.exec(error.message)?.[1] ?? null
+}
