@@ -136,6 +136,12 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   quote_nullable: [{ args: ['text'], returns: 'text' }],
   starts_with: [{ args: ['text', 'text'], returns: 'bool' }],
   md5: [{ args: ['text'], returns: 'text' }],
+  // dbsize.c: an integer argument is ambiguous between the two (42725), as in PostgreSQL
+  pg_size_pretty: [
+    { args: ['int8'], returns: 'text' },
+    { args: ['numeric'], returns: 'text' },
+  ],
+  pg_size_bytes: [{ args: ['text'], returns: 'int8' }],
   regex_match: [{ args: ['text', 'text'], returns: 'bool' }],
   regex_imatch: [{ args: ['text', 'text'], returns: 'bool' }],
   not_regex_match: [{ args: ['text', 'text'], returns: 'bool' }],

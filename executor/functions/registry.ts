@@ -17,6 +17,7 @@ import { mathKernels } from './math.js'
 import { regexKernels } from './regex.js'
 import { sessionKernels } from './session.js'
 import { quoteKernels } from './quote.js'
+import { sizeKernels } from './size.js'
 import { stringKernels } from './string.js'
 import { textKernels } from './text.js'
 import { timeKernels } from './time.js'
@@ -34,6 +35,7 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...timeKernels,
   ...stringKernels,
   ...quoteKernels,
+  ...sizeKernels,
   ...regexKernels,
   ...mathKernels,
   ...datetimeKernels,

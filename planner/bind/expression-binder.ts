@@ -48,6 +48,7 @@ import { resolveColumn, type Scope } from './scope.js'
 import { bindTypedOperator } from './typed-operators.js'
 import { bindWindowCall, windowRefIndex } from './window-call-binder.js'
 import {
+  checkUnique,
   aggregateFunctionNames,
   aggregateSignatures,
   resolveCall,
@@ -476,6 +477,7 @@ export class ExpressionBinder {
       fn === undefined ? undefined : resolveCall(scalarSignatures(fn), args, this.context)
     if (fn === undefined || resolved === undefined)
       throw undefinedFunction(node.name, args, node.position)
+    checkUnique(fn, args, node.position)
     return { kind: 'call', fn, args: resolved.args, type: resolved.type }
   }
 
