@@ -18,6 +18,7 @@ import { regexKernels } from './regex.js'
 import { sessionKernels } from './session.js'
 import { quoteKernels } from './quote.js'
 import { sizeKernels } from './size.js'
+import { stringAggJoinKernels } from './string-agg-join.js'
 import { stringKernels } from './string.js'
 import { textKernels } from './text.js'
 import { timeKernels } from './time.js'
@@ -36,6 +37,7 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...stringKernels,
   ...quoteKernels,
   ...sizeKernels,
+  ...stringAggJoinKernels,
   ...regexKernels,
   ...mathKernels,
   ...datetimeKernels,

@@ -42,7 +42,7 @@ import {
 } from './array-binder.js'
 import type { BindContext } from './context.js'
 import { bindCurrentSetting } from './current-setting.js'
-import { rewriteStringAgg } from './string-agg.js'
+import { bindStringAgg } from './string-agg.js'
 import { bindOrderedSetCall, isOrderedSetCall } from './ordered-set-binder.js'
 import { resolveColumn, type Scope } from './scope.js'
 import { bindTypedOperator } from './typed-operators.js'
@@ -421,8 +421,10 @@ export class ExpressionBinder {
   }
 
   private bindFunction(node: FuncNode, policy: AggregatePolicy): Expr {
-    if (node.name === 'string_agg' && node.over === undefined)
-      return this.bind(rewriteStringAgg(node), policy)
+    if (node.name === 'string_agg' && node.over === undefined) {
+      const binder = { context: this.context, bind: (e: SyntaxExpr) => this.bind(e, policy) }
+      return bindStringAgg(binder, node)
+    }
     if (isOrderedSetCall(node)) return this.bindAggregate(node, policy)
     if (node.name === 'grouping' && node.over === undefined) return this.bindGrouping(node, policy)
     if (node.over !== undefined) return this.bindWindow(node, node.over, policy)
