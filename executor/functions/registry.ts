@@ -10,6 +10,7 @@ import { intervalKernels } from './interval-kernels.js'
 import { toCharKernels } from './to-char.js'
 import { zoneKernels } from './zone-kernels.js'
 import { jsonbKernels } from './jsonb-kernels.js'
+import { jsonbSetKernels } from './jsonb-set-kernels.js'
 import type { Kernel } from './kernel.js'
 import { likeKernels } from './like.js'
 import { logicKernels } from './logic.js'
@@ -45,6 +46,7 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...toCharKernels,
   ...zoneKernels,
   ...jsonbKernels,
+  ...jsonbSetKernels,
   ...sessionKernels,
   ...catalogKernels,
   ...ddsketchKernels,

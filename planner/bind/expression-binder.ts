@@ -108,6 +108,7 @@ const operatorFunctions: Readonly<Record<BinaryOp, string>> = {
   '->>': 'jsonb_field_text',
   '#>': 'jsonb_path',
   '#>>': 'jsonb_path_text',
+  '#-': 'jsonb_delete_path',
   '?': 'jsonb_exists',
   '?|': 'jsonb_exists_any',
   '?&': 'jsonb_exists_all',
