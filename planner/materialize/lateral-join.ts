@@ -14,7 +14,7 @@
 //
 // A LATERAL subquery that reads nothing before it is run once. RIGHT and FULL joins cannot
 // be lateral (42P10, as in PostgreSQL); USING with a lateral reference is 0A000.
-import { PgError, SqlState, type Batch } from '../../common/index.js'
+import { PgError, SqlState, type Batch, type SqlType } from '../../common/index.js'
 import { takeRows } from '../../executor/expr/batch-ops.js'
 import { scalarAt } from '../../executor/expr/vector-builders.js'
 import type { ScalarValue } from '../../executor/plan.js'
@@ -48,6 +48,25 @@ export interface LateralHost {
   register(rows: Rows, hiddenKeys: number): string
 }
 
+/** Types IS NOT DISTINCT FROM compares directly (executor/signatures.ts's comparable). */
+const distinctComparable: ReadonlySet<SqlType> = new Set<SqlType>([
+  'int2',
+  'int4',
+  'int8',
+  'numeric',
+  'float4',
+  'float8',
+  'text',
+  'varchar',
+  'name',
+  'bool',
+  'timestamptz',
+  'timestamp',
+  'date',
+  'oid',
+  'interval',
+])
+
 /** Unqualified names tried as outer columns, at most. */
 const UnqualifiedNamesMax = 8
 
@@ -61,13 +80,15 @@ export async function lateralJoin(
   join: LateralJoinNode,
   host: LateralHost,
   tables: CommonTables,
+  where: SyntaxExpr | null = null,
 ): Promise<FromItem> {
   const left = (await host.rewrite(join.left, tables)) as FromItem
   const on = (await host.rewrite(join.on, tables)) as SyntaxExpr | null
+  const filter = leftFilter(where, join.right.alias)
   const unqualified = new Map<string, number>()
   for (;;) {
     try {
-      return await joinOnce({ ...join, left, on }, host, tables, unqualified)
+      return await joinOnce({ ...join, left, on }, host, tables, unqualified, filter)
     } catch (error) {
       const name = unresolvedName(error)
       if (name === null || unqualified.has(name) || unqualified.size >= UnqualifiedNamesMax)
@@ -82,6 +103,7 @@ async function joinOnce(
   host: LateralHost,
   tables: CommonTables,
   unqualified: ReadonlyMap<string, number>,
+  filter: SyntaxExpr | null,
 ): Promise<FromItem> {
   const right = join.right
   const refs = outerReferences(right.query, definedNames(join.left))
@@ -112,14 +134,25 @@ async function joinOnce(
   }
 
   const keys = [...refs.values()]
-  const outerRows = await host.execute(
-    selectNode({
-      distinct: true,
-      targets: keys.map((key, i) => ({ expr: key, alias: keyName(i) })),
-      from: join.left,
-    }),
-    tables,
-  )
+  const distinctKeys = (where: SyntaxExpr | null): Promise<Rows> =>
+    host.execute(
+      selectNode({
+        distinct: true,
+        targets: keys.map((key, i) => ({ expr: key, alias: keyName(i) })),
+        from: join.left,
+        where,
+      }),
+      tables,
+    )
+  // Only the rows the query's WHERE keeps: PostgreSQL filters the left before the nested loop
+  // (so `WHERE id = 2` spares the subquery the rows it would fail on).
+  let outerRows: Rows
+  try {
+    outerRows = await distinctKeys(filter)
+  } catch (error) {
+    if (filter === null || !isBindingError(error)) throw error
+    outerRows = await distinctKeys(null)
+  }
   const outer = concatRows(outerRows)
   if (outer.length > ApplyRowsMax) {
     throw new PgError({
@@ -159,13 +192,19 @@ async function joinOnce(
     keys.length,
   )
   const nullSafe = outer.columns.map((column) => column.validity?.includes(0) === true)
-  const links = keys.map((key, i): SyntaxExpr => ({
-    kind: 'binary',
-    op: nullSafe[i] === true ? 'is not distinct from' : '=',
-    left: key,
-    right: { kind: 'column-ref', table: relation, name: keyName(i), position: key.position },
-    position: key.position,
-  }))
+  const links = keys.map((key, i): SyntaxExpr => {
+    const position = key.position
+    const inner: SyntaxExpr = { kind: 'column-ref', table: relation, name: keyName(i), position }
+    if (nullSafe[i] !== true) return { kind: 'binary', op: '=', left: key, right: inner, position }
+    // IS NOT DISTINCT FROM has no jsonb, array or bytea form: their text is as exact.
+    const type = outerRows.fields[i]!.type
+    const asText = (arg: SyntaxExpr): SyntaxExpr =>
+      distinctComparable.has(type)
+        ? arg
+        : { kind: 'cast', arg, typeName: { name: 'text', position }, position }
+    const op = 'is not distinct from'
+    return { kind: 'binary', op, left: asText(key), right: asText(inner), position }
+  })
   const linked = links.reduce((all, link): SyntaxExpr => ({
     kind: 'binary',
     op: 'and',
@@ -204,6 +243,51 @@ function renamed(rows: Rows, right: SubqueryRefNode, alias: string): Rows {
   }
   const fields = rows.fields.map((f, i) => ({ name: aliases[i]?.name ?? f.name, type: f.type }))
   return { fields, batches: rows.batches }
+}
+
+/**
+ * The WHERE conjuncts that may read only the items before the lateral one: no subquery, no
+ * reference qualified by its alias. A conjunct naming a column of the lateral item unqualified
+ * fails to bind over the left, and the keys are then read without any filter.
+ */
+function leftFilter(where: SyntaxExpr | null, alias: string | null): SyntaxExpr | null {
+  if (where === null) return null
+  const parts = conjuncts(where).filter((part) => !mentions(part, alias))
+  return parts.length === 0
+    ? null
+    : parts.reduce((all, part) => ({
+        kind: 'binary',
+        op: 'and',
+        left: all,
+        right: part,
+        position: part.position,
+      }))
+}
+
+function conjuncts(expr: SyntaxExpr): SyntaxExpr[] {
+  if (expr.kind === 'binary' && expr.op === 'and')
+    return [...conjuncts(expr.left), ...conjuncts(expr.right)]
+  return [expr]
+}
+
+/** True when `value` holds a query or a column reference qualified by `alias`. */
+function mentions(value: unknown, alias: string | null): boolean {
+  if (Array.isArray(value)) return value.some((v) => mentions(v, alias))
+  if (typeof value !== 'object' || value === null) return false
+  const node = value as { kind?: unknown; table?: unknown }
+  if (node.kind === 'select' || node.kind === 'subquery' || node.kind === 'exists') return true
+  if (node.kind === 'in-subquery') return true
+  if (node.kind === 'column-ref' && node.table === alias) return true
+  return Object.values(node).some((v) => mentions(v, alias))
+}
+
+function isBindingError(error: unknown): boolean {
+  return (
+    error instanceof PgError &&
+    (error.code === SqlState.undefinedColumn ||
+      error.code === SqlState.undefinedTable ||
+      error.code === SqlState.ambiguousColumn)
+  )
 }
 
 /** The name in `column "x" does not exist` (an unqualified outer reference), else null. */
