@@ -21,6 +21,7 @@ import type { ScalarValue } from '../../executor/plan.js'
 import {
   selectNode,
   type FromItem,
+  type FunctionRefNode,
   type JoinNode,
   type SelectNode,
   type SubqueryRefNode,
@@ -35,6 +36,7 @@ import {
 } from './correlated-apply.js'
 import { keyName } from './decorrelate.js'
 import type { Rows } from './set-operations.js'
+import { jsonFunctions } from './table-functions.js'
 
 type CommonTables = ReadonlyMap<string, string>
 
@@ -46,7 +48,15 @@ export interface LateralHost {
   execute(node: SelectNode, tables: CommonTables): Promise<Rows>
   /** Registers rows as a relation whose first `hiddenKeys` columns are hidden. */
   register(rows: Rows, hiddenKeys: number): string
+  /** A jsonb set-returning function's rows for constant arguments (no query planned). */
+  tableFunction(item: FunctionRefNode): Promise<Rows>
 }
+
+/**
+ * Distinct outer rows a lateral jsonb set-returning function is called for, at most: each
+ * call is a direct evaluation, not a planned query, so it may run for many more.
+ */
+const FunctionRowsMax = 1_000_000
 
 /** Types IS NOT DISTINCT FROM compares directly (executor/signatures.ts's comparable). */
 const distinctComparable: ReadonlySet<SqlType> = new Set<SqlType>([
@@ -154,10 +164,12 @@ async function joinOnce(
     outerRows = await distinctKeys(null)
   }
   const outer = concatRows(outerRows)
-  if (outer.length > ApplyRowsMax) {
+  const call = jsonFunctionCall(right.query)
+  const limit = call === undefined ? ApplyRowsMax : FunctionRowsMax
+  if (outer.length > limit) {
     throw new PgError({
       code: SqlState.featureNotSupported,
-      message: `LATERAL subquery would run for more than ${ApplyRowsMax} distinct outer rows`,
+      message: `LATERAL subquery would run for more than ${limit} distinct outer rows`,
       position: right.position + 1,
     })
   }
@@ -171,6 +183,8 @@ async function joinOnce(
       const type = outerRows.fields[i]!.type
       constants.set(name, { kind: 'constant', value, type, name: null, position: first.position })
     })
+    if (call !== undefined)
+      return host.tableFunction(substitute(call, constants) as FunctionRefNode)
     return host.execute(substitute(right.query, constants) as SelectNode, tables)
   }
 
@@ -213,6 +227,35 @@ async function joinOnce(
     position: link.position,
   }))
   return joinTo(join, relation, alias, linked)
+}
+
+/** The call when `query` is exactly `SELECT * FROM jsonb_fn(...)` (lateral-functions.ts). */
+function jsonFunctionCall(query: SelectNode): FunctionRefNode | undefined {
+  const from = query.from
+  const [target] = query.targets
+  if (from?.kind !== 'function-ref' || !jsonFunctions.has(from.name.name)) return undefined
+  const plain =
+    query.targets.length === 1 &&
+    target?.expr.kind === 'star' &&
+    target.expr.table === null &&
+    query.where === null &&
+    query.groupBy.length === 0 &&
+    query.having === null &&
+    query.orderBy.length === 0 &&
+    query.limit === null &&
+    query.offset === null &&
+    !query.distinct &&
+    !containsQuery(from.args)
+  return plain ? from : undefined
+}
+
+function containsQuery(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(containsQuery)
+  if (typeof value !== 'object' || value === null) return false
+  const kind = (value as { kind?: unknown }).kind
+  if (kind === 'select' || kind === 'subquery' || kind === 'exists' || kind === 'in-subquery')
+    return true
+  return Object.values(value).some(containsQuery)
 }
 
 function right(join: LateralJoinNode): number {

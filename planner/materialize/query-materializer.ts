@@ -56,7 +56,7 @@ import {
   type ValuesRefNode,
 } from '../sql/ast.js'
 import { applyPerOuterRow, type OuterFrame } from './correlated-apply.js'
-import { fromFunction, type FromFunctionHost } from './from-functions.js'
+import { fromFunction, tableFunctionRows, type FromFunctionHost } from './from-functions.js'
 import { isLateralJoin, lateralJoin, type LateralHost } from './lateral-join.js'
 import {
   asLateralSubquery,
@@ -369,6 +369,7 @@ export class QueryMaterializer {
       rewrite: (value, tables) => this.rewrite(value, tables),
       execute: (node, tables) => this.execute(node, tables),
       register: (rows, hiddenKeys) => this.register(rows, hiddenKeys),
+      tableFunction: (item) => tableFunctionRows(this.context, this.run, item),
     }
   }
 
