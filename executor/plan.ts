@@ -87,7 +87,15 @@ export interface AggregateCall {
    * Ordered-set aggregates (percentile_cont/percentile_disc/mode WITHIN GROUP (ORDER BY x)):
    * args[0] is x; the fraction is the constant direct argument (null for mode or NULL).
    */
-  readonly withinGroup?: { readonly fraction: number | null; readonly descending: boolean }
+  readonly withinGroup?: {
+    readonly fraction: number | null
+    readonly descending: boolean
+    /**
+     * The array form (`percentile_cont(ARRAY[0.5, 0.9])`): one result element per fraction,
+     * NULL for a NULL fraction; null when the array itself is NULL (the result is NULL).
+     */
+    readonly fractions?: readonly (number | null)[] | null
+  }
   /**
    * The aggregate's own ORDER BY (array_agg(x ORDER BY y)): its keys are the arguments after
    * the aggregate's own, one direction per key.

@@ -139,6 +139,19 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   quote_nullable: [{ args: ['text'], returns: 'text' }],
   starts_with: [{ args: ['text', 'text'], returns: 'bool' }],
   md5: [{ args: ['text'], returns: 'text' }],
+  // dbsize.c: an integer argument is ambiguous between the two (42725), as in PostgreSQL
+  pg_size_pretty: [
+    { args: ['int8'], returns: 'text' },
+    { args: ['numeric'], returns: 'text' },
+  ],
+  pg_size_bytes: [{ args: ['text'], returns: 'int8' }],
+  // string_agg's final step over array_aggs (planner/bind/string-agg.ts); not callable by name
+  string_agg_join: [
+    { args: ['_text', '_text'], returns: 'text' },
+    { args: ['_text', 'text'], returns: 'text' },
+    { args: ['_bytea', '_bytea'], returns: 'bytea' },
+    { args: ['_bytea', 'bytea'], returns: 'bytea' },
+  ],
   regex_match: [{ args: ['text', 'text'], returns: 'bool' }],
   regex_imatch: [{ args: ['text', 'text'], returns: 'bool' }],
   not_regex_match: [{ args: ['text', 'text'], returns: 'bool' }],

@@ -126,5 +126,22 @@ export function jsonSignatures(): Record<string, readonly Signature[]> {
       { args: ['jsonb', 'text'], returns: 'jsonb' },
       { args: ['jsonb', 'int4'], returns: 'jsonb' },
     ],
+    // path edits (executor/functions/jsonb-set-kernels.ts); `#-` is jsonb_delete_path and
+    // `jsonb - text[]` jsonb_delete_keys
+    jsonb_set: [
+      { args: ['jsonb', '_text', 'jsonb'], returns: 'jsonb' },
+      { args: ['jsonb', '_text', 'jsonb', 'bool'], returns: 'jsonb' },
+    ],
+    jsonb_set_lax: [
+      { args: ['jsonb', '_text', 'jsonb'], returns: 'jsonb' },
+      { args: ['jsonb', '_text', 'jsonb', 'bool'], returns: 'jsonb' },
+      { args: ['jsonb', '_text', 'jsonb', 'bool', 'text'], returns: 'jsonb' },
+    ],
+    jsonb_insert: [
+      { args: ['jsonb', '_text', 'jsonb'], returns: 'jsonb' },
+      { args: ['jsonb', '_text', 'jsonb', 'bool'], returns: 'jsonb' },
+    ],
+    jsonb_delete_path: [{ args: ['jsonb', '_text'], returns: 'jsonb' }],
+    jsonb_delete_keys: [{ args: ['jsonb', '_text'], returns: 'jsonb' }],
   }
 }

@@ -12,8 +12,8 @@
 //   mode():             the most frequent value; ties go to the first in sort order
 //
 // NULL values are skipped; a group with no values is NULL; a NULL fraction gives NULL, one
-// outside [0, 1] is 22003 (checked when a group is evaluated, as PostgreSQL's final function
-// does). ORDER BY x DESC sorts descending, which percentile and mode's tie-break observe.
+// outside [0, 1] is 22003 (checked when a group is evaluated, as PostgreSQL's final
+// function does; an array's fractions only for a group with values). The array form (percentile-arrays.ts) answers one array per group. ORDER BY x DESC sorts descending, which percentile and mode's tie-break observe.
 import {
   PgError,
   SqlState,
@@ -30,6 +30,7 @@ import { numberVector, type GroupsAccumulator } from './accumulator.js'
 import { decodeDistinctValues, encodeValues } from './distinct.js'
 import { compareDecimalParts, growTo } from './key-column.js'
 import { compareBytes, compareNumbers } from './min-max.js'
+import { percentileArrays } from './percentile-arrays.js'
 import { sortFloatRuns } from './sorted-runs.js'
 
 export type OrderedSetFunction = 'percentile_cont' | 'percentile_disc' | 'mode'
@@ -43,8 +44,14 @@ export class OrderedSetAccumulator implements GroupsAccumulator {
   private valueCount = 0
   private readonly fn: OrderedSetFunction
   private readonly fraction: number | null
+  private readonly fractions: readonly (number | null)[] | null | undefined
   private readonly descending: boolean
   private readonly valueType: SqlType
+
+  /** One answer's type: float8 for percentile_cont, else the sorted value's. */
+  private get resultType(): SqlType {
+    return this.fn === 'percentile_cont' ? 'float8' : this.valueType
+  }
 
   constructor(call: AggregateCall) {
     assert(orderedSetFunctions.includes(call.fn), 'an ordered-set aggregate')
@@ -52,6 +59,7 @@ export class OrderedSetAccumulator implements GroupsAccumulator {
     assert(argument !== undefined, 'an ordered-set aggregate has its sorted argument')
     this.fn = call.fn as OrderedSetFunction
     this.fraction = call.withinGroup?.fraction ?? null
+    this.fractions = call.withinGroup?.fractions
     this.descending = call.withinGroup?.descending ?? false
     this.valueType = argument.type
   }
@@ -213,9 +221,33 @@ export class OrderedSetAccumulator implements GroupsAccumulator {
   }
 
   evaluate(groupCount: number): Vector {
-    const fraction = this.fraction
-    if (this.fn !== 'mode' && fraction !== null && groupCount > 0) checkFraction(fraction)
-    if (vectorKindOf(this.valueType) === 'number') return this.evaluateNumbers(groupCount)
+    const fractions = this.fractions
+    if (fractions === undefined) {
+      // PostgreSQL checks a scalar fraction even over no rows, an array's only over rows.
+      const fraction = this.fraction
+      if (this.fn !== 'mode' && fraction !== null && groupCount > 0) checkFraction(fraction)
+      return this.evaluateAt(groupCount, fraction)
+    }
+    return percentileArrays(this.nonEmptyGroups(groupCount), fractions, this.resultType, (f) =>
+      this.evaluateAt(groupCount, f),
+    )
+  }
+
+  /** 1 for each group with at least one value. */
+  private nonEmptyGroups(groupCount: number): Uint8Array {
+    const starts =
+      vectorKindOf(this.valueType) === 'number'
+        ? (this.leader ?? this).sortedNumbers(groupCount).starts
+        : this.byGroup(groupCount).starts
+    const nonEmpty = new Uint8Array(groupCount)
+    for (let group = 0; group < groupCount; group++)
+      nonEmpty[group] = starts[group + 1]! > starts[group]! ? 1 : 0
+    return nonEmpty
+  }
+
+  /** Each group's answer for one fraction (NULL for an empty group or a NULL fraction). */
+  private evaluateAt(groupCount: number, fraction: number | null): Vector {
+    if (vectorKindOf(this.valueType) === 'number') return this.evaluateNumbers(groupCount, fraction)
     const { values, order, starts } = this.byGroup(groupCount)
     const chosen = new Int32Array(groupCount)
     const validity = new Uint8Array(groupCount)
@@ -223,6 +255,7 @@ export class OrderedSetAccumulator implements GroupsAccumulator {
     for (let group = 0; group < groupCount; group++) {
       const rows = order.subarray(starts[group]!, starts[group + 1]!)
       if (rows.length === 0 || (this.fn !== 'mode' && fraction === null)) continue
+      if (fraction !== null) checkFraction(fraction)
       rows.sort(compare)
       validity[group] = 1
       chosen[group] = this.fn === 'mode' ? modeRow(rows, compare) : discreteRow(rows, fraction!)
@@ -232,15 +265,15 @@ export class OrderedSetAccumulator implements GroupsAccumulator {
     return { ...picked, validity: allValid ? null : validity }
   }
 
-  private evaluateNumbers(groupCount: number): Vector {
+  private evaluateNumbers(groupCount: number, fraction: number | null): Vector {
     const { sorted, starts } = (this.leader ?? this).sortedNumbers(groupCount)
     const results = new Float64Array(groupCount)
     const seen = new Uint8Array(groupCount)
-    const fraction = this.fraction
     for (let group = 0; group < groupCount; group++) {
       const start = starts[group]!
       const count = starts[group + 1]! - start
       if (count === 0 || (this.fn !== 'mode' && fraction === null)) continue
+      if (fraction !== null) checkFraction(fraction)
       // Position i in the requested order: DESC reads the ascending run backwards.
       const at = this.descending
         ? (i: number): number => sorted[start + count - 1 - i]!
@@ -253,8 +286,7 @@ export class OrderedSetAccumulator implements GroupsAccumulator {
             : modeOfSorted(at, count)
       seen[group] = 1
     }
-    const type = this.fn === 'percentile_cont' ? 'float8' : this.valueType
-    return numberVector(type, results, groupCount, seen)
+    return numberVector(this.resultType, results, groupCount, seen)
   }
 }
 

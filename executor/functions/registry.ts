@@ -10,6 +10,7 @@ import { intervalKernels } from './interval-kernels.js'
 import { toCharKernels } from './to-char.js'
 import { zoneKernels } from './zone-kernels.js'
 import { jsonbKernels } from './jsonb-kernels.js'
+import { jsonbSetKernels } from './jsonb-set-kernels.js'
 import type { Kernel } from './kernel.js'
 import { likeKernels } from './like.js'
 import { logicKernels } from './logic.js'
@@ -17,6 +18,8 @@ import { mathKernels } from './math.js'
 import { regexKernels } from './regex.js'
 import { sessionKernels } from './session.js'
 import { quoteKernels } from './quote.js'
+import { sizeKernels } from './size.js'
+import { stringAggJoinKernels } from './string-agg-join.js'
 import { stringKernels } from './string.js'
 import { textKernels } from './text.js'
 import { timeKernels } from './time.js'
@@ -39,6 +42,8 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...makeTimeKernels,
   ...stringKernels,
   ...quoteKernels,
+  ...sizeKernels,
+  ...stringAggJoinKernels,
   ...regexKernels,
   ...mathKernels,
   ...datetimeKernels,
@@ -47,6 +52,7 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...toCharKernels,
   ...zoneKernels,
   ...jsonbKernels,
+  ...jsonbSetKernels,
   ...sessionKernels,
   ...catalogKernels,
   ...ddsketchKernels,

@@ -3,8 +3,10 @@
 // . and D (decimal point), , and G (group separator), S / MI / PL / SG / PR (signs), and the FM
 // prefix (no padding, no trailing fraction zeros). Without a sign pattern one position is kept
 // for the sign, just left of the first printed character. Too many integer digits print '#'.
-// Numeric rounds half away from zero, floats as printf does (ties to even).
+// Numeric rounds half away from zero, floats as printf does (ties to even). RN, TH, EEEE and
+// V are in to-char-number-extra.ts.
 import { PgError, SqlState } from '../../common/index.js'
+import { ordinalSuffix, romanNumeral, scientificText, shiftValue } from './to-char-number-extra.js'
 
 type Token =
   | { kind: 'digit'; zero: boolean }
@@ -12,12 +14,23 @@ type Token =
   | { kind: 'group' }
   | { kind: 'sign'; style: 'S' | 'MI' | 'PL' | 'SG' | 'PR' }
   | { kind: 'literal'; text: string }
+  | { kind: 'roman'; lower: boolean }
+  | { kind: 'ordinal'; lower: boolean }
 
 interface NumberFormat {
   readonly tokens: readonly Token[]
   readonly fillMode: boolean
   readonly integerDigits: number
   readonly fractionDigits: number
+  readonly roman: boolean
+  readonly scientific: boolean
+  /** V: the value is multiplied by 10^shift (the 9s after V). */
+  readonly shift: number
+}
+
+function formatError(message: string, detail?: string): PgError {
+  const fields = { code: SqlState.syntaxError, message }
+  return new PgError(detail === undefined ? fields : { ...fields, detail })
 }
 
 const formatCache = new Map<string, NumberFormat>()
@@ -30,10 +43,40 @@ function parseFormat(format: string): NumberFormat {
   let integerDigits = 0
   let fractionDigits = 0
   let afterPoint = false
+  let afterV = false
+  let roman = false
+  let scientific = false
+  let shift = 0
   for (let i = 0; i < format.length;) {
     const rest = format.slice(i).toUpperCase()
+    const raw = format.slice(i, i + 2)
     const sign = (['MI', 'PL', 'SG', 'PR'] as const).find((s) => rest.startsWith(s))
-    if (rest[0] === '"') {
+    const action = rest[0] !== '"' && /^(FM|[90.D,GSV]|MI|PL|SG|PR|RN|TH|EEEE)/.test(rest)
+    if (scientific && action && !rest.startsWith('EEEE'))
+      throw formatError('"EEEE" must be the last pattern used')
+    if (rest.startsWith('EEEE')) {
+      if (scientific) throw formatError('cannot use "EEEE" twice')
+      const signed = tokens.some((t) => t.kind === 'sign')
+      if (fillMode || signed || roman || afterV) {
+        throw formatError(
+          '"EEEE" is incompatible with other formats',
+          '"EEEE" may only be used together with digit and decimal point patterns.',
+        )
+      }
+      scientific = true
+      i += 4
+    } else if (raw === 'RN' || raw === 'rn') {
+      roman = true
+      tokens.push({ kind: 'roman', lower: raw === 'rn' })
+      i += 2
+    } else if (raw === 'TH' || raw === 'th') {
+      tokens.push({ kind: 'ordinal', lower: raw === 'th' })
+      i += 2
+    } else if (rest[0] === 'V') {
+      if (afterPoint) throw formatError('cannot use "V" and decimal point together')
+      afterV = true
+      i++
+    } else if (rest[0] === '"') {
       const close = format.indexOf('"', i + 1)
       const end = close < 0 ? format.length : close
       tokens.push({ kind: 'literal', text: format.slice(i + 1, end) })
@@ -45,8 +88,10 @@ function parseFormat(format: string): NumberFormat {
       tokens.push({ kind: 'digit', zero: rest[0] === '0' })
       if (afterPoint) fractionDigits++
       else integerDigits++
+      if (afterV && rest[0] === '9') shift++
       i++
     } else if (rest[0] === '.' || rest[0] === 'D') {
+      if (afterV) throw formatError('cannot use "V" and decimal point together')
       if (afterPoint) {
         throw new PgError({
           code: SqlState.syntaxError,
@@ -65,22 +110,18 @@ function parseFormat(format: string): NumberFormat {
     } else if (rest[0] === 'S') {
       tokens.push({ kind: 'sign', style: 'S' })
       i++
-    } else if (
-      rest.startsWith('EEEE') ||
-      rest[0] === 'V' ||
-      rest.startsWith('RN') ||
-      rest.startsWith('TH')
-    ) {
-      throw new PgError({
-        code: SqlState.featureNotSupported,
-        message: `to_char pattern "${format.slice(i, i + (rest[0] === 'V' ? 1 : rest[0] === 'E' ? 4 : 2))}" is not supported yet`,
-      })
     } else {
       tokens.push({ kind: 'literal', text: format[i]! })
       i++
     }
   }
-  const parsed = { tokens, fillMode, integerDigits, fractionDigits }
+  if (roman && scientific) {
+    throw formatError(
+      '"EEEE" is incompatible with other formats',
+      '"EEEE" may only be used together with digit and decimal point patterns.',
+    )
+  }
+  const parsed = { tokens, fillMode, integerDigits, fractionDigits, roman, scientific, shift }
   if (formatCache.size > 1000) formatCache.clear()
   formatCache.set(format, parsed)
   return parsed
@@ -108,16 +149,28 @@ function roundedDigits(value: string | number, scale: number): [string, string, 
   return [integer, text.slice(text.length - scale), negative && digits !== 0n]
 }
 
-/** to_char(number, format) of one value (numeric as its decimal text). */
-export function formatNumberToChar(value: string | number, format: string): string {
-  if (typeof value === 'number' && !Number.isFinite(value)) value = String(value)
+/** to_char(number, format) of one value (numeric as its decimal text; `integer` for int2/4/8). */
+export function formatNumberToChar(
+  value: string | number,
+  format: string,
+  fromInteger = false,
+): string {
   const spec = parseFormat(format)
+  // Integers take EEEE through float8's printf, as int4_to_char and int8_to_char do.
+  if (spec.scientific) {
+    const scientificValue = fromInteger ? Number(value) : value
+    return scientificText(scientificValue, spec.integerDigits, spec.fractionDigits)
+  }
+  if (spec.roman) return romanText(value, spec)
+  if (typeof value === 'number' && !Number.isFinite(value)) value = String(value)
+  if (spec.shift > 0) value = shiftValue(value, spec.shift)
   const [integerRaw, fraction, negative] = roundedDigits(value, spec.fractionDigits)
   const overflow = integerRaw.replace(/^0+/, '').length > spec.integerDigits
   const integer = integerRaw
     .padStart(spec.integerDigits, '0')
     .slice(-spec.integerDigits || undefined)
   const isZero = /^0*$/.test(integerRaw) && /^0*$/.test(fraction)
+  const hasPoint = spec.tokens.some((t) => t.kind === 'point')
   // PL prints only the plus: the minus still takes the implicit sign position.
   const explicitSign = spec.tokens.some((t) => t.kind === 'sign' && t.style !== 'PL')
   // The integer position from which digits print: the first '0' pattern or significant digit.
@@ -225,9 +278,28 @@ export function formatNumberToChar(value: string | number, format: string): stri
       case 'literal':
         out += token.text
         break
+      case 'ordinal':
+        // Not for a negative or overflowing value, nor with a decimal point.
+        if (!negative && !overflow && !hasPoint) out += ordinalSuffix(integerRaw, token.lower)
+        break
+      case 'roman':
+        break
     }
   }
   placeSign()
+  return out
+}
+
+/** A format with RN: the numeral (15 wide unless FM) at each RN, literal text kept. */
+function romanText(value: string | number, spec: NumberFormat): string {
+  const numeral = romanNumeral(value)
+  let out = ''
+  for (const token of spec.tokens) {
+    if (token.kind === 'literal') out += token.text
+    if (token.kind !== 'roman') continue
+    const text = token.lower ? numeral.toLowerCase() : numeral
+    out += spec.fillMode ? text : text.padStart(15)
+  }
   return out
 }
 

@@ -319,7 +319,7 @@ const toChar: Kernel = (call) => {
     const exact = times.type !== 'float4' && times.type !== 'float8'
     return textRows(call, (row) => {
       const value = times.values[row]!
-      return formatNumberToChar(exact ? String(value) : value, format(row))
+      return formatNumberToChar(exact ? String(value) : value, format(row), exact)
     })
   }
   const { timeZone } = call.ctx

@@ -45,12 +45,13 @@ import type { BindContext } from './context.js'
 import { bindCurrentSetting } from './current-setting.js'
 import { positionalCall, undefinedCall } from './named-arguments.js'
 import { expandRowComparison, expandRowInList } from './row-comparison.js'
-import { rewriteStringAgg } from './string-agg.js'
+import { bindStringAgg } from './string-agg.js'
 import { bindOrderedSetCall, isOrderedSetCall } from './ordered-set-binder.js'
 import { resolveColumn, type Scope } from './scope.js'
 import { bindTypedOperator } from './typed-operators.js'
 import { bindWindowCall, windowRefIndex } from './window-call-binder.js'
 import {
+  checkUnique,
   aggregateFunctionNames,
   aggregateSignatures,
   resolveCall,
@@ -110,6 +111,7 @@ const operatorFunctions: Readonly<Record<BinaryOp, string>> = {
   '->>': 'jsonb_field_text',
   '#>': 'jsonb_path',
   '#>>': 'jsonb_path_text',
+  '#-': 'jsonb_delete_path',
   '?': 'jsonb_exists',
   '?|': 'jsonb_exists_any',
   '?&': 'jsonb_exists_all',
@@ -435,8 +437,10 @@ export class ExpressionBinder {
         message: 'row values are not supported outside row comparisons',
         position: node.position + 1,
       })
-    if (node.name === 'string_agg' && node.over === undefined)
-      return this.bind(rewriteStringAgg(node), policy)
+    if (node.name === 'string_agg' && node.over === undefined) {
+      const binder = { context: this.context, bind: (e: SyntaxExpr) => this.bind(e, policy) }
+      return bindStringAgg(binder, node)
+    }
     if (isOrderedSetCall(node)) return this.bindAggregate(node, policy)
     if (node.name === 'grouping' && node.over === undefined) return this.bindGrouping(node, policy)
     if (node.over !== undefined) return this.bindWindow(node, node.over, policy)
@@ -496,6 +500,7 @@ export class ExpressionBinder {
       fn === undefined ? undefined : resolveCall(scalarSignatures(fn), args, this.context)
     if (fn === undefined || resolved === undefined)
       throw undefinedCall(written, (a) => this.bind(a, policy))
+    checkUnique(fn, args, node.position)
     return { kind: 'call', fn, args: resolved.args, type: resolved.type }
   }
 

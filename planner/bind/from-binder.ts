@@ -19,6 +19,7 @@ import type {
   NameNode,
   SelectNode,
 } from '../sql/ast.js'
+import { isVirtualTable } from '../catalog/virtual-catalog.js'
 import type { BindContext } from './context.js'
 import { ExpressionBinder } from './expression-binder.js'
 import { undefinedFunction } from './functions.js'
@@ -108,6 +109,12 @@ class FromBinder {
         const width = table.columns.length
         const inputNames = table.columns.map((c) => ({ relation: name, name: c.name }))
         const from = { kind: 'table', table, offset, width } as const
+        const hidden = isVirtualTable(table) ? (table.hiddenKeys ?? 0) : 0
+        if (hidden > 0) {
+          const shown = columns.slice(hidden)
+          const keys = { name: table.name, columns: columns.slice(0, hidden) }
+          return { from, relations: [{ name, columns: shown }, keys], visible: shown, inputNames }
+        }
         return { from, relations: [{ name, columns }], visible: columns, inputNames }
       }
       case 'subquery-ref':
@@ -154,7 +161,7 @@ class FromBinder {
     const left = this.bindItem(item.left, offset)
     if (isLateralUnnest(item.right))
       return bindLateralUnnest(left, item, item.right, offset, this.context)
-    const right = this.bindItem(item.right, offset + left.from.width)
+    const right = this.bindRight(item, left, offset + left.from.width)
     for (const relation of right.relations) {
       if (left.relations.some((r) => r.name === relation.name)) {
         throw new PgError({
@@ -180,6 +187,18 @@ class FromBinder {
       condition = using.condition
       visible = using.visible
     }
+    if (item.lateralKeys !== undefined) {
+      const scope = { table: null, name: null, relations, visible: left.visible, inputNames }
+      const keys = new ExpressionBinder(this.context, scope).bindCondition(
+        item.lateralKeys,
+        { allowed: false, clause: 'JOIN conditions' },
+        'JOIN/ON',
+      )
+      condition =
+        condition === null
+          ? keys
+          : { kind: 'call', fn: 'and', args: [keys, condition], type: 'bool' }
+    }
     const width = left.from.width + right.from.width
     const from: BoundFrom = {
       kind: 'join',
@@ -192,6 +211,19 @@ class FromBinder {
     }
     if (item.alias === null) return { from, relations, visible, inputNames }
     return { from, relations: [{ name: item.alias, columns: visible }], visible, inputNames }
+  }
+
+  /**
+   * The right item of a join. A subquery that is not LATERAL cannot read the items before it:
+   * PostgreSQL's error and hint for such a reference rather than a bare `missing FROM-clause`.
+   */
+  private bindRight(item: JoinNode, left: BoundItem, offset: number): BoundItem {
+    try {
+      return this.bindItem(item.right, offset)
+    } catch (error) {
+      if (item.right.kind !== 'subquery-ref') throw error
+      throw invisibleReference(error, left.relations)
+    }
   }
 
   /** USING (a, b): `l.a = r.a AND ...`, and the merged columns shown once, first. */
@@ -249,6 +281,28 @@ class FromBinder {
     ]
     return { condition, visible }
   }
+}
+
+/** `error` with PostgreSQL's text when it names a FROM item (or its column) before a subquery. */
+function invisibleReference(error: unknown, relations: readonly ScopeRelation[]): unknown {
+  if (!(error instanceof PgError)) return error
+  const missing = /^missing FROM-clause entry for table "(.*)"$/.exec(error.message)?.[1]
+  if (error.code === SqlState.undefinedTable && missing !== undefined) {
+    if (!relations.some((r) => r.name === missing)) return error
+    return new PgError({
+      ...error.fields,
+      message: `invalid reference to FROM-clause entry for table "${missing}"`,
+      hint: `There is an entry for table "${missing}", but it cannot be referenced from this part of the query.`,
+    })
+  }
+  const column = /^column "(.*)" does not exist$/.exec(error.message)?.[1]
+  if (error.code !== SqlState.undefinedColumn || column === undefined) return error
+  const owner = relations.find((r) => r.columns.some((c) => c.name === column))
+  if (owner === undefined || error.fields.hint !== undefined) return error
+  return new PgError({
+    ...error.fields,
+    hint: `There is a column named "${column}" in table "${owner.name}", but it cannot be referenced from this part of the query.`,
+  })
 }
 
 function usingColumn(item: BoundItem, name: NameNode, side: 'left' | 'right'): ScopeColumn {

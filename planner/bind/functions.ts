@@ -86,6 +86,25 @@ function numericDistance(from: SqlType, to: SqlType): number {
   return a === -1 || b === -1 ? 0 : Math.abs(b - a)
 }
 
+/**
+ * Functions whose signatures PostgreSQL finds equally good for a non-exact argument
+ * (`pg_size_pretty(integer)`: bigint and numeric, neither preferred): 42725 unless exact.
+ */
+const ambiguousUnlessExact: ReadonlySet<string> = new Set(['pg_size_pretty'])
+
+/** PostgreSQL's 42725 `function f(integer) is not unique` for ambiguousUnlessExact. */
+export function checkUnique(fn: string, args: readonly Expr[], position: number): void {
+  if (!ambiguousUnlessExact.has(fn)) return
+  const types = args.map((a) => a.type)
+  if (scalarSignatures(fn).some((s) => s.args.every((t, i) => t === types[i]))) return
+  throw new PgError({
+    code: SqlState.ambiguousFunction,
+    message: `function ${fn}(${types.map(displayType).join(', ')}) is not unique`,
+    hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+    position: position + 1,
+  })
+}
+
 /** 42883 `function nope(integer) does not exist`, with PostgreSQL's hint. */
 export function undefinedFunction(name: string, args: readonly Expr[], position: number): PgError {
   return new PgError({
@@ -167,6 +186,8 @@ export const scalarFunctionNames: Readonly<Record<string, string>> = {
   quote_nullable: 'quote_nullable',
   starts_with: 'starts_with',
   md5: 'md5',
+  pg_size_pretty: 'pg_size_pretty',
+  pg_size_bytes: 'pg_size_bytes',
   regexp_replace: 'regexp_replace',
   like_escape: 'like_escape',
   // math

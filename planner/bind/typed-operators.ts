@@ -160,7 +160,14 @@ function bindJsonOperator(
         return undefined
       return call('jsonb_concat', [json, coerce(right, 'jsonb')], 'jsonb')
     }
+    case '#-': {
+      if (json.type !== 'jsonb' || (right.type !== 'unknown' && right.type !== '_text'))
+        return undefined
+      return call('jsonb_delete_path', [json, coerce(right, '_text')], 'jsonb')
+    }
     case '-': {
+      if (json.type === 'jsonb' && right.type === '_text')
+        return call('jsonb_delete_keys', [json, right], 'jsonb')
       const arg = key(right)
       if (json.type !== 'jsonb' || arg === undefined) return undefined
       return call('jsonb_delete', [json, arg], 'jsonb')

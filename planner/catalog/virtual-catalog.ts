@@ -17,6 +17,11 @@ import { virtualRelations, type VirtualRelationDef } from './virtual-relations.j
 /** A virtual relation bound for one statement: its rows travel with it. */
 export interface VirtualTableInfo extends TableInfo {
   readonly rows: Batch
+  /**
+   * Leading columns that are join keys only (a LATERAL subquery's outer values): hidden from
+   * `*` and names, reachable only qualified by the relation's internal name.
+   */
+  readonly hiddenKeys?: number
 }
 
 export function isVirtualTable(table: TableInfo): table is VirtualTableInfo {

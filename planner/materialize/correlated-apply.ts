@@ -181,14 +181,14 @@ function selectOf(expr: SyntaxExpr): SelectNode {
   return selectNode({ targets: [{ expr, alias: null }] })
 }
 
-function concatRows(rows: Rows): Batch {
+export function concatRows(rows: Rows): Batch {
   const nonEmpty = rows.batches.filter((b) => b.length > 0)
   if (nonEmpty.length === 0) return { length: 0, columns: [] }
   return concatBatches(nonEmpty)
 }
 
 /** `qualifier.column` → the reference, for qualified references to `outerNames` not defined inside `query`. */
-function outerReferences(
+export function outerReferences(
   query: SelectNode,
   outerNames: ReadonlySet<string>,
 ): Map<string, SyntaxExpr> {
@@ -221,7 +221,7 @@ function collectDefinedNames(value: unknown, names: Set<string>): void {
   })
 }
 
-function definedNames(from: FromItem): Set<string> {
+export function definedNames(from: FromItem): Set<string> {
   const names = new Set<string>()
   collectDefinedNames(from, names)
   return names
@@ -248,7 +248,7 @@ function visit(value: unknown, fn: (node: { readonly kind: string }) => void): v
 }
 
 /** `value` with each qualified column reference in `constants` replaced by its constant. */
-function substitute(value: unknown, constants: ReadonlyMap<string, SyntaxExpr>): unknown {
+export function substitute(value: unknown, constants: ReadonlyMap<string, SyntaxExpr>): unknown {
   if (Array.isArray(value)) return value.map((item) => substitute(item, constants))
   if (typeof value !== 'object' || value === null) return value
   const node = value as {

@@ -105,8 +105,41 @@ export async function fromFunction(
     special?.namedColumns === true
       ? rows
       : { fields: rows.fields.map((f) => ({ ...f, name: alias })), batches: rows.batches }
-  const internal = host.register(renameColumns(named, item.columnAliases, alias))
+  const numbered = item.withOrdinality === true ? withOrdinality(named) : named
+  const internal = host.register(renameColumns(numbered, item.columnAliases, alias))
   return { kind: 'table-ref', table: { name: internal, position: item.position }, alias }
+}
+
+/**
+ * The rows of a jsonb set-returning function over constant arguments, named as in FROM,
+ * without registering a relation: a LATERAL call's per-value run (lateral-join.ts).
+ */
+export async function tableFunctionRows(
+  context: BindContext,
+  run: RunPlan,
+  item: FunctionRefNode,
+): Promise<Rows> {
+  const name = item.name.name
+  const binder = new ExpressionBinder(context, emptyScope)
+  const bound = item.args.map((arg) => binder.bind(arg, { allowed: false, clause: 'FROM' }))
+  const rows = await runTableFunction(name, bound, context, run, item.position, MaterializedRowsMax)
+  const alias = item.alias ?? name
+  const named = rows.namedColumns
+    ? rows
+    : { fields: rows.fields.map((f) => ({ ...f, name: alias })), batches: rows.batches }
+  const numbered = item.withOrdinality === true ? withOrdinality(named) : named
+  return renameColumns(numbered, item.columnAliases, alias)
+}
+
+/** `WITH ORDINALITY`: a last int8 column numbering the rows from 1. */
+function withOrdinality(rows: Rows): Rows {
+  let next = 1
+  const batches = rows.batches.map((batch) => {
+    const numbers = new Float64Array(batch.length)
+    for (let i = 0; i < batch.length; i++) numbers[i] = next++
+    return { ...batch, columns: [...batch.columns, makeNumberVector('int8', numbers, null)] }
+  })
+  return { fields: [...rows.fields, { name: 'ordinality', type: 'int8' }], batches }
 }
 
 /** `FROM fn(args) [AS] alias [(column)]` for a scalar fn: one row, its column named alias. */

@@ -48,6 +48,7 @@ import {
   type CommonTableNode,
   type FromItem,
   type FunctionRefNode,
+  type JoinNode,
   type SelectNode,
   type SetOpRefNode,
   type StatementNode,
@@ -55,7 +56,16 @@ import {
   type ValuesRefNode,
 } from '../sql/ast.js'
 import { applyPerOuterRow, type OuterFrame } from './correlated-apply.js'
-import { fromFunction, type FromFunctionHost } from './from-functions.js'
+import { fromFunction, tableFunctionRows, type FromFunctionHost } from './from-functions.js'
+import { isLateralJoin, lateralJoin, type LateralHost } from './lateral-join.js'
+import {
+  asLateralSubquery,
+  isJsonSetReturningCall,
+  isLateralFunctionJoin,
+  rewriteJsonSetReturningTargets,
+} from './lateral-functions.js'
+
+type LateralFunctionJoin = Parameters<typeof asLateralSubquery>[0]
 import {
   attachLeftJoins,
   decorrelateExists,
@@ -166,7 +176,9 @@ export class QueryMaterializer {
       }
       tables = scoped
     }
-    const { with: _with, ...rest } = rewriteSetReturningTargets(node)
+    const { with: _with, ...rest } = rewriteSetReturningTargets(
+      rewriteJsonSetReturningTargets(node),
+    )
     // FROM first: a correlated subquery elsewhere in the SELECT may need to read it.
     const from = await this.rewriteFrom(rest.from, rest.where, tables)
     this.joinFrames.push([])
@@ -216,7 +228,7 @@ export class QueryMaterializer {
       unnest.alias !== SetReturningAlias ||
       !containsSubquery(unnest.args)
     )
-      return (await this.rewrite(from, tables)) as FromItem | null
+      return this.rewriteFromSpine(from, where, tables)
     const left = (await this.rewrite(from.left, tables)) as FromItem
     this.joinFrames.push([])
     this.outerFrames.push({ from: left, where })
@@ -230,6 +242,27 @@ export class QueryMaterializer {
     const joinedLeft = joins.length === 0 ? left : attachLeftJoins(selectFrom(left), joins).from
     const right = await this.functionRef({ ...unnest, args }, tables)
     return { ...from, left: joinedLeft ?? left, right }
+  }
+
+  /**
+   * Rewrites a FROM whose top (and the left items of its inner joins) may be a LATERAL join:
+   * those get the SELECT's WHERE, to read the outer values only of the rows it keeps.
+   */
+  private async rewriteFromSpine(
+    item: FromItem | null,
+    where: SyntaxExpr | null,
+    tables: CommonTables,
+  ): Promise<FromItem | null> {
+    if (item?.kind !== 'join' || item.alias !== null)
+      return (await this.rewrite(item, tables)) as FromItem | null
+    if (isLateralJoin(item)) return lateralJoin(item, this.lateralHost, tables, where)
+    if (isLateralFunctionJoin(item))
+      return lateralJoin(asLateralSubquery(item), this.lateralHost, tables, where)
+    if (item.joinType !== 'inner' && item.joinType !== 'cross')
+      return (await this.rewrite(item, tables)) as FromItem
+    const left = await this.rewriteFromSpine(item.left, where, tables)
+    const rest = (await this.rewriteFields({ ...item, left: null }, tables)) as JoinNode
+    return { ...rest, left: left ?? item.left }
   }
 
   /** Left-joins `rows` (a decorrelated scalar subquery) to the SELECT being rewritten. */
@@ -276,6 +309,15 @@ export class QueryMaterializer {
         break
       case 'function-ref':
         return this.functionRef(node as FunctionRefNode, tables)
+      case 'join':
+        if (isLateralJoin(node)) return lateralJoin(node, this.lateralHost, tables)
+        if (isLateralFunctionJoin(node as JoinNode))
+          return lateralJoin(
+            asLateralSubquery(node as LateralFunctionJoin),
+            this.lateralHost,
+            tables,
+          )
+        break
       case 'subquery':
       case 'exists':
       case 'in-subquery':
@@ -329,8 +371,17 @@ export class QueryMaterializer {
     }
   }
 
+  private get lateralHost(): LateralHost {
+    return {
+      rewrite: (value, tables) => this.rewrite(value, tables),
+      execute: (node, tables) => this.execute(node, tables),
+      register: (rows, hiddenKeys) => this.register(rows, hiddenKeys),
+      tableFunction: (item) => tableFunctionRows(this.context, this.run, item),
+    }
+  }
+
   /** Holds `rows` as a relation for this statement; returns its internal name. */
-  register(rows: Rows): string {
+  register(rows: Rows, hiddenKeys = 0): string {
     this.relationCount += 1
     const name = `*materialized ${this.relationCount}*`
     const length = rows.batches.reduce((sum, b) => sum + b.length, 0)
@@ -351,6 +402,7 @@ export class QueryMaterializer {
       timeColumn: null,
       createdAtMs: 0,
       rows: { ...batch, length },
+      ...(hiddenKeys > 0 ? { hiddenKeys } : {}),
     }
     this.relations.set(name, table)
     return name
@@ -739,9 +791,13 @@ export function hasQueryParts(value: unknown): boolean {
     case 'select':
       if ('with' in node) return true
       break
+    case 'subquery-ref':
+      if ('lateral' in node) return true
+      break
     case 'func':
       // unnest / generate_subscripts in a select list become a lateral unnest in FROM.
-      if (isSetReturningCall(node as SyntaxExpr)) return true
+      if (isSetReturningCall(node as SyntaxExpr) || isJsonSetReturningCall(node as SyntaxExpr))
+        return true
       break
     case 'literal':
     case 'column-ref':

@@ -31,7 +31,8 @@ export interface TableFunctionRows extends Rows {
   readonly namedColumns: boolean
 }
 
-const jsonFunctions = new Set([
+/** The jsonb set-returning functions (each takes one jsonb). */
+export const jsonFunctions: ReadonlySet<string> = new Set([
   'jsonb_array_elements',
   'jsonb_array_elements_text',
   'jsonb_object_keys',

@@ -84,6 +84,7 @@ export type BinaryOp =
   | '->>'
   | '#>'
   | '#>>'
+  | '#-'
   | '?'
   | '?|'
   | '?&'
@@ -297,6 +298,11 @@ export interface JoinNode {
   /** `(a JOIN b) AS j`: only the alias is visible from outside. */
   readonly alias: string | null
   readonly position: number
+  /**
+   * A materialized LATERAL subquery's link to the left item (lateral-join.ts): ANDed to the
+   * condition, bound where only the left's columns are visible unqualified.
+   */
+  readonly lateralKeys?: SyntaxExpr
 }
 
 /** `(SELECT ...) [AS] alias [(columns)]` in FROM. */
@@ -306,6 +312,8 @@ export interface SubqueryRefNode {
   readonly alias: string | null
   readonly columnAliases: readonly NameNode[]
   readonly position: number
+  /** `LATERAL (SELECT ...)`: may read the FROM items before it (planner/materialize/lateral-join.ts). */
+  readonly lateral?: true
 }
 
 /** `left UNION|INTERSECT|EXCEPT [ALL] right`; the parser wraps it as `SELECT * FROM` it. */

@@ -382,9 +382,12 @@ function parseNameList(cursor: TokenCursor): NameNode[] {
 /** A table, a function (`generate_series(...)`), `(SELECT ...) alias`, or a parenthesised join tree `(a JOIN b ON ...) [alias]`. */
 function parseFromPrimary(cursor: TokenCursor): FromItem {
   // LATERAL: the binder reads unnest(...) over the items to its left whether or not it is said.
+  let lateral = false
   if (cursor.isKeyword('lateral') && !cursor.isOp('(', 1)) cursor.next()
-  else if (cursor.isKeyword('lateral') && cursor.isOp('(', 1) && isQueryAhead(cursor))
-    throw cursor.notSupportedAt('LATERAL subqueries', cursor.peek())
+  else if (cursor.isKeyword('lateral') && cursor.isOp('(', 1) && isQueryAhead(cursor)) {
+    cursor.next()
+    lateral = true
+  }
   const open = cursor.peek()
   if (cursor.acceptOp('(')) {
     if (isQueryStart(cursor)) {
@@ -400,7 +403,9 @@ function parseFromPrimary(cursor: TokenCursor): FromItem {
         })
       }
       const columnAliases = cursor.isOp('(') ? parseNameList(cursor) : []
-      return { kind: 'subquery-ref', query, alias, columnAliases, position: open.start }
+      const position = open.start
+      if (lateral) return { kind: 'subquery-ref', query, alias, columnAliases, position, lateral }
+      return { kind: 'subquery-ref', query, alias, columnAliases, position }
     }
     const inner = parseJoinedItem(cursor)
     cursor.expectOp(')')
