@@ -15,6 +15,7 @@ import { ScanOp } from './operators/scan.js'
 import { SortOp } from './operators/sort.js'
 import { BatchesOp, ValuesOp } from './operators/values.js'
 import { UnnestOp } from './operators/unnest.js'
+import { PartitionTopKOp } from './operators/partition-top-k.js'
 import { WindowOp } from './operators/window.js'
 import type { PhysicalPlan } from './plan.js'
 
@@ -88,6 +89,9 @@ function build(
       break
     case 'window':
       operator = new WindowOp(plan, input(plan.input), context)
+      break
+    case 'partition-top-k':
+      operator = new PartitionTopKOp(plan, input(plan.input), context)
       break
     case 'unnest':
       operator = new UnnestOp(plan, input(plan.input), context)

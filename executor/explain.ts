@@ -12,6 +12,7 @@ import type { ScanMetrics } from './pool/fragment-runner.js'
 import type {
   AggregateCall,
   Expr,
+  PartitionTopK,
   PhysicalPlan,
   ScalarValue,
   ScanPlan,
@@ -169,6 +170,11 @@ function scanFacts(plan: ScanPlan): string[] {
     facts.push(`project=[${project.map((e) => renderExpr(e, names)).join(', ')}]`)
   }
   if (limit !== null) facts.push(`limit=${limit}`)
+  const partitionTopK = plan.pipeline.partitionTopK
+  if (partitionTopK !== undefined) {
+    const output = project === null ? names : project.map((e) => renderExpr(e, names))
+    facts.push(`window-top-n=(${partitionTopKFacts(partitionTopK, output).join(' ')})`)
+  }
   const topK = plan.pipeline.topK
   if (topK !== undefined) {
     const direction = topK.descending ? ' DESC' : ''
@@ -178,6 +184,15 @@ function scanFacts(plan: ScanPlan): string[] {
       `top-k=(${names[topK.column] ?? `#${topK.column}`}${direction}${nulls} limit=${topK.limit})`,
     )
   }
+  return facts
+}
+
+/** A window top-N's facts: the ranking filter it stands for, its partition and order keys. */
+function partitionTopKFacts(topK: PartitionTopK, names: readonly string[]): string[] {
+  const facts = [`${topK.fn} <= ${topK.limit}`]
+  if (topK.partitionBy.length > 0)
+    facts.push(`partition-by=[${topK.partitionBy.map((e) => renderExpr(e, names)).join(', ')}]`)
+  facts.push(`order-by=[${topK.orderBy.map((key) => renderKey(key, names)).join(', ')}]`)
   return facts
 }
 
@@ -230,6 +245,8 @@ function describe(plan: PhysicalPlan): string {
         : `Distinct (on=[${plan.keys.map((key) => `#${key}`).join(', ')}])`
     case 'window':
       return `Window (${plan.calls.map(renderWindowCall).join(', ')})`
+    case 'partition-top-k':
+      return `Window Top-N (${partitionTopKFacts(plan.topK, []).join(' ')})`
     case 'unnest': {
       const facts = plan.arrays.map((e) => renderExpr(e))
       if (plan.ordinality) facts.push('with ordinality')

@@ -173,6 +173,11 @@ export interface ScanPipeline {
    * value left unread. The output is a superset of the top k; the Sort above still orders.
    */
   readonly topK?: ScanTopK
+  /**
+   * A window top-N below the coordinator's PartitionTopK (over the project's output columns):
+   * the fragment keeps, per partition, only the rows that can rank within the limit.
+   */
+  readonly partitionTopK?: PartitionTopK
 }
 
 /** The leading sort key of a top-k over a scan column (number-like, never NaN: a time column). */
@@ -183,6 +188,19 @@ export interface ScanTopK {
   readonly nullsFirst: boolean
   /** Rows needed: LIMIT + OFFSET. */
   readonly limit: number
+}
+
+/**
+ * Per partition, the best rows by `orderBy` that a ranking window filter keeps
+ * (`rn <= k` over row_number() / rank() / dense_rank()): row_number keeps `limit` rows, rank
+ * also the peers of the limit-th row, dense_rank every row of the first `limit` peer groups.
+ * Every row ranked within the limit is kept, and every row ranked before a kept one.
+ */
+export interface PartitionTopK {
+  readonly partitionBy: readonly Expr[]
+  readonly orderBy: readonly SortKey[]
+  readonly limit: number
+  readonly fn: 'row_number' | 'rank' | 'dense_rank'
 }
 
 export interface ScanPlan {
@@ -321,6 +339,16 @@ export interface WindowPlan {
 }
 
 /**
+ * The window top-N rewrite (planner/physical/window-top-n.ts): the input's rows reduced to
+ * those a ranking window's filter can keep, in no particular order; a Window above ranks them.
+ */
+export interface PartitionTopKPlan {
+  readonly kind: 'partition-top-k'
+  readonly input: PhysicalPlan
+  readonly topK: PartitionTopK
+}
+
+/**
  * Joins two inputs; output rows are the left columns, then the right ones. With keys it is a
  * hash join: the right input is the build side, `leftKeys[i] = rightKeys[i]` for every i
  * (NULL keys never match) and `residual` holds on the candidate pair. Without keys every pair
@@ -373,6 +401,7 @@ export type PhysicalPlan =
   | LimitPlan
   | DistinctPlan
   | WindowPlan
+  | PartitionTopKPlan
 
 // ---------------------------------------------------------------------------------------
 // Statements: what one SQL statement does once planned. `query` streams rows; the others

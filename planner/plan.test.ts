@@ -30,6 +30,7 @@ function shape(node: PhysicalPlan): string[] {
     case 'limit':
     case 'distinct':
     case 'window':
+    case 'partition-top-k':
     case 'unnest':
       return [
         node.kind === 'aggregate' ? `aggregate(${node.mode})` : node.kind,

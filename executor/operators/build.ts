@@ -5,6 +5,7 @@ import { DistinctOp } from './distinct.js'
 import { FilterOp } from './filter.js'
 import { JoinOp } from './join.js'
 import { LimitOp } from './limit.js'
+import { PartitionTopKOp } from './partition-top-k.js'
 import type { Operator, OperatorContext } from './operator.js'
 import { ProjectOp } from './project.js'
 import { ScanOp } from './scan.js'
@@ -36,6 +37,8 @@ export function buildOperator(plan: PhysicalPlan, context: OperatorContext): Ope
       return new DistinctOp(buildOperator(plan.input, context), context, plan.keys)
     case 'window':
       return new WindowOp(plan, buildOperator(plan.input, context), context)
+    case 'partition-top-k':
+      return new PartitionTopKOp(plan, buildOperator(plan.input, context), context)
     case 'unnest':
       return new UnnestOp(plan, buildOperator(plan.input, context), context)
     case 'join': {

@@ -112,7 +112,9 @@ export class ScanOp implements AsyncIterable<Batch> {
     const topK = pipeline.topK !== undefined
     // A filter that token filters can refute (a needle) skips most batches unread: a task per
     // thread then costs less than a task per million rows.
-    const needle = tokenPredicatesOf(pipeline.filter).length > 0
+    // So does a window top-N: each task's survivors are few once its boundaries are sharp.
+    const needle =
+      tokenPredicatesOf(pipeline.filter).length > 0 || pipeline.partitionTopK !== undefined
     const groups = topK
       ? this.plan.segments.map((segment) => [segment])
       : groupSegmentsIntoTasks(

@@ -1,8 +1,8 @@
 // Window functions (PostgreSQL's WindowAgg). The operator gathers its whole input (window
 // frames may reach any row of a partition), then for each distinct (PARTITION BY, ORDER BY):
 //
-//   evaluate keys → sort an Int32Array permutation with the sort operator's comparator
-//     → one pass over the sorted rows marks partition and peer-group boundaries
+//   evaluate keys → sort an Int32Array permutation (window-sort.ts: a radix sort of the keys
+//     as integer digits) → one pass over the sorted rows marks partition and peer-group boundaries
 //     → each call computes one result vector over typed arrays (window-functions.ts)
 //
 // Rows leave in input order, the results appended as columns; a final ORDER BY sorts them.
@@ -12,7 +12,7 @@ import type { EvalContext } from '../expr/eval-context.js'
 import { evaluate } from '../expr/evaluate.js'
 import type { Expr, SortKey, WindowPlan } from '../plan.js'
 import { checkCanceled, type Operator, type OperatorContext } from './operator.js'
-import { keyComparator, rowComparator } from './sort.js'
+import { sortForWindow } from './window-sort.js'
 import { computeWindowCall } from './window-functions.js'
 
 /** The most rows one Window node holds; more is 54000 (program_limit_exceeded). */
@@ -86,19 +86,15 @@ export function windowLayout(
   orderBy: readonly SortKey[],
   evalContext: EvalContext,
 ): WindowLayout {
-  const partitionKeys: SortKey[] = partitionBy.map((expr) => ({
-    expr,
-    descending: false,
-    nullsFirst: false,
-  }))
-  const keys = [...partitionKeys, ...orderBy]
-  const vectors = keys.map((key) => evaluate(key.expr, rows, evalContext))
+  const partitionVectors = partitionBy.map((expr) => evaluate(expr, rows, evalContext))
+  const orderVectors = orderBy.map((key) => evaluate(key.expr, rows, evalContext))
   const length = rows.length
-  const order = new Int32Array(length)
-  for (let row = 0; row < length; row++) order[row] = row
-  if (keys.length > 0) order.sort(rowComparator(keys, vectors))
-  const samePartition = keyComparator(partitionKeys, vectors.slice(0, partitionKeys.length))
-  const samePeers = keyComparator(orderBy, vectors.slice(partitionKeys.length))
+  const { order, partitionStarts, peerStarts } = sortForWindow(
+    partitionVectors,
+    orderBy,
+    orderVectors,
+    length,
+  )
   const partitionStart = new Int32Array(length)
   const partitionEnd = new Int32Array(length)
   const peerId = new Int32Array(length)
@@ -107,9 +103,8 @@ export function windowLayout(
   let part = 0
   let peer = -1
   for (let i = 0; i < length; i++) {
-    const newPartition = i === 0 || samePartition(order[i - 1]!, order[i]!) !== 0
-    if (newPartition) part = i
-    if (newPartition || samePeers(order[i - 1]!, order[i]!) !== 0) {
+    if (partitionStarts[i] === 1) part = i
+    if (peerStarts[i] === 1) {
       peer += 1
       peerStartOf[peer] = i
     }

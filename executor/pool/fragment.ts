@@ -23,6 +23,7 @@ import {
   type ScanMetrics,
 } from './fragment-runner.js'
 import { batchWith, columnSplit } from './late-columns.js'
+import { firstReadKeys, runPartitionTopKFragment } from './partition-top-k-fragment.js'
 import { RankBound, bestRankOf, ranksOf, rowsAtLeast } from './scan-top-k.js'
 import { mayMatch, statsPredicatesOf, type StatsPredicate } from './stats-pruning.js'
 import { batchMayMatchTokens, tokenPredicatesOf, type TokenPredicate } from './token-pruning.js'
@@ -70,14 +71,14 @@ function statsRefute(
 }
 
 /** What a fragment evaluates per batch, prepared once per task. */
-interface BatchSource {
+export interface BatchSource {
   readonly task: FragmentTask
   readonly context: EvalContext
   readonly names: readonly string[]
   readonly statsPredicates: readonly StatsPredicate[]
   readonly tokenPredicates: readonly TokenPredicate[]
   readonly metrics: ScanMetrics
-  /** Scan column indexes: all, those the filter reads, and the rest. */
+  /** Scan column indexes: all, those read first (the filter's, a window top-N's keys), the rest. */
   readonly allColumns: readonly number[]
   readonly filterColumns: readonly number[]
   readonly otherColumns: readonly number[]
@@ -99,12 +100,14 @@ async function readFilteredBatch(
 
 /**
  * Batch `batchIndex` of `reader` after pruning, with the rows the filter keeps (null: all of
- * them), not yet gathered: a partial aggregate gathers only the columns it reads.
+ * them), not yet gathered: a partial aggregate gathers only the columns it reads. With
+ * `deferOthers`, only the filter columns are read: the caller reads the others when it needs them.
  */
-async function readSelectedBatch(
+export async function readSelectedBatch(
   source: BatchSource,
   reader: SegmentReader,
   batchIndex: number,
+  deferOthers = false,
 ): Promise<{ batch: Batch; selection: Int32Array | null } | null> {
   const { task, context, names, metrics } = source
   const refuted = statsRefute(
@@ -130,20 +133,22 @@ async function readSelectedBatch(
   metrics.batchesRead++
   metrics.rowsRead += length
   const filter = task.pipeline.filter
-  if (filter === null) {
+  if (filter === null && !deferOthers) {
     const batch = await readColumns(source, reader, batchIndex, source.allColumns, null)
     return { batch, selection: null }
   }
   // Late materialization: the filter's columns first, the others only when a row is left.
   const filterBatch = await readColumns(source, reader, batchIndex, source.filterColumns, null)
-  const selection = selectTrue(evaluate(filter, filterBatch, context))
-  if (selection.length === 0) return null
+  const selection = filter === null ? null : selectTrue(evaluate(filter, filterBatch, context))
+  if (selection !== null && selection.length === 0) return null
+  const kept = selection !== null && selection.length < length ? selection : null
+  if (deferOthers) return { batch: filterBatch, selection: kept }
   const rest = await readColumns(source, reader, batchIndex, source.otherColumns, filterBatch)
-  return { batch: rest, selection: selection.length < length ? selection : null }
+  return { batch: rest, selection: kept }
 }
 
 /** Reads scan columns `indexes` of batch `batchIndex` (others from `base`, else placeholders). */
-async function readColumns(
+export async function readColumns(
   source: BatchSource,
   reader: SegmentReader,
   batchIndex: number,
@@ -182,7 +187,7 @@ function* stageInput(source: BatchSource, batch: Batch): Generator<Batch> {
   }
 }
 
-function project(source: BatchSource, batch: Batch): Batch {
+export function project(source: BatchSource, batch: Batch): Batch {
   const exprs = source.task.pipeline.project
   if (exprs === null) return batch
   const columns = exprs.map((expr) => evaluate(expr, batch, source.context))
@@ -207,9 +212,11 @@ export async function runFragment(
     statsPredicates: statsPredicatesOf(pipeline.filter),
     tokenPredicates: tokenPredicatesOf(pipeline.filter),
     metrics: emptyScanMetrics(),
-    ...columnSplit(columns.length, pipeline.filter),
+    ...columnSplit(columns.length, pipeline.filter, firstReadKeys(pipeline)),
     placeholders: new Map(),
   }
+  if (pipeline.partitionTopK !== undefined)
+    return runPartitionTopKFragment(source, pipeline.partitionTopK, open, isCanceled)
   if (pipeline.topK !== undefined) {
     assert(pipeline.unnest === undefined, 'a top-k pipeline reads scan columns, not an unnest')
     return runTopKFragment(source, pipeline.topK, open, isCanceled)

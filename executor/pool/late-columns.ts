@@ -15,10 +15,15 @@ export interface ColumnSplit {
   readonly otherColumns: readonly number[]
 }
 
-/** Splits a scan's `columnCount` columns by whether `filter` reads them. */
-export function columnSplit(columnCount: number, filter: Expr | null): ColumnSplit {
+/** Splits a scan's `columnCount` columns by whether `filter` (or one of `alsoFirst`) reads them. */
+export function columnSplit(
+  columnCount: number,
+  filter: Expr | null,
+  alsoFirst: readonly Expr[] = [],
+): ColumnSplit {
   const used = new Set<number>()
   collectColumns(filter, used)
+  for (const expr of alsoFirst) collectColumns(expr, used)
   const allColumns = Array.from({ length: columnCount }, (_, index) => index)
   return {
     allColumns,

@@ -17,6 +17,7 @@ import type {
   Expr,
   GroupingSets,
   OutputField,
+  PartitionTopK,
   SortKey,
   WindowCall,
 } from '../../executor/plan.js'
@@ -62,7 +63,12 @@ export interface BoundSelect {
    * columns, the Window node appends one column per call, and these `outputs` (select list,
    * then hidden ORDER BY expressions) are computed over both; `orderBy` refers to them.
    */
-  readonly window?: { readonly calls: readonly WindowCall[]; readonly outputs: readonly Expr[] }
+  readonly window?: {
+    readonly calls: readonly WindowCall[]
+    readonly outputs: readonly Expr[]
+    /** Set by the window top-N rewrite (planner/physical/window-top-n.ts), never by binding. */
+    readonly topN?: PartitionTopK
+  }
 }
 
 const allowAggregates: AggregatePolicy = { allowed: true }

@@ -15,6 +15,7 @@ import type { AggregateCall, Expr } from '../../executor/plan.js'
 import type { BoundSelect } from '../bind/select-binder.js'
 import { isVirtualTable } from '../catalog/virtual-catalog.js'
 import { pushableUnnest } from './unnest-scan.js'
+import { substituteColumns } from '../../executor/expr/substitute-columns.js'
 
 /** `bound` over its FROM subquery's own FROM, or null when it cannot be flattened. */
 export function flattenSubquery(bound: BoundSelect): BoundSelect | null {
@@ -73,32 +74,5 @@ function callsRandom(expr: Expr): boolean {
     case 'cast':
     case 'in-list':
       return callsRandom(expr.arg)
-  }
-}
-
-/** `expr` with each column reference i replaced by `columns[i]`. */
-function substituteColumns(expr: Expr, columns: readonly Expr[]): Expr {
-  const recurse = (e: Expr): Expr => substituteColumns(e, columns)
-  switch (expr.kind) {
-    case 'column': {
-      // Negative indexes refer to aggregate results, never to the input.
-      if (expr.index < 0) return expr
-      const column = columns[expr.index]
-      assert(column !== undefined, 'a subquery column reference is in range')
-      return column
-    }
-    case 'literal':
-      return expr
-    case 'call':
-      return { ...expr, args: expr.args.map(recurse) }
-    case 'case':
-      return {
-        ...expr,
-        whens: expr.whens.map(({ when, then }) => ({ when: recurse(when), then: recurse(then) })),
-        otherwise: expr.otherwise === null ? null : recurse(expr.otherwise),
-      }
-    case 'cast':
-    case 'in-list':
-      return { ...expr, arg: recurse(expr.arg) }
   }
 }

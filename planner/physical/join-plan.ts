@@ -26,6 +26,7 @@ import type { BoundSelect } from '../bind/select-binder.js'
 import { isVirtualTable, virtualTablePlan } from '../catalog/virtual-catalog.js'
 import { collectColumns, columnsUsedBy, conjuncts, pruneByTime, remapColumns } from './rules.js'
 import { pruneByStats } from './stats-rules.js'
+import { withWindowTopN } from './window-top-n.js'
 
 export type SegmentsOf = (table: string) => readonly SegmentRef[]
 
@@ -199,7 +200,7 @@ class RelationPlanner {
         return this.planTable(node, filters)
       case 'subquery': {
         const width = node.select.fields.length
-        let plan = this.planSubquery(node.select)
+        let plan = this.planSubquery(withWindowTopN(node.select, filters, node.offset))
         const mapping = this.mappingFor(node)
         if (mapping.size < width) {
           const exprs: Expr[] = [...mapping.keys()].map((i) => ({

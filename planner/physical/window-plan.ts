@@ -4,8 +4,12 @@
 //
 //   Scan/Join/Aggregate … → Project(pre-window) → Window → Project(select list)
 //     → Distinct → Sort → Limit → Project(drop hidden ORDER BY columns)
+//
+// Under a ranking filter from the outer query, a Window Top-N sits below the Window
+// (window-top-n.ts).
 import type { PhysicalPlan } from '../../executor/plan.js'
 import type { BoundSelect } from '../bind/select-binder.js'
+import { planWindowTopN } from './window-top-n.js'
 
 /** Builds the plan of `bound`, whose `window` is set; `planBelow` plans a window-free select. */
 export function planWindowSelect(
@@ -28,7 +32,9 @@ export function planWindowSelect(
     limit: null,
     offset: 0,
   }
-  const windowed: PhysicalPlan = { kind: 'window', input: planBelow(below), calls: window.calls }
+  const input =
+    window.topN === undefined ? planBelow(below) : planWindowTopN(planBelow(below), window.topN)
+  const windowed: PhysicalPlan = { kind: 'window', input, calls: window.calls }
   const selected: PhysicalPlan = { kind: 'project', input: windowed, exprs: window.outputs }
   return planTail({ ...windowFree, outputs: window.outputs }, selected)
 }
