@@ -1,6 +1,7 @@
 // Functions in FROM whose arguments read the items before them (`FROM t, jsonb_each(t.j) AS
 // e(k, v)`, `generate_series(1, t.n)`), and the jsonb set-returning functions in a select list
-// (`SELECT id, jsonb_array_elements(j) FROM t`), as syntax rewrites onto LATERAL subqueries
+// (`SELECT id, jsonb_array_elements(j) FROM t`) and generate_series in a select list
+// (`SELECT generate_series(a, b, '1 hour')`), as syntax rewrites onto LATERAL subqueries
 // (lateral-join.ts), which run the function once per distinct argument value, as constants:
 //
 //   FROM t, f(t.j) AS e(a, b)     → FROM t, LATERAL (SELECT * FROM f(t.j) AS e(a, b)) AS e
@@ -30,11 +31,15 @@ import { isSetReturningCall, unnestedArrayFunctions } from './set-returning.js'
 /** The relation alias select-list jsonb set-returning calls are read from. */
 const JsonSetReturningAlias = '*jsonsrf*'
 
-/** Select-list jsonb set-returning functions and the column each call reads. */
+/**
+ * Select-list set-returning functions rewritten here (the jsonb ones, and generate_series of
+ * numbers or timestamps for gap filling) and the column each call reads.
+ */
 const selectListColumns: Readonly<Record<string, string>> = {
   jsonb_array_elements: 'value',
   jsonb_array_elements_text: 'value',
   jsonb_object_keys: '*jsonsrf key*',
+  generate_series: '*jsonsrf series*',
 }
 
 const recordFunctions = new Set(['jsonb_each', 'jsonb_each_text'])
@@ -102,17 +107,19 @@ export function rewriteJsonSetReturningTargets(node: SelectNode): SelectNode {
     new PgError({
       code: SqlState.featureNotSupported,
       message: `${what} is not supported yet`,
-      hint: 'Call it in FROM instead: FROM t, jsonb_each(t.j) AS e(key, value).',
+      hint: 'Call it in FROM instead: FROM t, jsonb_each(t.j) AS e(key, value), generate_series(1, t.n) AS g.',
       position: call.position + 1,
     })
   if (recordFunctions.has(call.name)) throw unsupported(`${call.name} in a select list (a record)`)
   if (calls.length > 1 || unnests > 0)
-    throw unsupported('several set-returning functions in one select list with jsonb ones')
+    throw unsupported(
+      'several set-returning functions in one select list, beside a jsonb one or generate_series,',
+    )
   if (node.groupBy.length > 0 || node.having !== null || hasAggregate(node.targets))
     throw unsupported(`${call.name} in an aggregated query`)
   const position = call.position
-  const columnAliases =
-    call.name === 'jsonb_object_keys' ? [{ name: '*jsonsrf key*', position }] : []
+  const named = call.name === 'jsonb_object_keys' || call.name === 'generate_series'
+  const columnAliases = named ? [{ name: selectListColumns[call.name]!, position }] : []
   const right: FunctionRefNode = {
     kind: 'function-ref',
     name: { name: call.name, position },
