@@ -182,8 +182,12 @@ class FromBinder {
         { allowed: false, clause: 'JOIN conditions' },
         'JOIN/ON',
       )
-    } else if (item.using !== null) {
-      const using = this.bindUsing(item, left, right)
+    } else if (item.using !== null || item.natural === true) {
+      const using = this.bindUsing(
+        item.natural === true ? { ...item, using: commonColumnNames(left, right, item) } : item,
+        left,
+        right,
+      )
       condition = using.condition
       visible = using.visible
     }
@@ -231,7 +235,7 @@ class FromBinder {
     item: JoinNode,
     left: BoundItem,
     right: BoundItem,
-  ): { condition: Expr; visible: ScopeColumn[] } {
+  ): { condition: Expr | null; visible: ScopeColumn[] } {
     const binder = new ExpressionBinder(this.context, emptyScope)
     const merged: ScopeColumn[] = []
     const tests: Expr[] = []
@@ -268,12 +272,16 @@ class FromBinder {
       usedLeft.add(l)
       usedRight.add(r)
     }
-    const condition = tests.reduce((all, test) => ({
-      kind: 'call',
-      fn: 'and',
-      args: [all, test],
-      type: 'bool',
-    }))
+    // NATURAL JOIN of sides with no name in common: a cross join.
+    const condition: Expr | null =
+      tests.length === 0
+        ? null
+        : tests.reduce((all, test) => ({
+            kind: 'call',
+            fn: 'and',
+            args: [all, test],
+            type: 'bool',
+          }))
     const visible = [
       ...merged,
       ...left.visible.filter((c) => !usedLeft.has(c)),
@@ -383,6 +391,15 @@ function isLateralUnnest(item: FromItem): item is FunctionRefNode {
  * true, LEFT JOIN ... ON true, LATERAL or not): the arrays are bound over the left item's
  * columns and the unnest's columns follow the left's in the input space.
  */
+/** NATURAL JOIN's USING list: the names visible on both sides, in the left side's order. */
+function commonColumnNames(left: BoundItem, right: BoundItem, item: JoinNode): NameNode[] {
+  const rightNames = new Set(right.visible.map((column) => column.name))
+  const names = [...new Set(left.visible.map((column) => column.name))]
+  return names
+    .filter((name) => rightNames.has(name))
+    .map((name) => ({ name, position: item.position }))
+}
+
 function bindLateralUnnest(
   left: BoundItem,
   join: JoinNode,

@@ -295,6 +295,8 @@ export interface JoinNode {
   readonly right: FromItem
   readonly on: SyntaxExpr | null
   readonly using: readonly NameNode[] | null
+  /** NATURAL JOIN: USING the column names both sides have (the binder finds them). */
+  readonly natural?: true
   /** `(a JOIN b) AS j`: only the alias is visible from outside. */
   readonly alias: string | null
   readonly position: number

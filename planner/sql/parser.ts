@@ -334,15 +334,26 @@ function join(
   return { kind: 'join', joinType, left, right, on, using, alias: null, position }
 }
 
-/** `primary { [INNER | LEFT | RIGHT | FULL [OUTER] | CROSS] JOIN primary [ON ... | USING (...)] }`. */
+/**
+ * `primary { [NATURAL] [INNER | LEFT | RIGHT | FULL [OUTER] | CROSS] JOIN primary
+ * [ON ... | USING (...)] }`.
+ */
 function parseJoinedItem(cursor: TokenCursor): FromItem {
   let left = parseFromPrimary(cursor)
   for (;;) {
     const token = cursor.peek()
-    if (cursor.isKeyword('natural')) throw cursor.notSupportedAt('NATURAL JOIN', token)
+    const natural = cursor.acceptKeyword('natural')
     const joinType = parseJoinType(cursor)
-    if (joinType === null) return left
+    if (joinType === null) {
+      if (natural) throw cursor.syntaxErrorAt(cursor.peek())
+      return left
+    }
+    if (natural && joinType === 'cross') throw cursor.syntaxErrorAt(token)
     const right = parseFromPrimary(cursor)
+    if (natural) {
+      left = { ...join(joinType, left, right, null, null, token.start), natural: true }
+      continue
+    }
     let on: SyntaxExpr | null = null
     let using: NameNode[] | null = null
     if (joinType !== 'cross') {
