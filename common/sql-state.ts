@@ -28,6 +28,7 @@ export const SqlState = {
   invalidRowCountInResultOffsetClause: '2201X',
   invalidArgumentForLogarithm: '2201E',
   invalidArgumentForPowerFunction: '2201F',
+  invalidArgumentForWidthBucketFunction: '2201G',
   characterNotInRepertoire: '22021',
   divisionByZero: '22012',
   invalidArgumentForNtileFunction: '22014',

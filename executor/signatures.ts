@@ -9,6 +9,7 @@
 import type { SqlType } from '../common/index.js'
 import { jsonSignatures, timeSignatures } from './time-json-signatures.js'
 import { ArraySignatures } from './array-signatures.js'
+import { mathSignatures } from './math-signatures.js'
 
 export type SignatureType = SqlType | 'any'
 
@@ -197,6 +198,8 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   degrees: [{ args: ['float8'], returns: 'float8' }],
   radians: [{ args: ['float8'], returns: 'float8' }],
   random: [{ args: [], returns: 'float8' }],
+  // trigonometry, gcd/lcm, factorial, div, width_bucket, bitwise (executor/math-signatures.ts)
+  ...mathSignatures(),
   // date/time (executor/functions/datetime.ts)
   to_timestamp: [{ args: ['float8'], returns: 'timestamptz' }],
   ...timeSignatures(),

@@ -14,6 +14,8 @@ import type { Kernel } from './kernel.js'
 import { likeKernels } from './like.js'
 import { logicKernels } from './logic.js'
 import { mathKernels } from './math.js'
+import { integerMathKernels } from './integer-math.js'
+import { trigKernels } from './trig.js'
 import { regexKernels } from './regex.js'
 import { sessionKernels } from './session.js'
 import { quoteKernels } from './quote.js'
@@ -36,6 +38,8 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...quoteKernels,
   ...regexKernels,
   ...mathKernels,
+  ...trigKernels,
+  ...integerMathKernels,
   ...datetimeKernels,
   ...intervalKernels,
   ...toCharKernels,

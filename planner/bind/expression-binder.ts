@@ -75,12 +75,20 @@ export type AggregatePolicy =
 /** Aggregate j is referenced as column -(j + 1) until the select binder lifts it. */
 export const aggregateRefIndex = (j: number): number => -(j + 1)
 
+const isIntegerType = (t: SqlType): boolean => t === 'int2' || t === 'int4' || t === 'int8'
+
 const operatorFunctions: Readonly<Record<BinaryOp, string>> = {
   '+': 'add',
   '-': 'subtract',
   '*': 'multiply',
   '/': 'divide',
   '%': 'modulo',
+  '^': 'power',
+  '&': 'bitand',
+  '|': 'bitor',
+  '#': 'bitxor',
+  '<<': 'shift_left',
+  '>>': 'shift_right',
   '=': 'eq',
   '<>': 'ne',
   '<': 'lt',
@@ -263,7 +271,7 @@ export class ExpressionBinder {
   }
 
   private bindUnary(
-    op: '-' | '+' | 'not',
+    op: '-' | '+' | 'not' | '~',
     argNode: SyntaxExpr,
     policy: AggregatePolicy,
     position: number,
@@ -277,6 +285,7 @@ export class ExpressionBinder {
       return { kind: 'call', fn: 'not', args: [arg], type: 'bool' }
     }
     if (
+      op !== '~' &&
       argNode.kind === 'literal' &&
       (argNode.literal === 'integer' || argNode.literal === 'decimal')
     ) {
@@ -284,6 +293,11 @@ export class ExpressionBinder {
       return this.bindLiteral(argNode.literal, text)
     }
     const arg = this.bind(argNode, policy)
+    if (op === '~') {
+      const typed = arg.type === 'unknown' ? this.context.coerce(arg, 'int4') : arg
+      if (!isIntegerType(typed.type)) throw undefinedOperator(op, [arg], position)
+      return { kind: 'call', fn: 'bitnot', args: [typed], type: typed.type }
+    }
     if (arg.type === 'interval')
       return op === '+' ? arg : { kind: 'call', fn: 'interval_negate', args: [arg], type: arg.type }
     if (!isNumericType(arg.type)) throw undefinedOperator(op, [arg], position)
@@ -305,7 +319,11 @@ export class ExpressionBinder {
     if (typed !== undefined) return typed
     const arrayCall = bindArrayOperator(op, left, right, this.context, position)
     if (arrayCall !== undefined) return arrayCall
-    const operand = operandType(op, left.type, right.type)
+    if (op === '<<' || op === '>>') return this.bindShift(fn, left, right, position)
+    let operand = operandType(op, left.type, right.type)
+    // ^ is dpow or numeric_power: integers and float4 go to float8.
+    if (op === '^' && operand !== undefined && operand !== 'numeric' && isNumericType(operand))
+      operand = 'float8'
     // The oid alias types compare as oids (oideq & co.), after an unknown literal is read by the
     // alias type's input function (`prorettype::regtype <> 'trigger'::regtype`, `= 'trigger'`).
     if (operand !== undefined && isRegType(operand)) {
@@ -320,6 +338,16 @@ export class ExpressionBinder {
     const args = [this.context.coerce(left, target), this.context.coerce(right, target)]
     const type = signature.returns === 'same' ? target : signature.returns
     return { kind: 'call', fn, args, type }
+  }
+
+  /** int2shl & co.: the shifted value keeps its integer type; the count is int4. */
+  private bindShift(fn: string, left: Expr, right: Expr, position: number): Expr {
+    const value = left.type === 'unknown' ? this.context.coerce(left, 'int4') : left
+    const countOk = ['int2', 'int4', 'unknown'].includes(right.type)
+    if (!isIntegerType(value.type) || !countOk)
+      throw undefinedOperator(fn === 'shift_left' ? '<<' : '>>', [left, right], position)
+    const count = this.context.coerce(right, 'int4')
+    return { kind: 'call', fn, args: [value, count], type: value.type }
   }
 
   private bindIs(

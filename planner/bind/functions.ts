@@ -8,6 +8,7 @@ import { AggregateSignatures, ScalarSignatures, type Signature } from '../../exe
 import type { BindContext } from './context.js'
 import { canCastImplicitly, commonType, displayType } from './types.js'
 import { timeJsonFunctionNames } from './time-json-functions.js'
+import { mathFunctionNames } from '../../executor/math-signatures.js'
 
 export interface ResolvedCall {
   readonly args: readonly Expr[]
@@ -69,6 +70,12 @@ function pickBest(
   argTypes: readonly SqlType[],
 ): Signature | undefined {
   if (candidates.length <= 1) return candidates[0]
+  // PostgreSQL keeps the candidates with the most exact matches first (power(numeric, int)
+  // is numeric_power, not dpow), then prefers preferred types.
+  const exactMatches = (s: Signature): number =>
+    argTypes.filter((t, i) => t !== 'unknown' && paramType(s, i) === t).length
+  const most = Math.max(...candidates.map(exactMatches))
+  candidates = candidates.filter((s) => exactMatches(s) === most)
   const score = (s: Signature): number =>
     argTypes.reduce((sum, t, i) => {
       const p = paramType(s, i)
@@ -178,6 +185,7 @@ export const scalarFunctionNames: Readonly<Record<string, string>> = {
   degrees: 'degrees',
   radians: 'radians',
   random: 'random',
+  ...Object.fromEntries(mathFunctionNames.map((name) => [name, name])),
   // date/time
   extract: 'extract',
   date_part: 'date_part',

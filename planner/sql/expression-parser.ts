@@ -195,23 +195,36 @@ const otherOps: Readonly<Record<string, BinaryOp>> = {
   '?': '?',
   '?|': '?|',
   '?&': '?&',
+  // bitwise, over integers
+  '&': '&',
+  '|': '|',
+  '#': '#',
+  '<<': '<<',
+  '>>': '>>',
 }
 
 function parseOther(cursor: TokenCursor): SyntaxExpr {
-  let left = parseAdditive(cursor)
+  let left = parsePrefixOther(cursor)
   for (;;) {
     const token = cursor.peek()
     if (cursor.isKeyword('operator') && cursor.isOp('(', 1)) {
       const op = parseOperatorSyntax(cursor)
-      left = { kind: 'binary', op, left, right: parseAdditive(cursor), position: token.start }
+      left = { kind: 'binary', op, left, right: parsePrefixOther(cursor), position: token.start }
       continue
     }
     if (token.kind !== 'op' || punctuation.has(token.value)) return left
     const op = otherOps[token.value]
     if (op === undefined) throw cursor.notSupportedAt(`operator ${token.value}`, token)
     cursor.next()
-    left = { kind: 'binary', op, left, right: parseAdditive(cursor), position: token.start }
+    left = { kind: 'binary', op, left, right: parsePrefixOther(cursor), position: token.start }
   }
+}
+
+/** A prefix `~` (bitwise not) binds like PostgreSQL's prefix operators: `~1 + 2` is ~(1 + 2). */
+function parsePrefixOther(cursor: TokenCursor): SyntaxExpr {
+  if (!cursor.isOp('~')) return parseAdditive(cursor)
+  const token = cursor.next()
+  return { kind: 'unary', op: '~', arg: parsePrefixOther(cursor), position: token.start }
 }
 
 /** Operators OPERATOR(pg_catalog.x) may name: the ones we run, whatever their usual level. */
@@ -223,6 +236,7 @@ const qualifiableOps: Readonly<Record<string, BinaryOp>> = {
   '*': '*',
   '/': '/',
   '%': '%',
+  '^': '^',
 }
 
 /** `OPERATOR(pg_catalog.~)`: PostgreSQL's qualified operator, at the "other operator" level. */
@@ -253,11 +267,21 @@ function parseAdditive(cursor: TokenCursor): SyntaxExpr {
 }
 
 function parseMultiplicative(cursor: TokenCursor): SyntaxExpr {
-  let left = parseAtTimeZone(cursor)
+  let left = parseExponent(cursor)
   while (cursor.isOp('*') || cursor.isOp('/') || cursor.isOp('%')) {
     const token = cursor.next()
     const op = token.value as '*' | '/' | '%'
-    left = { kind: 'binary', op, left, right: parseAtTimeZone(cursor), position: token.start }
+    left = { kind: 'binary', op, left, right: parseExponent(cursor), position: token.start }
+  }
+  return left
+}
+
+/** `x ^ y`, left-associative, between AT TIME ZONE and * / % in PostgreSQL's table. */
+function parseExponent(cursor: TokenCursor): SyntaxExpr {
+  let left = parseAtTimeZone(cursor)
+  while (cursor.isOp('^')) {
+    const token = cursor.next()
+    left = { kind: 'binary', op: '^', left, right: parseAtTimeZone(cursor), position: token.start }
   }
   return left
 }
