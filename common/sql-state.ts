@@ -22,6 +22,7 @@ export const SqlState = {
   invalidParameterValue: '22023',
   invalidEscapeCharacter: '22019',
   invalidEscapeSequence: '22025',
+  invalidUseOfEscapeCharacter: '2200C',
   invalidRegularExpression: '2201B',
   substringError: '22011',
   invalidRowCountInLimitClause: '2201W',

@@ -10,6 +10,7 @@ import type { SqlType } from '../common/index.js'
 import { jsonSignatures, timeSignatures } from './time-json-signatures.js'
 import { ArraySignatures } from './array-signatures.js'
 import { mathSignatures } from './math-signatures.js'
+import { textSignatures } from './text-signatures.js'
 
 export type SignatureType = SqlType | 'any'
 
@@ -150,6 +151,8 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
     { args: ['text', 'text', 'text'], returns: '_text' },
   ],
   like_escape: [{ args: ['text', 'text'], returns: 'text' }],
+  // format, translate, ascii, chr, overlay, regexp_count & co. (executor/text-signatures.ts)
+  ...textSignatures,
   // math (executor/functions/math.ts); mod resolves to modulo
   ceil: [
     { args: ['float8'], returns: 'float8' },

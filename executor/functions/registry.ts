@@ -16,6 +16,8 @@ import { logicKernels } from './logic.js'
 import { mathKernels } from './math.js'
 import { integerMathKernels } from './integer-math.js'
 import { trigKernels } from './trig.js'
+import { textExtraKernels } from './text-extra.js'
+import { regexExtraKernels } from './regex-extra.js'
 import { regexKernels } from './regex.js'
 import { sessionKernels } from './session.js'
 import { quoteKernels } from './quote.js'
@@ -37,6 +39,8 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...stringKernels,
   ...quoteKernels,
   ...regexKernels,
+  ...textExtraKernels,
+  ...regexExtraKernels,
   ...mathKernels,
   ...trigKernels,
   ...integerMathKernels,

@@ -9,6 +9,7 @@ import type { BindContext } from './context.js'
 import { canCastImplicitly, commonType, displayType } from './types.js'
 import { timeJsonFunctionNames } from './time-json-functions.js'
 import { mathFunctionNames } from '../../executor/math-signatures.js'
+import { textFunctionNames } from '../../executor/text-signatures.js'
 
 export interface ResolvedCall {
   readonly args: readonly Expr[]
@@ -186,6 +187,7 @@ export const scalarFunctionNames: Readonly<Record<string, string>> = {
   radians: 'radians',
   random: 'random',
   ...Object.fromEntries(mathFunctionNames.map((name) => [name, name])),
+  ...Object.fromEntries(textFunctionNames.map((name) => [name, name])),
   // date/time
   extract: 'extract',
   date_part: 'date_part',

@@ -113,7 +113,7 @@ function parseLikeLevel(cursor: TokenCursor): SyntaxExpr {
   for (;;) {
     const negated =
       cursor.isKeyword('not') &&
-      ['like', 'ilike', 'between', 'in'].some((w) => cursor.isKeyword(w, 1))
+      ['like', 'ilike', 'between', 'in', 'similar'].some((w) => cursor.isKeyword(w, 1))
     if (negated) cursor.next()
     const token = cursor.peek()
     if (cursor.acceptKeyword('like') || cursor.acceptKeyword('ilike')) {
@@ -142,8 +142,14 @@ function parseLikeLevel(cursor: TokenCursor): SyntaxExpr {
         continue
       }
       arg = { kind: 'in-list', arg, values: parseInList(cursor), negated, position: token.start }
-    } else if (cursor.isKeyword('similar')) {
-      throw cursor.notSupportedAt('SIMILAR TO', token)
+    } else if (cursor.isKeyword('similar') && cursor.isKeyword('to', 1)) {
+      // As PostgreSQL's grammar: x SIMILAR TO p [ESCAPE e] is x ~ similar_to_escape(p [, e]).
+      cursor.next()
+      cursor.next()
+      const args = [parseOther(cursor)]
+      if (cursor.acceptKeyword('escape')) args.push(parseOther(cursor))
+      const right = funcNode('similar_to_escape', args, token.start)
+      arg = { kind: 'binary', op: negated ? '!~' : '~', left: arg, right, position: token.start }
     } else {
       return arg
     }
@@ -465,6 +471,7 @@ function parseKeywordOrName(cursor: TokenCursor): SyntaxExpr {
     case 'position':
     case 'trim':
     case 'extract':
+    case 'overlay':
       if (cursor.isOp('(', 1)) return parseSpecialCall(cursor)
       break
     case 'current_user':
@@ -612,7 +619,8 @@ function funcNode(name: string, args: SyntaxExpr[], position: number): FuncNode 
 /**
  * SQL's keyword-argument calls, rewritten as PostgreSQL's grammar does:
  * SUBSTRING(x FROM n FOR m) is substring(x, n, m), POSITION(a IN b) is strpos(b, a),
- * TRIM(LEADING c FROM x) is ltrim(x, c), EXTRACT(field FROM x) is extract('field', x).
+ * TRIM(LEADING c FROM x) is ltrim(x, c), EXTRACT(field FROM x) is extract('field', x),
+ * OVERLAY(s PLACING t FROM n FOR m) is overlay(s, t, n, m).
  */
 function parseSpecialCall(cursor: TokenCursor): SyntaxExpr {
   const name = cursor.next()
@@ -644,6 +652,20 @@ function parseSpecialCall(cursor: TokenCursor): SyntaxExpr {
         break
       }
       node = funcNode('position', [parseOther(cursor), needle], position)
+      break
+    }
+    case 'overlay': {
+      // OVERLAY(s PLACING t FROM n [FOR m]) is overlay(s, t, n [, m])
+      const args = [parseExpr(cursor)]
+      if (cursor.acceptKeyword('placing')) {
+        args.push(parseExpr(cursor))
+        cursor.expectKeyword('from')
+        args.push(parseExpr(cursor))
+        if (cursor.acceptKeyword('for')) args.push(parseExpr(cursor))
+      } else {
+        while (cursor.acceptOp(',')) args.push(parseExpr(cursor))
+      }
+      node = funcNode('overlay', args, position)
       break
     }
     case 'trim': {
