@@ -1,6 +1,7 @@
 // Signatures of format, translate, ascii, chr, bit_length, to_hex, overlay, SIMILAR TO's
 // similar_to_escape (executor/functions/text-extra.ts) and regexp_count/instr/substr/like/match
-// (executor/functions/regex-extra.ts), spread into ScalarSignatures.
+// (executor/functions/regex-extra.ts), encode/decode/sha* (executor/functions/bytea.ts), spread
+// into ScalarSignatures.
 import type { Signature } from './signatures.js'
 
 const text2: Signature = { args: ['text', 'text'], returns: 'text' }
@@ -47,6 +48,12 @@ export const textSignatures: Readonly<Record<string, readonly Signature[]>> = {
     { args: ['text', 'text'], returns: 'bool' },
     { args: ['text', 'text', 'text'], returns: 'bool' },
   ],
+  encode: [{ args: ['bytea', 'text'], returns: 'text' }],
+  decode: [{ args: ['text', 'text'], returns: 'bytea' }],
+  sha224: [{ args: ['bytea'], returns: 'bytea' }],
+  sha256: [{ args: ['bytea'], returns: 'bytea' }],
+  sha384: [{ args: ['bytea'], returns: 'bytea' }],
+  sha512: [{ args: ['bytea'], returns: 'bytea' }],
   regexp_match: [
     { args: ['text', 'text'], returns: '_text' },
     { args: ['text', 'text', 'text'], returns: '_text' },

@@ -18,6 +18,7 @@ import { integerMathKernels } from './integer-math.js'
 import { trigKernels } from './trig.js'
 import { textExtraKernels } from './text-extra.js'
 import { regexExtraKernels } from './regex-extra.js'
+import { byteaKernels } from './bytea.js'
 import { regexKernels } from './regex.js'
 import { sessionKernels } from './session.js'
 import { quoteKernels } from './quote.js'
@@ -41,6 +42,7 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...regexKernels,
   ...textExtraKernels,
   ...regexExtraKernels,
+  ...byteaKernels,
   ...mathKernels,
   ...trigKernels,
   ...integerMathKernels,
