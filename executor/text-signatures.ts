@@ -54,6 +54,18 @@ export const textSignatures: Readonly<Record<string, readonly Signature[]>> = {
   sha256: [{ args: ['bytea'], returns: 'bytea' }],
   sha384: [{ args: ['bytea'], returns: 'bytea' }],
   sha512: [{ args: ['bytea'], returns: 'bytea' }],
+  // json (executor/functions/json-extra.ts)
+  to_json: [{ args: ['any'], returns: 'json' }],
+  array_to_json: [
+    { args: ['any'], returns: 'json' },
+    { args: ['any', 'bool'], returns: 'json' },
+  ],
+  // the final steps of json_agg & co. (planner/bind/json-agg.ts)
+  json_agg_final: [{ args: ['any'], returns: 'json' }],
+  json_object_agg_final: [{ args: ['any', 'any'], returns: 'json' }],
+  jsonb_object_agg_final: [{ args: ['any', 'any'], returns: 'jsonb' }],
+  jsonb_pretty: [{ args: ['jsonb'], returns: 'text' }],
+  jsonb_strip_nulls: [{ args: ['jsonb'], returns: 'jsonb' }],
   regexp_match: [
     { args: ['text', 'text'], returns: '_text' },
     { args: ['text', 'text', 'text'], returns: '_text' },

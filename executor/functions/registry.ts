@@ -19,6 +19,7 @@ import { trigKernels } from './trig.js'
 import { textExtraKernels } from './text-extra.js'
 import { regexExtraKernels } from './regex-extra.js'
 import { byteaKernels } from './bytea.js'
+import { jsonExtraKernels } from './json-extra.js'
 import { regexKernels } from './regex.js'
 import { sessionKernels } from './session.js'
 import { quoteKernels } from './quote.js'
@@ -43,6 +44,7 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...textExtraKernels,
   ...regexExtraKernels,
   ...byteaKernels,
+  ...jsonExtraKernels,
   ...mathKernels,
   ...trigKernels,
   ...integerMathKernels,

@@ -43,6 +43,7 @@ import {
 import type { BindContext } from './context.js'
 import { bindCurrentSetting } from './current-setting.js'
 import { rewriteStringAgg } from './string-agg.js'
+import { jsonAggregateNames, rewriteJsonAgg } from './json-agg.js'
 import { bindOrderedSetCall, isOrderedSetCall } from './ordered-set-binder.js'
 import { resolveColumn, type Scope } from './scope.js'
 import { bindTypedOperator } from './typed-operators.js'
@@ -450,6 +451,8 @@ export class ExpressionBinder {
   private bindFunction(node: FuncNode, policy: AggregatePolicy): Expr {
     if (node.name === 'string_agg' && node.over === undefined)
       return this.bind(rewriteStringAgg(node), policy)
+    if (jsonAggregateNames.has(node.name) && node.over === undefined)
+      return this.bind(rewriteJsonAgg(node), policy)
     if (isOrderedSetCall(node)) return this.bindAggregate(node, policy)
     if (node.name === 'grouping' && node.over === undefined) return this.bindGrouping(node, policy)
     if (node.over !== undefined) return this.bindWindow(node, node.over, policy)
