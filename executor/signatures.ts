@@ -326,6 +326,20 @@ export const AggregateSignatures: Readonly<Record<string, readonly Signature[]>>
   bool_or: [{ args: ['bool'], returns: 'bool' }],
   every: [{ args: ['bool'], returns: 'bool' }],
   ...varianceSignatures(),
+  // corr, covar_*, regr_* (executor/aggregates/regression.ts): float8 (Y, X) pairs
+  ...Object.fromEntries(
+    ['corr', 'covar_pop', 'covar_samp', 'regr_avgx', 'regr_avgy', 'regr_sxx', 'regr_syy']
+      .concat(['regr_sxy', 'regr_slope', 'regr_intercept', 'regr_r2'])
+      .map((name) => [name, [{ args: ['float8', 'float8'], returns: 'float8' }]]),
+  ),
+  regr_count: [{ args: ['float8', 'float8'], returns: 'int8' }],
+  // bit_and, bit_or, bit_xor (executor/aggregates/bit-aggregates.ts)
+  ...Object.fromEntries(
+    ['bit_and', 'bit_or', 'bit_xor'].map((name) => [
+      name,
+      (['int2', 'int4', 'int8'] as const).map((t) => ({ args: [t], returns: t })),
+    ]),
+  ),
   // DDSketch (executor/sketch): Malamute's own
   ddsketch_agg: [
     { args: ['float8'], returns: 'ddsketch' },
