@@ -54,6 +54,15 @@ export const textSignatures: Readonly<Record<string, readonly Signature[]>> = {
   sha256: [{ args: ['bytea'], returns: 'bytea' }],
   sha384: [{ args: ['bytea'], returns: 'bytea' }],
   sha512: [{ args: ['bytea'], returns: 'bytea' }],
+  // executor/functions/null-count.ts
+  num_nulls: [{ args: ['any'], returns: 'int4', variadic: true }],
+  num_nonnulls: [{ args: ['any'], returns: 'int4', variadic: true }],
+  // planner/sql/size-functions.ts's rewrites: (relation or database, bytes)
+  pg_relation_size: [{ args: ['any', 'int8'], returns: 'int8' }],
+  pg_table_size: [{ args: ['any', 'int8'], returns: 'int8' }],
+  pg_total_relation_size: [{ args: ['any', 'int8'], returns: 'int8' }],
+  pg_database_size: [{ args: ['any', 'int8'], returns: 'int8' }],
+  pg_tablespace_location: [{ args: ['oid'], returns: 'text' }],
   // json (executor/functions/json-extra.ts)
   to_json: [{ args: ['any'], returns: 'json' }],
   array_to_json: [

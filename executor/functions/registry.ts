@@ -20,6 +20,7 @@ import { textExtraKernels } from './text-extra.js'
 import { regexExtraKernels } from './regex-extra.js'
 import { byteaKernels } from './bytea.js'
 import { jsonExtraKernels } from './json-extra.js'
+import { nullCountKernels } from './null-count.js'
 import { regexKernels } from './regex.js'
 import { sessionKernels } from './session.js'
 import { quoteKernels } from './quote.js'
@@ -45,6 +46,7 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...regexExtraKernels,
   ...byteaKernels,
   ...jsonExtraKernels,
+  ...nullCountKernels,
   ...mathKernels,
   ...trigKernels,
   ...integerMathKernels,

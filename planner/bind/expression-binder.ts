@@ -76,6 +76,15 @@ export type AggregatePolicy =
 /** Aggregate j is referenced as column -(j + 1) until the select binder lifts it. */
 export const aggregateRefIndex = (j: number): number => -(j + 1)
 
+/** Functions whose result type Malamute does not have: 0A000 rather than 42883. */
+const unsupportedTypeFunctions: Readonly<Record<string, string>> = {
+  gen_random_uuid: 'uuid',
+  uuid_generate_v4: 'uuid',
+  inet_client_addr: 'inet',
+  inet_server_addr: 'inet',
+  pg_sleep: 'void',
+}
+
 const isIntegerType = (t: SqlType): boolean => t === 'int2' || t === 'int4' || t === 'int8'
 
 const operatorFunctions: Readonly<Record<BinaryOp, string>> = {
@@ -505,6 +514,13 @@ export class ExpressionBinder {
     const fn = scalarFunctionNames[node.name]
     const resolved =
       fn === undefined ? undefined : resolveCall(scalarSignatures(fn), args, this.context)
+    if (fn === undefined && unsupportedTypeFunctions[node.name] !== undefined) {
+      throw new PgError({
+        code: SqlState.featureNotSupported,
+        message: `${node.name}() is not supported yet: type ${unsupportedTypeFunctions[node.name]} is not`,
+        position: node.position + 1,
+      })
+    }
     if (fn === undefined || resolved === undefined)
       throw undefinedFunction(node.name, args, node.position)
     return { kind: 'call', fn, args: resolved.args, type: resolved.type }

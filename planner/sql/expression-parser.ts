@@ -8,6 +8,7 @@ import type { TokenCursor } from './cursor.js'
 // A cycle by design: queries nest in expressions; both are functions, resolved at call time.
 import { isQueryStart, parseQuery } from './parser.js'
 import { parseOrderItem, parseOver } from './window-parser.js'
+import { rewriteSizeCall } from './size-functions.js'
 
 /** `( query )`: an IN or EXISTS subquery. */
 function parseQueryInParens(cursor: TokenCursor): SelectNode {
@@ -529,13 +530,13 @@ function isTypedLiteralAhead(cursor: TokenCursor): boolean {
 
 function parseName(cursor: TokenCursor): SyntaxExpr {
   const first = cursor.next()
-  if (cursor.isOp('(')) return parseFunctionCall(cursor, first.value, first.start)
+  if (cursor.isOp('(')) return sizeOr(parseFunctionCall(cursor, first.value, first.start))
   if (!cursor.acceptOp('.'))
     return { kind: 'column-ref', table: null, name: first.value, position: first.start }
   if (cursor.acceptOp('*')) return { kind: 'star', table: first.value, position: first.start }
   const second = cursor.expectLabel()
   if (cursor.isOp('(') && (first.value === 'pg_catalog' || first.value === 'public'))
-    return parseFunctionCall(cursor, second.value, second.start)
+    return sizeOr(parseFunctionCall(cursor, second.value, second.start))
   if (cursor.isOp('(')) throw cursor.notSupportedAt('qualified names', cursor.peek())
   if (cursor.acceptOp('.')) {
     // schema.table.column: the FROM item is named by its table name alone.
@@ -610,6 +611,11 @@ function parseArrayConstructor(cursor: TokenCursor): FuncNode {
   }
   cursor.expectOp(']')
   return funcNode('array', args, position)
+}
+
+/** pg_relation_size & co. become subqueries over malamute.tables (size-functions.ts). */
+function sizeOr(node: FuncNode): SyntaxExpr {
+  return rewriteSizeCall(node, parseExpr) ?? node
 }
 
 function funcNode(name: string, args: SyntaxExpr[], position: number): FuncNode {
