@@ -41,7 +41,7 @@ import {
   bindQuantifiedArray,
 } from './array-binder.js'
 import type { BindContext } from './context.js'
-import { bindCurrentSetting } from './current-setting.js'
+import { bindCurrentSetting, bindSetConfig } from './current-setting.js'
 import { rewriteStringAgg } from './string-agg.js'
 import { jsonAggregateNames, rewriteJsonAgg } from './json-agg.js'
 import { bindOrderedSetCall, isOrderedSetCall } from './ordered-set-binder.js'
@@ -509,6 +509,10 @@ export class ExpressionBinder {
     if (node.name === 'current_setting') {
       const args = node.args.map((a) => this.bind(a, policy))
       return bindCurrentSetting(args, node.position, this.context)
+    }
+    if (node.name === 'set_config') {
+      const args = node.args.map((a) => this.bind(a, policy))
+      return bindSetConfig(args, node.position, this.context)
     }
     const args = node.args.map((a) => this.bind(a, policy))
     const fn = scalarFunctionNames[node.name]
