@@ -1,4 +1,5 @@
-// Correctly rounded sin, cos, tan, asin, acos, atan and atan2 over doubles. PostgreSQL calls
+// Correctly rounded sin, cos, tan, asin, acos, atan and atan2 over doubles (the slow path
+// behind dd-trig.ts, for the rare inputs its double-double value cannot decide). PostgreSQL calls
 // the C library (glibc), whose results are the correctly rounded ones in practice; V8's
 // fdlibm port is off by one unit in the last place for some inputs (atan2(-0.75, 2)). So the
 // value is computed in bigint fixed point with ~40 digits beyond the result's leading digit

@@ -13,16 +13,28 @@ import {
   preciseSin,
   preciseTan,
 } from './precise-trig.js'
+import { fastAcos, fastAsin, fastAtan, fastAtan2, fastCos, fastSin, fastTan } from './dd-trig.js'
 
-// The C library's functions, correctly rounded (precise-trig.ts).
+/** The double-double value when it decides the rounding, else the bigint one. */
+const either =
+  (fast: (x: number) => number, precise: (x: number) => number) =>
+  (x: number): number => {
+    const value = fast(x)
+    return value === value ? value : precise(x)
+  }
+
+// The C library's functions, correctly rounded (dd-trig.ts, precise-trig.ts).
 const libm = {
-  sin: preciseSin,
-  cos: preciseCos,
-  tan: preciseTan,
-  asin: preciseAsin,
-  acos: preciseAcos,
-  atan: preciseAtan,
-  atan2: preciseAtan2,
+  sin: either(fastSin, preciseSin),
+  cos: either(fastCos, preciseCos),
+  tan: either(fastTan, preciseTan),
+  asin: either(fastAsin, preciseAsin),
+  acos: either(fastAcos, preciseAcos),
+  atan: either(fastAtan, preciseAtan),
+  atan2: (y: number, x: number): number => {
+    const value = fastAtan2(y, x)
+    return value === value ? value : preciseAtan2(y, x)
+  },
 }
 
 /** float.c's RADIANS_PER_DEGREE. */
