@@ -153,7 +153,7 @@ export function decimalCompare(a: Decimal, b: Decimal): -1 | 0 | 1 {
 }
 
 /** Divides, rounding half away from zero. */
-function divideRounded(numerator: bigint, denominator: bigint): bigint {
+export function divideRounded(numerator: bigint, denominator: bigint): bigint {
   const quotient = numerator / denominator
   const remainder = numerator % denominator
   if (remainder === 0n) return quotient

@@ -9,6 +9,8 @@
 import type { SqlType } from '../common/index.js'
 import { jsonSignatures, timeSignatures } from './time-json-signatures.js'
 import { ArraySignatures } from './array-signatures.js'
+import { mathSignatures } from './math-signatures.js'
+import { textSignatures } from './text-signatures.js'
 
 export type SignatureType = SqlType | 'any'
 
@@ -165,6 +167,8 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
     { args: ['text', 'text', 'text'], returns: '_text' },
   ],
   like_escape: [{ args: ['text', 'text'], returns: 'text' }],
+  // format, translate, ascii, chr, overlay, regexp_count & co. (executor/text-signatures.ts)
+  ...textSignatures,
   // math (executor/functions/math.ts); mod resolves to modulo
   ceil: [
     { args: ['float8'], returns: 'float8' },
@@ -213,6 +217,8 @@ export const ScalarSignatures: Readonly<Record<string, readonly Signature[]>> = 
   degrees: [{ args: ['float8'], returns: 'float8' }],
   radians: [{ args: ['float8'], returns: 'float8' }],
   random: [{ args: [], returns: 'float8' }],
+  // trigonometry, gcd/lcm, factorial, div, width_bucket, bitwise (executor/math-signatures.ts)
+  ...mathSignatures(),
   // date/time (executor/functions/datetime.ts)
   to_timestamp: [
     { args: ['float8'], returns: 'timestamptz' },
@@ -340,6 +346,20 @@ export const AggregateSignatures: Readonly<Record<string, readonly Signature[]>>
   bool_or: [{ args: ['bool'], returns: 'bool' }],
   every: [{ args: ['bool'], returns: 'bool' }],
   ...varianceSignatures(),
+  // corr, covar_*, regr_* (executor/aggregates/regression.ts): float8 (Y, X) pairs
+  ...Object.fromEntries(
+    ['corr', 'covar_pop', 'covar_samp', 'regr_avgx', 'regr_avgy', 'regr_sxx', 'regr_syy']
+      .concat(['regr_sxy', 'regr_slope', 'regr_intercept', 'regr_r2'])
+      .map((name) => [name, [{ args: ['float8', 'float8'], returns: 'float8' }]]),
+  ),
+  regr_count: [{ args: ['float8', 'float8'], returns: 'int8' }],
+  // bit_and, bit_or, bit_xor (executor/aggregates/bit-aggregates.ts)
+  ...Object.fromEntries(
+    ['bit_and', 'bit_or', 'bit_xor'].map((name) => [
+      name,
+      (['int2', 'int4', 'int8'] as const).map((t) => ({ args: [t], returns: t })),
+    ]),
+  ),
   // DDSketch (executor/sketch): Malamute's own
   ddsketch_agg: [
     { args: ['float8'], returns: 'ddsketch' },

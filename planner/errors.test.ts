@@ -141,7 +141,7 @@ test('unsupported syntax is 0A000, never a crash', async () => {
   )
   await rejects('UPDATE events SET status = 1', '0A000', 'UPDATE is not supported yet', 1)
   await rejects('SELECT * FROM events LIMIT 1 FOR UPDATE', '0A000', 'FOR is not supported yet', 30)
-  await rejects('SELECT status # 1 FROM events', '0A000', 'operator # is not supported yet', 15)
+  await rejects('SELECT status @@ 1 FROM events', '0A000', 'operator @@ is not supported yet', 15)
   await rejects(
     'SELECT status ~ 1 FROM events',
     '42883',

@@ -3,6 +3,8 @@ import { assert, PgError, SqlState } from '../../common/index.js'
 import type { AggregateCall } from '../plan.js'
 import { CountAccumulator, type GroupsAccumulator } from './accumulator.js'
 import { ArrayAggAccumulator } from './array-agg.js'
+import { BitAggregateAccumulator, bitAggregateFunctions } from './bit-aggregates.js'
+import { RegressionAccumulator, regressionFunctions } from './regression.js'
 import { DistinctAccumulator } from './distinct.js'
 import { IntervalSumAccumulator } from './interval-sum.js'
 import { MinMaxAccumulator } from './min-max.js'
@@ -75,6 +77,8 @@ function createPlainAccumulator(
     case 'bool_or':
       return new MinMaxAccumulator('bool', true)
     default:
+      if (regressionFunctions.has(fn)) return new RegressionAccumulator(fn)
+      if (bitAggregateFunctions.has(fn)) return new BitAggregateAccumulator(fn, argumentType)
       if (varianceFunctions[fn] !== undefined) {
         return argumentType === 'float4' || argumentType === 'float8'
           ? new FloatVarianceAccumulator(fn)

@@ -4,6 +4,7 @@ import {
   makeNumberVector,
   makeNumericVector,
   textAt,
+  TextVectorBuilder,
 } from '../expr/vector-builders.js'
 import {
   PgError,
@@ -15,6 +16,7 @@ import {
   type Vector,
 } from '../../common/index.js'
 import { decimalParse } from '../decimal.js'
+import { parseByteaText } from '../functions/bytea.js'
 import { noRegNames, regInputOid, type RegNames } from '../functions/reg-names.js'
 import { IntervalColumnsBuilder } from '../interval/interval-layout.js'
 import { parseInterval } from '../interval/interval-text.js'
@@ -64,6 +66,18 @@ export function castTextVector(
     for (let row = 0; row < length; row++)
       if (present(row)) out.set(row, parseInterval(textAt(vector, row)))
     return out.finish(to)
+  }
+  if (to === 'bytea') {
+    const builder = new TextVectorBuilder(to, length)
+    for (let row = 0; row < length; row++) {
+      if (!present(row)) {
+        builder.appendNull()
+        continue
+      }
+      const bytes = parseByteaText(textAt(vector, row))
+      builder.appendBytes(bytes, 0, bytes.length)
+    }
+    return builder.finish()
   }
   if (to === 'numeric') {
     const unscaled = new Array<bigint>(length).fill(0n)

@@ -1,12 +1,12 @@
 // PostgreSQL 15's mathematical functions: ceil, floor, trunc, sign, sqrt, cbrt, power, exp,
 // ln, log, log10, pi, degrees, radians, random. float8 overloads loop over Float64Array;
 // numeric overloads are exact (ceil, floor, trunc, sign, sqrt with numeric_sqrt's scale).
-// The numeric transcendental overloads (exp, ln, log, power) are not implemented yet: they
-// raise 0A000 rather than return a double under a numeric type.
+// The numeric transcendental overloads (exp, ln, log, power) are numeric-transcendental.ts.
 import { PgError, SqlState, type NumericVector, type Vector } from '../../common/index.js'
 import { powerOfTen, type Decimal } from '../decimal.js'
 import { decimalAt, makeNumberVector, makeNumericVector } from '../expr/vector-builders.js'
 import { argAt, combineValidity, numberArg, type Kernel, type KernelCall } from './kernel.js'
+import { decimalExp, decimalLn, decimalLog, decimalPower } from './numeric-transcendental.js'
 
 /** Applies `fn` to each present float8 row; `fn` may throw for a bad input. */
 function floatUnary(call: KernelCall, fn: (x: number) => number): Vector {
@@ -220,27 +220,19 @@ export function glibcCbrt(x: number): number {
 /** PostgreSQL's RADIANS_PER_DEGREE. */
 const radiansPerDegree = 0.0174532925199432957692
 
-function numericNotSupported(name: string): PgError {
-  return new PgError({
-    code: SqlState.featureNotSupported,
-    message: `${name}(numeric) is not supported yet`,
-    hint: 'Cast the argument to double precision.',
-  })
-}
-
-/** A float8 kernel whose numeric overload is not implemented yet. */
-function floatOnly(name: string, fn: (x: number) => number): Kernel {
-  return (call) => {
-    if (argAt(call, 0).kind === 'numeric') throw numericNotSupported(name)
-    return floatUnary(call, fn)
-  }
-}
-
-/** A kernel with a float8 and an exact numeric overload, picked by the argument's layout. */
+/** A kernel with a float8 and a numeric overload, picked by the argument's layout. */
 function floatOrNumeric(fn: (x: number) => number, exact: (d: Decimal) => Decimal): Kernel {
   return (call) =>
     argAt(call, 0).kind === 'numeric' ? numericUnary(call, exact) : floatUnary(call, fn)
 }
+
+/** A numeric kernel over two numeric arguments. */
+function numericBinary(call: KernelCall, fn: (a: Decimal, b: Decimal) => Decimal): Vector {
+  const right = argAt(call, 1) as NumericVector
+  return numericUnary(call, (d, row) => fn(d, decimalAt(right, row)))
+}
+
+const ten: Decimal = { unscaled: 10n, scale: 0 }
 
 const truncKernel: Kernel = (call) => {
   if (argAt(call, 0).kind !== 'numeric') return floatUnary(call, Math.trunc)
@@ -264,7 +256,7 @@ export const mathKernels: Readonly<Record<string, Kernel>> = {
     return Math.sqrt(x)
   }, decimalSqrt),
   cbrt: (call) => floatUnary(call, glibcCbrt),
-  exp: floatOnly('exp', (x) => {
+  exp: floatOrNumeric((x) => {
     const result = Math.exp(x)
     if (result === 0 && Number.isFinite(x)) {
       throw new PgError({
@@ -273,18 +265,17 @@ export const mathKernels: Readonly<Record<string, Kernel>> = {
       })
     }
     return overflow(result, x)
-  }),
-  ln: floatOnly('ln', logarithm(Math.log)),
-  log10: floatOnly('log10', logarithm(Math.log10)),
+  }, decimalExp),
+  ln: floatOrNumeric(logarithm(Math.log), decimalLn),
+  log10: floatOrNumeric(logarithm(Math.log10), (d) => decimalLog(ten, d)),
   log: (call) => {
-    if (call.args.length === 2) throw numericNotSupported('log')
-    if (argAt(call, 0).kind === 'numeric') throw numericNotSupported('log')
-    return floatUnary(call, logarithm(Math.log10))
+    if (call.args.length === 2) return numericBinary(call, decimalLog)
+    return floatOrNumeric(logarithm(Math.log10), (d) => decimalLog(ten, d))(call)
   },
-  power: (call) => {
-    if (argAt(call, 0).kind === 'numeric') throw numericNotSupported('power')
-    return floatBinary(call, floatPower)
-  },
+  power: (call) =>
+    argAt(call, 0).kind === 'numeric'
+      ? numericBinary(call, decimalPower)
+      : floatBinary(call, floatPower),
   pi: (call) => makeNumberVector(call.type, new Float64Array(call.length).fill(Math.PI), null),
   degrees: (call) => floatUnary(call, (x) => overflow(x / radiansPerDegree, x)),
   radians: (call) => floatUnary(call, (x) => x * radiansPerDegree),

@@ -56,6 +56,11 @@ function translateEscape(next: string): string {
       return '(?![\\s\\S])'
     case 'e':
       return '\\x1B'
+    // \w is [[:alnum:]_], Unicode letters and digits under UTF-8 (JavaScript's is ASCII)
+    case 'w':
+      return word
+    case 'W':
+      return '[^\\p{L}\\p{N}_]'
     default:
       if (/[A-Za-z0-9]/.test(next)) return `\\${next}`
       return syntaxCharacters.includes(next) ? `\\${next}` : next === '-' ? '\\-' : next

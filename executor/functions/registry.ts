@@ -15,6 +15,13 @@ import type { Kernel } from './kernel.js'
 import { likeKernels } from './like.js'
 import { logicKernels } from './logic.js'
 import { mathKernels } from './math.js'
+import { integerMathKernels } from './integer-math.js'
+import { trigKernels } from './trig.js'
+import { textExtraKernels } from './text-extra.js'
+import { regexExtraKernels } from './regex-extra.js'
+import { byteaKernels } from './bytea.js'
+import { jsonExtraKernels } from './json-extra.js'
+import { nullCountKernels } from './null-count.js'
 import { regexKernels } from './regex.js'
 import { sessionKernels } from './session.js'
 import { quoteKernels } from './quote.js'
@@ -45,7 +52,14 @@ export const scalarKernels: Readonly<Record<string, Kernel>> = {
   ...sizeKernels,
   ...stringAggJoinKernels,
   ...regexKernels,
+  ...textExtraKernels,
+  ...regexExtraKernels,
+  ...byteaKernels,
+  ...jsonExtraKernels,
+  ...nullCountKernels,
   ...mathKernels,
+  ...trigKernels,
+  ...integerMathKernels,
   ...datetimeKernels,
   ...intervalKernels,
   ...toTimestampKernels,

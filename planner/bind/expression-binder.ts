@@ -42,10 +42,11 @@ import {
   bindQuantifiedArray,
 } from './array-binder.js'
 import type { BindContext } from './context.js'
-import { bindCurrentSetting } from './current-setting.js'
+import { bindCurrentSetting, bindSetConfig } from './current-setting.js'
 import { positionalCall, undefinedCall } from './named-arguments.js'
 import { expandRowComparison, expandRowInList } from './row-comparison.js'
 import { bindStringAgg } from './string-agg.js'
+import { jsonAggregateNames, rewriteJsonAgg } from './json-agg.js'
 import { bindOrderedSetCall, isOrderedSetCall } from './ordered-set-binder.js'
 import { resolveColumn, type Scope } from './scope.js'
 import { bindTypedOperator } from './typed-operators.js'
@@ -79,12 +80,29 @@ export type AggregatePolicy =
 /** Aggregate j is referenced as column -(j + 1) until the select binder lifts it. */
 export const aggregateRefIndex = (j: number): number => -(j + 1)
 
+/** Functions whose result type Malamute does not have: 0A000 rather than 42883. */
+const unsupportedTypeFunctions: Readonly<Record<string, string>> = {
+  gen_random_uuid: 'uuid',
+  uuid_generate_v4: 'uuid',
+  inet_client_addr: 'inet',
+  inet_server_addr: 'inet',
+  pg_sleep: 'void',
+}
+
+const isIntegerType = (t: SqlType): boolean => t === 'int2' || t === 'int4' || t === 'int8'
+
 const operatorFunctions: Readonly<Record<BinaryOp, string>> = {
   '+': 'add',
   '-': 'subtract',
   '*': 'multiply',
   '/': 'divide',
   '%': 'modulo',
+  '^': 'power',
+  '&': 'bitand',
+  '|': 'bitor',
+  '#': 'bitxor',
+  '<<': 'shift_left',
+  '>>': 'shift_right',
   '=': 'eq',
   '<>': 'ne',
   '<': 'lt',
@@ -273,7 +291,7 @@ export class ExpressionBinder {
   }
 
   private bindUnary(
-    op: '-' | '+' | 'not',
+    op: '-' | '+' | 'not' | '~',
     argNode: SyntaxExpr,
     policy: AggregatePolicy,
     position: number,
@@ -287,6 +305,7 @@ export class ExpressionBinder {
       return { kind: 'call', fn: 'not', args: [arg], type: 'bool' }
     }
     if (
+      op !== '~' &&
       argNode.kind === 'literal' &&
       (argNode.literal === 'integer' || argNode.literal === 'decimal')
     ) {
@@ -294,6 +313,11 @@ export class ExpressionBinder {
       return this.bindLiteral(argNode.literal, text)
     }
     const arg = this.bind(argNode, policy)
+    if (op === '~') {
+      const typed = arg.type === 'unknown' ? this.context.coerce(arg, 'int4') : arg
+      if (!isIntegerType(typed.type)) throw undefinedOperator(op, [arg], position)
+      return { kind: 'call', fn: 'bitnot', args: [typed], type: typed.type }
+    }
     if (arg.type === 'interval')
       return op === '+' ? arg : { kind: 'call', fn: 'interval_negate', args: [arg], type: arg.type }
     if (!isNumericType(arg.type)) throw undefinedOperator(op, [arg], position)
@@ -315,7 +339,11 @@ export class ExpressionBinder {
     if (typed !== undefined) return typed
     const arrayCall = bindArrayOperator(op, left, right, this.context, position)
     if (arrayCall !== undefined) return arrayCall
-    const operand = operandType(op, left.type, right.type)
+    if (op === '<<' || op === '>>') return this.bindShift(fn, left, right, position)
+    let operand = operandType(op, left.type, right.type)
+    // ^ is dpow or numeric_power: integers and float4 go to float8.
+    if (op === '^' && operand !== undefined && operand !== 'numeric' && isNumericType(operand))
+      operand = 'float8'
     // The oid alias types compare as oids (oideq & co.), after an unknown literal is read by the
     // alias type's input function (`prorettype::regtype <> 'trigger'::regtype`, `= 'trigger'`).
     if (operand !== undefined && isRegType(operand)) {
@@ -330,6 +358,16 @@ export class ExpressionBinder {
     const args = [this.context.coerce(left, target), this.context.coerce(right, target)]
     const type = signature.returns === 'same' ? target : signature.returns
     return { kind: 'call', fn, args, type }
+  }
+
+  /** int2shl & co.: the shifted value keeps its integer type; the count is int4. */
+  private bindShift(fn: string, left: Expr, right: Expr, position: number): Expr {
+    const value = left.type === 'unknown' ? this.context.coerce(left, 'int4') : left
+    const countOk = ['int2', 'int4', 'unknown'].includes(right.type)
+    if (!isIntegerType(value.type) || !countOk)
+      throw undefinedOperator(fn === 'shift_left' ? '<<' : '>>', [left, right], position)
+    const count = this.context.coerce(right, 'int4')
+    return { kind: 'call', fn, args: [value, count], type: value.type }
   }
 
   private bindIs(
@@ -441,6 +479,8 @@ export class ExpressionBinder {
       const binder = { context: this.context, bind: (e: SyntaxExpr) => this.bind(e, policy) }
       return bindStringAgg(binder, node)
     }
+    if (jsonAggregateNames.has(node.name) && node.over === undefined)
+      return this.bind(rewriteJsonAgg(node), policy)
     if (isOrderedSetCall(node)) return this.bindAggregate(node, policy)
     if (node.name === 'grouping' && node.over === undefined) return this.bindGrouping(node, policy)
     if (node.over !== undefined) return this.bindWindow(node, node.over, policy)
@@ -494,10 +534,21 @@ export class ExpressionBinder {
       const args = node.args.map((a) => this.bind(a, policy))
       return bindCurrentSetting(args, node.position, this.context)
     }
+    if (node.name === 'set_config') {
+      const args = node.args.map((a) => this.bind(a, policy))
+      return bindSetConfig(args, node.position, this.context)
+    }
     const args = node.args.map((a) => this.bind(a, policy))
     const fn = scalarFunctionNames[node.name]
     const resolved =
       fn === undefined ? undefined : resolveCall(scalarSignatures(fn), args, this.context)
+    if (fn === undefined && unsupportedTypeFunctions[node.name] !== undefined) {
+      throw new PgError({
+        code: SqlState.featureNotSupported,
+        message: `${node.name}() is not supported yet: type ${unsupportedTypeFunctions[node.name]} is not`,
+        position: node.position + 1,
+      })
+    }
     if (fn === undefined || resolved === undefined)
       throw undefinedCall(written, (a) => this.bind(a, policy))
     checkUnique(fn, args, node.position)

@@ -8,6 +8,8 @@ import { AggregateSignatures, ScalarSignatures, type Signature } from '../../exe
 import type { BindContext } from './context.js'
 import { canCastImplicitly, commonType, displayType } from './types.js'
 import { timeJsonFunctionNames } from './time-json-functions.js'
+import { mathFunctionNames } from '../../executor/math-signatures.js'
+import { textFunctionNames } from '../../executor/text-signatures.js'
 
 export interface ResolvedCall {
   readonly args: readonly Expr[]
@@ -69,6 +71,12 @@ function pickBest(
   argTypes: readonly SqlType[],
 ): Signature | undefined {
   if (candidates.length <= 1) return candidates[0]
+  // PostgreSQL keeps the candidates with the most exact matches first (power(numeric, int)
+  // is numeric_power, not dpow), then prefers preferred types.
+  const exactMatches = (s: Signature): number =>
+    argTypes.filter((t, i) => t !== 'unknown' && paramType(s, i) === t).length
+  const most = Math.max(...candidates.map(exactMatches))
+  candidates = candidates.filter((s) => exactMatches(s) === most)
   const score = (s: Signature): number =>
     argTypes.reduce((sum, t, i) => {
       const p = paramType(s, i)
@@ -209,6 +217,8 @@ export const scalarFunctionNames: Readonly<Record<string, string>> = {
   degrees: 'degrees',
   radians: 'radians',
   random: 'random',
+  ...Object.fromEntries(mathFunctionNames.map((name) => [name, name])),
+  ...Object.fromEntries(textFunctionNames.map((name) => [name, name])),
   // date/time
   extract: 'extract',
   date_part: 'date_part',
@@ -296,6 +306,21 @@ export const aggregateFunctionNames = new Set([
   'stddev_samp',
   'stddev_pop',
   'stddev',
+  'corr',
+  'covar_pop',
+  'covar_samp',
+  'regr_count',
+  'regr_avgx',
+  'regr_avgy',
+  'regr_sxx',
+  'regr_syy',
+  'regr_sxy',
+  'regr_slope',
+  'regr_intercept',
+  'regr_r2',
+  'bit_and',
+  'bit_or',
+  'bit_xor',
   // Malamute's own (executor/sketch)
   'ddsketch_agg',
   'ddsketch_merge',

@@ -19,12 +19,18 @@ import type { FromItem, FuncNode, SelectNode, SyntaxExpr } from '../sql/ast.js'
 /** The relation alias select-list set-returning functions are read from. */
 export const SetReturningAlias = '*srf*'
 
-const setReturningNames = new Set(['unnest', 'generate_subscripts', 'regexp_split_to_table'])
+const setReturningNames = new Set([
+  'unnest',
+  'generate_subscripts',
+  'regexp_split_to_table',
+  'string_to_table',
+])
 
 /** The set-returning functions that unnest an array-valued function: that function's name. */
 export const unnestedArrayFunctions: Readonly<Record<string, string>> = {
   generate_subscripts: 'generate_subscripts',
   regexp_split_to_table: 'regexp_split_to_array',
+  string_to_table: 'string_to_array',
 }
 
 /** True for a call of a set-returning array function (not a window call). */

@@ -47,7 +47,8 @@ export interface CastNode {
 
 export interface UnaryNode {
   readonly kind: 'unary'
-  readonly op: '-' | '+' | 'not'
+  /** '~' is bitwise not (a prefix operator at the "other operator" level). */
+  readonly op: '-' | '+' | 'not' | '~'
   readonly arg: SyntaxExpr
   readonly position: number
 }
@@ -58,6 +59,12 @@ export type BinaryOp =
   | '*'
   | '/'
   | '%'
+  | '^'
+  | '&'
+  | '|'
+  | '#'
+  | '<<'
+  | '>>'
   | '='
   | '<>'
   | '<'

@@ -8,6 +8,7 @@ import type { TokenCursor } from './cursor.js'
 // A cycle by design: queries nest in expressions; both are functions, resolved at call time.
 import { isQueryStart, parseQuery } from './parser.js'
 import { parseOrderItem, parseOver } from './window-parser.js'
+import { rewriteSizeCall } from './size-functions.js'
 
 /** `( query )`: an IN or EXISTS subquery. */
 function parseQueryInParens(cursor: TokenCursor): SelectNode {
@@ -113,7 +114,7 @@ function parseLikeLevel(cursor: TokenCursor): SyntaxExpr {
   for (;;) {
     const negated =
       cursor.isKeyword('not') &&
-      ['like', 'ilike', 'between', 'in'].some((w) => cursor.isKeyword(w, 1))
+      ['like', 'ilike', 'between', 'in', 'similar'].some((w) => cursor.isKeyword(w, 1))
     if (negated) cursor.next()
     const token = cursor.peek()
     if (cursor.acceptKeyword('like') || cursor.acceptKeyword('ilike')) {
@@ -142,8 +143,14 @@ function parseLikeLevel(cursor: TokenCursor): SyntaxExpr {
         continue
       }
       arg = { kind: 'in-list', arg, values: parseInList(cursor), negated, position: token.start }
-    } else if (cursor.isKeyword('similar')) {
-      throw cursor.notSupportedAt('SIMILAR TO', token)
+    } else if (cursor.isKeyword('similar') && cursor.isKeyword('to', 1)) {
+      // As PostgreSQL's grammar: x SIMILAR TO p [ESCAPE e] is x ~ similar_to_escape(p [, e]).
+      cursor.next()
+      cursor.next()
+      const args = [parseOther(cursor)]
+      if (cursor.acceptKeyword('escape')) args.push(parseOther(cursor))
+      const right = funcNode('similar_to_escape', args, token.start)
+      arg = { kind: 'binary', op: negated ? '!~' : '~', left: arg, right, position: token.start }
     } else {
       return arg
     }
@@ -196,23 +203,36 @@ const otherOps: Readonly<Record<string, BinaryOp>> = {
   '?': '?',
   '?|': '?|',
   '?&': '?&',
+  // bitwise, over integers
+  '&': '&',
+  '|': '|',
+  '#': '#',
+  '<<': '<<',
+  '>>': '>>',
 }
 
 function parseOther(cursor: TokenCursor): SyntaxExpr {
-  let left = parseAdditive(cursor)
+  let left = parsePrefixOther(cursor)
   for (;;) {
     const token = cursor.peek()
     if (cursor.isKeyword('operator') && cursor.isOp('(', 1)) {
       const op = parseOperatorSyntax(cursor)
-      left = { kind: 'binary', op, left, right: parseAdditive(cursor), position: token.start }
+      left = { kind: 'binary', op, left, right: parsePrefixOther(cursor), position: token.start }
       continue
     }
     if (token.kind !== 'op' || punctuation.has(token.value)) return left
     const op = otherOps[token.value]
     if (op === undefined) throw cursor.notSupportedAt(`operator ${token.value}`, token)
     cursor.next()
-    left = { kind: 'binary', op, left, right: parseAdditive(cursor), position: token.start }
+    left = { kind: 'binary', op, left, right: parsePrefixOther(cursor), position: token.start }
   }
+}
+
+/** A prefix `~` (bitwise not) binds like PostgreSQL's prefix operators: `~1 + 2` is ~(1 + 2). */
+function parsePrefixOther(cursor: TokenCursor): SyntaxExpr {
+  if (!cursor.isOp('~')) return parseAdditive(cursor)
+  const token = cursor.next()
+  return { kind: 'unary', op: '~', arg: parsePrefixOther(cursor), position: token.start }
 }
 
 /** Operators OPERATOR(pg_catalog.x) may name: the ones we run, whatever their usual level. */
@@ -224,6 +244,7 @@ const qualifiableOps: Readonly<Record<string, BinaryOp>> = {
   '*': '*',
   '/': '/',
   '%': '%',
+  '^': '^',
 }
 
 /** `OPERATOR(pg_catalog.~)`: PostgreSQL's qualified operator, at the "other operator" level. */
@@ -254,11 +275,21 @@ function parseAdditive(cursor: TokenCursor): SyntaxExpr {
 }
 
 function parseMultiplicative(cursor: TokenCursor): SyntaxExpr {
-  let left = parseAtTimeZone(cursor)
+  let left = parseExponent(cursor)
   while (cursor.isOp('*') || cursor.isOp('/') || cursor.isOp('%')) {
     const token = cursor.next()
     const op = token.value as '*' | '/' | '%'
-    left = { kind: 'binary', op, left, right: parseAtTimeZone(cursor), position: token.start }
+    left = { kind: 'binary', op, left, right: parseExponent(cursor), position: token.start }
+  }
+  return left
+}
+
+/** `x ^ y`, left-associative, between AT TIME ZONE and * / % in PostgreSQL's table. */
+function parseExponent(cursor: TokenCursor): SyntaxExpr {
+  let left = parseAtTimeZone(cursor)
+  while (cursor.isOp('^')) {
+    const token = cursor.next()
+    left = { kind: 'binary', op: '^', left, right: parseAtTimeZone(cursor), position: token.start }
   }
   return left
 }
@@ -456,6 +487,7 @@ function parseKeywordOrName(cursor: TokenCursor): SyntaxExpr {
     case 'position':
     case 'trim':
     case 'extract':
+    case 'overlay':
       if (cursor.isOp('(', 1)) return parseSpecialCall(cursor)
       break
     case 'current_user':
@@ -513,13 +545,13 @@ function isTypedLiteralAhead(cursor: TokenCursor): boolean {
 
 function parseName(cursor: TokenCursor): SyntaxExpr {
   const first = cursor.next()
-  if (cursor.isOp('(')) return parseFunctionCall(cursor, first.value, first.start)
+  if (cursor.isOp('(')) return sizeOr(parseFunctionCall(cursor, first.value, first.start))
   if (!cursor.acceptOp('.'))
     return { kind: 'column-ref', table: null, name: first.value, position: first.start }
   if (cursor.acceptOp('*')) return { kind: 'star', table: first.value, position: first.start }
   const second = cursor.expectLabel()
   if (cursor.isOp('(') && (first.value === 'pg_catalog' || first.value === 'public'))
-    return parseFunctionCall(cursor, second.value, second.start)
+    return sizeOr(parseFunctionCall(cursor, second.value, second.start))
   if (cursor.isOp('(')) throw cursor.notSupportedAt('qualified names', cursor.peek())
   if (cursor.acceptOp('.')) {
     // schema.table.column: the FROM item is named by its table name alone.
@@ -624,6 +656,11 @@ function parseArrayConstructor(cursor: TokenCursor): FuncNode {
   return funcNode('array', args, position)
 }
 
+/** pg_relation_size & co. become subqueries over malamute.tables (size-functions.ts). */
+function sizeOr(node: FuncNode): SyntaxExpr {
+  return rewriteSizeCall(node, parseExpr) ?? node
+}
+
 function funcNode(name: string, args: SyntaxExpr[], position: number): FuncNode {
   return { kind: 'func', name, args, star: false, distinct: false, filter: null, position }
 }
@@ -631,7 +668,8 @@ function funcNode(name: string, args: SyntaxExpr[], position: number): FuncNode 
 /**
  * SQL's keyword-argument calls, rewritten as PostgreSQL's grammar does:
  * SUBSTRING(x FROM n FOR m) is substring(x, n, m), POSITION(a IN b) is strpos(b, a),
- * TRIM(LEADING c FROM x) is ltrim(x, c), EXTRACT(field FROM x) is extract('field', x).
+ * TRIM(LEADING c FROM x) is ltrim(x, c), EXTRACT(field FROM x) is extract('field', x),
+ * OVERLAY(s PLACING t FROM n FOR m) is overlay(s, t, n, m).
  */
 function parseSpecialCall(cursor: TokenCursor): SyntaxExpr {
   const name = cursor.next()
@@ -663,6 +701,20 @@ function parseSpecialCall(cursor: TokenCursor): SyntaxExpr {
         break
       }
       node = funcNode('position', [parseOther(cursor), needle], position)
+      break
+    }
+    case 'overlay': {
+      // OVERLAY(s PLACING t FROM n [FOR m]) is overlay(s, t, n [, m])
+      const args = [parseExpr(cursor)]
+      if (cursor.acceptKeyword('placing')) {
+        args.push(parseExpr(cursor))
+        cursor.expectKeyword('from')
+        args.push(parseExpr(cursor))
+        if (cursor.acceptKeyword('for')) args.push(parseExpr(cursor))
+      } else {
+        while (cursor.acceptOp(',')) args.push(parseExpr(cursor))
+      }
+      node = funcNode('overlay', args, position)
       break
     }
     case 'trim': {

@@ -18,7 +18,7 @@ export interface Token {
 }
 
 const operatorChars = '+-*/<>=~!@#%^&|`?'
-const multiCharOperators = ['::', '<=', '>=', '<>', '!=', '||', '<@', '@>', '&&']
+const multiCharOperators = ['::', '<=', '>=', '<>', '!=', '||', '<@', '@>', '&&', '<<', '>>']
 const singleCharTokens = '+-*/%<>=(),.;[]:'
 
 const isIdentStart = (c: string): boolean => /[A-Za-z_\u0080-\uffff]/.test(c)
