@@ -27,6 +27,8 @@ import type { WriteTransaction } from './write-transaction.js'
 
 /** Rows one INSERT may add: they are held in memory to commit atomically. */
 export const InsertRowsMax = 1_000_000
+/** How long truncated segments stay readable for statements that pinned them. */
+const TruncateGraceMs = 60_000
 
 export interface ExecutorOptions {
   readonly storage: Storage
@@ -122,6 +124,21 @@ export class Executor {
         await this.storage.catalog.createTable(tenant, table, columns, ifNotExists, settings)
         return done('CREATE TABLE')
       }
+      case 'add-columns': {
+        const { tenant, table, columns, ifExists } = statement
+        const found = await this.storage.catalog.addColumns(tenant, table, columns, true)
+        if (!found && !ifExists) {
+          throw new PgError({
+            code: SqlState.undefinedTable,
+            message: `relation "${table}" does not exist`,
+          })
+        }
+        return done('ALTER TABLE')
+      }
+      case 'truncate':
+        for (const table of statement.tables)
+          await this.storage.catalog.truncateTable(statement.tenant, table, TruncateGraceMs)
+        return done('TRUNCATE TABLE')
       case 'create-table-as':
         return done(await this.runCreateTableAs(statement, session, signal))
       case 'drop-table':

@@ -454,6 +454,15 @@ export type ExecutableStatement =
       readonly regNames?: RegNames
     }
   | {
+      /** ALTER TABLE ADD COLUMN: names the table already has were checked, or are skipped. */
+      readonly kind: 'add-columns'
+      readonly tenant: string
+      readonly table: string
+      readonly ifExists: boolean
+      readonly columns: readonly Field[]
+    }
+  | { readonly kind: 'truncate'; readonly tenant: string; readonly tables: readonly string[] }
+  | {
       readonly kind: 'drop-table'
       readonly tenant: string
       readonly tables: readonly string[]

@@ -143,6 +143,22 @@ export interface Catalog {
   ): Promise<TableInfo | undefined>
   /** Drops the table and its segments; answers false when it did not exist. */
   dropTable(tenant: string, name: string): Promise<boolean>
+  /**
+   * TRUNCATE: removes every segment and stored event id in one commit; statements that
+   * already pinned the segments finish reading them (the blobs go after the compactor's
+   * grace period). Answers false when there is no table.
+   */
+  truncateTable(tenant: string, name: string, graceMs: number): Promise<boolean>
+  /**
+   * ALTER TABLE ADD COLUMN: declared columns after the existing ones. A name the table has is
+   * 42701 unless `ifNotExists` (then skipped). Answers false when there is no table.
+   */
+  addColumns(
+    tenant: string,
+    name: string,
+    fields: readonly Field[],
+    ifNotExists: boolean,
+  ): Promise<boolean>
   /** The segments visible now: a consistent snapshot that a query pins for its whole run. */
   listSegments(tenant: string, table: string): Promise<SegmentMeta[]>
   /**

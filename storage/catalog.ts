@@ -13,6 +13,7 @@ import type {
   TableSettingsChange,
 } from './api.js'
 import type { BlobStore } from './blob-store.js'
+import type { ReplacedBlobRecord } from './garbage-collector.js'
 import { Keys, decodeRecord, decodeTuple, encodeRecord } from './key-layout.js'
 import { decodeStat, encodeStat } from './segment/footer.js'
 import type { MetadataReader, MetadataStore, MetadataTransaction } from './metadata-store.js'
@@ -269,6 +270,50 @@ export class MetadataCatalog implements Catalog {
     if (blobKeys === undefined) return false
     await this.deleteGarbage(blobKeys)
     return true
+  }
+
+  async truncateTable(tenant: string, name: string, graceMs: number): Promise<boolean> {
+    return this.metadata.transact(async (tx) => {
+      if ((await tx.get(Keys.table(tenant, name))) === undefined) return false
+      const range = Keys.segmentsOf(tenant, name)
+      const deleteAfterMs = Date.now() + graceMs
+      for (const entry of await tx.getRange(range.start, range.end)) {
+        const segment = decodeSegment(entry.value)
+        const replaced: ReplacedBlobRecord = { blobKey: segment.blobKey, replacedBySegmentId: '' }
+        tx.set(Keys.replaced(deleteAfterMs, segment.blobKey), encodeRecord(replaced))
+      }
+      tx.clearRange(range.start, range.end)
+      // Ids of removed events must not reject the same ids sent again.
+      for (const ids of [Keys.eventIdsOf(tenant, name), Keys.eventIdsByTimeOf(tenant, name)])
+        tx.clearRange(ids.start, ids.end)
+      return true
+    })
+  }
+
+  async addColumns(
+    tenant: string,
+    name: string,
+    fields: readonly Field[],
+    ifNotExists: boolean,
+  ): Promise<boolean> {
+    return this.metadata.transact(async (tx) => {
+      const table = await readTable(tx, tenant, name)
+      if (table === undefined) return false
+      const names = new Set(table.columns.map((column) => column.name))
+      let attnum = Math.max(0, ...table.columns.map((column) => column.attnum))
+      for (const field of fields) {
+        if (names.has(field.name)) {
+          if (ifNotExists) continue
+          throw new PgError({
+            code: SqlState.duplicateColumn,
+            message: `column "${field.name}" of relation "${name}" already exists`,
+          })
+        }
+        names.add(field.name)
+        addColumn(tx, table, field, true, ++attnum)
+      }
+      return true
+    })
   }
 
   async listSegments(tenant: string, table: string): Promise<SegmentMeta[]> {

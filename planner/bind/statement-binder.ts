@@ -16,6 +16,7 @@ import type { ExecutableStatement, Expr } from '../../executor/plan.js'
 import type { Catalog, ColumnInfo, TableInfo, TableSettingsChange } from '../../storage/api.js'
 import {
   leftmostPosition,
+  type AlterTableAddNode,
   type CreateTableNode,
   type InsertNode,
   type NameNode,
@@ -118,6 +119,11 @@ export async function bindStatement(
       }
     case 'alter-table':
       return bindAlterTable(node, scope)
+    case 'alter-table-add':
+      return bindAddColumns(node, scope)
+    case 'truncate':
+      for (const table of node.tables) checkWritable(await lookupTable(table, scope))
+      return { kind: 'truncate', tenant: scope.tenant, tables: node.tables.map((t) => t.name) }
     case 'transaction':
       return { kind: 'transaction', action: node.action }
     case 'set':
@@ -219,6 +225,29 @@ async function bindCreateTableAs(
     select,
     withData: as.withData,
   }
+}
+
+/** ALTER TABLE ADD COLUMN: 42701 here for a name the table has, unless IF NOT EXISTS. */
+async function bindAddColumns(
+  node: AlterTableAddNode,
+  scope: CatalogScope,
+): Promise<BoundStatement> {
+  const statement = { kind: 'add-columns', tenant: scope.tenant, table: node.table.name } as const
+  const existing = await scope.catalog.getTable(scope.tenant, node.table.name)
+  if (existing === undefined) {
+    if (node.ifExists) return { ...statement, ifExists: true, columns: [] }
+    await lookupTable(node.table, scope)
+  }
+  checkWritable(existing ?? (await lookupTable(node.table, scope)))
+  const columns = bindColumnDefinitions(node.columns).filter((field, index) => {
+    if (!existing?.columns.some((column) => column.name === field.name)) return true
+    if (node.columns[index]!.ifNotExists) return false
+    throw new PgError({
+      code: SqlState.duplicateColumn,
+      message: `column "${field.name}" of relation "${node.table.name}" already exists`,
+    })
+  })
+  return { ...statement, ifExists: node.ifExists, columns }
 }
 
 async function bindInsert(

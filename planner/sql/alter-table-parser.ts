@@ -3,13 +3,15 @@
 //   ALTER TABLE [IF EXISTS] [ONLY] name SET ( parameter = value [, ...] )
 //   ALTER TABLE [IF EXISTS] [ONLY] name RESET ( parameter [, ...] )
 //
-// Which parameters exist is the binder's business (retention today). Every other ALTER TABLE
-// action is 0A000.
-import type { AlterTableNode, NameNode, TableOptionNode } from './ast.js'
+//   ALTER TABLE [IF EXISTS] [ONLY] name ADD [COLUMN] [IF NOT EXISTS] column type [, ADD ...]
+//
+// Which parameters exist is the binder's business. Every other ALTER TABLE action is 0A000.
+import type { AlterTableAddNode, AlterTableNode, NameNode, TableOptionNode } from './ast.js'
+import { parseTypeName } from './expression-parser.js'
 import type { TokenCursor } from './cursor.js'
 
-/** Parses an ALTER statement at `alter`; only ALTER TABLE ... SET/RESET (...) is run. */
-export function parseAlterTable(cursor: TokenCursor): AlterTableNode {
+/** Parses an ALTER statement at `alter`: ALTER TABLE ... SET/RESET (...) and ADD COLUMN. */
+export function parseAlterTable(cursor: TokenCursor): AlterTableNode | AlterTableAddNode {
   const alter = cursor.expectKeyword('alter')
   if (!cursor.acceptKeyword('table'))
     throw cursor.notSupportedAt(`ALTER ${cursor.peek().value.toUpperCase()}`, alter)
@@ -21,6 +23,7 @@ export function parseAlterTable(cursor: TokenCursor): AlterTableNode {
   cursor.acceptKeyword('only')
   const table = parseName(cursor)
   const actionToken = cursor.peek()
+  if (cursor.isKeyword('add')) return parseAddColumns(cursor, table, ifExists)
   const isStorageAction =
     (cursor.isKeyword('set') || cursor.isKeyword('reset')) && cursor.isOp('(', 1)
   if (!isStorageAction) {
@@ -34,6 +37,33 @@ export function parseAlterTable(cursor: TokenCursor): AlterTableNode {
   while (cursor.acceptOp(','))
   cursor.expectOp(')')
   return { kind: 'alter-table', table, ifExists, action, options }
+}
+
+/** `ADD [COLUMN] [IF NOT EXISTS] name type [, ADD ...]`; constraints are 0A000. */
+function parseAddColumns(
+  cursor: TokenCursor,
+  table: NameNode,
+  ifExists: boolean,
+): AlterTableAddNode {
+  const columns: AlterTableAddNode['columns'][number][] = []
+  do {
+    cursor.expectKeyword('add')
+    if (['constraint', 'primary', 'unique', 'check', 'foreign'].some((w) => cursor.isKeyword(w)))
+      throw cursor.notSupportedAt('ALTER TABLE ADD CONSTRAINT', cursor.peek())
+    cursor.acceptKeyword('column')
+    let ifNotExists = false
+    if (cursor.acceptKeyword('if')) {
+      cursor.expectKeyword('not')
+      cursor.expectKeyword('exists')
+      ifNotExists = true
+    }
+    const name = cursor.expectIdentifier()
+    const typeName = parseTypeName(cursor)
+    if (!cursor.isOp(',') && cursor.peek().kind !== 'eof' && !cursor.isOp(';'))
+      throw cursor.notSupportedAt('column constraints', cursor.peek())
+    columns.push({ name: { name: name.value, position: name.start }, typeName, ifNotExists })
+  } while (cursor.acceptOp(','))
+  return { kind: 'alter-table-add', table, ifExists, columns }
 }
 
 function parseName(cursor: TokenCursor): NameNode {

@@ -479,6 +479,24 @@ export interface AlterTableNode {
   readonly options: readonly TableOptionNode[]
 }
 
+/** `ALTER TABLE t ADD [COLUMN] [IF NOT EXISTS] name type [, ADD ...]`. */
+export interface AlterTableAddNode {
+  readonly kind: 'alter-table-add'
+  readonly table: NameNode
+  readonly ifExists: boolean
+  readonly columns: readonly {
+    readonly name: NameNode
+    readonly typeName: TypeNameNode
+    readonly ifNotExists: boolean
+  }[]
+}
+
+/** `TRUNCATE [TABLE] [ONLY] t [, ...] [CONTINUE IDENTITY | RESTART IDENTITY] [RESTRICT]`. */
+export interface TruncateNode {
+  readonly kind: 'truncate'
+  readonly tables: readonly NameNode[]
+}
+
 export interface TransactionNode {
   readonly kind: 'transaction'
   readonly action: 'begin' | 'commit' | 'rollback'
@@ -535,6 +553,8 @@ export type StatementNode =
   | CreateTableNode
   | DropTableNode
   | AlterTableNode
+  | AlterTableAddNode
+  | TruncateNode
   | TransactionNode
   | SetNode
   | ShowNode

@@ -10,6 +10,7 @@ import type {
   CopyOptionNode,
   CreateTableNode,
   DropTableNode,
+  TruncateNode,
   FromItem,
   InsertNode,
   JoinNode,
@@ -96,6 +97,8 @@ function parseStatementAt(cursor: TokenCursor): StatementNode {
       return parseDropTable(cursor)
     case 'alter':
       return parseAlterTable(cursor)
+    case 'truncate':
+      return parseTruncate(cursor)
     case 'begin':
     case 'start':
     case 'commit':
@@ -650,6 +653,22 @@ function parseCreateTableAs(
     options,
     as: { query, columnNames, withData },
   }
+}
+
+function parseTruncate(cursor: TokenCursor): TruncateNode {
+  cursor.expectKeyword('truncate')
+  cursor.acceptKeyword('table')
+  const tables: NameNode[] = []
+  do {
+    cursor.acceptKeyword('only')
+    tables.push(parseTableName(cursor))
+  } while (cursor.acceptOp(','))
+  if (cursor.acceptKeyword('continue') || cursor.acceptKeyword('restart'))
+    cursor.expectKeyword('identity')
+  if (cursor.isKeyword('cascade'))
+    throw cursor.notSupportedAt('TRUNCATE ... CASCADE', cursor.peek())
+  cursor.acceptKeyword('restrict')
+  return { kind: 'truncate', tables }
 }
 
 function parseDropTable(cursor: TokenCursor): DropTableNode {

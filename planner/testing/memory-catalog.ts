@@ -75,6 +75,40 @@ export class MemoryCatalog implements Catalog {
     return this.tables.delete(`${tenant}/${name}`)
   }
 
+  async truncateTable(tenant: string, name: string): Promise<boolean> {
+    if (!this.tables.has(`${tenant}/${name}`)) return false
+    this.segments.set(`${tenant}/${name}`, [])
+    return true
+  }
+
+  async addColumns(
+    tenant: string,
+    name: string,
+    fields: readonly Field[],
+    ifNotExists: boolean,
+  ): Promise<boolean> {
+    const table = this.tables.get(`${tenant}/${name}`)
+    if (table === undefined) return false
+    const columns = [...table.columns]
+    for (const field of fields) {
+      if (columns.some((column) => column.name === field.name)) {
+        if (ifNotExists) continue
+        throw new PgError({
+          code: SqlState.duplicateColumn,
+          message: `column "${field.name}" of relation "${name}" already exists`,
+        })
+      }
+      columns.push({
+        name: field.name,
+        type: field.type,
+        attnum: columns.length + 1,
+        declared: true,
+      })
+    }
+    this.tables.set(`${tenant}/${name}`, { ...table, columns })
+    return true
+  }
+
   async listSegments(tenant: string, table: string): Promise<SegmentMeta[]> {
     return [...(this.segments.get(`${tenant}/${table}`) ?? [])]
   }
