@@ -36,6 +36,8 @@ export interface ScanMetrics {
   batchesPruned: number
   /** Batches skipped because a text column's token filter refutes the filter. */
   batchesPrunedByTokens: number
+  /** Batches skipped because a text column's value index (format 4) holds no wanted value. */
+  batchesPrunedByValueIndex: number
   /** Batches left unread by a top-k: their best key cannot reach the top k. */
   batchesSkippedByTopK: number
   /** Batches whose columns were read. */
@@ -63,6 +65,7 @@ export function emptyScanMetrics(): ScanMetrics {
     batchesPrunedByTime: 0,
     batchesPruned: 0,
     batchesPrunedByTokens: 0,
+    batchesPrunedByValueIndex: 0,
     batchesSkippedByTopK: 0,
     batchesRead: 0,
     segmentsSkippedByTopK: 0,

@@ -25,7 +25,7 @@ import {
 import { batchWith, columnSplit } from './late-columns.js'
 import { RankBound, bestRankOf, ranksOf, rowsAtLeast } from './scan-top-k.js'
 import { mayMatch, statsPredicatesOf, type StatsPredicate } from './stats-pruning.js'
-import { batchMayMatchTokens, tokenPredicatesOf, type TokenPredicate } from './token-pruning.js'
+import { tokenPredicatesOf, tokenRefutation, type TokenPredicate } from './token-pruning.js'
 
 export type SegmentOpener = (blobKey: string) => Promise<SegmentReader>
 
@@ -119,12 +119,11 @@ async function readSelectedBatch(
   if (refuted !== null) return null
   if (source.tokenPredicates.length > 0) {
     const bytes = { read: 0 }
-    const may = await batchMayMatchTokens(reader, batchIndex, source.tokenPredicates, names, bytes)
+    const refuted = await tokenRefutation(reader, batchIndex, source.tokenPredicates, names, bytes)
     metrics.bytesRead += bytes.read
-    if (!may) {
-      metrics.batchesPrunedByTokens++
-      return null
-    }
+    if (refuted === 'value-index') metrics.batchesPrunedByValueIndex++
+    if (refuted === 'tokens') metrics.batchesPrunedByTokens++
+    if (refuted !== null) return null
   }
   const length = reader.batchRows(batchIndex)
   metrics.batchesRead++
