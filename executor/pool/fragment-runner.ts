@@ -24,6 +24,11 @@ export interface FragmentTask {
   readonly timeColumn?: string | null
   /** For a top-k pipeline: the k-th best rank the coordinator already holds (scan-top-k.ts). */
   readonly topKBound?: number
+  /**
+   * A needle attempt on the coordinator: when more batches than this survive pruning, the task
+   * reads nothing and answers `overBudget` (the scan then goes to the worker threads).
+   */
+  readonly batchesReadMax?: number
 }
 
 /** What a task did, for EXPLAIN ANALYZE. */
@@ -89,6 +94,8 @@ export interface FragmentResult {
   readonly topKBound?: number
   /** A top-k task's ranks of the rows it returned: the coordinator's bound across tasks. */
   readonly topKRanks?: readonly number[]
+  /** The task had a batchesReadMax and more batches survived pruning: nothing was read. */
+  readonly overBudget?: boolean
 }
 
 type Version = typeof FragmentProtocolVersion

@@ -94,7 +94,33 @@ async function readFilteredBatch(
   const read = await readSelectedBatch(source, reader, batchIndex)
   if (read === null) return null
   const { batch, selection } = read
-  return selection === null ? batch : takeRows(batch, selection)
+  if (selection !== null) return takeRows(batch, selection)
+  // A needle attempt runs on the coordinator: its rows are copies, not the cache's vectors.
+  if (source.task.batchesReadMax === undefined) return batch
+  return takeRows(batch, Int32Array.from({ length: batch.length }, (_, row) => row))
+}
+
+/** Whether more than `max` batches of `task` survive pruning by statistics and token filters. */
+async function survivorsExceed(
+  source: BatchSource,
+  open: SegmentOpener,
+  max: number,
+): Promise<boolean> {
+  const { task, names } = source
+  const bytes = { read: 0 }
+  let survivors = 0
+  for (const blobKey of task.blobKeys) {
+    const reader = await open(blobKey)
+    for (let batchIndex = 0; batchIndex < reader.batchCount; batchIndex++) {
+      const predicates = source.statsPredicates
+      if (statsRefute(reader, batchIndex, predicates, names, task.timeColumn ?? null) !== null)
+        continue
+      if ((await tokenRefutation(reader, batchIndex, source.tokenPredicates, names, bytes)) !== null)
+        continue
+      if (++survivors > max) return true
+    }
+  }
+  return false
 }
 
 /**
@@ -213,6 +239,8 @@ export async function runFragment(
     assert(pipeline.unnest === undefined, 'a top-k pipeline reads scan columns, not an unnest')
     return runTopKFragment(source, pipeline.topK, open, isCanceled)
   }
+  if (task.batchesReadMax !== undefined && (await survivorsExceed(source, open, task.batchesReadMax)))
+    return { batches: [], metrics: source.metrics, overBudget: true }
   const partial = pipeline.partialAggregate
   const aggregation =
     partial === null
