@@ -110,21 +110,55 @@ function bytesEqualAt(data: Uint8Array, at: number, literal: Uint8Array): boolea
   return true
 }
 
-/** `%literal%` over a whole batch: one indexOf sweep, each match credited to its row. */
+/** Bytes of a batch's text sampled to rank the literal's bytes by how common they are. */
+const SampleBytes = 16 * 1024
+/** Longest anchor: Buffer.indexOf scans for a short needle's first byte with memchr. */
+const AnchorBytesMax = 4
+const byteCounts = new Int32Array(256)
+
+/**
+ * Where in `literal` to anchor the search: the position of its byte rarest in a sample of
+ * `data[from, to)`. Buffer.indexOf runs at memory speed when the needle starts with a rare
+ * byte and crawls when it starts with a common one ('d' of 'deadlock detected').
+ */
+function anchorPosition(literal: Uint8Array, data: Uint8Array, from: number, to: number): number {
+  if (literal.length <= 1) return 0
+  byteCounts.fill(0)
+  const end = Math.min(to, from + SampleBytes)
+  for (let i = from; i < end; i++) byteCounts[data[i]!]!++
+  let best = 0
+  for (let k = 1; k < literal.length; k++)
+    if (byteCounts[literal[k]!]! < byteCounts[literal[best]!]!) best = k
+  return best
+}
+
+/**
+ * `%literal%` over a whole batch: one indexOf sweep for an anchor (a few bytes of the literal
+ * from its rarest byte), each hit checked for the whole literal and credited to its row.
+ */
 function matchContains(vector: TextVector, literal: Buffer, out: Uint8Array): void {
   const { data, offsets, length } = vector
   if (literal.length === 0) return void out.fill(1)
   const haystack = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  const first = offsets[0]!
   const end = offsets[length]!
+  const at = anchorPosition(literal, data, first, end)
+  const anchor = literal.subarray(at, Math.min(literal.length, at + AnchorBytesMax))
   let row = 0
-  let position = haystack.indexOf(literal, offsets[0]!)
-  while (position !== -1 && position + literal.length <= end) {
+  let hit = haystack.indexOf(anchor, first + at)
+  while (hit !== -1) {
+    const position = hit - at
+    if (position + literal.length > end) return
+    if (!bytesEqualAt(data, position, literal)) {
+      hit = haystack.indexOf(anchor, hit + 1)
+      continue
+    }
     while (offsets[row + 1]! <= position) row++
     if (position + literal.length <= offsets[row + 1]!) {
       out[row] = 1
-      position = haystack.indexOf(literal, offsets[row + 1]!)
+      hit = haystack.indexOf(anchor, offsets[row + 1]! + at)
     } else {
-      position = haystack.indexOf(literal, position + 1)
+      hit = haystack.indexOf(anchor, hit + 1)
     }
   }
 }
