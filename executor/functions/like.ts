@@ -7,6 +7,7 @@
 import { PgError, SqlState, sliceVector, type TextVector } from '../../common/index.js'
 import { makeBoolVector, textAt } from '../expr/vector-builders.js'
 import { combineValidity, textArg, type Kernel } from './kernel.js'
+import { bytesEqualAt, matchContains, matchContainsFolded } from './substring-search.js'
 import { mapCase } from './text.js'
 
 const percent = -1
@@ -105,64 +106,6 @@ export function matchTokens(
   return t === tokens.length
 }
 
-function bytesEqualAt(data: Uint8Array, at: number, literal: Uint8Array): boolean {
-  for (let k = 0; k < literal.length; k++) if (data[at + k] !== literal[k]) return false
-  return true
-}
-
-/** Bytes of a batch's text sampled to rank the literal's bytes by how common they are. */
-const SampleBytes = 16 * 1024
-/** Longest anchor: Buffer.indexOf scans for a short needle's first byte with memchr. */
-const AnchorBytesMax = 4
-const byteCounts = new Int32Array(256)
-
-/**
- * Where in `literal` to anchor the search: the position of its byte rarest in a sample of
- * `data[from, to)`. Buffer.indexOf runs at memory speed when the needle starts with a rare
- * byte and crawls when it starts with a common one ('d' of 'deadlock detected').
- */
-function anchorPosition(literal: Uint8Array, data: Uint8Array, from: number, to: number): number {
-  if (literal.length <= 1) return 0
-  byteCounts.fill(0)
-  const end = Math.min(to, from + SampleBytes)
-  for (let i = from; i < end; i++) byteCounts[data[i]!]!++
-  let best = 0
-  for (let k = 1; k < literal.length; k++)
-    if (byteCounts[literal[k]!]! < byteCounts[literal[best]!]!) best = k
-  return best
-}
-
-/**
- * `%literal%` over a whole batch: one indexOf sweep for an anchor (a few bytes of the literal
- * from its rarest byte), each hit checked for the whole literal and credited to its row.
- */
-function matchContains(vector: TextVector, literal: Buffer, out: Uint8Array): void {
-  const { data, offsets, length } = vector
-  if (literal.length === 0) return void out.fill(1)
-  const haystack = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-  const first = offsets[0]!
-  const end = offsets[length]!
-  const at = anchorPosition(literal, data, first, end)
-  const anchor = literal.subarray(at, Math.min(literal.length, at + AnchorBytesMax))
-  let row = 0
-  let hit = haystack.indexOf(anchor, first + at)
-  while (hit !== -1) {
-    const position = hit - at
-    if (position + literal.length > end) return
-    if (!bytesEqualAt(data, position, literal)) {
-      hit = haystack.indexOf(anchor, hit + 1)
-      continue
-    }
-    while (offsets[row + 1]! <= position) row++
-    if (position + literal.length <= offsets[row + 1]!) {
-      out[row] = 1
-      hit = haystack.indexOf(anchor, offsets[row + 1]! + at)
-    } else {
-      hit = haystack.indexOf(anchor, hit + 1)
-    }
-  }
-}
-
 /** Writes 1 into `out` for rows of `vector` matching `pattern`. */
 export function matchLikeVector(vector: TextVector, pattern: LikePattern, out: Uint8Array): void {
   const { data, offsets, length } = vector
@@ -217,14 +160,25 @@ function likeKernel(caseInsensitive: boolean, negated: boolean): Kernel {
     const rawPattern = textArg(call, 1)
     const { length } = call
     const constantPattern = call.constantArgs[1] === true && length > 0
-    const text = caseInsensitive ? mapCase(rawText, false) : rawText
     // A constant pattern is lowered once, not once per row.
     const patternRows = constantPattern ? (sliceVector(rawPattern, 0, 1) as TextVector) : rawPattern
     const patterns = caseInsensitive ? mapCase(patternRows, false) : patternRows
     const validity = combineValidity(length, rawText, rawPattern)
     const out = new Uint8Array(length)
-    if (constantPattern && (patterns.validity === null || patterns.validity[0] === 1)) {
-      matchLikeVector(text, cachedPattern(textAt(patterns, 0)), out)
+    const constant =
+      constantPattern && (patterns.validity === null || patterns.validity[0] === 1)
+        ? cachedPattern(textAt(patterns, 0))
+        : null
+    // ILIKE '%ascii%' folds case while it searches instead of lowering the whole batch first.
+    const folded =
+      caseInsensitive &&
+      constant?.shape === 'contains' &&
+      matchContainsFolded(rawText, constant.literal, out)
+    const text = caseInsensitive && !folded ? mapCase(rawText, false) : rawText
+    if (folded) {
+      // `out` is filled.
+    } else if (constant !== null) {
+      matchLikeVector(text, constant, out)
     } else {
       for (let row = 0; row < length; row++) {
         if (validity !== null && validity[row] === 0) continue
