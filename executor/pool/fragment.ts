@@ -17,6 +17,7 @@ import { selectTrue } from '../operators/operator.js'
 import { expandBatch } from '../operators/unnest.js'
 import type { ScanTopK } from '../plan.js'
 import {
+  addScanMetrics,
   emptyScanMetrics,
   type FragmentResult,
   type FragmentTask,
@@ -69,6 +70,10 @@ function statsRefute(
   return refuted
 }
 
+function* allBatches(count: number): Generator<number> {
+  for (let batchIndex = 0; batchIndex < count; batchIndex++) yield batchIndex
+}
+
 /** What a fragment evaluates per batch, prepared once per task. */
 interface BatchSource {
   readonly task: FragmentTask
@@ -83,6 +88,8 @@ interface BatchSource {
   readonly otherColumns: readonly number[]
   /** All-NULL stand-ins for the columns a filter does not read (late-columns.ts). */
   readonly placeholders: Map<string, Vector>
+  /** A needle attempt's batches left by pruning, per segment (null: prune batch by batch). */
+  survivors: ReadonlyMap<string, readonly number[]> | null
 }
 
 /** Batch `batchIndex` of `reader` after pruning and the filter; null when no row is left. */
@@ -97,30 +104,64 @@ async function readFilteredBatch(
   if (selection !== null) return takeRows(batch, selection)
   // A needle attempt runs on the coordinator: its rows are copies, not the cache's vectors.
   if (source.task.batchesReadMax === undefined) return batch
-  return takeRows(batch, Int32Array.from({ length: batch.length }, (_, row) => row))
+  return takeRows(
+    batch,
+    Int32Array.from({ length: batch.length }, (_, row) => row),
+  )
 }
 
-/** Whether more than `max` batches of `task` survive pruning by statistics and token filters. */
-async function survivorsExceed(
+/**
+ * For a needle attempt: the batches of each segment of the task that survive pruning by
+ * statistics, token filters and value indexes (counted into `metrics`), or null as soon as
+ * more than `max` do (then nothing is counted).
+ */
+async function survivingBatches(
   source: BatchSource,
   open: SegmentOpener,
   max: number,
+): Promise<Map<string, number[]> | null> {
+  const counted = emptyScanMetrics()
+  const survivors = new Map<string, number[]>()
+  let count = 0
+  for (const blobKey of source.task.blobKeys) {
+    const reader = await open(blobKey)
+    const kept: number[] = []
+    for (let batchIndex = 0; batchIndex < reader.batchCount; batchIndex++) {
+      if (await batchPruned(source, reader, batchIndex, counted)) continue
+      if (++count > max) return null
+      kept.push(batchIndex)
+    }
+    survivors.set(blobKey, kept)
+  }
+  addScanMetrics(source.metrics, counted)
+  return survivors
+}
+
+/** Whether pruning skips batch `batchIndex` of `reader`; counts why into `metrics`. */
+async function batchPruned(
+  source: BatchSource,
+  reader: SegmentReader,
+  batchIndex: number,
+  metrics: ScanMetrics,
 ): Promise<boolean> {
   const { task, names } = source
+  const refuted = statsRefute(
+    reader,
+    batchIndex,
+    source.statsPredicates,
+    names,
+    task.timeColumn ?? null,
+  )
+  if (refuted === 'time') metrics.batchesPrunedByTime++
+  if (refuted === 'stats') metrics.batchesPruned++
+  if (refuted !== null) return true
+  if (source.tokenPredicates.length === 0) return false
   const bytes = { read: 0 }
-  let survivors = 0
-  for (const blobKey of task.blobKeys) {
-    const reader = await open(blobKey)
-    for (let batchIndex = 0; batchIndex < reader.batchCount; batchIndex++) {
-      const predicates = source.statsPredicates
-      if (statsRefute(reader, batchIndex, predicates, names, task.timeColumn ?? null) !== null)
-        continue
-      if ((await tokenRefutation(reader, batchIndex, source.tokenPredicates, names, bytes)) !== null)
-        continue
-      if (++survivors > max) return true
-    }
-  }
-  return false
+  const byTokens = await tokenRefutation(reader, batchIndex, source.tokenPredicates, names, bytes)
+  metrics.bytesRead += bytes.read
+  if (byTokens === 'value-index') metrics.batchesPrunedByValueIndex++
+  if (byTokens === 'tokens') metrics.batchesPrunedByTokens++
+  return byTokens !== null
 }
 
 /**
@@ -132,25 +173,10 @@ async function readSelectedBatch(
   reader: SegmentReader,
   batchIndex: number,
 ): Promise<{ batch: Batch; selection: Int32Array | null } | null> {
-  const { task, context, names, metrics } = source
-  const refuted = statsRefute(
-    reader,
-    batchIndex,
-    source.statsPredicates,
-    names,
-    task.timeColumn ?? null,
-  )
-  if (refuted === 'time') metrics.batchesPrunedByTime++
-  if (refuted === 'stats') metrics.batchesPruned++
-  if (refuted !== null) return null
-  if (source.tokenPredicates.length > 0) {
-    const bytes = { read: 0 }
-    const refuted = await tokenRefutation(reader, batchIndex, source.tokenPredicates, names, bytes)
-    metrics.bytesRead += bytes.read
-    if (refuted === 'value-index') metrics.batchesPrunedByValueIndex++
-    if (refuted === 'tokens') metrics.batchesPrunedByTokens++
-    if (refuted !== null) return null
-  }
+  const { task, context, metrics } = source
+  // A needle attempt pruned every batch up front (survivingBatches).
+  if (source.survivors === null && (await batchPruned(source, reader, batchIndex, metrics)))
+    return null
   const length = reader.batchRows(batchIndex)
   metrics.batchesRead++
   metrics.rowsRead += length
@@ -234,13 +260,16 @@ export async function runFragment(
     metrics: emptyScanMetrics(),
     ...columnSplit(columns.length, pipeline.filter),
     placeholders: new Map(),
+    survivors: null,
   }
   if (pipeline.topK !== undefined) {
     assert(pipeline.unnest === undefined, 'a top-k pipeline reads scan columns, not an unnest')
     return runTopKFragment(source, pipeline.topK, open, isCanceled)
   }
-  if (task.batchesReadMax !== undefined && (await survivorsExceed(source, open, task.batchesReadMax)))
-    return { batches: [], metrics: source.metrics, overBudget: true }
+  if (task.batchesReadMax !== undefined) {
+    source.survivors = await survivingBatches(source, open, task.batchesReadMax)
+    if (source.survivors === null) return { batches: [], metrics: source.metrics, overBudget: true }
+  }
   const partial = pipeline.partialAggregate
   const aggregation =
     partial === null
@@ -261,8 +290,9 @@ export async function runFragment(
     const reader = await open(blobKey)
     metrics.segments++
     metrics.batchesTotal += reader.batchCount
-    for (let batchIndex = 0; batchIndex < reader.batchCount && remaining > 0; batchIndex++) {
-      if (isCanceled()) break
+    const batchIndexes = source.survivors?.get(blobKey) ?? allBatches(reader.batchCount)
+    for (const batchIndex of batchIndexes) {
+      if (remaining <= 0 || isCanceled()) break
       if (aggregation !== null && pipeline.unnest === undefined) {
         // The filter's selection reaches the aggregate ungathered: it gathers only what it reads.
         const read = await readSelectedBatch(source, reader, batchIndex)

@@ -140,7 +140,8 @@ test('id-like columns get an exact value index: no false negatives, next to no f
   const distinct = new Set(stored.filter((value) => value !== null))
   assert.ok(filter.values !== undefined, 'the batch has a value index')
   assert.ok(filter.values.length <= distinct.size)
-  for (let i = 1; i < filter.values.length; i++) assert.ok(filter.values[i - 1]! < filter.values[i]!)
+  for (let i = 1; i < filter.values.length; i++)
+    assert.ok(filter.values[i - 1]! < filter.values[i]!)
   for (const value of distinct) {
     assert.ok(mayContainValue(filter, encoder.encode(value)), value)
     // Trigrams stay in the Bloom filter (LIKE and ILIKE on the id column).
@@ -161,7 +162,9 @@ test('id-like columns get an exact value index: no false negatives, next to no f
   assert.equal(mayContainValue(filter, encoder.encode(upper.toLowerCase())), false)
   assert.ok(hits <= 2, `value index false positives: ${hits} of ${probes}`)
   // 4 bytes per distinct value, and the Bloom filter no longer holds the values.
-  const bloomOnly = filterOf(stored.map((value) => (value === null ? null : `${value}${'.'.repeat(70)}`)))
+  const bloomOnly = filterOf(
+    stored.map((value) => (value === null ? null : `${value}${'.'.repeat(70)}`)),
+  )
   assert.ok(filter.bits.length < bloomOnly.bits.length / 2)
 })
 
