@@ -93,3 +93,23 @@ test('the live tail reads the newest batch only', async () => {
   assert.ok(m['batches-read']! <= 2, JSON.stringify(m))
   assert.equal(m['rows-read']! <= 2 * 8192, true)
 })
+
+test('a value search that many batches hold leaves the coordinator for the workers', async () => {
+  // The needle runs on the coordinator in one task. 'api' is in each of 22 batches (two
+  // segments): the coordinator's attempt stops after 16 and the workers scan, one task per
+  // segment, with the same answers.
+  const search = await scanActuals(`SELECT ts FROM search_logs WHERE trace_id = '${needle}'`)
+  assert.equal(search['tasks'], 1, JSON.stringify(search))
+  await client.query('CREATE TABLE search_many (ts timestamptz, service text)')
+  for (const first of [0, 90_000])
+    await client.query(
+      `INSERT INTO search_many SELECT to_timestamp(1704067200 + g), CASE g % 2 WHEN 0 THEN 'api' ELSE 'web' END
+         FROM generate_series(${first + 1}, ${first + 90_000}) g`,
+    )
+  const sql = "SELECT count(*) FROM search_many WHERE service = 'api'"
+  const { rows } = await client.query({ text: sql, rowMode: 'array' })
+  assert.equal(Number(rows[0]?.[0]), 90_000)
+  const m = await scanActuals(sql)
+  assert.equal(m['batches-read'], 22, JSON.stringify(m))
+  assert.equal(m['tasks'], 2, JSON.stringify(m))
+})
