@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Where a data dir's stored bytes go: reads the footer of every segment file under DIR (a data
 // dir, or its segments/ folder) and prints the bytes per event of each column's chunks (stored
-// and raw, with the encodings and compressions used), of its token filters, and of the footers.
+// and raw, with the encodings and compressions used), of its token filters (with value indexes), and of the footers.
 //
 // Usage: node bench/segment-bytes.mjs DIR [--json]
 import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs'
@@ -59,8 +59,10 @@ for (const file of segmentFiles(dir)) {
       entry.kinds.set(kind, (entry.kinds.get(kind) ?? 0) + 1)
     })
     for (const filter of batch.filters ?? []) {
-      entryOf(footer.columns[filter.column]).filter += filter.length
-      totals.filterBytes += filter.length
+      // Bloom bits, and the value index after them (format 4).
+      const bytes = filter.length + 4 * (filter.valueCount ?? 0)
+      entryOf(footer.columns[filter.column]).filter += bytes
+      totals.filterBytes += bytes
     }
   }
 }

@@ -287,6 +287,8 @@ function renderActuals(actuals: OperatorActuals): string {
       `batches-pruned-by-stats=${m.batchesPruned}`,
       `batches-pruned-by-tokens=${m.batchesPrunedByTokens}`,
     )
+    if (m.batchesPrunedByValueIndex > 0)
+      parts.push(`batches-pruned-by-value-index=${m.batchesPrunedByValueIndex}`)
     if (m.batchesSkippedByTopK > 0 || m.segmentsSkippedByTopK > 0)
       parts.push(
         `segments-skipped-by-top-k=${m.segmentsSkippedByTopK}`,

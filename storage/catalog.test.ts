@@ -141,3 +141,41 @@ test('catalog: drop removes the table, its segments and their files; survives re
     await storage.close()
   }
 })
+
+test('catalog: listSegments decodes each record once and follows commits and drops', async () => {
+  const dataDir = newDataDir()
+  const storage = await openStorage({ dataDir, flushIntervalMs: 1 })
+  const fields: Field[] = [{ name: 'n', type: 'int4' }]
+  const append = (value: number) =>
+    storage.writer.append('t', 'logs', fields, {
+      length: 1,
+      columns: [
+        { kind: 'number', type: 'int4', length: 1, validity: null, values: Float64Array.of(value) },
+      ],
+    })
+  try {
+    await storage.catalog.createTable('t', 'logs', fields, false)
+    await append(1)
+    const [first] = await storage.catalog.listSegments('t', 'logs')
+    assert.ok(first !== undefined)
+    await append(2)
+    const listed = await storage.catalog.listSegments('t', 'logs')
+    assert.equal(listed.length, 2)
+    assert.equal(listed[0], first, 'an unchanged record keeps its decoded form')
+    assert.deepEqual(
+      listed.map((segment) => segment.columns[0]?.max),
+      [1, 2],
+    )
+    await storage.catalog.dropTable('t', 'logs')
+    assert.deepEqual(await storage.catalog.listSegments('t', 'logs'), [])
+    await storage.catalog.createTable('t', 'logs', fields, false)
+    await append(3)
+    const again = await storage.catalog.listSegments('t', 'logs')
+    assert.deepEqual(
+      again.map((segment) => segment.columns[0]?.max),
+      [3],
+    )
+  } finally {
+    await storage.close()
+  }
+})

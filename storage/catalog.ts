@@ -179,6 +179,9 @@ async function allocateOid(tx: MetadataTransaction): Promise<number> {
 }
 
 export class MetadataCatalog implements Catalog {
+  /** Decoded segment records of each table's latest listing, by record key (listSegments). */
+  private readonly decodedSegments = new Map<string, Map<string, SegmentMeta>>()
+
   constructor(
     private readonly metadata: MetadataStore,
     private readonly blobs: BlobStore,
@@ -268,6 +271,7 @@ export class MetadataCatalog implements Catalog {
       return keys
     })
     if (blobKeys === undefined) return false
+    this.decodedSegments.delete(JSON.stringify([tenant, name]))
     await this.deleteGarbage(blobKeys)
     return true
   }
@@ -317,12 +321,23 @@ export class MetadataCatalog implements Catalog {
   }
 
   async listSegments(tenant: string, table: string): Promise<SegmentMeta[]> {
-    return this.metadata.read(async (reader) => {
-      const range = Keys.segmentsOf(tenant, table)
-      return (await reader.getRange(range.start, range.end)).map((entry) =>
-        decodeSegment(entry.value),
+    const range = Keys.segmentsOf(tenant, table)
+    const entries = await this.metadata.read((reader) => reader.getRange(range.start, range.end))
+    // A segment record is written once under its unique segment id and never changed (only
+    // cleared), so its decoded form is kept by key: a statement decodes only new segments.
+    const tableKey = JSON.stringify([tenant, table])
+    const previous = this.decodedSegments.get(tableKey)
+    const current = new Map<string, SegmentMeta>()
+    const segments = entries.map((entry) => {
+      const key = Buffer.from(entry.key.buffer, entry.key.byteOffset, entry.key.length).toString(
+        'latin1',
       )
+      const segment = previous?.get(key) ?? decodeSegment(entry.value)
+      current.set(key, segment)
+      return segment
     })
+    this.decodedSegments.set(tableKey, current)
+    return segments
   }
 
   async alterTableSettings(

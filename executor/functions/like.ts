@@ -7,6 +7,7 @@
 import { PgError, SqlState, sliceVector, type TextVector } from '../../common/index.js'
 import { makeBoolVector, textAt } from '../expr/vector-builders.js'
 import { combineValidity, textArg, type Kernel } from './kernel.js'
+import { bytesEqualAt, matchContains, matchContainsFolded } from './substring-search.js'
 import { mapCase } from './text.js'
 
 const percent = -1
@@ -105,30 +106,6 @@ export function matchTokens(
   return t === tokens.length
 }
 
-function bytesEqualAt(data: Uint8Array, at: number, literal: Uint8Array): boolean {
-  for (let k = 0; k < literal.length; k++) if (data[at + k] !== literal[k]) return false
-  return true
-}
-
-/** `%literal%` over a whole batch: one indexOf sweep, each match credited to its row. */
-function matchContains(vector: TextVector, literal: Buffer, out: Uint8Array): void {
-  const { data, offsets, length } = vector
-  if (literal.length === 0) return void out.fill(1)
-  const haystack = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-  const end = offsets[length]!
-  let row = 0
-  let position = haystack.indexOf(literal, offsets[0]!)
-  while (position !== -1 && position + literal.length <= end) {
-    while (offsets[row + 1]! <= position) row++
-    if (position + literal.length <= offsets[row + 1]!) {
-      out[row] = 1
-      position = haystack.indexOf(literal, offsets[row + 1]!)
-    } else {
-      position = haystack.indexOf(literal, position + 1)
-    }
-  }
-}
-
 /** Writes 1 into `out` for rows of `vector` matching `pattern`. */
 export function matchLikeVector(vector: TextVector, pattern: LikePattern, out: Uint8Array): void {
   const { data, offsets, length } = vector
@@ -183,14 +160,25 @@ function likeKernel(caseInsensitive: boolean, negated: boolean): Kernel {
     const rawPattern = textArg(call, 1)
     const { length } = call
     const constantPattern = call.constantArgs[1] === true && length > 0
-    const text = caseInsensitive ? mapCase(rawText, false) : rawText
     // A constant pattern is lowered once, not once per row.
     const patternRows = constantPattern ? (sliceVector(rawPattern, 0, 1) as TextVector) : rawPattern
     const patterns = caseInsensitive ? mapCase(patternRows, false) : patternRows
     const validity = combineValidity(length, rawText, rawPattern)
     const out = new Uint8Array(length)
-    if (constantPattern && (patterns.validity === null || patterns.validity[0] === 1)) {
-      matchLikeVector(text, cachedPattern(textAt(patterns, 0)), out)
+    const constant =
+      constantPattern && (patterns.validity === null || patterns.validity[0] === 1)
+        ? cachedPattern(textAt(patterns, 0))
+        : null
+    // ILIKE '%ascii%' folds case while it searches instead of lowering the whole batch first.
+    const folded =
+      caseInsensitive &&
+      constant?.shape === 'contains' &&
+      matchContainsFolded(rawText, constant.literal, out)
+    const text = caseInsensitive && !folded ? mapCase(rawText, false) : rawText
+    if (folded) {
+      // `out` is filled.
+    } else if (constant !== null) {
+      matchLikeVector(text, constant, out)
     } else {
       for (let row = 0; row < length; row++) {
         if (validity !== null && validity[row] === 0) continue

@@ -15,6 +15,8 @@ import { checkCanceled, type OperatorContext } from './operator.js'
 
 /** Segments one task covers at most: a worker hop and one partial state per task. */
 export const TaskSegmentsMax = 64
+/** Batches a value search may leave to be read on the coordinator (needleOnCoordinator). */
+export const NeedleBatchesMax = 16
 /** Rows past which a task takes no further segment. */
 export const TaskRowsTarget = 1_000_000
 
@@ -99,6 +101,25 @@ export class ScanOp implements AsyncIterable<Batch> {
     return best
   }
 
+  /**
+   * A scan for a value (`text_col = 'v'`, IN) whose value indexes and token filters leave a
+   * handful of batches runs on the coordinator, which probes them from its own caches: no hop
+   * to a worker thread. Null when it is not such a scan (the attempt then read nothing).
+   */
+  private async needleOnCoordinator(signal: AbortSignal): Promise<FragmentResult | null> {
+    const { pipeline } = this.plan
+    const small = this.context.smallFragments
+    if (small === undefined || pipeline.topK !== undefined || pipeline.unnest !== undefined)
+      return null
+    if (!tokenPredicatesOf(pipeline.filter).some((predicate) => predicate.kind === 'values'))
+      return null
+    const task = { ...this.task(this.plan.segments, -Infinity), batchesReadMax: NeedleBatchesMax }
+    const result = await small.run(task, signal)
+    if (result.overBudget === true) return null
+    this.tasks++
+    return result
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
     const { signal } = this.context
     const { pipeline } = this.plan
@@ -167,6 +188,12 @@ export class ScanOp implements AsyncIterable<Batch> {
     const release = blobsInUse.pin(this.plan.segments.map((segment) => segment.blobKey))
     try {
       checkCanceled(signal)
+      const attempt = await this.needleOnCoordinator(controller.signal)
+      if (attempt !== null) {
+        addScanMetrics(this.metrics, attempt.metrics)
+        for (const batch of attempt.batches) if (batch.length > 0) yield batch
+        return
+      }
       launch()
       while (inFlight.size > 0 && rows < rowsWanted) {
         const settled = await Promise.race(inFlight.values())

@@ -24,6 +24,11 @@ export interface FragmentTask {
   readonly timeColumn?: string | null
   /** For a top-k pipeline: the k-th best rank the coordinator already holds (scan-top-k.ts). */
   readonly topKBound?: number
+  /**
+   * A needle attempt on the coordinator: when more batches than this survive pruning, the task
+   * reads nothing and answers `overBudget` (the scan then goes to the worker threads).
+   */
+  readonly batchesReadMax?: number
 }
 
 /** What a task did, for EXPLAIN ANALYZE. */
@@ -36,6 +41,8 @@ export interface ScanMetrics {
   batchesPruned: number
   /** Batches skipped because a text column's token filter refutes the filter. */
   batchesPrunedByTokens: number
+  /** Batches skipped because a text column's value index (format 4) holds no wanted value. */
+  batchesPrunedByValueIndex: number
   /** Batches left unread by a top-k: their best key cannot reach the top k. */
   batchesSkippedByTopK: number
   /** Batches whose columns were read. */
@@ -63,6 +70,7 @@ export function emptyScanMetrics(): ScanMetrics {
     batchesPrunedByTime: 0,
     batchesPruned: 0,
     batchesPrunedByTokens: 0,
+    batchesPrunedByValueIndex: 0,
     batchesSkippedByTopK: 0,
     batchesRead: 0,
     segmentsSkippedByTopK: 0,
@@ -86,6 +94,8 @@ export interface FragmentResult {
   readonly topKBound?: number
   /** A top-k task's ranks of the rows it returned: the coordinator's bound across tasks. */
   readonly topKRanks?: readonly number[]
+  /** The task had a batchesReadMax and more batches survived pruning: nothing was read. */
+  readonly overBudget?: boolean
 }
 
 type Version = typeof FragmentProtocolVersion

@@ -17,6 +17,7 @@ import { selectTrue } from '../operators/operator.js'
 import { expandBatch } from '../operators/unnest.js'
 import type { ScanTopK } from '../plan.js'
 import {
+  addScanMetrics,
   emptyScanMetrics,
   type FragmentResult,
   type FragmentTask,
@@ -26,7 +27,7 @@ import { batchWith, columnSplit } from './late-columns.js'
 import { firstReadKeys, runPartitionTopKFragment } from './partition-top-k-fragment.js'
 import { RankBound, bestRankOf, ranksOf, rowsAtLeast } from './scan-top-k.js'
 import { mayMatch, statsPredicatesOf, type StatsPredicate } from './stats-pruning.js'
-import { batchMayMatchTokens, tokenPredicatesOf, type TokenPredicate } from './token-pruning.js'
+import { tokenPredicatesOf, tokenRefutation, type TokenPredicate } from './token-pruning.js'
 
 export type SegmentOpener = (blobKey: string) => Promise<SegmentReader>
 
@@ -70,6 +71,10 @@ function statsRefute(
   return refuted
 }
 
+function* allBatches(count: number): Generator<number> {
+  for (let batchIndex = 0; batchIndex < count; batchIndex++) yield batchIndex
+}
+
 /** What a fragment evaluates per batch, prepared once per task. */
 export interface BatchSource {
   readonly task: FragmentTask
@@ -84,6 +89,8 @@ export interface BatchSource {
   readonly otherColumns: readonly number[]
   /** All-NULL stand-ins for the columns a filter does not read (late-columns.ts). */
   readonly placeholders: Map<string, Vector>
+  /** A needle attempt's batches left by pruning, per segment (null: prune batch by batch). */
+  survivors: ReadonlyMap<string, readonly number[]> | null
 }
 
 /** Batch `batchIndex` of `reader` after pruning and the filter; null when no row is left. */
@@ -95,7 +102,67 @@ async function readFilteredBatch(
   const read = await readSelectedBatch(source, reader, batchIndex)
   if (read === null) return null
   const { batch, selection } = read
-  return selection === null ? batch : takeRows(batch, selection)
+  if (selection !== null) return takeRows(batch, selection)
+  // A needle attempt runs on the coordinator: its rows are copies, not the cache's vectors.
+  if (source.task.batchesReadMax === undefined) return batch
+  return takeRows(
+    batch,
+    Int32Array.from({ length: batch.length }, (_, row) => row),
+  )
+}
+
+/**
+ * For a needle attempt: the batches of each segment of the task that survive pruning by
+ * statistics, token filters and value indexes (counted into `metrics`), or null as soon as
+ * more than `max` do (then nothing is counted).
+ */
+async function survivingBatches(
+  source: BatchSource,
+  open: SegmentOpener,
+  max: number,
+): Promise<Map<string, number[]> | null> {
+  const counted = emptyScanMetrics()
+  const survivors = new Map<string, number[]>()
+  let count = 0
+  for (const blobKey of source.task.blobKeys) {
+    const reader = await open(blobKey)
+    const kept: number[] = []
+    for (let batchIndex = 0; batchIndex < reader.batchCount; batchIndex++) {
+      if (await batchPruned(source, reader, batchIndex, counted)) continue
+      if (++count > max) return null
+      kept.push(batchIndex)
+    }
+    survivors.set(blobKey, kept)
+  }
+  addScanMetrics(source.metrics, counted)
+  return survivors
+}
+
+/** Whether pruning skips batch `batchIndex` of `reader`; counts why into `metrics`. */
+async function batchPruned(
+  source: BatchSource,
+  reader: SegmentReader,
+  batchIndex: number,
+  metrics: ScanMetrics,
+): Promise<boolean> {
+  const { task, names } = source
+  const refuted = statsRefute(
+    reader,
+    batchIndex,
+    source.statsPredicates,
+    names,
+    task.timeColumn ?? null,
+  )
+  if (refuted === 'time') metrics.batchesPrunedByTime++
+  if (refuted === 'stats') metrics.batchesPruned++
+  if (refuted !== null) return true
+  if (source.tokenPredicates.length === 0) return false
+  const bytes = { read: 0 }
+  const byTokens = await tokenRefutation(reader, batchIndex, source.tokenPredicates, names, bytes)
+  metrics.bytesRead += bytes.read
+  if (byTokens === 'value-index') metrics.batchesPrunedByValueIndex++
+  if (byTokens === 'tokens') metrics.batchesPrunedByTokens++
+  return byTokens !== null
 }
 
 /**
@@ -109,26 +176,10 @@ export async function readSelectedBatch(
   batchIndex: number,
   deferOthers = false,
 ): Promise<{ batch: Batch; selection: Int32Array | null } | null> {
-  const { task, context, names, metrics } = source
-  const refuted = statsRefute(
-    reader,
-    batchIndex,
-    source.statsPredicates,
-    names,
-    task.timeColumn ?? null,
-  )
-  if (refuted === 'time') metrics.batchesPrunedByTime++
-  if (refuted === 'stats') metrics.batchesPruned++
-  if (refuted !== null) return null
-  if (source.tokenPredicates.length > 0) {
-    const bytes = { read: 0 }
-    const may = await batchMayMatchTokens(reader, batchIndex, source.tokenPredicates, names, bytes)
-    metrics.bytesRead += bytes.read
-    if (!may) {
-      metrics.batchesPrunedByTokens++
-      return null
-    }
-  }
+  const { task, context, metrics } = source
+  // A needle attempt pruned every batch up front (survivingBatches).
+  if (source.survivors === null && (await batchPruned(source, reader, batchIndex, metrics)))
+    return null
   const length = reader.batchRows(batchIndex)
   metrics.batchesRead++
   metrics.rowsRead += length
@@ -214,12 +265,17 @@ export async function runFragment(
     metrics: emptyScanMetrics(),
     ...columnSplit(columns.length, pipeline.filter, firstReadKeys(pipeline)),
     placeholders: new Map(),
+    survivors: null,
   }
   if (pipeline.partitionTopK !== undefined)
     return runPartitionTopKFragment(source, pipeline.partitionTopK, open, isCanceled)
   if (pipeline.topK !== undefined) {
     assert(pipeline.unnest === undefined, 'a top-k pipeline reads scan columns, not an unnest')
     return runTopKFragment(source, pipeline.topK, open, isCanceled)
+  }
+  if (task.batchesReadMax !== undefined) {
+    source.survivors = await survivingBatches(source, open, task.batchesReadMax)
+    if (source.survivors === null) return { batches: [], metrics: source.metrics, overBudget: true }
   }
   const partial = pipeline.partialAggregate
   const aggregation =
@@ -241,8 +297,9 @@ export async function runFragment(
     const reader = await open(blobKey)
     metrics.segments++
     metrics.batchesTotal += reader.batchCount
-    for (let batchIndex = 0; batchIndex < reader.batchCount && remaining > 0; batchIndex++) {
-      if (isCanceled()) break
+    const batchIndexes = source.survivors?.get(blobKey) ?? allBatches(reader.batchCount)
+    for (const batchIndex of batchIndexes) {
+      if (remaining <= 0 || isCanceled()) break
       if (aggregation !== null && pipeline.unnest === undefined) {
         // The filter's selection reaches the aggregate ungathered: it gathers only what it reads.
         const read = await readSelectedBatch(source, reader, batchIndex)

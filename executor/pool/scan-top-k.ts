@@ -33,28 +33,40 @@ export function bestRankOf(topK: ScanTopK, stats: ColumnStats | undefined, rows:
 /** The k-th best rank among the ranks added so far, -Infinity until k were added. */
 export class RankBound {
   private ranks: number[] = []
+  /** Whether `ranks` is sorted best-first and at most `limit` long. */
+  private compacted = true
 
   constructor(private readonly limit: number) {}
 
   /** Adds ranks computed elsewhere (rankOf). */
   addRanks(ranks: readonly number[]): void {
     for (const rank of ranks) this.ranks.push(rank)
+    this.compacted = false
     if (this.ranks.length > 2 * this.limit + 1024) this.compact()
   }
 
-  /** Adds the ranks of `vector`'s rows (a number-like key column). */
+  /** Adds the ranks of `vector`'s rows (a number-like key column); those below the bound go. */
   addVector(vector: Vector, topK: ScanTopK): void {
     const { values, validity } = vector as NumberVector
-    for (let row = 0; row < vector.length; row++)
-      this.ranks.push(
-        rankOf(topK, validity !== null && validity[row] === 0 ? null : (values[row] ?? 0)),
+    const floor = this.bound
+    for (let row = 0; row < vector.length; row++) {
+      const rank = rankOf(
+        topK,
+        validity !== null && validity[row] === 0 ? null : (values[row] ?? 0),
       )
+      if (rank >= floor) this.ranks.push(rank)
+    }
+    this.compacted = false
     if (this.ranks.length > 2 * this.limit + 1024) this.compact()
   }
 
+  /** Keeps the best `limit` ranks, best first (a typed-array sort: no comparator calls). */
   private compact(): void {
-    this.ranks.sort((a, b) => b - a)
-    this.ranks.length = Math.min(this.ranks.length, this.limit)
+    if (this.compacted) return
+    const ascending = Float64Array.from(this.ranks).sort()
+    const kept = ascending.subarray(Math.max(0, ascending.length - this.limit))
+    this.ranks = Array.from(kept).reverse()
+    this.compacted = true
   }
 
   get bound(): number {

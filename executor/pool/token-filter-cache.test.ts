@@ -39,7 +39,7 @@ test('token filters are cached per segment, bounded, and never stale after a com
     writeSegment(dataDir, 't1/b.seg', 'b', 5000)
     const files = new WorkerSegmentFiles(dataDir)
     const probe = await filterOf(new TokenFilterCache(1 << 20), files, 't1/a.seg')
-    const perSegment = probe.bits.byteLength
+    const perSegment = probe.bits.byteLength + (probe.values?.byteLength ?? 0)
     // Room for one segment's filter, not two.
     const cache = new TokenFilterCache(perSegment + perSegment / 2 + 200)
     const first = await filterOf(cache, files, 't1/a.seg')

@@ -77,7 +77,10 @@ export class TokenFilterCache {
       batches[batchIndex] = filter ?? null
       // An evicted entry may still be in use by this reader: it is no longer counted.
       if (this.segments.get(blobKey) === entry)
-        this.add(entry, (filter?.bits.byteLength ?? 0) + EntryOverheadBytes)
+        this.add(
+          entry,
+          (filter?.bits.byteLength ?? 0) + (filter?.values?.byteLength ?? 0) + EntryOverheadBytes,
+        )
       return filter
     }
     return Object.assign(Object.create(reader) as SegmentReader, { tokenFilter: read })

@@ -180,6 +180,33 @@ export function tokenPredicatesOf(filter: Expr | null): TokenPredicate[] {
 }
 
 /**
+ * What proves batch `batchIndex` of `reader` holds no matching row: a value index (format 4)
+ * that holds none of a predicate's values, or a Bloom filter ('tokens'); null when nothing
+ * does. Adds the filter bytes it read to `bytes.read`.
+ */
+export async function tokenRefutation(
+  reader: SegmentReader,
+  batchIndex: number,
+  predicates: readonly TokenPredicate[],
+  names: readonly string[],
+  bytes: { read: number },
+): Promise<'tokens' | 'value-index' | null> {
+  if (reader.tokenFilter === undefined) return null
+  for (const predicate of predicates) {
+    const name = names[predicate.column]
+    if (name === undefined) continue
+    const filter = await reader.tokenFilter(batchIndex, name)
+    if (filter === undefined) continue
+    bytes.read += filter.bits.length + (filter.values?.byteLength ?? 0)
+    if (predicate.kind === 'values') {
+      if (!predicate.values.some((value) => mayContainValue(filter, value)))
+        return filter.values === undefined ? 'tokens' : 'value-index'
+    } else if (!mayContainTrigrams(filter, predicate.codes)) return 'tokens'
+  }
+  return null
+}
+
+/**
  * False when some predicate's token filter proves batch `batchIndex` of `reader` holds no
  * matching row; adds the filter bytes it read to `bytes.read`.
  */
@@ -190,18 +217,5 @@ export async function batchMayMatchTokens(
   names: readonly string[],
   bytes: { read: number },
 ): Promise<boolean> {
-  if (reader.tokenFilter === undefined) return true
-  for (const predicate of predicates) {
-    const name = names[predicate.column]
-    if (name === undefined) continue
-    const filter = await reader.tokenFilter(batchIndex, name)
-    if (filter === undefined) continue
-    bytes.read += filter.bits.length
-    const may =
-      predicate.kind === 'values'
-        ? predicate.values.some((value) => mayContainValue(filter, value))
-        : mayContainTrigrams(filter, predicate.codes)
-    if (!may) return false
-  }
-  return true
+  return (await tokenRefutation(reader, batchIndex, predicates, names, bytes)) === null
 }

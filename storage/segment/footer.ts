@@ -16,6 +16,10 @@
 // integer and decimal chunks bit-packed by frame of reference or delta (number-packing.ts),
 // dictionary codes bit-packed (`codeBits`), lowercase hex ids as bytes (hex-codec.ts), and
 // zstd instead of lz4 for the chunk bytes. Readers still read formats 1 and 2.
+//
+// Format 4 adds the value index of id-like text columns (token-filter.ts): a filter with
+// `valueCount` is followed by that many sorted u32 (little-endian) value hashes, and its Bloom
+// bits then hold trigrams only. Readers still read formats 1 to 3.
 import {
   BatchRowsTarget,
   SqlTypeNames,
@@ -30,9 +34,9 @@ import { packedBytes } from './bit-packing.js'
 import { assertPackingValid, type NumberPacking } from './number-packing.js'
 
 export const SegmentMagic = new TextEncoder().encode('MLMSEG\u0000\u0001')
-export const SegmentFormatVersion = 3
+export const SegmentFormatVersion = 4
 /** Format versions this reader understands. */
-export const SegmentFormatVersionsRead: readonly number[] = [1, 2, 3]
+export const SegmentFormatVersionsRead: readonly number[] = [1, 2, 3, 4]
 /** Longest value (in stored bytes) a hex chunk holds. */
 export const HexBytesMax = 64
 /** Bytes after the footer JSON: its length (u32) and the magic. */
@@ -84,6 +88,13 @@ export interface FilterFooter {
   readonly length: number
   /** Hash functions the filter is probed with. */
   readonly hashes: number
+  /** Format 4: sorted u32 value hashes stored right after the bits (the value index). */
+  readonly valueCount?: number
+}
+
+/** Stored bytes of a filter: its Bloom bits and its value index. */
+export function filterStoredBytes(filter: FilterFooter): number {
+  return filter.length + 4 * (filter.valueCount ?? 0)
 }
 
 export interface BatchFooter {
@@ -266,11 +277,17 @@ function assertFilterValid(
     field !== undefined && storedLayoutOf(field.type) === 'utf8',
     'a filter names a text column',
   )
+  const valueCount = filter.valueCount ?? 0
+  assert(
+    valueCount === 0 || (footer.formatVersion >= 4 && Number.isInteger(valueCount)),
+    'a value index is format 4',
+  )
   assert(filter.offset >= previousEnd, 'token filters follow the column chunks in order')
-  assert(filter.offset + filter.length <= dataEnd, 'token filter ends before the footer')
+  const end = filter.offset + filterStoredBytes(filter)
+  assert(end <= dataEnd, 'token filter ends before the footer')
   assert(filter.length > 0 && filter.length % 8 === 0, 'token filter is whole 64-bit words')
   assert(filter.hashes >= 1 && filter.hashes <= 16, 'token filter hash count is sane')
-  return filter.offset + filter.length
+  return end
 }
 
 /** Asserts every footer invariant; `dataEnd` is where the footer JSON starts in the file. */

@@ -1,6 +1,7 @@
 // Format compatibility and the format 3 encodings: a segment written by the format 2 writer
 // (testdata/format2.seg, from fixtureTable(1000)) still reads back to the same values, and the
-// same table written today picks the smaller encodings and reads back identically.
+// same table written today picks the smaller encodings and reads back identically; so does one
+// of the format 3 writer (testdata/format3.seg, fixtureTable(2000), before value indexes).
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,6 +14,7 @@ import { SegmentFormatVersion } from './footer.js'
 import { fixtureTable } from './segment-fixture.js'
 import { openSegmentReader } from './segment-reader.js'
 import { encodeSegment } from './segment-writer.js'
+import { mayContainValue } from './token-filter.js'
 
 const testdata = join(dirname(fileURLToPath(import.meta.url)), '../../../storage/segment/testdata')
 const decoder = new TextDecoder()
@@ -69,6 +71,19 @@ test('a format 2 segment (lz4 chunks, 16-bit dictionary codes) still reads', asy
   assert.equal(reader.footer.batches[0]?.columns[4]?.codeBits, undefined)
   const service = await reader.readColumn(0, 'service', 'text')
   assert.ok(textDictionaryOf(service) !== undefined, 'old dictionary chunks keep their codes')
+})
+
+test('a format 3 segment (token filters with values in the Bloom bits) still reads', async () => {
+  const reader = await assertReadsFixture(readFileSync(join(testdata, 'format3.seg')), 3)
+  const { columns } = fixtureTable(reader.rows)
+  const traceIds = columns[5]!
+  assert.ok(traceIds.kind === 'text')
+  const filter = await reader.tokenFilter?.(0, 'trace_id')
+  assert.ok(filter !== undefined && filter.values === undefined)
+  for (let row = 0; row < reader.rows; row += 7) {
+    const value = traceIds.data.subarray(traceIds.offsets[row], traceIds.offsets[row + 1])
+    assert.ok(mayContainValue(filter, value), `row ${row}`)
+  }
 })
 
 test('format 3 picks packed, hex and bit-packed dictionary chunks and reads them back', async () => {

@@ -24,6 +24,7 @@ import {
   SegmentTrailerBytes,
   assertFooterValid,
   decodeStat,
+  filterStoredBytes,
   type ChunkFooter,
   type SegmentFooter,
 } from './footer.js'
@@ -222,15 +223,23 @@ class BlobSegmentReader implements SegmentReader {
     const index = this.columnIndex.get(column)
     const filter = batch.filters?.find((entry) => entry.column === index)
     if (index === undefined || filter === undefined) return undefined
-    const bits = await this.blobStore.getRange(this.blobKey, filter.offset, filter.length)
-    assert(bits.length === filter.length, 'token filter read is whole')
-    return { bits, hashes: filter.hashes }
+    const stored = filterStoredBytes(filter)
+    const bytes = await this.blobStore.getRange(this.blobKey, filter.offset, stored)
+    assert(bytes.length === stored, 'token filter read is whole')
+    const bits = bytes.subarray(0, filter.length)
+    const valueCount = filter.valueCount ?? 0
+    if (valueCount === 0) return { bits, hashes: filter.hashes }
+    const view = new DataView(bytes.buffer, bytes.byteOffset + filter.length, valueCount * 4)
+    const values = new Uint32Array(valueCount)
+    for (let i = 0; i < valueCount; i++) values[i] = view.getUint32(i * 4, true)
+    return { bits, hashes: filter.hashes, values }
   }
 
   tokenFilterBytes(batchIndex: number, column: string): number {
     const index = this.columnIndex.get(column)
     const filters = this.footer.batches[batchIndex]?.filters ?? []
-    return filters.find((entry) => entry.column === index)?.length ?? 0
+    const filter = filters.find((entry) => entry.column === index)
+    return filter === undefined ? 0 : filterStoredBytes(filter)
   }
 
   async readColumn(batchIndex: number, column: string, type: SqlType): Promise<Vector> {

@@ -21,6 +21,14 @@ import { buildTokenFilter, type TokenFilter } from './token-filter.js'
 /** Column types that get a token filter: text compared by bytes (not bpchar, json or bytea). */
 const filteredTypes: ReadonlySet<string> = new Set(['text', 'varchar', 'name'])
 
+/** A value index as stored: u32 little-endian. */
+function valueIndexBytes(values: Uint32Array): Uint8Array {
+  const bytes = new Uint8Array(values.length * 4)
+  const view = new DataView(bytes.buffer)
+  values.forEach((value, index) => view.setUint32(index * 4, value, true))
+  return bytes
+}
+
 function tokenFilterOf(column: Vector, start: number, end: number): TokenFilter | null {
   if (column.kind !== 'text' || !filteredTypes.has(column.type)) return null
   return buildTokenFilter(column.offsets, column.data, column.validity, start, end)
@@ -94,7 +102,10 @@ export function encodeSegment(
       parts.push(filter.bits)
       const entry = { column, offset, length: filter.bits.length, hashes: filter.hashes }
       offset += filter.bits.length
-      return entry
+      if (filter.values === undefined) return entry
+      parts.push(valueIndexBytes(filter.values))
+      offset += filter.values.length * 4
+      return { ...entry, valueCount: filter.values.length }
     })
     return filters.length === 0 ? batch : { ...batch, filters }
   })

@@ -97,13 +97,16 @@ test('every stored value and every trigram of it, folded as the kernels fold, ma
 
 test('the false-positive rate is near 0.8 % for values and for trigrams', () => {
   const next = random(42)
-  const stored = Array.from({ length: 8192 }, () => hex(next))
+  // Values longer than an id (ValueIndexMeanBytesMax) go into the Bloom filter.
+  const long = (): string => hex(next) + hex(next) + hex(next)
+  const stored = Array.from({ length: 8192 }, long)
   const filter = filterOf(stored)
+  assert.equal(filter.values, undefined)
   const present = new Set(stored)
   let valueProbes = 0
   let valueHits = 0
   while (valueProbes < 100_000) {
-    const probe = hex(next)
+    const probe = long()
     if (present.has(probe)) continue
     valueProbes++
     if (mayContainValue(filter, encoder.encode(probe))) valueHits++
@@ -125,6 +128,53 @@ test('the false-positive rate is near 0.8 % for values and for trigrams', () => 
   assert.ok(valueRate < 0.015, `value false-positive rate ${valueRate}`)
   assert.ok(gramRate < 0.015, `trigram false-positive rate ${gramRate}`)
   assert.ok(valueRate > 0.002, 'the filter is not oversized')
+})
+
+test('id-like columns get an exact value index: no false negatives, next to no false positives', () => {
+  const next = random(11)
+  // Ids in mixed case, multi-byte ones, and NULLs (which add nothing).
+  const stored = Array.from({ length: 8192 }, (_, i) =>
+    i % 101 === 0 ? null : i % 3 === 0 ? `Ü-${hex(next).toUpperCase()}` : hex(next),
+  )
+  const filter = filterOf(stored)
+  const distinct = new Set(stored.filter((value) => value !== null))
+  assert.ok(filter.values !== undefined, 'the batch has a value index')
+  assert.ok(filter.values.length <= distinct.size)
+  for (let i = 1; i < filter.values.length; i++)
+    assert.ok(filter.values[i - 1]! < filter.values[i]!)
+  for (const value of distinct) {
+    assert.ok(mayContainValue(filter, encoder.encode(value)), value)
+    // Trigrams stay in the Bloom filter (LIKE and ILIKE on the id column).
+    assert.ok(mayContainTrigrams(filter, trigramsOf(encoder.encode(value), false)), value)
+    const lower = byCharacter(value, false)
+    assert.ok(mayContainTrigrams(filter, trigramsOf(encoder.encode(lower), true)), lower)
+  }
+  let probes = 0
+  let hits = 0
+  while (probes < 200_000) {
+    const probe = probes % 2 === 0 ? hex(next) : `Ü-${hex(next).toUpperCase()}`
+    if (distinct.has(probe)) continue
+    probes++
+    if (mayContainValue(filter, encoder.encode(probe))) hits++
+  }
+  // Case matters for `=`: the lowercase form of a stored uppercase id is another value.
+  const upper = [...distinct].find((value) => value.startsWith('Ü-'))!
+  assert.equal(mayContainValue(filter, encoder.encode(upper.toLowerCase())), false)
+  assert.ok(hits <= 2, `value index false positives: ${hits} of ${probes}`)
+  // 4 bytes per distinct value, and the Bloom filter no longer holds the values.
+  const bloomOnly = filterOf(
+    stored.map((value) => (value === null ? null : `${value}${'.'.repeat(70)}`)),
+  )
+  assert.ok(filter.bits.length < bloomOnly.bits.length / 2)
+})
+
+test('few distinct values or free text keep their values in the Bloom filter', () => {
+  const next = random(5)
+  const services = Array.from({ length: 8192 }, (_, i) => `service-${i % 500}`)
+  assert.equal(filterOf(services).values, undefined)
+  const messages = Array.from({ length: 8192 }, () => `${message(next)} ${hex(next)} ${hex(next)}`)
+  assert.equal(filterOf(messages).values, undefined)
+  assert.equal(filterOf([null, null]).values, undefined)
 })
 
 test('segments carry a filter per batch and text column; format 1 segments read without', async () => {
