@@ -59,6 +59,7 @@ function build(
         async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
           yield* scan
           scanActuals.tasks = scan.tasks
+          scanActuals.partitions = scan.partitions
         },
       }
       break

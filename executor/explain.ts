@@ -32,7 +32,7 @@ export interface OperatorActuals {
   /** Time spent inside the operator and its inputs. */
   timeMs: number
   /** Scans only. */
-  scan?: { tasks: number; metrics: ScanMetrics }
+  scan?: { tasks: number; metrics: ScanMetrics; partitions?: number }
 }
 
 /** Per plan node, what EXPLAIN ANALYZE measured. */
@@ -175,6 +175,9 @@ function scanFacts(plan: ScanPlan): string[] {
     const output = project === null ? names : project.map((e) => renderExpr(e, names))
     facts.push(`window-top-n=(${partitionTopKFacts(partitionTopK, output).join(' ')})`)
   }
+  if (plan.pipeline.groupTopK !== undefined && partialAggregate !== null) {
+    facts.push(`group-top-k=(limit=${plan.pipeline.groupTopK.limit})`)
+  }
   const topK = plan.pipeline.topK
   if (topK !== undefined) {
     const direction = topK.descending ? ' DESC' : ''
@@ -280,6 +283,9 @@ function renderActuals(actuals: OperatorActuals): string {
     const m = scan.metrics
     parts.push(
       `tasks=${scan.tasks}`,
+      ...(scan.partitions === undefined || scan.partitions === 0
+        ? []
+        : [`key-partitions=${scan.partitions}`]),
       `segments-read=${m.segments}`,
       `batches=${m.batchesTotal}`,
       `batches-read=${m.batchesRead}`,

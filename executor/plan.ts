@@ -178,6 +178,29 @@ export interface ScanPipeline {
    * the fragment keeps, per partition, only the rows that can rank within the limit.
    */
   readonly partitionTopK?: PartitionTopK
+  /**
+   * ORDER BY ... LIMIT k over the partial aggregate's groups (partition-top-k.ts): when the
+   * groups turn out to be many, each task aggregates one hash partition of the keys over every
+   * segment and ships only the partial states of its best k groups.
+   */
+  readonly groupTopK?: GroupTopK
+}
+
+/** Partition `index` of `count`: the rows whose group keys hash there. */
+export interface KeyPartition {
+  readonly index: number
+  readonly count: number
+}
+
+/** The select list, HAVING and ORDER BY ... LIMIT above an aggregate, run per key partition. */
+export interface GroupTopK {
+  /** The select list over the aggregate's output (group keys, then aggregate results). */
+  readonly outputs: readonly Expr[]
+  readonly having: Expr | null
+  /** Sort keys over `outputs`. */
+  readonly keys: readonly SortKey[]
+  /** Rows needed: LIMIT + OFFSET. */
+  readonly limit: number
 }
 
 /** The leading sort key of a top-k over a scan column (number-like, never NaN: a time column). */

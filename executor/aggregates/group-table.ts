@@ -206,6 +206,52 @@ export class GroupTable {
     }
   }
 
+  /**
+   * Sets `groupIds` of rows `rows` of `keyVectors`, whose key hashes (hashVectorInto) the
+   * caller already holds in `hashes`, adding new keys; other rows are left as they are. One
+   * hash partition of a batch is grouped this way without gathering it.
+   */
+  findOrInsertRows(
+    keyVectors: readonly Vector[],
+    hashes: Uint32Array,
+    rows: Int32Array,
+    groupIds: Int32Array,
+  ): void {
+    assert(keyVectors.length === this.keys.length && this.keys.length > 0, 'one vector per key')
+    const single = keyVectors[0]!
+    if (keyVectors.length > 1 || single.kind !== 'text' || single.type === 'interval') {
+      for (const row of rows) groupIds[row] = this.probe(keyVectors, row, hashes[row]!)
+      return
+    }
+    const key = this.keys[0]!
+    const { offsets, data, validity } = single
+    for (let at = 0; at < rows.length; at++) {
+      const row = rows[at]!
+      const hash = hashes[row]! | 0
+      if (validity !== null && validity[row] === 0) {
+        groupIds[row] = this.probe(keyVectors, row, hash)
+        continue
+      }
+      const start = offsets[row]!
+      const end = offsets[row + 1]!
+      const slots = this.slots
+      const mask = (slots.length >> 1) - 1
+      let slot = hash & mask
+      for (;;) {
+        const group = slots[2 * slot]!
+        if (group === emptySlot) {
+          groupIds[row] = this.insert(keyVectors, row, hash, slot)
+          break
+        }
+        if (slots[2 * slot + 1] === hash && key.textEquals(group, data, start, end)) {
+          groupIds[row] = group
+          break
+        }
+        slot = (slot + 1) & mask
+      }
+    }
+  }
+
   /** findOrInsert for one text key column, every row included: the common GROUP BY. */
   private findOrInsertText(vector: TextVector, hashes: Uint32Array, groupIds: Int32Array): void {
     const key = this.keys[0]!

@@ -20,10 +20,11 @@ import {
 import type { EvalContext } from '../expr/eval-context.js'
 import { collectColumns } from '../expr/columns-of.js'
 import { evaluate } from '../expr/evaluate.js'
-import { sliceBatch } from '../expr/batch-ops.js'
-import type { AggregateCall, Expr, GroupingSets } from '../plan.js'
+import { sliceBatch, takeRows } from '../expr/batch-ops.js'
+import type { AggregateCall, Expr, GroupingSets, KeyPartition } from '../plan.js'
 import type { GroupsAccumulator } from './accumulator.js'
 import { GroupTable } from './group-table.js'
+import { hashVectorInto, mixHash } from './key-column.js'
 import { shareOrderedSetValues } from './ordered-set.js'
 import { createAccumulator } from './registry.js'
 
@@ -107,6 +108,23 @@ export class GroupedAggregation {
 
   private columnReads: ColumnReads | undefined
 
+  /**
+   * Folds in the rows of `batch` (its rows `selection`, or all) whose group keys hash into
+   * `partition`: one share of a partitioned aggregation (partition-top-k.ts). The other rows
+   * keep group -1, which every accumulator skips, so nothing is gathered twice.
+   */
+  updatePartition(batch: Batch, selection: Int32Array | null, partition: KeyPartition): void {
+    const input = selection === null ? batch : takeRows(batch, selection)
+    const keys = this.groupBy.map((expr) => evaluate(expr, input, this.context))
+    const hashes = new Uint32Array(input.length)
+    keys.forEach((key, column) => hashVectorInto(key, hashes, column === 0))
+    const rows = rowsOfPartition(hashes, partition)
+    if (rows.length === 0) return
+    const groupIds = new Int32Array(input.length).fill(-1)
+    this.table.findOrInsertRows(keys, hashes, rows, groupIds)
+    this.updateAggregates(input, groupIds)
+  }
+
   /** Adds the rows of `batch` to the groups `groupIds` in every accumulator. */
   private updateAggregates(batch: Batch, groupIds: Int32Array): void {
     const groupCount = this.table.groupCount
@@ -155,6 +173,19 @@ export class GroupedAggregation {
     return chunk({ length: groupCount, columns })
   }
 
+  /**
+   * The partial output (keys, then state columns) of only the groups `pick` chooses from the
+   * final output (keys, then aggregate values): a partition's best groups.
+   */
+  partialRowsOf(pick: (final: Batch) => Int32Array): Batch[] {
+    const groupCount = this.table.groupCount
+    const keys = this.table.keyVectors()
+    const states = this.accumulators.flatMap((accumulator) => accumulator.state(groupCount))
+    const values = this.accumulators.map((accumulator) => accumulator.evaluate(groupCount))
+    const rows = pick({ length: groupCount, columns: [...keys, ...values] })
+    return chunk(takeRows({ length: groupCount, columns: [...keys, ...states] }, rows))
+  }
+
   /** The final output: group keys then aggregate values, in batches of BatchRowsTarget rows. */
   finalBatches(): Batch[] {
     const groupCount = this.table.groupCount
@@ -182,6 +213,20 @@ function columnReads(groupBy: readonly Expr[], aggregates: readonly AggregateCal
   const only = groupBy.length === 1 ? groupBy[0]! : undefined
   const codeKey = only?.kind === 'column' && !aggregateColumns.has(only.index) ? only.index : -1
   return { columns, codeKey }
+}
+
+/**
+ * The rows whose key hashes fall into `partition`. The partition comes from a remix of the hash,
+ * so a partition's keys still spread over every slot of its GroupTable.
+ */
+export function rowsOfPartition(hashes: Uint32Array, partition: KeyPartition): Int32Array {
+  const rows = new Int32Array(hashes.length)
+  let count = 0
+  for (let row = 0; row < hashes.length; row++) {
+    const spread = mixHash((hashes[row]! + 0x632be5ab) | 0)
+    if (Math.floor((spread * partition.count) / 4294967296) === partition.index) rows[count++] = row
+  }
+  return rows.subarray(0, count)
 }
 
 /** 1 where a boolean vector is TRUE, 0 where it is FALSE or NULL. */

@@ -8,7 +8,8 @@ import {
   type ScanMetrics,
 } from '../pool/fragment-runner.js'
 import { blobsInUse } from '../../storage/blob-pins.js'
-import type { ScanPlan, SegmentRef } from '../plan.js'
+import type { KeyPartition, ScanPlan, SegmentRef } from '../plan.js'
+import { groupsAreMany } from '../pool/partition-top-k.js'
 import { RankBound, bestRankOf } from '../pool/scan-top-k.js'
 import { tokenPredicatesOf } from '../pool/token-pruning.js'
 import { checkCanceled, type OperatorContext } from './operator.js'
@@ -65,13 +66,19 @@ interface Settled {
 export class ScanOp implements AsyncIterable<Batch> {
   readonly metrics: ScanMetrics = emptyScanMetrics()
   tasks = 0
+  /** Key partitions a group top-k switched to (0: it ran per segment). */
+  partitions = 0
 
   constructor(
     private readonly plan: ScanPlan,
     private readonly context: OperatorContext,
   ) {}
 
-  private task(segments: readonly SegmentRef[], topKBound: number): FragmentTask {
+  private task(
+    segments: readonly SegmentRef[],
+    topKBound: number,
+    partition: KeyPartition | undefined,
+  ): FragmentTask {
     const task: FragmentTask = {
       version: FragmentProtocolVersion,
       dataDir: this.context.dataDir,
@@ -84,6 +91,7 @@ export class ScanOp implements AsyncIterable<Batch> {
       ...(this.context.evalContext.regNames === undefined
         ? {}
         : { regNames: this.context.evalContext.regNames }),
+      ...(partition === undefined ? {} : { partition }),
     }
     return this.plan.pipeline.topK === undefined ? task : { ...task, topKBound }
   }
@@ -113,7 +121,7 @@ export class ScanOp implements AsyncIterable<Batch> {
       return null
     if (!tokenPredicatesOf(pipeline.filter).some((predicate) => predicate.kind === 'values'))
       return null
-    const task = { ...this.task(this.plan.segments, -Infinity), batchesReadMax: NeedleBatchesMax }
+    const task = { ...this.task(this.plan.segments, -Infinity, undefined), batchesReadMax: NeedleBatchesMax }
     const result = await small.run(task, signal)
     if (result.overBudget === true) return null
     this.tasks++
@@ -136,7 +144,7 @@ export class ScanOp implements AsyncIterable<Batch> {
     // So does a window top-N: each task's survivors are few once its boundaries are sharp.
     const needle =
       tokenPredicatesOf(pipeline.filter).length > 0 || pipeline.partitionTopK !== undefined
-    const groups = topK
+    let groups = topK
       ? this.plan.segments.map((segment) => [segment])
       : groupSegmentsIntoTasks(
           this.plan.segments,
@@ -147,14 +155,21 @@ export class ScanOp implements AsyncIterable<Batch> {
     const everyRowCounts = topK && pipeline.filter === null
     const rowsInFlight = new Map<number, number>()
     // A top-k task's rows sharpen the bound for the next: one task per thread, not two.
-    const inFlightMax = topK
+    const threads = fragments.threads ?? fragments.concurrency
+    let inFlightMax = topK
       ? Math.max(1, Math.ceil(fragments.concurrency / 2))
       : fragments.concurrency
     let topKBound = -Infinity
     const rowsWanted =
       pipeline.partialAggregate === null && pipeline.limit !== null ? pipeline.limit : Infinity
-    const controller = new AbortController()
+    let controller = new AbortController()
     const abort = (): void => controller.abort()
+    // A group top-k (partition-top-k.ts) first runs as usual; when the first task's groups
+    // are many, its tasks are dropped and one task per thread aggregates a key partition.
+    // While it probes, one task per thread: a dropped task still runs to its end.
+    let probing = pipeline.groupTopK !== undefined && groups.length > 1 && threads > 1
+    if (probing) inFlightMax = threads
+    let partitions = 0
     signal.addEventListener('abort', abort)
     // Each promise settles to a value, never rejects: one may fail while the consumer is
     // busy with an earlier batch, and a rejection nobody awaits yet would crash the process.
@@ -176,7 +191,9 @@ export class ScanOp implements AsyncIterable<Batch> {
           id,
           groups[id]!.reduce((sum, segment) => sum + segment.rows, 0),
         )
-        const settled = fragments.run(this.task(groups[id]!, topKBound), controller.signal).then(
+        const partition = partitions > 0 ? { index: id, count: partitions } : undefined
+        const task = this.task(groups[id]!, topKBound, partition)
+        const settled = fragments.run(task, controller.signal).then(
           (result) => ({ id, result, error: null }),
           (error: unknown) => ({ id, result: null, error }),
         )
@@ -202,6 +219,24 @@ export class ScanOp implements AsyncIterable<Batch> {
         checkCanceled(signal)
         if (settled.error !== null || settled.result === null) throw settled.error
         addScanMetrics(this.metrics, settled.result.metrics)
+        if (probing) {
+          probing = false
+          inFlightMax = fragments.concurrency
+          const groupRows = settled.result.batches.reduce((sum, batch) => sum + batch.length, 0)
+          if (groupsAreMany(groupRows, settled.result.metrics.rowsRead)) {
+            // Drop the per-segment tasks (their threads finish, their rows are not read).
+            controller.abort()
+            controller = new AbortController()
+            inFlight.clear()
+            rowsInFlight.clear()
+            partitions = threads
+            groups = Array.from({ length: partitions }, () => [...this.plan.segments])
+            next = 0
+            this.partitions = partitions
+            launch()
+            continue
+          }
+        }
         ranks.addRanks(settled.result.topKRanks ?? [])
         topKBound = Math.max(topKBound, settled.result.topKBound ?? -Infinity, ranks.bound)
         launch()

@@ -5,7 +5,7 @@
 // prototypes in structured clone.
 import type { Batch, Field, PlainError } from '../../common/index.js'
 import type { RegNames } from '../functions/reg-names.js'
-import type { ScanPipeline } from '../plan.js'
+import type { KeyPartition, ScanPipeline } from '../plan.js'
 
 export const FragmentProtocolVersion = 4
 
@@ -29,6 +29,8 @@ export interface FragmentTask {
    * reads nothing and answers `overBudget` (the scan then goes to the worker threads).
    */
   readonly batchesReadMax?: number
+  /** For a group top-k (partition-top-k.ts): the hash partition of the group keys to aggregate. */
+  readonly partition?: KeyPartition
 }
 
 /** What a task did, for EXPLAIN ANALYZE. */
@@ -115,6 +117,8 @@ export type FragmentReply =
 export interface FragmentRunner {
   /** How many tasks the ScanOp should keep in flight. */
   readonly concurrency: number
+  /** Threads that run tasks at once (concurrency when unset). */
+  readonly threads?: number
   /** Runs one task; rejects with a PgError (57014 when `signal` aborts it). */
   run(task: FragmentTask, signal: AbortSignal): Promise<FragmentResult>
   close(): Promise<void>

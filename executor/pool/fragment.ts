@@ -25,6 +25,7 @@ import {
 } from './fragment-runner.js'
 import { batchWith, columnSplit } from './late-columns.js'
 import { firstReadKeys, runPartitionTopKFragment } from './partition-top-k-fragment.js'
+import { topGroupsOf } from './partition-top-k.js'
 import { RankBound, bestRankOf, ranksOf, rowsAtLeast } from './scan-top-k.js'
 import { mayMatch, statsPredicatesOf, type StatsPredicate } from './stats-pruning.js'
 import { tokenPredicatesOf, tokenRefutation, type TokenPredicate } from './token-pruning.js'
@@ -288,6 +289,8 @@ export async function runFragment(
           partial.groupingSets,
         )
   const { metrics } = source
+  const partition = task.partition
+  assert(partition === undefined || pipeline.unnest === undefined, 'a partition reads scan rows')
   const blobBefore = blobStoreCounters()
   const output: Batch[] = []
   let remaining =
@@ -304,7 +307,9 @@ export async function runFragment(
         // The filter's selection reaches the aggregate ungathered: it gathers only what it reads.
         const read = await readSelectedBatch(source, reader, batchIndex)
         if (read === null) continue
-        if (read.selection === null) aggregation.update(read.batch)
+        if (partition !== undefined)
+          aggregation.updatePartition(read.batch, read.selection, partition)
+        else if (read.selection === null) aggregation.update(read.batch)
         else aggregation.updateSelected(read.batch, read.selection)
         continue
       }
@@ -323,7 +328,12 @@ export async function runFragment(
       }
     }
   }
-  const batches = aggregation === null ? output : aggregation.partialBatches()
+  const batches =
+    aggregation === null
+      ? output
+      : partition !== undefined && pipeline.groupTopK !== undefined
+        ? aggregation.partialRowsOf(topGroupsOf(pipeline.groupTopK, source.context))
+        : aggregation.partialBatches()
   // This thread's blob traffic during the task: exact on a worker thread (one task at a
   // time); inline, it may include other work of the same thread that overlapped.
   const blobAfter = blobStoreCounters()

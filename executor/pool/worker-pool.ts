@@ -43,6 +43,7 @@ export function queryWorkerBlobTraffic(): Readonly<typeof workerBlobTraffic> {
 
 export class WorkerPoolRunner implements FragmentRunner {
   readonly concurrency: number
+  readonly threads: number
   private readonly pool: Piscina<FragmentTask, FragmentReply>
 
   constructor(options: WorkerPoolOptions = {}) {
@@ -55,6 +56,7 @@ export class WorkerPoolRunner implements FragmentRunner {
       workerData: { blob: options.blob ?? DirectoryBlobLocation } satisfies WorkerData,
     })
     this.concurrency = maxThreads * 2
+    this.threads = maxThreads
   }
 
   /**

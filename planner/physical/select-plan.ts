@@ -13,7 +13,7 @@
 // the unnest inside its fragment (unnest-scan.ts); a FROM subquery that only filters and
 // projects one table is flattened into its outer query first (flatten-subquery.ts).
 import { assert, type Field } from '../../common/index.js'
-import type { Expr, PhysicalPlan, ScanPlan, SegmentRef } from '../../executor/plan.js'
+import type { Expr, GroupTopK, PhysicalPlan, ScanPlan, SegmentRef } from '../../executor/plan.js'
 import type { BoundSelect } from '../bind/select-binder.js'
 import { isVirtualTable, virtualTablePlan } from '../catalog/virtual-catalog.js'
 import { planRelationSelect, type SegmentsOf } from './join-plan.js'
@@ -137,9 +137,30 @@ function planTable(
         : { kind: 'filter', input: answered, predicate: bound.having }
     return { kind: 'project', input: plan, exprs: bound.outputs }
   }
-  return aggregateOverScan(bound, groupBy, aggregates, (partialAggregate) =>
-    scan({ filter, partialAggregate, project: null, limit: null }),
-  )
+  const groupTopK = groupTopKOf(bound)
+  return aggregateOverScan(bound, groupBy, aggregates, (partialAggregate) => {
+    const pipeline = { filter, partialAggregate, project: null, limit: null }
+    return scan(
+      partialAggregate === null || groupTopK === undefined ? pipeline : { ...pipeline, groupTopK },
+    )
+  })
+}
+
+/**
+ * ORDER BY ... LIMIT over GROUP BY groups, for the scan to rank per key partition when the
+ * groups are many (executor/pool/partition-top-k.ts); not under DISTINCT or grouping sets.
+ */
+function groupTopKOf(bound: BoundSelect): GroupTopK | undefined {
+  const aggregation = bound.aggregation
+  if (aggregation === null || aggregation.groupBy.length === 0) return undefined
+  if (aggregation.groupingSets !== undefined || bound.distinct) return undefined
+  if (bound.orderBy.length === 0 || bound.limit === null) return undefined
+  return {
+    outputs: bound.outputs,
+    having: bound.having,
+    keys: bound.orderBy,
+    limit: bound.limit + bound.offset,
+  }
 }
 
 /**
