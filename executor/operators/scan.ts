@@ -121,7 +121,10 @@ export class ScanOp implements AsyncIterable<Batch> {
       return null
     if (!tokenPredicatesOf(pipeline.filter).some((predicate) => predicate.kind === 'values'))
       return null
-    const task = { ...this.task(this.plan.segments, -Infinity, undefined), batchesReadMax: NeedleBatchesMax }
+    const task = {
+      ...this.task(this.plan.segments, -Infinity, undefined),
+      batchesReadMax: NeedleBatchesMax,
+    }
     const result = await small.run(task, signal)
     if (result.overBudget === true) return null
     this.tasks++
