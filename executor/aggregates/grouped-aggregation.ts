@@ -37,7 +37,10 @@ export class GroupedAggregation {
     private readonly context: EvalContext,
     private readonly groupingSets?: GroupingSets,
   ) {
-    this.table = new GroupTable(groupBy.map((expr) => expr.type))
+    this.table = new GroupTable(
+      groupBy.map((expr) => expr.type),
+      { dense: true },
+    )
     if (groupBy.length === 0) this.table.ensureSingleGroup()
     this.accumulators = aggregates.map((call) => createAccumulator(call))
     shareOrderedSetValues(aggregates, this.accumulators)
@@ -63,6 +66,11 @@ export class GroupedAggregation {
     const values = new Float64Array(length).fill(index)
     vectors.push({ kind: 'number', type: 'int4', length, validity: null, values })
     return vectors
+  }
+
+  /** Groups so far. */
+  get groupCount(): number {
+    return this.table.groupCount
   }
 
   /** The partial output's column types: group keys, then each aggregate's state columns. */
