@@ -59,7 +59,9 @@ function sortedRows(batches: readonly Batch[]): string[] {
   const rows: string[] = []
   for (const batch of batches)
     for (let row = 0; row < batch.length; row++)
-      rows.push(JSON.stringify(batch.columns.map((vector: Vector) => scalarAt(vector, row))))
+      rows.push(
+        JSON.stringify(batch.columns.map((vector: Vector) => String(scalarAt(vector, row)))),
+      )
   return rows.sort()
 }
 
@@ -107,6 +109,7 @@ const aggregates = [
   call('min', [column(1, 'int4')], 'int4'),
   call('max', [column(1, 'int4')], 'int4'),
   call('avg', [column(1, 'int4')], 'numeric'),
+  call('ddsketch_agg', [column(1, 'int4')], 'ddsketch'),
 ]
 
 describe('PreGroupedUnnest', () => {

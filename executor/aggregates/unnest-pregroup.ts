@@ -141,36 +141,47 @@ export class PreGroupedUnnest {
   finish(): void {
     if (this.finished) return
     this.finished = true
+    const groups = this.pre.groupCount
+    if (groups === 0) return
     const preKeyCount = this.plan.elementKeys.filter((element) => !element).length
-    const lists = this.lists.count === 0 ? [] : this.lists.lists()
-    for (const partial of this.pre.partialBatches()) {
-      const listColumn = partial.columns[preKeyCount]!
-      const listRows = new Int32Array(partial.length)
-      if (listColumn.kind === 'number')
-        for (let row = 0; row < partial.length; row++) listRows[row] = listColumn.values[row]!
-      const keys = partial.columns.slice(0, preKeyCount)
-      const states = partial.columns.slice(preKeyCount + 1)
-      const arrays = lists.map((vector) => takeVector(vector, listRows))
-      const input: Batch = { length: partial.length, columns: [...keys, ...states, ...arrays] }
-      const carried = keys.length + states.length
-      const spec = {
-        passthrough: Array.from({ length: carried }, (_, index) => index),
-        arrays: arrays.map((vector, k): Expr => ({
-          kind: 'column',
-          index: carried + k,
-          type: vector.type,
-        })),
-        ordinality: this.unnest.ordinality,
-        outer: this.unnest.outer,
-      }
-      for (const expanded of expandBatch(input, spec, this.context))
-        this.mergeExpanded(expanded, keys.length, states.length)
+    const preKeys = this.pre.groupKeys()
+    const listColumn = preKeys[preKeyCount]!
+    const listRows = new Int32Array(groups)
+    const groupIndexes = new Float64Array(groups)
+    for (let group = 0; group < groups; group++) {
+      if (listColumn.kind === 'number') listRows[group] = listColumn.values[group]!
+      groupIndexes[group] = group
     }
+    const arrays = this.lists.lists().map((vector) => takeVector(vector, listRows))
+    const indexVector: Vector = {
+      kind: 'number',
+      type: 'int4',
+      length: groups,
+      validity: null,
+      values: groupIndexes,
+    }
+    const carried = preKeyCount + 1
+    const input: Batch = {
+      length: groups,
+      columns: [...preKeys.slice(0, preKeyCount), indexVector, ...arrays],
+    }
+    const spec = {
+      passthrough: Array.from({ length: carried }, (_, index) => index),
+      arrays: arrays.map((vector, k): Expr => ({
+        kind: 'column',
+        index: carried + k,
+        type: vector.type,
+      })),
+      ordinality: this.unnest.ordinality,
+      outer: this.unnest.outer,
+    }
+    for (const expanded of expandBatch(input, spec, this.context))
+      this.mergeExpanded(expanded, preKeyCount)
   }
 
-  /** Merges one expansion ([table keys, states, elements, ordinality]) into the target. */
-  private mergeExpanded(expanded: Batch, keyCount: number, stateCount: number): void {
-    const produced = expanded.columns.slice(keyCount + stateCount)
+  /** Merges one expansion ([table keys, pre-group, elements, ordinality]) into the target. */
+  private mergeExpanded(expanded: Batch, keyCount: number): void {
+    const produced = expanded.columns.slice(keyCount + 1)
     // The element keys read the unnest's output layout: table columns (never read by them)
     // below outerWidth, then the produced columns.
     const filler = nullVector('int4', expanded.length)
@@ -184,7 +195,10 @@ export class PreGroupedUnnest {
         ? evaluate(expr, output, this.context)
         : expanded.columns[outerKey++]!,
     )
-    const states = expanded.columns.slice(keyCount, keyCount + stateCount)
-    this.target.merge({ length: expanded.length, columns: [...keys, ...states] })
+    const preGroups = new Int32Array(expanded.length)
+    const index = expanded.columns[keyCount]!
+    if (index.kind === 'number')
+      for (let row = 0; row < expanded.length; row++) preGroups[row] = index.values[row]!
+    this.target.mergeGroups(keys, this.pre, preGroups)
   }
 }
