@@ -55,13 +55,15 @@ function scanBatches(seed: number, batches: number, rows: number, tagKinds: numb
   })
 }
 
+/** A value as text; bytes (ddsketch states) as hex. */
+const show = (value: unknown): string =>
+  value instanceof Uint8Array ? Buffer.from(value).toString('hex') : String(value)
+
 function sortedRows(batches: readonly Batch[]): string[] {
   const rows: string[] = []
   for (const batch of batches)
     for (let row = 0; row < batch.length; row++)
-      rows.push(
-        JSON.stringify(batch.columns.map((vector: Vector) => String(scalarAt(vector, row)))),
-      )
+      rows.push(JSON.stringify(batch.columns.map((vector: Vector) => show(scalarAt(vector, row)))))
   return rows.sort()
 }
 
