@@ -29,6 +29,16 @@ export interface GroupsAccumulator {
   ): void
   /** Folds partial states (vectors of stateTypes, row i belonging to groupIds[i]) in. */
   merge(states: readonly Vector[], groupIds: Int32Array, groupCount: number): void
+  /**
+   * Optional: folds group sourceGroups[i] of `source` (an accumulator of the same call) into
+   * group groupIds[i], as merge() of its state would, without building the state vectors.
+   */
+  mergeGroups?(
+    source: GroupsAccumulator,
+    sourceGroups: Int32Array,
+    groupIds: Int32Array,
+    groupCount: number,
+  ): void
   /** The partial state of groups 0 .. groupCount-1. */
   state(groupCount: number): Vector[]
   /** The final values of groups 0 .. groupCount-1. */

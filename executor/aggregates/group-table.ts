@@ -12,6 +12,7 @@ import {
   type TextVector,
   type Vector,
 } from '../../common/index.js'
+import { DenseGroups } from './dense-groups.js'
 import { hashVectorInto, KeyColumn } from './key-column.js'
 
 const emptySlot = -1
@@ -44,9 +45,19 @@ export class GroupTable {
   private slots = new Int32Array(2 * 64).fill(emptySlot)
   private rowHashes = new Uint32Array(0)
   private count = 0
+  /** Small-domain grouping (dense-groups.ts) while it lasts; the slots are then unused. */
+  private dense: DenseGroups | null
 
-  constructor(keyTypes: readonly SqlType[]) {
+  /**
+   * `dense`: group several keys through DenseGroups while their domains are small (GROUP BY);
+   * the table falls back to hashing when they grow, or at the first probe that is no insert.
+   */
+  constructor(keyTypes: readonly SqlType[], options: { dense?: boolean } = {}) {
     this.keys = keyTypes.map((type) => new KeyColumn(type))
+    this.dense =
+      options.dense === true && keyTypes.length >= 2
+        ? new DenseGroups(keyTypes, (types) => new GroupTable(types))
+        : null
   }
 
   /** Distinct keys seen so far. */
@@ -70,6 +81,11 @@ export class GroupTable {
       if (include === null) return groupIds
       for (let row = 0; row < length; row++) if (include[row] === 0) groupIds[row] = -1
       return groupIds
+    }
+    if (this.dense !== null) {
+      if (include === null && this.dense.findOrInsert(this, keyVectors, length, groupIds))
+        return groupIds
+      this.leaveDense()
     }
     const dictionary = keyVectors.length === 1 ? textDictionaryOf(keyVectors[0]!) : undefined
     if (dictionary !== undefined && include === null) {
@@ -108,6 +124,7 @@ export class GroupTable {
   find(keyVectors: readonly Vector[], length: number, include: Uint8Array | null): Int32Array {
     assert(keyVectors.length === this.keys.length, 'one vector per key column')
     assert(this.keys.length > 0, 'a probe has keys')
+    this.leaveDense()
     const groupIds = new Int32Array(length).fill(-1)
     if (this.rowHashes.length < length) this.rowHashes = new Uint32Array(length)
     const hashes = this.rowHashes
@@ -315,6 +332,34 @@ export class GroupTable {
     this.slots[2 * slot + 1] = hash
     if (this.count * 4 > this.slots.length) this.rehash()
     return group
+  }
+
+  /** Adds row `row` of `keyVectors` as a new group without a slot (dense mode's insert). */
+  insertGroup(keyVectors: readonly Vector[], row: number): number {
+    for (let column = 0; column < this.keys.length; column++) {
+      this.keys[column]!.append(keyVectors[column]!, row)
+    }
+    return this.count++
+  }
+
+  /** Ends dense mode: every group dense mode added gets its hash slot. */
+  private leaveDense(): void {
+    if (this.dense === null) return
+    this.dense = null
+    let capacity = 64
+    while (this.count * 4 > 2 * capacity) capacity *= 2
+    const slots = new Int32Array(2 * capacity).fill(emptySlot)
+    const hashes = new Uint32Array(this.count)
+    this.keys.forEach((key, column) => hashVectorInto(key.toVector(), hashes, column === 0))
+    const mask = capacity - 1
+    for (let group = 0; group < this.count; group++) {
+      const hash = hashes[group]! | 0
+      let slot = hash & mask
+      while (slots[2 * slot] !== emptySlot) slot = (slot + 1) & mask
+      slots[2 * slot] = group
+      slots[2 * slot + 1] = hash
+    }
+    this.slots = slots
   }
 
   private rehash(): void {

@@ -38,7 +38,10 @@ export class GroupedAggregation {
     private readonly context: EvalContext,
     private readonly groupingSets?: GroupingSets,
   ) {
-    this.table = new GroupTable(groupBy.map((expr) => expr.type))
+    this.table = new GroupTable(
+      groupBy.map((expr) => expr.type),
+      { dense: true },
+    )
     if (groupBy.length === 0) this.table.ensureSingleGroup()
     this.accumulators = aggregates.map((call) => createAccumulator(call))
     shareOrderedSetValues(aggregates, this.accumulators)
@@ -64,6 +67,11 @@ export class GroupedAggregation {
     const values = new Float64Array(length).fill(index)
     vectors.push({ kind: 'number', type: 'int4', length, validity: null, values })
     return vectors
+  }
+
+  /** Groups so far. */
+  get groupCount(): number {
+    return this.table.groupCount
   }
 
   /** The partial output's column types: group keys, then each aggregate's state columns. */
@@ -151,6 +159,33 @@ export class GroupedAggregation {
       })
     }
   }
+
+  /** The group keys so far, one vector per key, in group id order. */
+  groupKeys(): Vector[] {
+    return this.table.keyVectors()
+  }
+
+  /**
+   * Folds group sourceGroups[i] of `source` (same aggregate calls) into the group of row i of
+   * `keys`: directly where the accumulator can (mergeGroups), else through its state vectors.
+   */
+  mergeGroups(keys: readonly Vector[], source: GroupedAggregation, sourceGroups: Int32Array): void {
+    const groupIds = this.table.findOrInsert(keys, sourceGroups.length)
+    const groupCount = this.table.groupCount
+    this.accumulators.forEach((accumulator, index) => {
+      const from = source.accumulators[index]!
+      if (accumulator.mergeGroups !== undefined) {
+        accumulator.mergeGroups(from, sourceGroups, groupIds, groupCount)
+        return
+      }
+      const states = (source.states[index] ??= from.state(source.table.groupCount))
+      const taken = states.map((vector) => takeVector(vector, sourceGroups))
+      accumulator.merge(taken, groupIds, groupCount)
+    })
+  }
+
+  /** State vectors of each accumulator, built once for mergeGroups' callers. */
+  private readonly states: (Vector[] | undefined)[] = []
 
   /** Folds a batch of partial rows (keys, then state columns) in (mode final). */
   merge(batch: Batch): void {

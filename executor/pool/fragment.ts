@@ -10,6 +10,7 @@ import { assert, type Batch, type Vector } from '../../common/index.js'
 import type { SegmentReader } from '../../storage/api.js'
 import { blobStoreCounters } from '../../storage/index.js'
 import { GroupedAggregation } from '../aggregates/grouped-aggregation.js'
+import { preGroupPlan, PreGroupedUnnest } from '../aggregates/unnest-pregroup.js'
 import { concatBatches, sliceBatch, takeRows } from '../expr/batch-ops.js'
 import type { EvalContext } from '../expr/eval-context.js'
 import { evaluate } from '../expr/evaluate.js'
@@ -288,6 +289,21 @@ export async function runFragment(
           source.context,
           partial.groupingSets,
         )
+  const preGroupOf =
+    partial === null || pipeline.unnest === undefined || partial.groupingSets !== undefined
+      ? null
+      : preGroupPlan(pipeline.unnest, partial.groupBy, partial.aggregates)
+  let preGrouped =
+    preGroupOf === null || aggregation === null || pipeline.unnest === undefined || partial === null
+      ? null
+      : new PreGroupedUnnest(
+          preGroupOf,
+          pipeline.unnest,
+          partial.groupBy,
+          partial.aggregates,
+          source.context,
+          aggregation,
+        )
   const { metrics } = source
   const partition = task.partition
   assert(partition === undefined || pipeline.unnest === undefined, 'a partition reads scan rows')
@@ -315,6 +331,11 @@ export async function runFragment(
       }
       const filtered = await readFilteredBatch(source, reader, batchIndex)
       if (filtered === null) continue
+      if (preGrouped !== null) {
+        // Aggregated before the expansion (unnest-pregroup.ts) while that shrinks the rows.
+        if (!preGrouped.update(filtered)) preGrouped = null
+        continue
+      }
       for (const input of stageInput(source, filtered)) {
         if (aggregation !== null) {
           aggregation.update(input)
@@ -328,6 +349,7 @@ export async function runFragment(
       }
     }
   }
+  preGrouped?.finish()
   const batches =
     aggregation === null
       ? output

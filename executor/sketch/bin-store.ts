@@ -104,10 +104,29 @@ export class BinStore {
     return this.high
   }
 
-  /** Makes keys low .. high addressable. */
+  /** Makes keys low .. high addressable, growing at most once. */
   private reserve(low: number, high: number): void {
-    if (low < this.offset || low >= this.offset + this.counts.length) this.grow(low)
-    if (high < this.offset || high >= this.offset + this.counts.length) this.grow(high)
+    const end = this.offset + this.counts.length
+    if (low >= this.offset && high < end) return
+    if (this.counts.length === 0) {
+      // Room for the whole range and as much again, centred: later merges rarely grow it.
+      const span = high - low + 1
+      this.counts = new Float64Array(Math.max(128, 2 * span))
+      this.offset = low - ((this.counts.length - span) >> 1)
+      return
+    }
+    const from = Math.min(low, this.offset)
+    const to = Math.max(high + 1, end)
+    const span = to - from
+    if (span > 1 << 24) throw new RangeError('a ddsketch store spans more than 2^24 bins')
+    const length = Math.max(span + 64, this.counts.length * 2)
+    // The room to spare goes to the side(s) that grew.
+    const spare = length - span
+    const newOffset = low >= this.offset ? from : high < end ? from - spare : from - (spare >> 1)
+    const grown = new Float64Array(length)
+    grown.set(this.counts, this.offset - newOffset)
+    this.counts = grown
+    this.offset = newOffset
   }
 
   private grow(key: number): void {

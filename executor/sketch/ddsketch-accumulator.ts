@@ -113,6 +113,19 @@ export class DdsketchAccumulator implements GroupsAccumulator {
     }
   }
 
+  mergeGroups(source: GroupsAccumulator, sourceGroups: Int32Array, groupIds: Int32Array): void {
+    assert(source instanceof DdsketchAccumulator, 'groups merge between ddsketch accumulators')
+    for (let i = 0; i < groupIds.length; i++) {
+      const from = source.sketches[sourceGroups[i]!]
+      const group = groupIds[i]!
+      if (from === undefined || group < 0) continue
+      let sketch = this.sketches[group]
+      // A source sketch may merge into several groups: never shared, always added.
+      if (sketch === undefined) this.sketches[group] = sketch = new Sketch(from.mapping)
+      sketch.merge(from)
+    }
+  }
+
   merge(states: readonly Vector[], groupIds: Int32Array): void {
     const state = states[0]
     assert(state !== undefined, 'a ddsketch state has one column')
