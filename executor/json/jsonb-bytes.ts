@@ -49,13 +49,32 @@ export class JsonbByteSink {
   }
 }
 
-/** One object member as written to the sink: its key's bytes (quotes excluded) and the whole member. */
-interface Member {
-  keyStart: number
-  keyEnd: number
-  memberStart: number
-  memberEnd: number
+/**
+ * Members of the objects being normalized, four numbers each: the key's bytes as written to
+ * the sink (quotes excluded), then the whole member. Objects nest, so the members of the
+ * innermost open object are always the top of this stack.
+ */
+let memberStack = new Int32Array(256)
+let memberTop = 0
+const KeyStart = 0
+const KeyEnd = 1
+const MemberStart = 2
+const MemberEnd = 3
+
+function pushMember(keyStart: number, keyEnd: number, memberStart: number, memberEnd: number) {
+  if (memberTop + 4 > memberStack.length) {
+    const grown = new Int32Array(memberStack.length * 2)
+    grown.set(memberStack)
+    memberStack = grown
+  }
+  memberStack[memberTop++] = keyStart
+  memberStack[memberTop++] = keyEnd
+  memberStack[memberTop++] = memberStart
+  memberStack[memberTop++] = memberEnd
 }
+
+/** Where an object's written members are moved while they are put in order. */
+let scratch = new Uint8Array(1 << 12)
 
 class Normalizer {
   private at: number
@@ -171,7 +190,7 @@ class Normalizer {
     out.push(OpenBrace)
     this.at++
     this.skipSpace()
-    const members: Member[] = []
+    const firstMember = memberTop
     if (this.input[this.at] !== CloseBrace) {
       for (;;) {
         this.skipSpace()
@@ -186,7 +205,7 @@ class Normalizer {
         out.push(Colon)
         out.push(Space)
         if (!this.value()) return false
-        members.push({ keyStart, keyEnd, memberStart, memberEnd: out.length })
+        pushMember(keyStart, keyEnd, memberStart, out.length)
         this.skipSpace()
         const c = this.input[this.at]
         this.at++
@@ -194,66 +213,92 @@ class Normalizer {
         if (c !== Comma) return false
       }
     } else this.at++
-    this.writeMembers(objectStart, members)
+    this.writeMembers(objectStart, firstMember)
+    memberTop = firstMember
     out.push(CloseBrace)
     return true
   }
 
-  /** Rewrites the members after `{` at objectStart in jsonb order, joined by `, `. */
-  private writeMembers(objectStart: number, members: Member[]): void {
+  /**
+   * Rewrites the members after `{` at objectStart (the member stack from `first` on) in jsonb
+   * order, joined by `, `, a duplicate key keeping its last value.
+   */
+  private writeMembers(objectStart: number, first: number): void {
     const out = this.out
+    const count = (memberTop - first) >> 2
+    if (count === 0) return
+    const stack = memberStack
+    const data = out.data
     // Insertion sort (stable; objects are small) comparing the keys where they were written.
-    let ordered = true
-    for (let k = 1; k < members.length; k++) {
-      const member = members[k]!
+    let duplicates = false
+    for (let k = 1; k < count; k++) {
+      const at = first + 4 * k
+      const keyStart = stack[at + KeyStart]!
+      const keyEnd = stack[at + KeyEnd]!
+      const memberStart = stack[at + MemberStart]!
+      const memberEnd = stack[at + MemberEnd]!
       let j = k - 1
-      while (j >= 0 && compareKeys(out.data, members[j]!, member) > 0) {
-        members[j + 1] = members[j]!
+      let order = 1
+      while (j >= 0) {
+        const other = first + 4 * j
+        order = compareKeys(
+          data,
+          stack[other + KeyStart]!,
+          stack[other + KeyEnd]!,
+          keyStart,
+          keyEnd,
+        )
+        if (order <= 0) break
+        stack.copyWithin(other + 4, other, other + 4)
         j--
       }
-      members[j + 1] = member
-      if (j !== k - 1 || (j >= 0 && compareKeys(out.data, members[j]!, member) === 0))
-        ordered = false
+      if (j >= 0 && order === 0) duplicates = true
+      const to = first + 4 * (j + 1)
+      stack[to + KeyStart] = keyStart
+      stack[to + KeyEnd] = keyEnd
+      stack[to + MemberStart] = memberStart
+      stack[to + MemberEnd] = memberEnd
     }
-    if (ordered) {
-      // Already jsonb's order with no duplicate: only the separators are missing.
-      if (members.length < 2) return
-      const written = out.data.slice(objectStart + 1, out.length)
-      out.length = objectStart + 1
-      this.copyMembers(written, objectStart + 1, members)
-      return
-    }
-    const written = out.data.slice(objectStart + 1, out.length)
-    out.length = objectStart + 1
-    // Equal keys stay in input order: the last one of a run wins.
-    const kept = members.filter(
-      (member, k) =>
-        k + 1 >= members.length ||
-        compareKeys(written, member, members[k + 1]!, objectStart + 1) !== 0,
-    )
-    this.copyMembers(written, objectStart + 1, kept)
-  }
-
-  private copyMembers(written: Uint8Array, base: number, members: readonly Member[]): void {
-    const out = this.out
-    for (let k = 0; k < members.length; k++) {
-      if (k > 0) {
+    if (count === 1) return
+    // Move the written members aside, then copy them back in order with separators.
+    const base = objectStart + 1
+    const written = out.length - base
+    if (scratch.length < written) scratch = new Uint8Array(Math.max(written, scratch.length * 2))
+    const moved = scratch
+    for (let i = 0; i < written; i++) moved[i] = data[base + i]!
+    out.length = base
+    let copied = 0
+    for (let k = 0; k < count; k++) {
+      const at = first + 4 * k
+      // Equal keys stay in input order: the last one of a run wins.
+      if (duplicates && k + 1 < count) {
+        const next = first + 4 * (k + 1)
+        const keyStart = stack[at + KeyStart]! - base
+        const keyEnd = stack[at + KeyEnd]! - base
+        const nextStart = stack[next + KeyStart]! - base
+        const nextEnd = stack[next + KeyEnd]! - base
+        if (compareKeys(moved, keyStart, keyEnd, nextStart, nextEnd) === 0) continue
+      }
+      if (copied++ > 0) {
         out.push(Comma)
         out.push(Space)
       }
-      const member = members[k]!
-      out.copy(written, member.memberStart - base, member.memberEnd - base)
+      out.copy(moved, stack[at + MemberStart]! - base, stack[at + MemberEnd]! - base)
     }
   }
 }
 
-/** jsonb key order over keys written in `bytes` from `base` on: length, then bytes. */
-function compareKeys(bytes: Uint8Array, a: Member, b: Member, base = 0): number {
-  const aLength = a.keyEnd - a.keyStart
-  const bLength = b.keyEnd - b.keyStart
+/** jsonb key order of keys at bytes[aStart, aEnd) and bytes[bStart, bEnd): length, then bytes. */
+function compareKeys(
+  bytes: Uint8Array,
+  aStart: number,
+  aEnd: number,
+  bStart: number,
+  bEnd: number,
+): number {
+  const aLength = aEnd - aStart
+  const bLength = bEnd - bStart
   if (aLength !== bLength) return aLength - bLength
-  const aStart = a.keyStart - base
-  const bStart = b.keyStart - base
   for (let k = 0; k < aLength; k++) {
     const difference = bytes[aStart + k]! - bytes[bStart + k]!
     if (difference !== 0) return difference
@@ -284,6 +329,7 @@ export function normalizeJsonbBytes(
   out: JsonbByteSink,
 ): boolean {
   const before = out.length
+  memberTop = 0
   const done = new Normalizer(input, start, end, out).document()
   if (!done) out.length = before
   return done
