@@ -195,6 +195,10 @@ class Normalizer {
       for (;;) {
         this.skipSpace()
         if (this.input[this.at] !== Quote) return false
+        if (memberTop > firstMember) {
+          out.push(Comma)
+          out.push(Space)
+        }
         const memberStart = out.length
         if (!this.string()) return false
         const keyStart = memberStart + 1
@@ -231,6 +235,7 @@ class Normalizer {
     const data = out.data
     // Insertion sort (stable; objects are small) comparing the keys where they were written.
     let duplicates = false
+    let reordered = false
     for (let k = 1; k < count; k++) {
       const at = first + 4 * k
       const keyStart = stack[at + KeyStart]!
@@ -253,38 +258,50 @@ class Normalizer {
         j--
       }
       if (j >= 0 && order === 0) duplicates = true
+      if (j === k - 1) continue
+      reordered = true
       const to = first + 4 * (j + 1)
       stack[to + KeyStart] = keyStart
       stack[to + KeyEnd] = keyEnd
       stack[to + MemberStart] = memberStart
       stack[to + MemberEnd] = memberEnd
     }
-    if (count === 1) return
-    // Move the written members aside, then copy them back in order with separators.
+    // Members were written in input order joined by `, `: done when that is jsonb's order.
+    if (!reordered && !duplicates) return
+    // Else they are joined again in order aside, and put back (never longer than before).
     const base = objectStart + 1
-    const written = out.length - base
-    if (scratch.length < written) scratch = new Uint8Array(Math.max(written, scratch.length * 2))
-    const moved = scratch
-    for (let i = 0; i < written; i++) moved[i] = data[base + i]!
-    out.length = base
-    let copied = 0
+    if (scratch.length < out.length - base)
+      scratch = new Uint8Array(Math.max(out.length - base, scratch.length * 2))
+    const joined = scratch
+    let length = 0
     for (let k = 0; k < count; k++) {
       const at = first + 4 * k
       // Equal keys stay in input order: the last one of a run wins.
       if (duplicates && k + 1 < count) {
         const next = first + 4 * (k + 1)
-        const keyStart = stack[at + KeyStart]! - base
-        const keyEnd = stack[at + KeyEnd]! - base
-        const nextStart = stack[next + KeyStart]! - base
-        const nextEnd = stack[next + KeyEnd]! - base
-        if (compareKeys(moved, keyStart, keyEnd, nextStart, nextEnd) === 0) continue
+        const order = compareKeys(
+          data,
+          stack[at + KeyStart]!,
+          stack[at + KeyEnd]!,
+          stack[next + KeyStart]!,
+          stack[next + KeyEnd]!,
+        )
+        if (order === 0) continue
       }
-      if (copied++ > 0) {
-        out.push(Comma)
-        out.push(Space)
+      if (length > 0) {
+        joined[length++] = Comma
+        joined[length++] = Space
       }
-      out.copy(moved, stack[at + MemberStart]! - base, stack[at + MemberEnd]! - base)
+      const from = stack[at + MemberStart]!
+      const to = stack[at + MemberEnd]!
+      if (to - from <= 64) for (let i = from; i < to; i++) joined[length++] = data[i]!
+      else {
+        joined.set(data.subarray(from, to), length)
+        length += to - from
+      }
     }
+    data.set(joined.subarray(0, length), base)
+    out.length = base + length
   }
 }
 
