@@ -12,6 +12,8 @@ import { makeTextVector, textAt } from '../expr/vector-builders.js'
 import { castTextToJsonbBytes } from '../json/jsonb-bytes.js'
 import type { CopyFromTarget } from './copy-from.js'
 import type { RawCopyBatch } from './copy-parser.js'
+import { textArrayFromBytes } from './text-array-bytes.js'
+import { castNumbersFromBytes, numberBytesApply } from './number-bytes.js'
 
 /** Casts each raw text column to its target type in one castVector call. */
 export function castRawBatch(raw: RawCopyBatch, target: CopyFromTarget, timeZone: string): Batch {
@@ -22,6 +24,10 @@ export function castRawBatch(raw: RawCopyBatch, target: CopyFromTarget, timeZone
     try {
       // Bulk loads are full of jsonb: normalized from the bytes, no value objects.
       if (field.type === 'jsonb') return castTextToJsonbBytes(text)
+      // And of plain text arrays (tags), cut from the bytes.
+      if (numberBytesApply(field.type)) return castNumbersFromBytes(text, field.type, timeZone)
+      if (field.type === '_text')
+        return textArrayFromBytes(text) ?? castVector(text, '_text', { timeZone })
       return castVector(text, field.type, { timeZone })
     } catch (error) {
       throw locateCastError(error, text, raw.firstLine, field, target.table, timeZone)

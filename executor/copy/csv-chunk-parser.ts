@@ -36,6 +36,9 @@ export function parseCsvChunk(
   const delimiter = options.delimiter.charCodeAt(0)
   const quote = options.quote.charCodeAt(0)
   const nullBytes = Buffer.from(options.nullString, 'utf8')
+  // The bytes that end an unquoted field (a quote there sends the chunk to CopyParser).
+  const stops = new Uint8Array(256)
+  for (const byte of [delimiter, LF, CR, quote]) stops[byte] = 1
   const n = bytes.length
   let i = 0
   let line = firstLine
@@ -53,27 +56,13 @@ export function parseCsvChunk(
     for (let column = 0; column < columnCount; column++) {
       const builder = builders[column]!
       if (bytes[i] === quote) {
-        let start = i + 1
-        for (;;) {
-          const closing = bytes.indexOf(quote, start)
-          if (closing < 0) return null
-          if (bytes[closing + 1] !== quote) {
-            builder.appendPart(bytes, start, closing)
-            i = closing + 1
-            break
-          }
-          builder.appendPart(bytes, start, closing + 1) // a doubled quote is one quote
-          start = closing + 2
-        }
+        i = builder.appendQuoted(bytes, i + 1, n, quote)
+        if (i < 0) return null
         builder.endRow()
       } else {
         const start = i
-        while (i < n) {
-          const byte = bytes[i]!
-          if (byte === delimiter || byte === LF || byte === CR) break
-          if (byte === quote) return null
-          i++
-        }
+        while (i < n && stops[bytes[i]!] === 0) i++
+        if (i < n && bytes[i] === quote) return null
         if (equalsAt(bytes, start, i, nullBytes)) builder.appendNull()
         else builder.appendBytes(bytes, start, i)
       }

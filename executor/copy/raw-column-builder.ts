@@ -26,17 +26,41 @@ export class RawColumnBuilder {
   /** Appends bytes to the row being built, which endRow() then ends. */
   appendPart(source: Uint8Array, start: number, end: number): void {
     const needed = this.byteLength + (end - start)
-    if (needed > this.data.length) {
-      const grown = new Uint8Array(Math.max(needed, this.data.length * 2))
-      grown.set(this.data.subarray(0, this.byteLength))
-      this.data = grown
-    }
+    this.reserve(end - start)
     if (end - start <= 32) {
       const data = this.data
       let at = this.byteLength
       for (let i = start; i < end; i++) data[at++] = source[i]!
     } else this.data.set(source.subarray(start, end), this.byteLength)
     this.byteLength = needed
+  }
+
+  /**
+   * Appends the csv quoted field whose text starts at source[start] (just past the opening
+   * quote), a doubled quote standing for one; answers the index just past the closing quote,
+   * or -1 when `end` comes first. The row stays open for endRow().
+   */
+  appendQuoted(source: Uint8Array, start: number, end: number, quote: number): number {
+    let data = this.data
+    let at = this.byteLength
+    let i = start
+    for (;;) {
+      if (i >= end) return -1
+      const byte = source[i]!
+      if (byte === quote) {
+        if (source[i + 1] !== quote) break
+        i++ // a doubled quote is one quote
+      }
+      if (at === data.length) {
+        this.byteLength = at
+        this.reserve(1)
+        data = this.data
+      }
+      data[at++] = byte
+      i++
+    }
+    this.byteLength = at
+    return i + 1
   }
 
   /** Ends the row appendPart() built (no part makes an empty string). */
@@ -69,6 +93,15 @@ export class RawColumnBuilder {
     this.validity = null
     this.offsets = new Int32Array(this.capacityRows + 1)
     return vector
+  }
+
+  /** Makes room for `extra` more bytes. */
+  private reserve(extra: number): void {
+    const needed = this.byteLength + extra
+    if (needed <= this.data.length) return
+    const grown = new Uint8Array(Math.max(needed, this.data.length * 2))
+    grown.set(this.data.subarray(0, this.byteLength))
+    this.data = grown
   }
 
   private finishRow(): void {

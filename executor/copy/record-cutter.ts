@@ -15,6 +15,8 @@
 import type { CopyOptions } from './copy-options.js'
 
 const LF = 10
+/** Bytes of a quoted run scanCsv steps through before it asks memchr for the closing quote. */
+const QuotedStepMax = 24
 const BACKSLASH = 92
 
 export interface RecordChunk {
@@ -88,6 +90,7 @@ export class RecordCutter {
    * the one reading the socket, cheap.
    */
   private scan(input: Uint8Array, start: number): number {
+    if (this.csv && this.escape === this.quote) return this.scanCsv(input, start)
     const { quote, escape, csv } = this
     const special = csv ? quote : BACKSLASH
     const { chunkRecords, chunkBytesTarget } = this.limits
@@ -140,6 +143,60 @@ export class RecordCutter {
     return -1
   }
 
+  /**
+   * scan() for csv whose escape is the quote (the usual case), where every quote toggles
+   * quoting. Quoted runs are mostly short (the keys of a JSON document in a field), so they
+   * are stepped through here up to QuotedStepMax bytes before memchr takes over; unquoted
+   * runs go to memchr at once.
+   */
+  private scanCsv(input: Uint8Array, start: number): number {
+    const quote = this.quote
+    const { chunkRecords, chunkBytesTarget } = this.limits
+    const n = input.length
+    let i = start
+    // The next quote and newline at or after i when not quoted; -1: not searched yet.
+    let nextQuote = -1
+    let newline = -1
+    while (i < n) {
+      if (this.quoted) {
+        const stepEnd = Math.min(n, i + QuotedStepMax)
+        while (i < stepEnd && input[i] !== quote) i++
+        if (i === stepEnd && i < n) {
+          i = input.indexOf(quote, i)
+          if (i < 0) return -1
+        }
+        if (i >= n) return -1
+        this.quoted = false
+        i++
+        continue
+      }
+      if (input[i] === quote) {
+        this.quoted = true
+        i++
+        continue
+      }
+      if (nextQuote < i) {
+        nextQuote = input.indexOf(quote, i)
+        if (nextQuote < 0) nextQuote = n
+      }
+      if (newline < i) {
+        newline = input.indexOf(LF, i)
+        if (newline < 0) newline = n
+      }
+      if (newline < nextQuote) {
+        this.records++
+        i = newline + 1
+        if (this.records >= chunkRecords || this.pieceBytes + i - start >= chunkBytesTarget)
+          return i
+        continue
+      }
+      if (nextQuote >= n) return -1
+      this.quoted = true
+      i = nextQuote + 1
+    }
+    return -1
+  }
+
   /** In a quoted field with an escape other than the quote: the next quote or escape. */
   private quotedEnd(input: Uint8Array, start: number): number {
     for (let i = start; i < input.length; i++) {
@@ -151,7 +208,8 @@ export class RecordCutter {
 
   /** Joins the pieces' first `bytes` into one chunk (they are all of it: cuts are at the end). */
   private cut(bytes: number): RecordChunk {
-    const joined = new Uint8Array(bytes)
+    // Every byte is written below: no zero fill; its own ArrayBuffer, so it moves to a worker.
+    const joined = new Uint8Array(Buffer.allocUnsafeSlow(bytes).buffer, 0, bytes)
     let at = 0
     for (const piece of this.pieces) {
       joined.set(piece, at)

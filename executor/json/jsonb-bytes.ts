@@ -49,13 +49,32 @@ export class JsonbByteSink {
   }
 }
 
-/** One object member as written to the sink: its key's bytes (quotes excluded) and the whole member. */
-interface Member {
-  keyStart: number
-  keyEnd: number
-  memberStart: number
-  memberEnd: number
+/**
+ * Members of the objects being normalized, four numbers each: the key's bytes as written to
+ * the sink (quotes excluded), then the whole member. Objects nest, so the members of the
+ * innermost open object are always the top of this stack.
+ */
+let memberStack = new Int32Array(256)
+let memberTop = 0
+const KeyStart = 0
+const KeyEnd = 1
+const MemberStart = 2
+const MemberEnd = 3
+
+function pushMember(keyStart: number, keyEnd: number, memberStart: number, memberEnd: number) {
+  if (memberTop + 4 > memberStack.length) {
+    const grown = new Int32Array(memberStack.length * 2)
+    grown.set(memberStack)
+    memberStack = grown
+  }
+  memberStack[memberTop++] = keyStart
+  memberStack[memberTop++] = keyEnd
+  memberStack[memberTop++] = memberStart
+  memberStack[memberTop++] = memberEnd
 }
+
+/** Where an object's written members are moved while they are put in order. */
+let scratch = new Uint8Array(1 << 12)
 
 class Normalizer {
   private at: number
@@ -171,11 +190,15 @@ class Normalizer {
     out.push(OpenBrace)
     this.at++
     this.skipSpace()
-    const members: Member[] = []
+    const firstMember = memberTop
     if (this.input[this.at] !== CloseBrace) {
       for (;;) {
         this.skipSpace()
         if (this.input[this.at] !== Quote) return false
+        if (memberTop > firstMember) {
+          out.push(Comma)
+          out.push(Space)
+        }
         const memberStart = out.length
         if (!this.string()) return false
         const keyStart = memberStart + 1
@@ -186,7 +209,7 @@ class Normalizer {
         out.push(Colon)
         out.push(Space)
         if (!this.value()) return false
-        members.push({ keyStart, keyEnd, memberStart, memberEnd: out.length })
+        pushMember(keyStart, keyEnd, memberStart, out.length)
         this.skipSpace()
         const c = this.input[this.at]
         this.at++
@@ -194,66 +217,105 @@ class Normalizer {
         if (c !== Comma) return false
       }
     } else this.at++
-    this.writeMembers(objectStart, members)
+    this.writeMembers(objectStart, firstMember)
+    memberTop = firstMember
     out.push(CloseBrace)
     return true
   }
 
-  /** Rewrites the members after `{` at objectStart in jsonb order, joined by `, `. */
-  private writeMembers(objectStart: number, members: Member[]): void {
+  /**
+   * Rewrites the members after `{` at objectStart (the member stack from `first` on) in jsonb
+   * order, joined by `, `, a duplicate key keeping its last value.
+   */
+  private writeMembers(objectStart: number, first: number): void {
     const out = this.out
+    const count = (memberTop - first) >> 2
+    if (count === 0) return
+    const stack = memberStack
+    const data = out.data
     // Insertion sort (stable; objects are small) comparing the keys where they were written.
-    let ordered = true
-    for (let k = 1; k < members.length; k++) {
-      const member = members[k]!
+    let duplicates = false
+    let reordered = false
+    for (let k = 1; k < count; k++) {
+      const at = first + 4 * k
+      const keyStart = stack[at + KeyStart]!
+      const keyEnd = stack[at + KeyEnd]!
+      const memberStart = stack[at + MemberStart]!
+      const memberEnd = stack[at + MemberEnd]!
       let j = k - 1
-      while (j >= 0 && compareKeys(out.data, members[j]!, member) > 0) {
-        members[j + 1] = members[j]!
+      let order = 1
+      while (j >= 0) {
+        const other = first + 4 * j
+        order = compareKeys(
+          data,
+          stack[other + KeyStart]!,
+          stack[other + KeyEnd]!,
+          keyStart,
+          keyEnd,
+        )
+        if (order <= 0) break
+        stack.copyWithin(other + 4, other, other + 4)
         j--
       }
-      members[j + 1] = member
-      if (j !== k - 1 || (j >= 0 && compareKeys(out.data, members[j]!, member) === 0))
-        ordered = false
+      if (j >= 0 && order === 0) duplicates = true
+      if (j === k - 1) continue
+      reordered = true
+      const to = first + 4 * (j + 1)
+      stack[to + KeyStart] = keyStart
+      stack[to + KeyEnd] = keyEnd
+      stack[to + MemberStart] = memberStart
+      stack[to + MemberEnd] = memberEnd
     }
-    if (ordered) {
-      // Already jsonb's order with no duplicate: only the separators are missing.
-      if (members.length < 2) return
-      const written = out.data.slice(objectStart + 1, out.length)
-      out.length = objectStart + 1
-      this.copyMembers(written, objectStart + 1, members)
-      return
-    }
-    const written = out.data.slice(objectStart + 1, out.length)
-    out.length = objectStart + 1
-    // Equal keys stay in input order: the last one of a run wins.
-    const kept = members.filter(
-      (member, k) =>
-        k + 1 >= members.length ||
-        compareKeys(written, member, members[k + 1]!, objectStart + 1) !== 0,
-    )
-    this.copyMembers(written, objectStart + 1, kept)
-  }
-
-  private copyMembers(written: Uint8Array, base: number, members: readonly Member[]): void {
-    const out = this.out
-    for (let k = 0; k < members.length; k++) {
-      if (k > 0) {
-        out.push(Comma)
-        out.push(Space)
+    // Members were written in input order joined by `, `: done when that is jsonb's order.
+    if (!reordered && !duplicates) return
+    // Else they are joined again in order aside, and put back (never longer than before).
+    const base = objectStart + 1
+    if (scratch.length < out.length - base)
+      scratch = new Uint8Array(Math.max(out.length - base, scratch.length * 2))
+    const joined = scratch
+    let length = 0
+    for (let k = 0; k < count; k++) {
+      const at = first + 4 * k
+      // Equal keys stay in input order: the last one of a run wins.
+      if (duplicates && k + 1 < count) {
+        const next = first + 4 * (k + 1)
+        const order = compareKeys(
+          data,
+          stack[at + KeyStart]!,
+          stack[at + KeyEnd]!,
+          stack[next + KeyStart]!,
+          stack[next + KeyEnd]!,
+        )
+        if (order === 0) continue
       }
-      const member = members[k]!
-      out.copy(written, member.memberStart - base, member.memberEnd - base)
+      if (length > 0) {
+        joined[length++] = Comma
+        joined[length++] = Space
+      }
+      const from = stack[at + MemberStart]!
+      const to = stack[at + MemberEnd]!
+      if (to - from <= 64) for (let i = from; i < to; i++) joined[length++] = data[i]!
+      else {
+        joined.set(data.subarray(from, to), length)
+        length += to - from
+      }
     }
+    data.set(joined.subarray(0, length), base)
+    out.length = base + length
   }
 }
 
-/** jsonb key order over keys written in `bytes` from `base` on: length, then bytes. */
-function compareKeys(bytes: Uint8Array, a: Member, b: Member, base = 0): number {
-  const aLength = a.keyEnd - a.keyStart
-  const bLength = b.keyEnd - b.keyStart
+/** jsonb key order of keys at bytes[aStart, aEnd) and bytes[bStart, bEnd): length, then bytes. */
+function compareKeys(
+  bytes: Uint8Array,
+  aStart: number,
+  aEnd: number,
+  bStart: number,
+  bEnd: number,
+): number {
+  const aLength = aEnd - aStart
+  const bLength = bEnd - bStart
   if (aLength !== bLength) return aLength - bLength
-  const aStart = a.keyStart - base
-  const bStart = b.keyStart - base
   for (let k = 0; k < aLength; k++) {
     const difference = bytes[aStart + k]! - bytes[bStart + k]!
     if (difference !== 0) return difference
@@ -284,6 +346,7 @@ export function normalizeJsonbBytes(
   out: JsonbByteSink,
 ): boolean {
   const before = out.length
+  memberTop = 0
   const done = new Normalizer(input, start, end, out).document()
   if (!done) out.length = before
   return done

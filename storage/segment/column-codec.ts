@@ -34,6 +34,8 @@ export interface EncodedChunk {
   readonly packing?: NumberPacking
   readonly hexBytes?: number
   readonly codeBits?: number
+  /** A dictionary chunk's distinct values (Arrow Utf8 layout), which its token filter covers. */
+  readonly entries?: { readonly offsets: Int32Array; readonly data: Uint8Array }
 }
 
 const encoder = new TextEncoder()

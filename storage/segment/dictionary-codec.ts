@@ -101,6 +101,7 @@ export function encodeDictionaryChunk(
     max: text(maxRow),
     encoding: 'dictionary',
     codeBits,
+    entries: { offsets: entryOffsets, data: entryData },
   }
 }
 

@@ -29,8 +29,20 @@ function valueIndexBytes(values: Uint32Array): Uint8Array {
   return bytes
 }
 
-function tokenFilterOf(column: Vector, start: number, end: number): TokenFilter | null {
+/**
+ * The token filter of rows [start, end) of `column`. A filter holds each distinct value and
+ * trigram once, so a dictionary chunk's filter is built from its entries alone.
+ */
+function tokenFilterOf(
+  column: Vector,
+  start: number,
+  end: number,
+  chunk: EncodedChunk,
+): TokenFilter | null {
   if (column.kind !== 'text' || !filteredTypes.has(column.type)) return null
+  const { entries } = chunk
+  if (entries !== undefined)
+    return buildTokenFilter(entries.offsets, entries.data, null, 0, entries.offsets.length - 1)
   return buildTokenFilter(column.offsets, column.data, column.validity, start, end)
 }
 
@@ -67,8 +79,11 @@ export function encodeSegment(
   const filtersOfBatches: (readonly { column: number; filter: TokenFilter }[])[] = []
   for (let start = 0; start < rows; start += BatchRowsTarget) {
     const end = Math.min(rows, start + BatchRowsTarget)
-    const chunks: ChunkFooter[] = columns.map((column) => {
+    const filters: { column: number; filter: TokenFilter }[] = []
+    const chunks: ChunkFooter[] = columns.map((column, index) => {
       const chunk = encodeBest(column, start, end)
+      const filter = tokenFilterOf(column, start, end, chunk)
+      if (filter !== null) filters.push({ column: index, filter })
       const { stored, compression } = compressChunk(chunk.raw)
       parts.push(stored)
       const footer: ChunkFooter = {
@@ -89,12 +104,7 @@ export function encodeSegment(
       return footer
     })
     batches.push({ rows: end - start, columns: chunks })
-    filtersOfBatches.push(
-      columns.flatMap((column, index) => {
-        const filter = tokenFilterOf(column, start, end)
-        return filter === null ? [] : [{ column: index, filter }]
-      }),
-    )
+    filtersOfBatches.push(filters)
   }
   // Token filters go after every column chunk: a needle query reads one contiguous region.
   const withFilters = batches.map((batch, index): BatchFooter => {

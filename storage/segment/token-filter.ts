@@ -141,6 +141,8 @@ const seen = new Uint8Array(1 << 21)
 let touched = new Int32Array(1 << 16)
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
+/** Each byte with ASCII letters folded to lowercase. */
+const foldTable = Uint8Array.from({ length: 256 }, (_, byte) => foldAscii(byte))
 
 /** Bytes OR-ed together by the last collectTrigrams call (>= 0x80: the value is not ASCII). */
 let lastByteUnion = 0
@@ -153,19 +155,28 @@ let lastValueHash = 0
  */
 function collectTrigrams(data: Uint8Array, start: number, end: number, count: number): number {
   const seenBits = seen
+  const fold = foldTable
   let hash = 0x811c9dc5
   let union = 0
   let code = 0
-  for (let i = start; i < end; i++) {
+  // The first two bytes only begin the first trigram.
+  const lead = Math.min(end, start + 2)
+  for (let i = start; i < lead; i++) {
     const byte = data[i]!
     hash = Math.imul(hash ^ byte, 0x01000193)
     union |= byte
-    code = ((code << 8) | (byte - 0x41 < 26 && byte >= 0x41 ? byte + 32 : byte)) & 0xffffff
-    if (i - start < 2) continue
-    const mask = 1 << (code & 7)
+    code = (code << 8) | fold[byte]!
+  }
+  for (let i = lead; i < end; i++) {
+    const byte = data[i]!
+    hash = Math.imul(hash ^ byte, 0x01000193)
+    union |= byte
+    code = ((code << 8) | fold[byte]!) & 0xffffff
     const slot = code >>> 3
-    if ((seenBits[slot]! & mask) !== 0) continue
-    seenBits[slot]! |= mask
+    const mask = 1 << (code & 7)
+    const bits = seenBits[slot]!
+    if ((bits & mask) !== 0) continue
+    seenBits[slot] = bits | mask
     if (count === touched.length) {
       const grown = new Int32Array(touched.length * 2)
       grown.set(touched)
