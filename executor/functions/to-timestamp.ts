@@ -393,7 +393,11 @@ function dayMicros(input: string, parsed: Parsed): number {
   )
 }
 
-const toTimestampText: Kernel = (call) => {
+/** Runs `convert` on each row's parsed text (NULL where the input or the template is). */
+function parsedRows(
+  call: Parameters<Kernel>[0],
+  convert: (input: string, parsed: Parsed) => number,
+): ReturnType<Kernel> {
   const inputs = textArg(call, 0)
   const formats = textArg(call, 1)
   const validity = combineValidity(call.length, inputs, formats)
@@ -401,28 +405,21 @@ const toTimestampText: Kernel = (call) => {
   for (let row = 0; row < call.length; row++) {
     if (validity !== null && validity[row] === 0) continue
     const input = textAt(inputs, row)
-    const parsed = parse(input, textAt(formats, row))
-    const local = parsedDays(input, parsed) * microsPerDay + dayMicros(input, parsed)
-    out[row] =
-      parsed.tzMinutes === null
-        ? localToUtcMicros(call.ctx.timeZone, local)
-        : local - parsed.tzMinutes * microsPerMinute
+    out[row] = convert(input, parse(input, textAt(formats, row)))
   }
   return makeNumberVector(call.type, out, validity)
 }
 
-const toDate: Kernel = (call) => {
-  const inputs = textArg(call, 0)
-  const formats = textArg(call, 1)
-  const validity = combineValidity(call.length, inputs, formats)
-  const out = new Float64Array(call.length)
-  for (let row = 0; row < call.length; row++) {
-    if (validity !== null && validity[row] === 0) continue
-    const input = textAt(inputs, row)
-    out[row] = parsedDays(input, parse(input, textAt(formats, row)))
-  }
-  return makeNumberVector(call.type, out, validity)
-}
+/** to_timestamp(text, template): in the session time zone unless TZH/TZM were given. */
+const toTimestampText: Kernel = (call) =>
+  parsedRows(call, (input, parsed) => {
+    const local = parsedDays(input, parsed) * microsPerDay + dayMicros(input, parsed)
+    return parsed.tzMinutes === null
+      ? localToUtcMicros(call.ctx.timeZone, local)
+      : local - parsed.tzMinutes * microsPerMinute
+  })
+
+const toDate: Kernel = (call) => parsedRows(call, parsedDays)
 
 const epochToTimestamp = datetimeKernels['to_timestamp']!
 

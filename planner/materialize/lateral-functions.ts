@@ -14,10 +14,8 @@
 // than one jsonb set-returning call, or one beside unnest, are 0A000.
 import { PgError, SqlState } from '../../common/index.js'
 import { outputName } from '../bind/output-name.js'
-import { aggregateFunctionNames } from '../bind/functions.js'
 import {
   selectNode,
-  type FromItem,
   type FuncNode,
   type FunctionRefNode,
   type JoinNode,
@@ -26,7 +24,13 @@ import {
   type SyntaxExpr,
 } from '../sql/ast.js'
 import type { LateralJoinNode } from './lateral-join.js'
-import { isSetReturningCall, unnestedArrayFunctions } from './set-returning.js'
+import {
+  containsAggregate,
+  crossJoinAfter,
+  isSetReturningCall,
+  rewriteSyntax,
+  unnestedArrayFunctions,
+} from './set-returning.js'
 
 /** The relation alias select-list jsonb set-returning calls are read from. */
 const JsonSetReturningAlias = '*jsonsrf*'
@@ -91,7 +95,7 @@ export function rewriteJsonSetReturningTargets(node: SelectNode): SelectNode {
   let unnests = 0
   const targets = node.targets.map((target) => {
     const before = calls.length
-    const expr = replaceCalls(target.expr, (inner) => {
+    const expr = rewriteSyntax(target.expr, (inner) => {
       if (isSetReturningCall(inner)) unnests += 1
       if (!isJsonSetReturningCall(inner)) return undefined
       calls.push(inner)
@@ -115,7 +119,7 @@ export function rewriteJsonSetReturningTargets(node: SelectNode): SelectNode {
     throw unsupported(
       'several set-returning functions in one select list, beside a jsonb one or generate_series,',
     )
-  if (node.groupBy.length > 0 || node.having !== null || hasAggregate(node.targets))
+  if (node.groupBy.length > 0 || node.having !== null || containsAggregate(node.targets))
     throw unsupported(`${call.name} in an aggregated query`)
   const position = call.position
   const named = call.name === 'jsonb_object_keys' || call.name === 'generate_series'
@@ -128,61 +132,16 @@ export function rewriteJsonSetReturningTargets(node: SelectNode): SelectNode {
     columnAliases,
     position,
   }
-  const dual: FromItem = {
-    kind: 'values',
-    rows: [[{ kind: 'literal', literal: 'integer', text: '1', position }]],
-    alias: '*dual*',
-    columnAliases: [],
-    position,
-  }
-  const from: FromItem = {
-    kind: 'join',
-    joinType: 'cross',
-    left: node.from ?? dual,
-    right,
-    on: null,
-    using: null,
-    alias: null,
-    position,
-  }
+  const from = crossJoinAfter(node.from, right, position)
   return { ...node, targets, from }
 }
 
 /** True when a syntax value holds a column reference outside any nested query. */
 function readsColumns(value: unknown): boolean {
   let found = false
-  replaceCalls(value, (node) => {
+  rewriteSyntax(value, (node) => {
     if (node.kind === 'column-ref') found = true
     return undefined
   })
   return found
-}
-
-function hasAggregate(value: unknown): boolean {
-  let found = false
-  replaceCalls(value, (node) => {
-    if (node.kind === 'func' && node.over === undefined && aggregateFunctionNames.has(node.name))
-      found = true
-    return undefined
-  })
-  return found
-}
-
-/** Walks a syntax value, replacing what `replace` returns a node for; queries are not entered. */
-function replaceCalls(
-  value: unknown,
-  replace: (node: SyntaxExpr) => SyntaxExpr | undefined,
-): unknown {
-  if (Array.isArray(value)) return value.map((item) => replaceCalls(item, replace))
-  if (typeof value !== 'object' || value === null) return value
-  const kind = (value as { kind?: unknown }).kind
-  if (kind === 'subquery' || kind === 'exists' || kind === 'in-subquery' || kind === 'select')
-    return value
-  if (typeof kind === 'string') {
-    const replaced = replace(value as SyntaxExpr)
-    if (replaced !== undefined) return replaced
-  }
-  const out: Record<string, unknown> = {}
-  for (const [key, field] of Object.entries(value)) out[key] = replaceCalls(field, replace)
-  return out
 }

@@ -39,7 +39,7 @@ export function isSetReturningCall(node: SyntaxExpr): node is FuncNode {
 }
 
 /** Walks a syntax value, replacing what `replace` returns a node for; queries are not entered. */
-function rewriteSyntax(
+export function rewriteSyntax(
   value: unknown,
   replace: (node: SyntaxExpr) => SyntaxExpr | undefined,
 ): unknown {
@@ -57,7 +57,8 @@ function rewriteSyntax(
   return out
 }
 
-function containsAggregate(value: unknown): boolean {
+/** True when `value` (syntax) calls an aggregate outside a window. */
+export function containsAggregate(value: unknown): boolean {
   let found = false
   rewriteSyntax(value, (node) => {
     if (node.kind === 'func' && node.over === undefined && aggregateFunctionNames.has(node.name))
@@ -138,22 +139,30 @@ export function rewriteSetReturningTargets(node: SelectNode): SelectNode {
     columnAliases: calls.map((_, i) => ({ name: `*srf ${i + 1}*`, position })),
     position,
   }
-  const one: FromItem = {
+  const from = crossJoinAfter(node.from, unnest, position)
+  return { ...node, targets, from }
+}
+
+/**
+ * `from CROSS JOIN right`, where a select-list set-returning call's relation goes; without
+ * FROM, a one-row VALUES stands in on the left.
+ */
+export function crossJoinAfter(from: FromItem | null, right: FromItem, position: number): FromItem {
+  const dual: FromItem = {
     kind: 'values',
     rows: [[{ kind: 'literal', literal: 'integer', text: '1', position }]],
     alias: '*dual*',
     columnAliases: [],
     position,
   }
-  const from: FromItem = {
+  return {
     kind: 'join',
     joinType: 'cross',
-    left: node.from ?? one,
-    right: unnest,
+    left: from ?? dual,
+    right,
     on: null,
     using: null,
     alias: null,
     position,
   }
-  return { ...node, targets, from }
 }
